@@ -1,0 +1,26 @@
+/**
+ * Topic names. Every call topic is keyed by the Retell `call_id` so one call's events stay ordered
+ * on one partition. Versions are part of the name: a breaking change is a new topic beside the old.
+ */
+export const TOPICS = {
+  /** Raw, validated Retell call-event webhooks as ingress received them. Key: call_id. */
+  retellWebhookEvents: 'retell.webhook-events.v1',
+  /** Call lifecycle facts (routed, ended, analysed) from call-processor. Key: call_id. */
+  callLifecycle: 'calls.lifecycle.v1',
+  /** What the caller wants booked, from call-processor. Key: call_id. */
+  bookingIntents: 'calls.booking-intents.v1',
+  /** Booking results from booking, for downstream teams. Key: call_id. */
+  bookingOutcomes: 'booking.outcomes.v1',
+} as const;
+
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** Dead-letter topic for a topic: poison messages land here with the error in headers. */
+export function deadLetterTopic(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+/** Registry subject for a topic's values (TopicNameStrategy). */
+export function valueSubject(topic: string): string {
+  return `${topic}-value`;
+}
