@@ -1,0 +1,112 @@
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { Registry } from 'prom-client';
+import type { HealthChecks, Logger } from '@rb/observability';
+import { healthRouter, httpMetricsMiddleware } from '@rb/observability';
+import type { WebhookOutcome, WebhookRequest } from '../../webhooks/receive-webhook';
+import type { IngressMetrics } from '../../webhooks/ingress-metrics';
+
+export interface AppDeps {
+  receiveWebhook: (request: WebhookRequest) => Promise<WebhookOutcome>;
+  maxBodyBytes: number;
+  health: HealthChecks;
+  registry: Registry;
+  metrics: IngressMetrics;
+  log: Logger;
+}
+
+export const WEBHOOK_ROUTE = '/webhooks/retell';
+
+/** Thin adapter: raw bytes in, one use case, outcome → HTTP status. No business decisions here. */
+export function makeApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(httpMetricsMiddleware(deps.registry));
+  app.use(healthRouter(deps.health, deps.registry));
+
+  // the signature covers the raw bytes, so the body is never parsed before it is verified
+  const rawBody = express.raw({ type: () => true, limit: deps.maxBodyBytes });
+  app.post(WEBHOOK_ROUTE, rawBody, async (req: Request, res: Response) => {
+    const outcome = await deps.receiveWebhook({
+      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      signature: req.get('x-retell-signature'),
+      traceparent: req.get('traceparent'),
+    });
+    sendOutcome(res, outcome);
+  });
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+  app.use(makeErrorHandler(deps));
+  return app;
+}
+
+function sendOutcome(res: Response, outcome: WebhookOutcome): void {
+  switch (outcome.result) {
+    case 'stored':
+      res.status(204).end();
+      return;
+    case 'duplicate':
+      res.status(200).json({ status: 'duplicate' });
+      return;
+    case 'rejected':
+      switch (outcome.reason) {
+        case 'bad_signature':
+          res.status(401).json({ error: 'bad_signature', detail: outcome.detail });
+          return;
+        case 'malformed_json':
+          res.status(400).json({ error: 'malformed_json', detail: outcome.detail });
+          return;
+        case 'schema_violation':
+          res.status(400).json({ error: 'schema_violation', issues: outcome.issues });
+          return;
+        case 'rate_limited':
+          res.status(429).set('Retry-After', String(outcome.retryAfterSeconds)).json({ error: 'rate_limited' });
+          return;
+        case 'kafka_unavailable':
+        case 'not_ready':
+        case 'busy':
+          res.status(503).set('Retry-After', String(outcome.retryAfterSeconds)).json({ error: outcome.reason });
+          return;
+        default:
+          return assertNever(outcome);
+      }
+    default:
+      return assertNever(outcome);
+  }
+}
+
+interface HttpError extends Error {
+  status?: number;
+  type?: string;
+  limit?: number;
+}
+
+/**
+ * One place that decides what an error becomes. Body-parser errors are the client's (413 too
+ * large, 400 unreadable); anything else is ours: logged with the stack, answered 503 so Retell
+ * retries instead of the event being lost.
+ */
+function makeErrorHandler({ metrics, log }: AppDeps) {
+  return (error: HttpError, req: Request, res: Response, _next: NextFunction): void => {
+    if (error.type === 'entity.too.large') {
+      metrics.rejections.inc({ reason: 'payload_too_large' });
+      res.status(413).json({ error: 'payload_too_large', detail: `body larger than ${error.limit} bytes` });
+      return;
+    }
+    if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+      metrics.rejections.inc({ reason: 'unreadable_body' });
+      res.status(400).json({ error: 'unreadable_body', detail: error.type ?? error.message });
+      return;
+    }
+    metrics.rejections.inc({ reason: 'internal_error' });
+    log.error({ err: error, route: req.route?.path }, 'unexpected error while handling a request');
+    if (!res.headersSent) res.status(503).set('Retry-After', '5').json({ error: 'temporarily_unavailable' });
+  };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled outcome ${JSON.stringify(value)}`);
+}

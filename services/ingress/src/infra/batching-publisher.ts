@@ -1,0 +1,147 @@
+import type { Kafka, Producer } from 'kafkajs';
+import type { Logger } from '@rb/observability';
+import type { EventPublisher, OutgoingMessage } from '../webhooks/ports';
+import type { IngressMetrics } from '../webhooks/ingress-metrics';
+
+interface Pending {
+  message: OutgoingMessage;
+  resolve: () => void;
+  reject: (error: Error) => void;
+  settled: boolean;
+  timer: NodeJS.Timeout;
+}
+
+export class PublishError extends Error {
+  readonly code: 'PRODUCE_TIMEOUT' | 'PRODUCE_FAILED' | 'BACKPRESSURE' | 'SHUTTING_DOWN';
+  constructor(code: PublishError['code'], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export interface BatchingPublisherOptions {
+  kafka: Kafka;
+  topic: string;
+  /** each message's deadline for the broker's acknowledgement */
+  timeoutMs: number;
+  maxPending: number;
+  maxBatch?: number;
+  metrics: IngressMetrics;
+  log: Logger;
+}
+
+/**
+ * Produces with acks=all through an idempotent producer, which kafkajs allows one request in
+ * flight. Concurrent webhooks are therefore gathered into one produce request while the previous
+ * one is on the wire (no added delay), and each caller's promise settles with its own message's
+ * acknowledgement. A producer whose send failed is replaced before the next send, so a batch the
+ * broker may have half-seen never shares sequence numbers with the next one.
+ */
+export class BatchingPublisher implements EventPublisher {
+  private readonly queue: Pending[] = [];
+  private producer: Producer | undefined;
+  private sending = false;
+  private needsFreshProducer = false;
+  private closed = false;
+  private connectedFlag = false;
+  private idle: Promise<void> = Promise.resolve();
+  private markIdle: () => void = () => {};
+
+  constructor(private readonly options: BatchingPublisherOptions) {}
+
+  get connected(): boolean {
+    return this.connectedFlag && !this.needsFreshProducer;
+  }
+
+  async connect(): Promise<void> {
+    this.producer = this.newProducer();
+    await this.producer.connect();
+  }
+
+  publish(message: OutgoingMessage): Promise<void> {
+    if (this.closed) return Promise.reject(new PublishError('SHUTTING_DOWN', 'ingress is shutting down'));
+    if (this.queue.length >= this.options.maxPending) {
+      return Promise.reject(new PublishError('BACKPRESSURE', `more than ${this.options.maxPending} webhooks pending`));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const pending: Pending = { message, resolve, reject, settled: false, timer: undefined as unknown as NodeJS.Timeout };
+      pending.timer = setTimeout(() => {
+        settle(pending, new PublishError('PRODUCE_TIMEOUT', `no broker acknowledgement within ${this.options.timeoutMs} ms`));
+      }, this.options.timeoutMs);
+      this.queue.push(pending);
+      if (!this.sending) void this.drain();
+    });
+  }
+
+  /** Waits until everything handed over has been sent or failed, then disconnects. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.idle;
+    await this.producer?.disconnect().catch(() => undefined);
+    this.connectedFlag = false;
+  }
+
+  private async drain(): Promise<void> {
+    this.sending = true;
+    this.idle = new Promise((resolve) => (this.markIdle = resolve));
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.options.maxBatch ?? 500).filter((p) => !p.settled);
+        if (batch.length > 0) await this.sendBatch(batch);
+      }
+    } finally {
+      this.sending = false;
+      this.markIdle();
+    }
+  }
+
+  private async sendBatch(batch: Pending[]): Promise<void> {
+    const { metrics } = this.options;
+    const started = process.hrtime.bigint();
+    try {
+      const producer = await this.usableProducer();
+      await producer.send({ topic: this.options.topic, acks: -1, messages: batch.map((p) => p.message) });
+      metrics.produceBatchSize.observe(batch.length);
+      metrics.produceDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      for (const pending of batch) settle(pending);
+    } catch (error) {
+      this.needsFreshProducer = true;
+      metrics.dependencyErrors.inc({ dependency: 'kafka', operation: 'produce' });
+      this.options.log.warn({ err: (error as Error).message, batch: batch.length }, 'produce failed');
+      const failure = new PublishError('PRODUCE_FAILED', 'broker did not acknowledge', { cause: error });
+      for (const pending of batch) settle(pending, failure);
+    }
+  }
+
+  private async usableProducer(): Promise<Producer> {
+    if (this.producer && !this.needsFreshProducer) return this.producer;
+    const old = this.producer;
+    this.producer = undefined;
+    await old?.disconnect().catch(() => undefined);
+    const fresh = this.newProducer();
+    await fresh.connect();
+    this.producer = fresh;
+    this.needsFreshProducer = false;
+    return fresh;
+  }
+
+  private newProducer(): Producer {
+    const producer = this.options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
+    });
+    producer.on(producer.events.CONNECT, () => (this.connectedFlag = true));
+    producer.on(producer.events.DISCONNECT, () => (this.connectedFlag = false));
+    return producer;
+  }
+}
+
+function settle(pending: Pending, error?: Error): void {
+  if (pending.settled) return;
+  pending.settled = true;
+  clearTimeout(pending.timer);
+  if (error) pending.reject(error);
+  else pending.resolve();
+}

@@ -1,0 +1,140 @@
+import type { Server } from 'node:http';
+import { once } from 'node:events';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { RegistrySerde, RetellWebhookEventValueSchema, TOPICS } from '@rb/contracts';
+import type { Logger } from '@rb/observability';
+import { createMetricsRegistry } from '@rb/observability';
+import type { Config } from './config';
+import { makeApp } from './entry-points/http/app';
+import { BatchingPublisher } from './infra/batching-publisher';
+import { RedisDeduplicator } from './infra/redis-dedup';
+import { RedisRateLimiter } from './infra/redis-rate-limiter';
+import { makeIngressMetrics } from './webhooks/ingress-metrics';
+import { makeReceiveWebhook } from './webhooks/receive-webhook';
+
+export interface RunningIngress {
+  /** the address the HTTP server listens on, e.g. http://127.0.0.1:3000 */
+  url: string;
+  /** graceful: not ready → stop accepting → finish in-flight → flush producer → close Redis */
+  stop(): Promise<void>;
+}
+
+/** Builds every client from config and starts serving. The only place that wires things together. */
+export async function startIngress(config: Config, log: Logger, options: { topic?: string } = {}): Promise<RunningIngress> {
+  const topic = options.topic ?? TOPICS.retellWebhookEvents;
+  const registry = createMetricsRegistry('ingress');
+  const metrics = makeIngressMetrics(registry);
+  const kafka = new Kafka({
+    clientId: config.KAFKA_CLIENT_ID,
+    brokers: config.KAFKA_BROKERS,
+    connectionTimeout: 3_000,
+    requestTimeout: config.PRODUCE_TIMEOUT_MS,
+    logLevel: logLevel.NOTHING,
+  });
+  const publisher = new BatchingPublisher({
+    kafka,
+    topic,
+    timeoutMs: config.PRODUCE_TIMEOUT_MS,
+    maxPending: config.MAX_PENDING_PRODUCES,
+    metrics,
+    log,
+  });
+  const redis = new Redis(config.REDIS_URL, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    enableAutoPipelining: true,
+    commandTimeout: 1_000,
+    lazyConnect: true,
+  });
+  redis.on('error', (error: Error) => log.debug({ err: error.message }, 'redis connection error'));
+  const serde = new RegistrySerde(config.SCHEMA_REGISTRY_URL);
+
+  let schemaId: number | undefined;
+  let draining = false;
+  const receiveWebhook = makeReceiveWebhook({
+    apiKey: config.RETELL_API_KEY,
+    signatureToleranceMs: config.SIGNATURE_TOLERANCE_MS,
+    topicSchemaId: () => schemaId,
+    source: `/retell-booking/ingress`,
+    publisher,
+    dedup: new RedisDeduplicator({
+      redis,
+      doneTtlSeconds: config.DEDUP_TTL_SECONDS,
+      pendingTtlMs: config.PRODUCE_TIMEOUT_MS + 5_000,
+      waitForPendingMs: config.PRODUCE_TIMEOUT_MS + 1_000,
+      metrics,
+      log,
+    }),
+    rateLimiter: new RedisRateLimiter({ redis, limitPerMinute: config.RATE_LIMIT_PER_MINUTE, metrics, log }),
+    metrics,
+    clock: Date.now,
+    log,
+  });
+  const notReady = (): string[] =>
+    [
+      draining && 'draining',
+      schemaId === undefined && 'schema-registry',
+      !publisher.connected && 'kafka',
+      redis.status !== 'ready' && 'redis',
+    ].filter((x): x is string => typeof x === 'string');
+  const app = makeApp({
+    receiveWebhook,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    health: { isLive: () => true, notReady },
+    registry,
+    metrics,
+    log,
+  });
+
+  // Dependencies that are down at start-up do not stop ingress from serving: until the schema is
+  // registered webhooks get 503 (Retell retries), the producer reconnects on the next send, and
+  // Redis-backed dedup/rate limits fail open. /readyz says what is missing.
+  const registration = registerUntilDone(() => serde.registerValueSchema(topic, RetellWebhookEventValueSchema), log);
+  registration.then((id) => (schemaId = id)).catch(() => undefined);
+  await Promise.race([registration, sleep(5_000)]).catch(() => undefined);
+  await Promise.all([
+    publisher.connect().catch((error: Error) => log.warn({ err: error.message }, 'kafka not reachable at start')),
+    redis.connect().catch((error: Error) => log.warn({ err: error.message }, 'redis not reachable at start')),
+  ]);
+  const server: Server = app.listen(config.PORT, config.HOST);
+  await once(server, 'listening');
+  server.keepAliveTimeout = 65_000;
+  const address = server.address();
+  const url = typeof address === 'object' && address ? `http://${address.address}:${address.port}` : String(address);
+  log.info({ url, topic, schemaId }, 'ingress listening');
+
+  return {
+    url,
+    async stop() {
+      draining = true;
+      registration.cancel();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      await publisher.close();
+      redis.disconnect();
+      log.info('ingress stopped');
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Retries with capped exponential backoff until it succeeds or is cancelled. */
+function registerUntilDone(attempt: () => Promise<number>, log: Logger): Promise<number> & { cancel(): void } {
+  let cancelled = false;
+  const run = async (): Promise<number> => {
+    for (let delay = 250; ; delay = Math.min(delay * 2, 10_000)) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (cancelled) throw error;
+        log.warn({ err: (error as Error).message, retryInMs: delay }, 'schema registration failed; retrying');
+        await sleep(delay);
+        if (cancelled) throw new Error('cancelled');
+      }
+    }
+  };
+  return Object.assign(run(), { cancel: () => (cancelled = true) });
+}

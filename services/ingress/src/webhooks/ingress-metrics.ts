@@ -1,0 +1,66 @@
+import { SLO_BUCKETS_SECONDS } from '@rb/observability';
+import { Counter, Histogram } from 'prom-client';
+import type { Registry } from 'prom-client';
+
+const MAX_UNKNOWN_TYPES = 20;
+const EVENT_TYPE_SHAPE = /^[a-z][a-z0-9_]{0,39}$/;
+
+/** ingress's domain metrics; label values are small fixed sets (event types, reasons). */
+export function makeIngressMetrics(registry: Registry) {
+  const registers = [registry];
+  const seenUnknown = new Set<string>();
+  return {
+    produced: new Counter({
+      name: 'ingress_events_produced_total',
+      help: 'Retell webhooks stored on the Retell events topic (broker acknowledged)',
+      labelNames: ['event_type'] as const,
+      registers,
+    }),
+    rejections: new Counter({
+      name: 'ingress_webhook_rejections_total',
+      help: 'Webhooks answered with a 4xx/5xx, by reason',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    duplicates: new Counter({
+      name: 'ingress_duplicates_dropped_total',
+      help: 'Redeliveries acknowledged without producing them again',
+      labelNames: ['event_type'] as const,
+      registers,
+    }),
+    unknownEvents: new Counter({
+      name: 'ingress_unknown_events_total',
+      help: 'Stored webhooks whose event type the contracts do not know yet',
+      labelNames: ['event_type'] as const,
+      registers,
+    }),
+    dependencyErrors: new Counter({
+      name: 'ingress_dependency_errors_total',
+      help: 'Failures talking to a dependency that ingress worked around (fail-open) or reported',
+      labelNames: ['dependency', 'operation'] as const,
+      registers,
+    }),
+    produceBatchSize: new Histogram({
+      name: 'ingress_produce_batch_size',
+      help: 'Webhooks sent to the broker in one produce request',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+      registers,
+    }),
+    produceDuration: new Histogram({
+      name: 'ingress_produce_duration_seconds',
+      help: 'Time from handing a batch to the producer until the broker acknowledged (acks=all)',
+      buckets: SLO_BUCKETS_SECONDS,
+      registers,
+    }),
+    /** unknown event types become a label, bounded: odd shapes and types beyond the first 20 are folded */
+    unknownEventLabel(event: string): string {
+      if (!EVENT_TYPE_SHAPE.test(event)) return 'unrecognised';
+      if (seenUnknown.has(event)) return event;
+      if (seenUnknown.size >= MAX_UNKNOWN_TYPES) return 'other';
+      seenUnknown.add(event);
+      return event;
+    },
+  };
+}
+
+export type IngressMetrics = ReturnType<typeof makeIngressMetrics>;

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RETELL_FIXTURES_DIR, requireSharedDir } from '../../../../test/paths';
+import { businessKey, parseWebhook } from './parse-webhook';
+
+requireSharedDir();
+const fixture = (f: string) => readFileSync(join(RETELL_FIXTURES_DIR, f));
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+
+describe('parsing a webhook body', () => {
+  it('when call_ended arrives, then it is a known event', () => {
+    const parsed = parseWebhook(fixture('02-call_ended.salon-inbound.json'));
+    expect(parsed.kind).toBe('known');
+  });
+
+  it('when the body is not JSON, then it is malformed_json', () => {
+    expect(parseWebhook(Buffer.from('{"event": "call_ended",')).kind).toBe('malformed_json');
+  });
+
+  it('when a known event has wrong types, then the failing fields are named', () => {
+    const body = JSON.parse(fixture('01-call_started.salon-inbound.json').toString()) as { call: object };
+    const parsed = parseWebhook(json({ ...body, call: { ...body.call, start_timestamp: 'soon', agent_version: -1 } }));
+    expect(parsed).toMatchObject({ kind: 'schema_violation' });
+    const paths = parsed.kind === 'schema_violation' ? parsed.issues.map((i) => i.path) : [];
+    expect(paths.sort()).toEqual(['call.agent_version', 'call.start_timestamp']);
+  });
+
+  it('when the envelope lacks call.call_id, then that path is named', () => {
+    const parsed = parseWebhook(json({ event: 'call_started', call: {} }));
+    expect(parsed).toEqual({ kind: 'schema_violation', issues: [expect.objectContaining({ path: 'call.call_id' })] });
+  });
+
+  it('when the body is a JSON array or has no event, then it violates the schema', () => {
+    expect(parseWebhook(json([1, 2])).kind).toBe('schema_violation');
+    expect(parseWebhook(json({ call: { call_id: 'x' } })).kind).toBe('schema_violation');
+  });
+
+  it('when an event type the contracts do not know arrives with the envelope, then it is unknown, not rejected', () => {
+    const parsed = parseWebhook(json({ event: 'call_summarised_v2', call: { call_id: 'c1', whatever: 1 } }));
+    expect(parsed).toMatchObject({ kind: 'unknown', body: { event: 'call_summarised_v2' } });
+  });
+});
+
+describe('the business key used for rate limiting', () => {
+  it('when the call is inbound, then the dialled number is the business', () => {
+    expect(businessKey({ event: 'e', call: { call_id: 'c', direction: 'inbound', to_number: '+49221', from_number: '+49176' } })).toBe(
+      'number:+49221',
+    );
+  });
+  it('when the call is outbound, then the calling number is the business', () => {
+    expect(businessKey({ event: 'e', call: { call_id: 'c', direction: 'outbound', to_number: '+49152', from_number: '+49341' } })).toBe(
+      'number:+49341',
+    );
+  });
+  it('when it is a web call, then the agent stands in', () => {
+    expect(businessKey({ event: 'e', call: { call_id: 'c', agent_id: 'agent_1' } })).toBe('agent:agent_1');
+  });
+});

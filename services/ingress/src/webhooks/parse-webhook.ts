@@ -1,0 +1,57 @@
+import type { KnownRetellWebhookEvent, RetellWebhookEnvelope } from '@rb/contracts';
+import { isKnownRetellEventType, KnownRetellWebhookEventSchema, RetellWebhookEnvelopeSchema } from '@rb/contracts';
+import type { z } from 'zod';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * What a webhook body is, before anything is stored:
+ * - `known`: an event type the contracts describe, fully valid;
+ * - `unknown`: an event type the contracts do not know yet but with the envelope (`event`,
+ *   `call.call_id`): stored as-is, since refusing it would only make Retell retry;
+ * - `malformed_json` / `schema_violation`: the client's fault, answered 400 with the fields.
+ */
+export type ParsedWebhook =
+  | { kind: 'known'; body: KnownRetellWebhookEvent }
+  | { kind: 'unknown'; body: RetellWebhookEnvelope }
+  | { kind: 'malformed_json'; message: string }
+  | { kind: 'schema_violation'; issues: FieldIssue[] };
+
+export function parseWebhook(rawBody: Buffer): ParsedWebhook {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch (error) {
+    return { kind: 'malformed_json', message: (error as Error).message };
+  }
+  const envelope = RetellWebhookEnvelopeSchema.safeParse(json);
+  if (!envelope.success) return { kind: 'schema_violation', issues: toFieldIssues(envelope.error) };
+  if (!isKnownRetellEventType(envelope.data.event)) return { kind: 'unknown', body: envelope.data };
+  const known = KnownRetellWebhookEventSchema.safeParse(json);
+  if (!known.success) return { kind: 'schema_violation', issues: toFieldIssues(known.error) };
+  return { kind: 'known', body: known.data };
+}
+
+const MAX_ISSUES = 20;
+
+function toFieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.slice(0, MAX_ISSUES).map((issue) => ({
+    path: issue.path.map(String).join('.') || '(body)',
+    message: issue.message,
+  }));
+}
+
+/**
+ * The business's own number: the tenant proxy for rate limiting until the directory exists. For
+ * inbound calls the dialled number, for outbound calls the number we call from; web calls have
+ * no number, so the agent stands in.
+ */
+export function businessKey(body: RetellWebhookEnvelope): string {
+  const call = body.call as { direction?: unknown; from_number?: unknown; to_number?: unknown; agent_id?: unknown };
+  const number = call.direction === 'outbound' ? call.from_number : call.to_number;
+  if (typeof number === 'string' && number.length > 0) return `number:${number}`;
+  return `agent:${typeof call.agent_id === 'string' ? call.agent_id : 'none'}`;
+}

@@ -1,0 +1,111 @@
+import { frameJson, newTraceparent, retellEventId, retellEventType, toKafkaHeaders } from '@rb/contracts';
+import type { Logger } from '@rb/observability';
+import type { IngressMetrics } from './ingress-metrics';
+import type { FieldIssue } from './parse-webhook';
+import { businessKey, parseWebhook } from './parse-webhook';
+import type { EventDeduplicator, EventPublisher, RateLimiter } from './ports';
+import { verifyRetellSignature } from './verify-signature';
+
+export type RejectionReason =
+  | 'bad_signature'
+  | 'malformed_json'
+  | 'schema_violation'
+  | 'rate_limited'
+  | 'kafka_unavailable'
+  | 'not_ready'
+  | 'busy';
+
+export type WebhookOutcome =
+  | { result: 'stored'; eventId: string }
+  | { result: 'duplicate'; eventId: string }
+  | { result: 'rejected'; reason: 'bad_signature'; detail: string }
+  | { result: 'rejected'; reason: 'malformed_json'; detail: string }
+  | { result: 'rejected'; reason: 'schema_violation'; issues: FieldIssue[] }
+  | { result: 'rejected'; reason: 'rate_limited'; retryAfterSeconds: number }
+  | { result: 'rejected'; reason: 'kafka_unavailable' | 'not_ready' | 'busy'; retryAfterSeconds: number };
+
+export interface ReceiveWebhookDeps {
+  apiKey: string;
+  signatureToleranceMs: number;
+  /** the registry id of the topic's value schema; undefined until it is registered */
+  topicSchemaId: () => number | undefined;
+  source: string;
+  publisher: EventPublisher;
+  dedup: EventDeduplicator;
+  rateLimiter: RateLimiter;
+  metrics: IngressMetrics;
+  clock: () => number;
+  log: Logger;
+}
+
+export interface WebhookRequest {
+  rawBody: Buffer;
+  signature: string | undefined;
+  traceparent: string | undefined;
+}
+
+const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * Signed Retell webhook → validated → stored on the Retell events topic keyed by call id, answered
+ * only after the broker acknowledged. Redeliveries are acknowledged but not stored twice; a claim
+ * whose produce failed is released so Retell's retry stores it.
+ */
+export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
+  const { metrics, log } = deps;
+  const reject = (outcome: Extract<WebhookOutcome, { result: 'rejected' }>): WebhookOutcome => {
+    metrics.rejections.inc({ reason: outcome.reason });
+    return outcome;
+  };
+
+  return async function receiveWebhook(request: WebhookRequest): Promise<WebhookOutcome> {
+    const now = deps.clock();
+    const signature = verifyRetellSignature(request.rawBody, request.signature, deps.apiKey, now, deps.signatureToleranceMs);
+    if (!signature.ok) return reject({ result: 'rejected', reason: 'bad_signature', detail: signature.reason });
+
+    const parsed = parseWebhook(request.rawBody);
+    if (parsed.kind === 'malformed_json') return reject({ result: 'rejected', reason: 'malformed_json', detail: parsed.message });
+    if (parsed.kind === 'schema_violation') return reject({ result: 'rejected', reason: 'schema_violation', issues: parsed.issues });
+
+    const { body } = parsed;
+    const eventType = parsed.kind === 'known' ? body.event : metrics.unknownEventLabel(body.event);
+    const rate = await deps.rateLimiter.take(businessKey(body));
+    if (!rate.allowed) return reject({ result: 'rejected', reason: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds });
+
+    const schemaId = deps.topicSchemaId();
+    if (schemaId === undefined) return reject({ result: 'rejected', reason: 'not_ready', retryAfterSeconds: 5 });
+
+    const eventId = retellEventId(body, request.rawBody);
+    const claim = await deps.dedup.claim(eventId);
+    if (claim.status === 'duplicate') {
+      metrics.duplicates.inc({ event_type: eventType });
+      return { result: 'duplicate', eventId };
+    }
+    if (claim.status === 'busy') return reject({ result: 'rejected', reason: 'busy', retryAfterSeconds: 1 });
+
+    const callId = body.call.call_id;
+    const headers = toKafkaHeaders({
+      id: eventId,
+      type: retellEventType(body.event),
+      source: deps.source,
+      time: new Date(now).toISOString(),
+      subject: callId,
+      contentType: 'application/json',
+      correlationId: callId,
+      traceparent: request.traceparent && TRACEPARENT.test(request.traceparent) ? request.traceparent : newTraceparent(),
+    });
+    try {
+      // the body's bytes go to Kafka unchanged; zod has validated them against the same contract
+      // the registered JSON Schema is generated from
+      await deps.publisher.publish({ key: callId, value: frameJson(schemaId, request.rawBody), headers });
+    } catch (error) {
+      await deps.dedup.release(eventId, claim.token);
+      log.warn({ eventId, err: (error as Error).message }, 'webhook not stored: broker did not acknowledge');
+      return reject({ result: 'rejected', reason: 'kafka_unavailable', retryAfterSeconds: 5 });
+    }
+    await deps.dedup.confirm(eventId, claim.token);
+    metrics.produced.inc({ event_type: eventType });
+    if (parsed.kind === 'unknown') metrics.unknownEvents.inc({ event_type: eventType });
+    return { result: 'stored', eventId };
+  };
+}

@@ -1,0 +1,179 @@
+import { readSchemaId, RegistrySerde } from '@rb/contracts';
+import { createTopic, messageCount, readAll, testRegistryUrl, uniqueName } from '../../../test/support/kafka';
+import { fixtureBytes, postWebhook, startTestIngress, withFreshCallId } from './support';
+
+/** Integration: real Kafka broker (acks=all), real schema registry, real Redis. */
+describe('ingress against the real broker, registry and Redis', () => {
+  const topic = uniqueName('it.retell-events');
+  let ingress: Awaited<ReturnType<typeof startTestIngress>>;
+
+  beforeAll(async () => {
+    await createTopic(topic);
+    ingress = await startTestIngress(topic);
+  });
+  afterAll(() => ingress?.stop());
+
+  it('when a signed call_ended is posted, then it is on the topic keyed by call id, with CloudEvents headers and the exact bytes', async () => {
+    const before = await messageCount(topic);
+    const { body, callId } = withFreshCallId('02-call_ended.salon-inbound.json');
+    expect(body.toString('utf8')).toMatch(/ü|ß/);
+
+    const response = await postWebhook(ingress.url, body);
+    expect(response.status).toBe(204);
+
+    const message = (await readAll(topic)).find((m) => m.key?.toString() === callId);
+    expect(await messageCount(topic)).toBe(before + 1);
+    expect(message).toBeDefined();
+    const headers = Object.fromEntries(Object.entries(message!.headers ?? {}).map(([k, v]) => [k, String(v)]));
+    expect(headers).toMatchObject({
+      ce_specversion: '1.0',
+      ce_id: `${callId}:call_ended`,
+      ce_type: 'ai.retell.webhook.call_ended',
+      ce_source: '/retell-booking/ingress',
+      ce_subject: callId,
+      correlationid: callId,
+      'content-type': 'application/json',
+    });
+    expect(headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(Date.parse(headers.ce_time!)).toBeGreaterThan(Date.now() - 60_000);
+
+    // registry wire format around the unchanged body, decodable (and validated) through the registry
+    const value = message!.value!;
+    expect(value.subarray(5).equals(body)).toBe(true);
+    const decoded = await new RegistrySerde(testRegistryUrl()).decode(value);
+    expect(decoded.schemaId).toBe(readSchemaId(value));
+    expect(decoded.value).toEqual(JSON.parse(body.toString('utf8')));
+  });
+
+  it('when the same event is delivered 8 times concurrently, then all get 2xx and one message is stored', async () => {
+    const before = await messageCount(topic);
+    const { body } = withFreshCallId('03-call_analyzed.salon-inbound.json');
+    const responses = await Promise.all(Array.from({ length: 8 }, () => postWebhook(ingress.url, body)));
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 204]);
+    expect(await messageCount(topic)).toBe(before + 1);
+
+    const later = await postWebhook(ingress.url, body);
+    expect(later.status).toBe(200);
+    expect(await later.json()).toEqual({ status: 'duplicate' });
+    expect(await messageCount(topic)).toBe(before + 1);
+  });
+
+  it('when call_started, call_ended and call_analyzed of one call arrive, then all three are stored in order on one key', async () => {
+    const started = withFreshCallId('01-call_started.salon-inbound.json');
+    const callId = started.callId;
+    const rewrite = (file: string) => Buffer.from(fixtureBytes(file).toString('utf8').split('call_f2850187afb6412ea6d31b4db39').join(callId));
+    for (const body of [started.body, rewrite('02-call_ended.salon-inbound.json'), rewrite('03-call_analyzed.salon-inbound.json')]) {
+      expect((await postWebhook(ingress.url, body)).status).toBe(204);
+    }
+    const types = (await readAll(topic)).filter((m) => m.key?.toString() === callId).map((m) => String(m.headers?.ce_type));
+    expect(types).toEqual(['ai.retell.webhook.call_started', 'ai.retell.webhook.call_ended', 'ai.retell.webhook.call_analyzed']);
+  });
+
+  it('when an event type the contracts do not know arrives with the envelope, then it is stored as-is and counted', async () => {
+    const callId = uniqueName('call').replace('.', '_');
+    const body = Buffer.from(JSON.stringify({ event: 'call_reviewed', call: { call_id: callId, novelty: 'ä' } }));
+    expect((await postWebhook(ingress.url, body)).status).toBe(204);
+    const message = (await readAll(topic)).find((m) => m.key?.toString() === callId);
+    expect(message?.value?.subarray(5).equals(body)).toBe(true);
+    const metrics = await (await fetch(`${ingress.url}/metrics`)).text();
+    expect(metrics).toMatch(/ingress_unknown_events_total\{event_type="call_reviewed",service="ingress"\} 1/);
+  });
+
+  it('when the signature is wrong, stale or missing, then 401 and nothing is stored', async () => {
+    const before = await messageCount(topic);
+    const { body } = withFreshCallId('01-call_started.salon-inbound.json');
+    expect((await postWebhook(ingress.url, body, { key: 'not-the-key-000' })).status).toBe(401);
+    expect((await postWebhook(ingress.url, body, { at: Date.now() - 6 * 60_000 })).status).toBe(401);
+    const missing = await fetch(`${ingress.url}/webhooks/retell`, { method: 'POST', body });
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toEqual({ error: 'bad_signature', detail: 'missing' });
+    expect(await messageCount(topic)).toBe(before);
+  });
+
+  it('when the body is malformed JSON or violates the contract, then 400 names the failing fields', async () => {
+    const malformed = await postWebhook(ingress.url, '{"event":"call_ended","call":');
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ error: 'malformed_json' });
+
+    const { body } = withFreshCallId('02-call_ended.salon-inbound.json');
+    const wrong = JSON.parse(body.toString('utf8')) as { call: Record<string, unknown> };
+    wrong.call.duration_ms = 'long';
+    const violation = await postWebhook(ingress.url, JSON.stringify(wrong));
+    expect(violation.status).toBe(400);
+    expect(await violation.json()).toEqual({
+      error: 'schema_violation',
+      issues: [expect.objectContaining({ path: 'call.duration_ms' })],
+    });
+  });
+
+  it('when the body is larger than the limit, then 413', async () => {
+    const huge = JSON.stringify({ event: 'call_ended', call: { call_id: 'x', transcript: 'a'.repeat(ingress.config.MAX_BODY_BYTES) } });
+    const response = await postWebhook(ingress.url, huge);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: 'payload_too_large' });
+  });
+
+  it('when /livez, /readyz and /metrics are asked, then ingress is live, ready and exports its metrics', async () => {
+    expect((await fetch(`${ingress.url}/livez`)).status).toBe(200);
+    const ready = await fetch(`${ingress.url}/readyz`);
+    expect(await ready.json()).toEqual({ ready: true, waitingFor: [] });
+    const metrics = await (await fetch(`${ingress.url}/metrics`)).text();
+    for (const pattern of [
+      /http_request_duration_seconds_bucket\{le="0.025",service="ingress",method="POST",route="\/webhooks\/retell",status_code="204"\} [1-9]/,
+      /ingress_events_produced_total\{event_type="call_ended",service="ingress"\} [1-9]/,
+      /ingress_webhook_rejections_total\{reason="bad_signature",service="ingress"\} [1-9]/,
+      /ingress_duplicates_dropped_total\{event_type="call_analyzed",service="ingress"\} [1-9]/,
+      /ingress_produce_batch_size_count\{service="ingress"\} [1-9]/,
+      /process_resident_memory_bytes\{service="ingress"\} \d+/,
+    ]) {
+      expect(metrics).toMatch(pattern);
+    }
+  });
+
+  it('when an unknown path is asked, then 404 with a JSON reason', async () => {
+    const response = await fetch(`${ingress.url}/nope`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'not_found' });
+  });
+});
+
+describe('ingress rate limiting and Redis failure', () => {
+  it('when a business exceeds its webhooks per minute, then 429 with Retry-After, keyed by its number', async () => {
+    const topic = uniqueName('it.rate');
+    await createTopic(topic);
+    const ingress = await startTestIngress(topic, { RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const business = `+4930${Date.now().toString().slice(-8)}`;
+      const bodyFor = (i: number, to = business) =>
+        JSON.stringify({ event: 'call_started', call: { call_id: uniqueName(`c${i}`), call_type: 'phone_call', agent_id: 'a', call_status: 'ongoing', direction: 'inbound', to_number: to, from_number: '+49176' } });
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await postWebhook(ingress.url, bodyFor(i))).status);
+      // a minute boundary can fall between the calls; then the window restarts and all four pass
+      const limited = await postWebhook(ingress.url, bodyFor(9));
+      expect([...statuses, limited.status].filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
+      expect(Number(limited.headers.get('retry-after') ?? '1')).toBeGreaterThanOrEqual(1);
+      // another business is unaffected
+      expect((await postWebhook(ingress.url, bodyFor(10, '+4940111222'))).status).toBe(204);
+    } finally {
+      await ingress.stop();
+    }
+  });
+
+  it('when Redis is unreachable, then webhooks are still stored (dedup and rate limits fail open) and counted', async () => {
+    const topic = uniqueName('it.noredis');
+    await createTopic(topic);
+    const ingress = await startTestIngress(topic, { REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const { body } = withFreshCallId('01-call_started.salon-inbound.json');
+      expect((await postWebhook(ingress.url, body)).status).toBe(204);
+      expect(await messageCount(topic)).toBe(1);
+      const metrics = await (await fetch(`${ingress.url}/metrics`)).text();
+      expect(metrics).toMatch(/ingress_dependency_errors_total\{dependency="redis",operation="dedup_claim",service="ingress"\} [1-9]/);
+      const ready = (await (await fetch(`${ingress.url}/readyz`)).json()) as { waitingFor: string[] };
+      expect(ready.waitingFor).toContain('redis');
+    } finally {
+      await ingress.stop();
+    }
+  });
+});

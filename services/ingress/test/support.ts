@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { RETELL_FIXTURES_DIR } from '../../../test/paths';
+import { testBrokers, testRedisUrl, testRegistryUrl, uniqueName } from '../../../test/support/kafka';
+import { parseConfig } from '../src/config';
+import type { Config } from '../src/config';
+import { startIngress } from '../src/ingress';
+import type { RunningIngress } from '../src/ingress';
+import { signRetellBody } from '../src/webhooks/verify-signature';
+
+export const TEST_API_KEY = 'key_test_integration_0001';
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  const parsed = parseConfig({
+    PORT: '0',
+    RETELL_API_KEY: TEST_API_KEY,
+    KAFKA_BROKERS: testBrokers().join(','),
+    SCHEMA_REGISTRY_URL: testRegistryUrl(),
+    REDIS_URL: testRedisUrl(),
+    PRODUCE_TIMEOUT_MS: '3000',
+    ...overrides,
+  });
+  if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+  return parsed.config;
+}
+
+export async function startTestIngress(
+  topic: string,
+  overrides: Record<string, string> = {},
+): Promise<RunningIngress & { config: Config }> {
+  const config = testConfig(overrides);
+  const ingress = await startIngress(config, pino({ level: 'silent' }), { topic });
+  return { ...ingress, config };
+}
+
+export const fixtureBytes = (file: string): Buffer => readFileSync(join(RETELL_FIXTURES_DIR, file));
+
+/** A fixture with its call id replaced, so tests never share Redis dedup keys. */
+export function withFreshCallId(file: string): { body: Buffer; callId: string } {
+  const original = fixtureBytes(file).toString('utf8');
+  const oldId = (JSON.parse(original) as { call: { call_id: string } }).call.call_id;
+  const callId = uniqueName('call').replace('.', '_');
+  return { body: Buffer.from(original.split(oldId).join(callId), 'utf8'), callId };
+}
+
+export async function postWebhook(
+  url: string,
+  body: Buffer | string,
+  { key = TEST_API_KEY, at = Date.now(), signature }: { key?: string; at?: number; signature?: string } = {},
+): Promise<Response> {
+  return fetch(`${url}/webhooks/retell`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-retell-signature': signature ?? signRetellBody(body, key, at) },
+    body,
+  });
+}
