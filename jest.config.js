@@ -9,7 +9,10 @@ module.exports = {
   transform,
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/{packages,services,test}/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', process.env.JEST_CHAOS === '1' ? '\\.(?<!chaos\\.)test\\.ts$' : '\\.chaos\\.test\\.ts$'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    process.env.JEST_CHAOS === '1' ? '\\.(?<!chaos\\.)test\\.ts$' : '\\.chaos\\.test\\.ts$',
+  ],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,

@@ -7,7 +7,8 @@ export const testRegistryUrl = (): string => process.env.SCHEMA_REGISTRY_URL ?? 
 export const testRedisUrl = (): string => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A name no other test run uses: each test creates its own topics and keys. */
-export const uniqueName = (prefix: string): string => `${prefix}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+export const uniqueName = (prefix: string): string =>
+  `${prefix}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
 export function testKafka(): Kafka {
   return new Kafka({ clientId: 'tests', brokers: testBrokers(), logLevel: logLevel.NOTHING });
@@ -43,7 +44,10 @@ export async function readAll(topic: string, timeoutMs = 20_000): Promise<KafkaM
   await consumer.subscribe({ topic, fromBeginning: true });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${messages.length} of ${expected} messages from ${topic}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`read ${messages.length} of ${expected} messages from ${topic}`)),
+        timeoutMs,
+      );
       void consumer.run({
         eachMessage: async ({ message }) => {
           messages.push(message);

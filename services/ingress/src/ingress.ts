@@ -21,7 +21,11 @@ export interface RunningIngress {
 }
 
 /** Builds every client from config and starts serving. The only place that wires things together. */
-export async function startIngress(config: Config, log: Logger, options: { topic?: string } = {}): Promise<RunningIngress> {
+export async function startIngress(
+  config: Config,
+  log: Logger,
+  options: { topic?: string } = {},
+): Promise<RunningIngress> {
   const topic = options.topic ?? TOPICS.retellWebhookEvents;
   const registry = createMetricsRegistry('ingress');
   const metrics = makeIngressMetrics(registry);
@@ -55,6 +59,7 @@ export async function startIngress(config: Config, log: Logger, options: { topic
   const receiveWebhook = makeReceiveWebhook({
     apiKey: config.RETELL_API_KEY,
     signatureToleranceMs: config.SIGNATURE_TOLERANCE_MS,
+    answerWithinMs: config.PRODUCE_TIMEOUT_MS,
     topicSchemaId: () => schemaId,
     source: `/retell-booking/ingress`,
     publisher,

@@ -62,12 +62,23 @@ describe('ingress against the real broker, registry and Redis', () => {
   it('when call_started, call_ended and call_analyzed of one call arrive, then all three are stored in order on one key', async () => {
     const started = withFreshCallId('01-call_started.salon-inbound.json');
     const callId = started.callId;
-    const rewrite = (file: string) => Buffer.from(fixtureBytes(file).toString('utf8').split('call_f2850187afb6412ea6d31b4db39').join(callId));
-    for (const body of [started.body, rewrite('02-call_ended.salon-inbound.json'), rewrite('03-call_analyzed.salon-inbound.json')]) {
+    const rewrite = (file: string) =>
+      Buffer.from(fixtureBytes(file).toString('utf8').split('call_f2850187afb6412ea6d31b4db39').join(callId));
+    for (const body of [
+      started.body,
+      rewrite('02-call_ended.salon-inbound.json'),
+      rewrite('03-call_analyzed.salon-inbound.json'),
+    ]) {
       expect((await postWebhook(ingress.url, body)).status).toBe(204);
     }
-    const types = (await readAll(topic)).filter((m) => m.key?.toString() === callId).map((m) => String(m.headers?.ce_type));
-    expect(types).toEqual(['ai.retell.webhook.call_started', 'ai.retell.webhook.call_ended', 'ai.retell.webhook.call_analyzed']);
+    const types = (await readAll(topic))
+      .filter((m) => m.key?.toString() === callId)
+      .map((m) => String(m.headers?.ce_type));
+    expect(types).toEqual([
+      'ai.retell.webhook.call_started',
+      'ai.retell.webhook.call_ended',
+      'ai.retell.webhook.call_analyzed',
+    ]);
   });
 
   it('when an event type the contracts do not know arrives with the envelope, then it is stored as-is and counted', async () => {
@@ -108,7 +119,10 @@ describe('ingress against the real broker, registry and Redis', () => {
   });
 
   it('when the body is larger than the limit, then 413', async () => {
-    const huge = JSON.stringify({ event: 'call_ended', call: { call_id: 'x', transcript: 'a'.repeat(ingress.config.MAX_BODY_BYTES) } });
+    const huge = JSON.stringify({
+      event: 'call_ended',
+      call: { call_id: 'x', transcript: 'a'.repeat(ingress.config.MAX_BODY_BYTES) },
+    });
     const response = await postWebhook(ingress.url, huge);
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: 'payload_too_large' });
@@ -146,7 +160,18 @@ describe('ingress rate limiting and Redis failure', () => {
     try {
       const business = `+4930${Date.now().toString().slice(-8)}`;
       const bodyFor = (i: number, to = business) =>
-        JSON.stringify({ event: 'call_started', call: { call_id: uniqueName(`c${i}`), call_type: 'phone_call', agent_id: 'a', call_status: 'ongoing', direction: 'inbound', to_number: to, from_number: '+49176' } });
+        JSON.stringify({
+          event: 'call_started',
+          call: {
+            call_id: uniqueName(`c${i}`),
+            call_type: 'phone_call',
+            agent_id: 'a',
+            call_status: 'ongoing',
+            direction: 'inbound',
+            to_number: to,
+            from_number: '+49176',
+          },
+        });
       const statuses = [];
       for (let i = 0; i < 4; i++) statuses.push((await postWebhook(ingress.url, bodyFor(i))).status);
       // a minute boundary can fall between the calls; then the window restarts and all four pass
@@ -169,7 +194,9 @@ describe('ingress rate limiting and Redis failure', () => {
       expect((await postWebhook(ingress.url, body)).status).toBe(204);
       expect(await messageCount(topic)).toBe(1);
       const metrics = await (await fetch(`${ingress.url}/metrics`)).text();
-      expect(metrics).toMatch(/ingress_dependency_errors_total\{dependency="redis",operation="dedup_claim",service="ingress"\} [1-9]/);
+      expect(metrics).toMatch(
+        /ingress_dependency_errors_total\{dependency="redis",operation="dedup_claim",service="ingress"\} [1-9]/,
+      );
       const ready = (await (await fetch(`${ingress.url}/readyz`)).json()) as { waitingFor: string[] };
       expect(ready.waitingFor).toContain('redis');
     } finally {

@@ -5,6 +5,8 @@ import type { IngressMetrics } from '../webhooks/ingress-metrics';
 
 interface Pending {
   message: OutgoingMessage;
+  /** handed to the producer: from then on only the broker's answer settles it */
+  sent: boolean;
   resolve: () => void;
   reject: (error: Error) => void;
   settled: boolean;
@@ -22,7 +24,7 @@ export class PublishError extends Error {
 export interface BatchingPublisherOptions {
   kafka: Kafka;
   topic: string;
-  /** each message's deadline for the broker's acknowledgement */
+  /** how long a message may wait in the queue before it is given up (never sent, so safe to retry) */
   timeoutMs: number;
   maxPending: number;
   maxBatch?: number;
@@ -34,7 +36,9 @@ export interface BatchingPublisherOptions {
  * Produces with acks=all through an idempotent producer, which kafkajs allows one request in
  * flight. Concurrent webhooks are therefore gathered into one produce request while the previous
  * one is on the wire (no added delay), and each caller's promise settles with its own message's
- * acknowledgement. A producer whose send failed is replaced before the next send, so a batch the
+ * acknowledgement or definite failure: a message still queued at its deadline is given up (it was
+ * never sent), one already sent waits for the broker's answer, since giving up on it could not
+ * stop it being stored. A producer whose send failed is replaced before the next send, so a batch the
  * broker may have half-seen never shares sequence numbers with the next one.
  */
 export class BatchingPublisher implements EventPublisher {
@@ -44,13 +48,17 @@ export class BatchingPublisher implements EventPublisher {
   private needsFreshProducer = false;
   private closed = false;
   private connectedFlag = false;
+  /** false from a timed-out or failed produce until the next acknowledged one */
+  private acknowledging = true;
+  private sendStartedAt: number | undefined;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
 
   constructor(private readonly options: BatchingPublisherOptions) {}
 
   get connected(): boolean {
-    return this.connectedFlag && !this.needsFreshProducer;
+    const stuck = this.sendStartedAt !== undefined && Date.now() - this.sendStartedAt > this.options.timeoutMs;
+    return this.connectedFlag && !this.needsFreshProducer && this.acknowledging && !stuck;
   }
 
   async connect(): Promise<void> {
@@ -64,9 +72,18 @@ export class BatchingPublisher implements EventPublisher {
       return Promise.reject(new PublishError('BACKPRESSURE', `more than ${this.options.maxPending} webhooks pending`));
     }
     return new Promise<void>((resolve, reject) => {
-      const pending: Pending = { message, resolve, reject, settled: false, timer: undefined as unknown as NodeJS.Timeout };
+      const pending: Pending = {
+        message,
+        sent: false,
+        resolve,
+        reject,
+        settled: false,
+        timer: undefined as unknown as NodeJS.Timeout,
+      };
       pending.timer = setTimeout(() => {
-        settle(pending, new PublishError('PRODUCE_TIMEOUT', `no broker acknowledgement within ${this.options.timeoutMs} ms`));
+        if (pending.sent) return;
+        this.acknowledging = false;
+        settle(pending, new PublishError('PRODUCE_TIMEOUT', `not sent within ${this.options.timeoutMs} ms`));
       }, this.options.timeoutMs);
       this.queue.push(pending);
       if (!this.sending) void this.drain();
@@ -98,18 +115,24 @@ export class BatchingPublisher implements EventPublisher {
   private async sendBatch(batch: Pending[]): Promise<void> {
     const { metrics } = this.options;
     const started = process.hrtime.bigint();
+    for (const pending of batch) pending.sent = true;
+    this.sendStartedAt = Date.now();
     try {
       const producer = await this.usableProducer();
       await producer.send({ topic: this.options.topic, acks: -1, messages: batch.map((p) => p.message) });
+      this.acknowledging = true;
       metrics.produceBatchSize.observe(batch.length);
       metrics.produceDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
       for (const pending of batch) settle(pending);
     } catch (error) {
       this.needsFreshProducer = true;
+      this.acknowledging = false;
       metrics.dependencyErrors.inc({ dependency: 'kafka', operation: 'produce' });
       this.options.log.warn({ err: (error as Error).message, batch: batch.length }, 'produce failed');
       const failure = new PublishError('PRODUCE_FAILED', 'broker did not acknowledge', { cause: error });
       for (const pending of batch) settle(pending, failure);
+    } finally {
+      this.sendStartedAt = undefined;
     }
   }
 

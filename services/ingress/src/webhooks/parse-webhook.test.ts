@@ -43,14 +43,20 @@ describe('parsing a webhook body', () => {
 
 describe('the business key used for rate limiting', () => {
   it('when the call is inbound, then the dialled number is the business', () => {
-    expect(businessKey({ event: 'e', call: { call_id: 'c', direction: 'inbound', to_number: '+49221', from_number: '+49176' } })).toBe(
-      'number:+49221',
-    );
+    expect(
+      businessKey({
+        event: 'e',
+        call: { call_id: 'c', direction: 'inbound', to_number: '+49221', from_number: '+49176' },
+      }),
+    ).toBe('number:+49221');
   });
   it('when the call is outbound, then the calling number is the business', () => {
-    expect(businessKey({ event: 'e', call: { call_id: 'c', direction: 'outbound', to_number: '+49152', from_number: '+49341' } })).toBe(
-      'number:+49341',
-    );
+    expect(
+      businessKey({
+        event: 'e',
+        call: { call_id: 'c', direction: 'outbound', to_number: '+49152', from_number: '+49341' },
+      }),
+    ).toBe('number:+49341');
   });
   it('when it is a web call, then the agent stands in', () => {
     expect(businessKey({ event: 'e', call: { call_id: 'c', agent_id: 'agent_1' } })).toBe('agent:agent_1');

@@ -7,13 +7,7 @@ import type { EventDeduplicator, EventPublisher, RateLimiter } from './ports';
 import { verifyRetellSignature } from './verify-signature';
 
 export type RejectionReason =
-  | 'bad_signature'
-  | 'malformed_json'
-  | 'schema_violation'
-  | 'rate_limited'
-  | 'kafka_unavailable'
-  | 'not_ready'
-  | 'busy';
+  'bad_signature' | 'malformed_json' | 'schema_violation' | 'rate_limited' | 'kafka_unavailable' | 'not_ready' | 'busy';
 
 export type WebhookOutcome =
   | { result: 'stored'; eventId: string }
@@ -27,6 +21,8 @@ export type WebhookOutcome =
 export interface ReceiveWebhookDeps {
   apiKey: string;
   signatureToleranceMs: number;
+  /** the longest a webhook waits for the broker before it is answered 503 */
+  answerWithinMs: number;
   /** the registry id of the topic's value schema; undefined until it is registered */
   topicSchemaId: () => number | undefined;
   source: string;
@@ -60,17 +56,26 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
 
   return async function receiveWebhook(request: WebhookRequest): Promise<WebhookOutcome> {
     const now = deps.clock();
-    const signature = verifyRetellSignature(request.rawBody, request.signature, deps.apiKey, now, deps.signatureToleranceMs);
+    const signature = verifyRetellSignature(
+      request.rawBody,
+      request.signature,
+      deps.apiKey,
+      now,
+      deps.signatureToleranceMs,
+    );
     if (!signature.ok) return reject({ result: 'rejected', reason: 'bad_signature', detail: signature.reason });
 
     const parsed = parseWebhook(request.rawBody);
-    if (parsed.kind === 'malformed_json') return reject({ result: 'rejected', reason: 'malformed_json', detail: parsed.message });
-    if (parsed.kind === 'schema_violation') return reject({ result: 'rejected', reason: 'schema_violation', issues: parsed.issues });
+    if (parsed.kind === 'malformed_json')
+      return reject({ result: 'rejected', reason: 'malformed_json', detail: parsed.message });
+    if (parsed.kind === 'schema_violation')
+      return reject({ result: 'rejected', reason: 'schema_violation', issues: parsed.issues });
 
     const { body } = parsed;
     const eventType = parsed.kind === 'known' ? body.event : metrics.unknownEventLabel(body.event);
     const rate = await deps.rateLimiter.take(businessKey(body));
-    if (!rate.allowed) return reject({ result: 'rejected', reason: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds });
+    if (!rate.allowed)
+      return reject({ result: 'rejected', reason: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds });
 
     const schemaId = deps.topicSchemaId();
     if (schemaId === undefined) return reject({ result: 'rejected', reason: 'not_ready', retryAfterSeconds: 5 });
@@ -92,20 +97,31 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
       subject: callId,
       contentType: 'application/json',
       correlationId: callId,
-      traceparent: request.traceparent && TRACEPARENT.test(request.traceparent) ? request.traceparent : newTraceparent(),
+      traceparent:
+        request.traceparent && TRACEPARENT.test(request.traceparent) ? request.traceparent : newTraceparent(),
     });
-    try {
-      // the body's bytes go to Kafka unchanged; zod has validated them against the same contract
-      // the registered JSON Schema is generated from
-      await deps.publisher.publish({ key: callId, value: frameJson(schemaId, request.rawBody), headers });
-    } catch (error) {
-      await deps.dedup.release(eventId, claim.token);
-      log.warn({ eventId, err: (error as Error).message }, 'webhook not stored: broker did not acknowledge');
-      return reject({ result: 'rejected', reason: 'kafka_unavailable', retryAfterSeconds: 5 });
-    }
-    await deps.dedup.confirm(eventId, claim.token);
+    // the body's bytes go to Kafka unchanged; zod has validated them against the same contract
+    // the registered JSON Schema is generated from
+    const publishing = deps.publisher.publish({ key: callId, value: frameJson(schemaId, request.rawBody), headers });
+    // The claim follows the produce's real outcome, even when the answer cannot wait for it: a
+    // produce still in flight at the deadline may yet be stored, and Retell's retry must then be
+    // a duplicate, not a second message; if it fails, the retry finds the claim released.
+    const settled = publishing.then(
+      () => deps.dedup.confirm(eventId, claim.token).then(() => true),
+      (error: unknown) => {
+        log.warn({ eventId, err: (error as Error).message }, 'webhook not stored: broker did not acknowledge');
+        return deps.dedup.release(eventId, claim.token).then(() => false);
+      },
+    );
+    const stored = await Promise.race([settled, deadline(deps.answerWithinMs)]);
+    if (stored !== true) return reject({ result: 'rejected', reason: 'kafka_unavailable', retryAfterSeconds: 5 });
     metrics.produced.inc({ event_type: eventType });
     if (parsed.kind === 'unknown') metrics.unknownEvents.inc({ event_type: eventType });
     return { result: 'stored', eventId };
   };
+}
+
+/** Resolves (with undefined) after ms; unref'd so a pending answer never keeps the process alive. */
+function deadline(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every check and test against the real local servers: typecheck, lint, the jest suites
+# (unit + integration in parallel), then the chaos suites that stop the broker, serially.
+# Prints one closing line: "tests: N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/toolchain.sh
+rb_ensure_toolchain
+rb_ensure_packages
+bash scripts/infra.sh up
+mkdir -p .run
+
+status=0
+rb_log "typecheck"; pnpm -s typecheck || status=1
+rb_log "lint"; pnpm -s lint || status=1
+
+rb_log "unit and integration tests"
+pnpm -s exec jest --json --outputFile=.run/jest-main.json || status=1
+rb_log "chaos tests (stop and restart the broker; serial)"
+JEST_CHAOS=1 pnpm -s exec jest --runInBand --json --outputFile=.run/jest-chaos.json || status=1
+
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0;
+  for (const f of [".run/jest-main.json", ".run/jest-chaos.json"]) {
+    if (!fs.existsSync(f)) { failed++; continue; }
+    const r = JSON.parse(fs.readFileSync(f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
+  }
+  console.log(`tests: ${passed} passed, ${failed} failed`);
+'
+exit $status
