@@ -9,7 +9,10 @@ import { valueSubject } from './topics';
  * client's Ajv validates with).
  */
 export function toRegistryJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: 'draft-7', unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { target: 'draft-7', unrepresentable: 'any', io: 'input', reused: 'ref' }) as Record<
+    string,
+    unknown
+  >;
 }
 
 const MAGIC_BYTE = 0;

@@ -11,6 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { buildSync } from 'esbuild';
 import { createTopic, uniqueName } from '../../../test/support/kafka';
 import { REPO_ROOT, RETELL_FIXTURES_DIR } from '../../../test/paths';
 import { signRetellBody } from '../src/webhooks/verify-signature';
@@ -53,8 +54,8 @@ function prepare(template: string, count: number): { body: string; signature: st
 }
 
 async function startServer(mode: 'full' | 'ceiling', topic: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(join(__dirname, 'bench-server.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+  const child = fork(BENCH_SERVER_JS, [], {
+    execArgv: (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
     env: { ...process.env, MODE: mode, BENCH_TOPIC: topic, RETELL_API_KEY: KEY, PORT: '0', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -170,7 +171,22 @@ async function measure(
   return rows;
 }
 
+/** Bundled like the production build (no TypeScript loader in the measured process). */
+const BENCH_SERVER_JS = join(REPO_ROOT, '.run', 'bench-server.js');
+function buildServer(): void {
+  buildSync({
+    entryPoints: [join(__dirname, 'bench-server.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    outfile: BENCH_SERVER_JS,
+    logLevel: 'warning',
+  });
+}
+
 async function main(): Promise<void> {
+  buildServer();
   const rows: Row[] = [];
   for (const [size, template] of Object.entries(SIZES)) {
     const requests = prepare(template, 400_000 / Math.max(1, Math.round(template.length / 1000)));
