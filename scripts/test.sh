@@ -14,6 +14,19 @@ status=0
 rb_log "typecheck"; pnpm -s typecheck || status=1
 rb_log "lint"; pnpm -s lint || status=1
 
+rb_log "prometheus rules (promtool check + unit tests)"
+if ! command -v promtool >/dev/null 2>&1; then
+  rb_log "installing promtool (Debian package prometheus, service not started)"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null) || true
+fi
+if command -v promtool >/dev/null 2>&1; then
+  (promtool check config deploy/prometheus/prometheus.yml &&
+    promtool test rules deploy/prometheus/tests/*.test.yml) || status=1
+else
+  echo "promtool could not be installed: prometheus rules NOT checked" >&2
+  status=1
+fi
+
 rb_log "unit and integration tests"
 pnpm -s exec jest --json --outputFile=.run/jest-main.json || status=1
 rb_log "chaos tests (stop and restart the broker; serial)"
