@@ -55,7 +55,8 @@ function prepare(template: string, count: number): { body: string; signature: st
 
 async function startServer(mode: 'full' | 'ceiling', topic: string): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(BENCH_SERVER_JS, [], {
-    execArgv: (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    // the same V8 flags scripts/up.sh runs ingress with
+    execArgv: (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean),
     env: { ...process.env, MODE: mode, BENCH_TOPIC: topic, RETELL_API_KEY: KEY, PORT: '0', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -32,7 +32,11 @@ export class RedisDeduplicator implements EventDeduplicator {
   private readonly inFlight = new Map<string, Promise<boolean>>();
   private readonly finish = new Map<string, (stored: boolean) => void>();
 
-  constructor(private readonly options: RedisDedupOptions) {}
+  constructor(private readonly options: RedisDedupOptions) {
+    if (!('ingressDedupRelease' in options.redis)) {
+      options.redis.defineCommand('ingressDedupRelease', { numberOfKeys: 1, lua: RELEASE_IF_OWNER });
+    }
+  }
 
   async claim(eventId: string): Promise<ClaimResult> {
     const local = this.inFlight.get(eventId);
@@ -67,8 +71,9 @@ export class RedisDeduplicator implements EventDeduplicator {
   async release(eventId: string, token: string): Promise<void> {
     this.settleLocal(eventId, false, undefined);
     if (token === 'fail-open') return;
-    await this.options.redis
-      .eval(RELEASE_IF_OWNER, 1, this.key(eventId), token)
+    const redis = this.options.redis as Redis & { ingressDedupRelease(key: string, token: string): Promise<number> };
+    await redis
+      .ingressDedupRelease(this.key(eventId), token)
       .catch((error: unknown) => this.redisFailed('release', error));
   }
 

@@ -24,18 +24,23 @@ export interface RedisRateLimiterOptions {
  * Retell's webhooks would lose them after its retries run out.
  */
 export class RedisRateLimiter implements RateLimiter {
-  constructor(private readonly options: RedisRateLimiterOptions) {}
+  constructor(private readonly options: RedisRateLimiterOptions) {
+    // defineCommand sends EVALSHA (the script once, then its hash) instead of the script each time
+    if (!('ingressRateTake' in options.redis))
+      options.redis.defineCommand('ingressRateTake', { numberOfKeys: 1, lua: TAKE });
+  }
 
   async take(key: string): Promise<RateDecision> {
     const window = Math.floor(Date.now() / 60_000);
     const hashed = createHash('sha256').update(key).digest('base64url').slice(0, 22);
     try {
-      const [count, ttlMs] = (await this.options.redis.eval(
-        TAKE,
-        1,
+      const redis = this.options.redis as Redis & {
+        ingressRateTake(key: string, ttlMs: string): Promise<[number, number]>;
+      };
+      const [count, ttlMs] = await redis.ingressRateTake(
         `${this.options.keyPrefix ?? 'ingress:rate:'}${hashed}:${window}`,
         '60000',
-      )) as [number, number];
+      );
       if (count <= this.options.limitPerMinute) return { allowed: true };
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };
     } catch (error) {
