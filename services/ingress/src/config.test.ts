@@ -1,0 +1,20 @@
+import { parseConfig } from './config';
+
+describe('ingress configuration', () => {
+  it('when RETELL_API_KEY is missing and a broker address is malformed, then every problem is named', () => {
+    const result = parseConfig({ KAFKA_BROKERS: 'no-port-here', PORT: 'eighty' });
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems.join('\n');
+    expect(problems).toMatch(/RETELL_API_KEY/);
+    expect(problems).toMatch(/KAFKA_BROKERS/);
+    expect(problems).toMatch(/PORT/);
+  });
+
+  it('when only the key is given, then local defaults apply', () => {
+    const result = parseConfig({ RETELL_API_KEY: 'key_0123456789' });
+    expect(result).toMatchObject({
+      ok: true,
+      config: { PORT: 3000, KAFKA_BROKERS: ['127.0.0.1:9092'], SIGNATURE_TOLERANCE_MS: 300_000 },
+    });
+  });
+});
