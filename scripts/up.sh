@@ -25,7 +25,7 @@ else
   pnpm -s --filter @rb/ingress build
   rb_log "starting ingress on http://127.0.0.1:$PORT (log: .run/ingress.log)"
   # a small young generation keeps RSS low at a few % of throughput (see README, benchmark)
-  setsid node --max-semi-space-size=4 --enable-source-maps services/ingress/dist/main.js >.run/ingress.log 2>&1 </dev/null &
+  setsid node --max-semi-space-size=4 services/ingress/dist/main.js >.run/ingress.log 2>&1 </dev/null &
   echo $! > .run/ingress.pid
 fi
 for _ in $(seq 1 60); do
