@@ -103,6 +103,9 @@ export async function startIngress(
     redis.connect().catch((error: Error) => log.warn({ err: error.message }, 'redis not reachable at start')),
   ]);
   const server: Server = app.listen(config.PORT, config.HOST);
+  server.on('request', (_req, res: { shouldKeepAlive: boolean }) => {
+    if (draining) res.shouldKeepAlive = false;
+  });
   await once(server, 'listening');
   server.keepAliveTimeout = 65_000;
   const address = server.address();
@@ -114,9 +117,13 @@ export async function startIngress(
     async stop() {
       draining = true;
       registration.cancel();
+      // stop accepting; keep-alive connections are closed as soon as their in-flight request is
+      // answered (answers while draining carry `Connection: close`)
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closeIdle = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
       await closed;
+      clearInterval(closeIdle);
       await publisher.close();
       redis.disconnect();
       log.info('ingress stopped');

@@ -204,3 +204,26 @@ describe('ingress rate limiting and Redis failure', () => {
     }
   });
 });
+
+describe('ingress graceful shutdown', () => {
+  it('when stopped while webhooks are arriving, then every webhook answered 2xx is on the topic and no answer is a 5xx', async () => {
+    const topic = uniqueName('it.shutdown');
+    await createTopic(topic);
+    const ingress = await startTestIngress(topic);
+    const bodies = Array.from({ length: 40 }, () => withFreshCallId('02-call_ended.salon-inbound.json').body);
+    const answers = bodies.map((body) =>
+      postWebhook(ingress.url, body).then(
+        (response) => response.status,
+        () => 'connection refused' as const,
+      ),
+    );
+    // stop as soon as the first webhook has been answered, while the others are still arriving
+    await Promise.race(answers);
+    await ingress.stop();
+    const statuses = await Promise.all(answers);
+    const stored = statuses.filter((s) => s === 204).length;
+    expect(stored).toBeGreaterThan(0);
+    expect(statuses.filter((s) => typeof s === 'number' && s >= 500)).toEqual([]);
+    expect(await messageCount(topic)).toBe(stored);
+  });
+});
