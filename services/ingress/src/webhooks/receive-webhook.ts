@@ -107,21 +107,27 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
     // produce still in flight at the deadline may yet be stored, and Retell's retry must then be
     // a duplicate, not a second message; if it fails, the retry finds the claim released.
     const settled = publishing.then(
-      () => deps.dedup.confirm(eventId, claim.token).then(() => true),
+      () => {
+        metrics.produced.inc({ event_type: eventType });
+        if (parsed.kind === 'unknown') metrics.unknownEvents.inc({ event_type: eventType });
+        return deps.dedup.confirm(eventId, claim.token).then(() => true);
+      },
       (error: unknown) => {
         log.warn({ eventId, err: (error as Error).message }, 'webhook not stored: broker did not acknowledge');
         return deps.dedup.release(eventId, claim.token).then(() => false);
       },
     );
-    const stored = await Promise.race([settled, deadline(deps.answerWithinMs)]);
+    const stored = await withinDeadline(settled, deps.answerWithinMs);
     if (stored !== true) return reject({ result: 'rejected', reason: 'kafka_unavailable', retryAfterSeconds: 5 });
-    metrics.produced.inc({ event_type: eventType });
-    if (parsed.kind === 'unknown') metrics.unknownEvents.inc({ event_type: eventType });
     return { result: 'stored', eventId };
   };
 }
 
-/** Resolves (with undefined) after ms; unref'd so a pending answer never keeps the process alive. */
-function deadline(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+/** The promise's value, or undefined once ms have passed; the timer is cleared as soon as it settles. */
+function withinDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
