@@ -5,9 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/toolchain.sh
-rb_ensure_toolchain
-rb_ensure_packages
-bash scripts/infra.sh up
+rb_bootstrap
 mkdir -p .run
 
 status=0

@@ -69,3 +69,10 @@ rb_ensure_packages() { # installs workspace packages when the lockfile or a mani
     echo "$sum" > "$stamp"
   fi
 }
+
+# The common start of the project's entry scripts: toolchain, packages, local servers.
+rb_bootstrap() {
+  rb_ensure_toolchain
+  rb_ensure_packages
+  bash scripts/infra.sh up
+}
