@@ -1,5 +1,10 @@
 import type { KnownRetellWebhookEvent, RetellWebhookEnvelope } from '@rb/contracts';
-import { isKnownRetellEventType, KnownRetellWebhookEventSchema, RetellWebhookEnvelopeSchema } from '@rb/contracts';
+import {
+  isKnownRetellEventType,
+  KnownRetellWebhookEventSchema,
+  retellEventId,
+  RetellWebhookEnvelopeSchema,
+} from '@rb/contracts';
 import type { z } from 'zod';
 
 export interface FieldIssue {
@@ -54,4 +59,37 @@ export function businessKey(body: RetellWebhookEnvelope): string {
   const number = call.direction === 'outbound' ? call.from_number : call.to_number;
   if (typeof number === 'string' && number.length > 0) return `number:${number}`;
   return `agent:${typeof call.agent_id === 'string' ? call.agent_id : 'none'}`;
+}
+
+/** The few facts about a valid webhook that storing it needs; the body's bytes travel as they came. */
+export interface WebhookFacts {
+  event: string;
+  known: boolean;
+  callId: string;
+  eventId: string;
+  businessKey: string;
+}
+
+export type InspectedWebhook =
+  { kind: 'valid'; facts: WebhookFacts } | Extract<ParsedWebhook, { kind: 'malformed_json' | 'schema_violation' }>;
+
+/**
+ * Parses, validates and reduces the body to its facts in one synchronous step, so the parsed
+ * object graph (a call_ended with word timings is thousands of objects) dies young instead of
+ * being kept alive, and promoted, while the webhook waits for Redis and the broker.
+ */
+export function inspectWebhook(rawBody: Buffer): InspectedWebhook {
+  const parsed = parseWebhook(rawBody);
+  if (parsed.kind === 'malformed_json' || parsed.kind === 'schema_violation') return parsed;
+  const { body } = parsed;
+  return {
+    kind: 'valid',
+    facts: {
+      event: body.event,
+      known: parsed.kind === 'known',
+      callId: body.call.call_id,
+      eventId: retellEventId(body, rawBody),
+      businessKey: businessKey(body),
+    },
+  };
 }

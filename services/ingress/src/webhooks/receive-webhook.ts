@@ -1,8 +1,8 @@
-import { frameJson, newTraceparent, retellEventId, retellEventType, toKafkaHeaders } from '@rb/contracts';
+import { frameJson, newTraceparent, retellEventType, toKafkaHeaders } from '@rb/contracts';
 import type { Logger } from '@rb/observability';
 import type { IngressMetrics } from './ingress-metrics';
 import type { FieldIssue } from './parse-webhook';
-import { businessKey, parseWebhook } from './parse-webhook';
+import { inspectWebhook } from './parse-webhook';
 import type { EventDeduplicator, EventPublisher, RateLimiter } from './ports';
 import { verifyRetellSignature } from './verify-signature';
 
@@ -65,22 +65,21 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
     );
     if (!signature.ok) return reject({ result: 'rejected', reason: 'bad_signature', detail: signature.reason });
 
-    const parsed = parseWebhook(request.rawBody);
-    if (parsed.kind === 'malformed_json')
-      return reject({ result: 'rejected', reason: 'malformed_json', detail: parsed.message });
-    if (parsed.kind === 'schema_violation')
-      return reject({ result: 'rejected', reason: 'schema_violation', issues: parsed.issues });
+    const inspected = inspectWebhook(request.rawBody);
+    if (inspected.kind === 'malformed_json')
+      return reject({ result: 'rejected', reason: 'malformed_json', detail: inspected.message });
+    if (inspected.kind === 'schema_violation')
+      return reject({ result: 'rejected', reason: 'schema_violation', issues: inspected.issues });
 
-    const { body } = parsed;
-    const eventType = parsed.kind === 'known' ? body.event : metrics.unknownEventLabel(body.event);
-    const rate = await deps.rateLimiter.take(businessKey(body));
+    const { event, known, callId, eventId, businessKey } = inspected.facts;
+    const eventType = known ? event : metrics.unknownEventLabel(event);
+    const rate = await deps.rateLimiter.take(businessKey);
     if (!rate.allowed)
       return reject({ result: 'rejected', reason: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds });
 
     const schemaId = deps.topicSchemaId();
     if (schemaId === undefined) return reject({ result: 'rejected', reason: 'not_ready', retryAfterSeconds: 5 });
 
-    const eventId = retellEventId(body, request.rawBody);
     const claim = await deps.dedup.claim(eventId);
     if (claim.status === 'duplicate') {
       metrics.duplicates.inc({ event_type: eventType });
@@ -88,10 +87,9 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
     }
     if (claim.status === 'busy') return reject({ result: 'rejected', reason: 'busy', retryAfterSeconds: 1 });
 
-    const callId = body.call.call_id;
     const headers = toKafkaHeaders({
       id: eventId,
-      type: retellEventType(body.event),
+      type: retellEventType(event),
       source: deps.source,
       time: new Date(now).toISOString(),
       subject: callId,
@@ -109,7 +107,7 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
     const settled = publishing.then(
       () => {
         metrics.produced.inc({ event_type: eventType });
-        if (parsed.kind === 'unknown') metrics.unknownEvents.inc({ event_type: eventType });
+        if (!known) metrics.unknownEvents.inc({ event_type: eventType });
         return deps.dedup.confirm(eventId, claim.token).then(() => true);
       },
       (error: unknown) => {
