@@ -7,6 +7,7 @@
  * Usage: pnpm bench:ingress [seconds per step, default 8]
  */
 import { fork } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -79,13 +80,8 @@ interface LoadResult {
   non2xx: number;
 }
 
-/** Drives the server; latencies are recorded per response, so percentiles are exact. */
-function load(
-  url: string,
-  requests: { body: string; signature: string }[],
-  connections: number,
-  rate?: number,
-): Promise<LoadResult> {
+/** Drives the server as hard as `connections` allow; latencies are recorded per response, so percentiles are exact. */
+function load(url: string, requests: { body: string; signature: string }[], connections: number): Promise<LoadResult> {
   let next = 0;
   const latenciesMs: number[] = [];
   return new Promise((resolve, reject) => {
@@ -94,7 +90,6 @@ function load(
         url: `${url}/webhooks/retell`,
         connections,
         duration: SECONDS,
-        ...(rate ? { overallRate: rate } : {}),
         requests: [
           {
             method: 'POST',
@@ -125,6 +120,69 @@ function load(
   });
 }
 
+/**
+ * Open-loop load at a fixed rate: requests leave evenly spaced whatever the answers do, on a
+ * keep-alive pool. (autocannon's overallRate sends each connection's whole per-second quota
+ * back to back at the start of every second, which measures bursts, not a steady rate.)
+ */
+function paced(url: string, requests: { body: string; signature: string }[], rate: number): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const { hostname, port } = new URL(url);
+  const latenciesMs: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  let next = 0;
+  const total = rate * SECONDS;
+  const interval = 1000 / rate;
+  const started = performance.now();
+  return new Promise((resolve) => {
+    let settled = 0;
+    const done = () => {
+      if (++settled < total) return;
+      agent.destroy();
+      resolve({ reqPerSec: total / ((performance.now() - started) / 1000), latenciesMs, errors, non2xx });
+    };
+    const send = () => {
+      const { body, signature } = requests[next++ % requests.length]!;
+      const sentAt = performance.now();
+      const req = httpRequest(
+        {
+          agent,
+          hostname,
+          port,
+          path: '/webhooks/retell',
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-retell-signature': signature,
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latenciesMs.push(performance.now() - sentAt);
+            if (res.statusCode! < 200 || res.statusCode! > 299) non2xx++;
+            done();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors++;
+        done();
+      });
+      req.end(body);
+    };
+    let sent = 0;
+    const tick = () => {
+      const due = Math.min(total, Math.floor((performance.now() - started) / interval) + 1);
+      for (; sent < due; sent++) send();
+      if (sent < total) setTimeout(tick, Math.max(0, started + sent * interval - performance.now()));
+    };
+    tick();
+  });
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! * 10) / 10;
@@ -142,14 +200,14 @@ async function measure(
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 200);
   const rows: Row[] = [];
   try {
-    await load(url, requests, 10); // warm-up: JIT, connections, producer metadata
+    await paced(url, requests, 500); // warm-up: JIT, connections, producer metadata
+    // the steady 1,000 req/s step first, so its peak RSS is not the one of the saturating steps
     const steps: [string, number, number | undefined][] = [
+      ['1000 req/s', 0, 1000],
       ...CONNECTIONS.map((c) => [`${c} conns`, c, undefined] as [string, number, undefined]),
-      ['1000 req/s', 50, 1000],
     ];
     for (const [label, connections, rate] of steps) {
-      peak = 0;
-      const r = await load(url, requests, connections, rate);
+      const r = rate ? await paced(url, requests, rate) : await load(url, requests, connections);
       const sorted = r.latenciesMs.sort((a, b) => a - b);
       rows.push({
         size,
