@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RETELL_FIXTURES_DIR, requireSharedDir } from '../../../../test/paths';
-import { businessKey, parseWebhook } from './parse-webhook';
+import { businessKey, inspectWebhook, parseWebhook } from './parse-webhook';
 
 requireSharedDir();
 const fixture = (f: string) => readFileSync(join(RETELL_FIXTURES_DIR, f));
@@ -60,5 +60,30 @@ describe('the business key used for rate limiting', () => {
   });
   it('when it is a web call, then the agent stands in', () => {
     expect(businessKey({ event: 'e', call: { call_id: 'c', agent_id: 'agent_1' } })).toBe('agent:agent_1');
+  });
+});
+
+describe('inspecting a webhook down to the facts storing it needs', () => {
+  it('when an outbound call_ended arrives, then its id, call, business number and known type are the facts', () => {
+    const inspected = inspectWebhook(fixture('04-call_ended.praxis-outbound-no-answer.json'));
+    expect(inspected).toEqual({
+      kind: 'valid',
+      facts: {
+        event: 'call_ended',
+        known: true,
+        callId: 'call_caf6e2080636e9a07473299d607',
+        eventId: 'call_caf6e2080636e9a07473299d607:call_ended',
+        businessKey: 'number:+493412240870',
+      },
+    });
+  });
+
+  it('when the event type is unknown, then it is valid but not known', () => {
+    const inspected = inspectWebhook(json({ event: 'call_rated', call: { call_id: 'c9' } }));
+    expect(inspected).toMatchObject({ kind: 'valid', facts: { event: 'call_rated', known: false, callId: 'c9' } });
+  });
+
+  it('when the body is invalid, then the parse result is passed on unchanged', () => {
+    expect(inspectWebhook(Buffer.from('nope')).kind).toBe('malformed_json');
   });
 });
