@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { RegistrySerde, RetellWebhookEventValueSchema, TOPICS } from '@rb/contracts';
+import { registerValueSchema, RetellWebhookEventValueSchema, TOPICS } from '@rb/contracts';
 import type { Logger } from '@rb/observability';
 import { createMetricsRegistry } from '@rb/observability';
 import type { Config } from './config';
@@ -11,6 +11,7 @@ import { BatchingPublisher } from './infra/batching-publisher';
 import { RedisDeduplicator } from './infra/redis-dedup';
 import { RedisRateLimiter } from './infra/redis-rate-limiter';
 import { makeIngressMetrics } from './webhooks/ingress-metrics';
+import { retellContract } from './webhooks/parse-webhook';
 import { makeReceiveWebhook } from './webhooks/receive-webhook';
 
 export interface RunningIngress {
@@ -47,12 +48,13 @@ export async function startIngress(
   const redis = new Redis(config.REDIS_URL, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    enableAutoPipelining: true,
-    commandTimeout: 1_000,
+    // A hung Redis is cut off by one socket-level timer instead of a timer per command: ioredis's
+    // per-command timeout and its auto-pipelines allocate objects that outlive a scavenge, and that
+    // promoted garbage was most of ingress's memory growth under load (see README, benchmark).
+    socketTimeout: 1_000,
     lazyConnect: true,
   });
   redis.on('error', (error: Error) => log.debug({ err: error.message }, 'redis connection error'));
-  const serde = new RegistrySerde(config.SCHEMA_REGISTRY_URL);
 
   let schemaId: number | undefined;
   let draining = false;
@@ -95,7 +97,11 @@ export async function startIngress(
   // Dependencies that are down at start-up do not stop ingress from serving: until the schema is
   // registered webhooks get 503 (Retell retries), the producer reconnects on the next send, and
   // Redis-backed dedup/rate limits fail open. /readyz says what is missing.
-  const registration = registerUntilDone(() => serde.registerValueSchema(topic, RetellWebhookEventValueSchema), log);
+  retellContract(); // compiled before the first webhook, not during it
+  const registration = registerUntilDone(
+    () => registerValueSchema(config.SCHEMA_REGISTRY_URL, topic, RetellWebhookEventValueSchema),
+    log,
+  );
   registration.then((id) => (schemaId = id)).catch(() => undefined);
   await Promise.race([registration, sleep(5_000)]).catch(() => undefined);
   await Promise.all([
