@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { RegistrySerde, TOPICS } from '@rb/contracts';
+import { TOPICS } from '@rb/contracts';
+import { RegistrySerde } from '@rb/contracts/serde';
 import { Kafka, logLevel } from 'kafkajs';
 import { signRetellBody } from '../services/ingress/src/webhooks/verify-signature';
 

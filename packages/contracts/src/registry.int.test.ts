@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { uniqueName, testRegistryUrl } from '../../../test/support/kafka';
-import { RegistrySerde, readSchemaId, RetellWebhookEventValueSchema, toRegistryJsonSchema } from './index';
+import { readSchemaId, registerValueSchema, RetellWebhookEventValueSchema, toRegistryJsonSchema } from './index';
+import { RegistrySerde } from './serde';
 
 /** Integration: the real schema registry (Apicurio's Confluent-compatible API). */
 describe('registry serializer', () => {
@@ -42,5 +43,27 @@ describe('registry serializer', () => {
     const schema = toRegistryJsonSchema(RetellWebhookEventValueSchema);
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
     expect(JSON.stringify(schema).length).toBeLessThan(20_000);
+  });
+
+  it('when the registry cannot be reached, then registering fails with a coded error, not a hang', async () => {
+    await expect(
+      registerValueSchema('http://127.0.0.1:9/apis/ccompat/v7', 'it.none', RetellWebhookEventValueSchema, {
+        timeoutMs: 2_000,
+      }),
+    ).rejects.toMatchObject({ code: 'SCHEMA_REGISTRY_REQUEST_FAILED', status: undefined });
+  });
+
+  it('when a subject exists with another compatibility level, then registering refuses it', async () => {
+    const topic = uniqueName('it.compat');
+    const subject = encodeURIComponent(`${topic}-value`);
+    const put = await fetch(`${testRegistryUrl()}/config/${subject}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ compatibility: 'NONE' }),
+    });
+    expect(put.ok).toBe(true);
+    await expect(registerValueSchema(testRegistryUrl(), topic, z.strictObject({ id: z.string() }))).rejects.toThrow(
+      /NONE, not BACKWARD/,
+    );
   });
 });

@@ -1,6 +1,3 @@
-import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { z } from 'zod';
 import { valueSubject } from './topics';
 
@@ -34,40 +31,75 @@ export function readSchemaId(framed: Buffer): number {
   return framed.readUInt32BE(1);
 }
 
+const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+
+export class RegistryError extends Error {
+  readonly code = 'SCHEMA_REGISTRY_REQUEST_FAILED';
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /**
- * Registers contract schemas (subject `<topic>-value`, BACKWARD compatibility) and encodes /
- * decodes values in the registry wire format.
+ * Registers (or finds) the topic's value schema, subject `<topic>-value`, and returns its id. A
+ * new subject is set to BACKWARD compatibility; an existing subject configured otherwise is an
+ * error. Plain HTTP against the Confluent-compatible API, so a service that only produces needs no
+ * registry client library (see `@rb/contracts/serde` for encoding and decoding with validation).
  */
-export class RegistrySerde {
-  readonly registry: SchemaRegistry;
-
-  constructor(registryUrl: string) {
-    const ajv = new Ajv({ strict: false, allErrors: false });
-    addFormats(ajv);
-    this.registry = new SchemaRegistry(
-      { host: registryUrl, retry: { retries: 2, initialRetryTimeInSecs: 0.2 } },
-      { [SchemaType.JSON]: { ajvInstance: ajv } },
-    );
+export async function registerValueSchema(
+  registryUrl: string,
+  topic: string,
+  schema: z.ZodType,
+  options: { timeoutMs?: number } = {},
+): Promise<number> {
+  const subject = encodeURIComponent(valueSubject(topic));
+  const call = (method: string, path: string, body?: unknown) =>
+    registryRequest(registryUrl, method, path, body, options.timeoutMs ?? 5_000);
+  const config = await call('GET', `/config/${subject}`);
+  const firstRegistration = config.status === 404;
+  if (!firstRegistration) {
+    const level = String((config.body as { compatibilityLevel?: unknown }).compatibilityLevel ?? '').toUpperCase();
+    if (level !== 'BACKWARD') throw new RegistryError(`subject ${valueSubject(topic)} is ${level}, not BACKWARD`, 409);
   }
+  const registered = await call('POST', `/subjects/${subject}/versions`, {
+    schemaType: 'JSON',
+    schema: JSON.stringify(toRegistryJsonSchema(schema)),
+  });
+  if (firstRegistration) await call('PUT', `/config/${subject}`, { compatibility: 'BACKWARD' });
+  const id = (registered.body as { id?: unknown }).id;
+  if (typeof id !== 'number') throw new RegistryError('registry answered without a schema id', registered.status);
+  return id;
+}
 
-  /** Registers (or finds) the topic's value schema; returns its registry id. */
-  async registerValueSchema(topic: string, schema: z.ZodType): Promise<number> {
-    const { id } = await this.registry.register(
-      { type: SchemaType.JSON, schema: JSON.stringify(toRegistryJsonSchema(schema)) },
-      { subject: valueSubject(topic), compatibility: COMPATIBILITY.BACKWARD },
-    );
-    return id;
+async function registryRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body: unknown,
+  timeoutMs: number,
+): Promise<{ status: number; body: unknown }> {
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl.replace(/\/$/, '')}${path}`, {
+      method,
+      headers: { accept: CONTENT_TYPE, ...(body === undefined ? {} : { 'content-type': CONTENT_TYPE }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    throw new RegistryError(`schema registry unreachable: ${(error as Error).message}`, undefined, { cause: error });
   }
-
-  /** Validates against the registered JSON Schema and frames the value. */
-  encode(schemaId: number, value: unknown): Promise<Buffer> {
-    return this.registry.encode(schemaId, value);
-  }
-
-  /** Decodes and validates a framed value against the schema it names. */
-  async decode(framed: Buffer): Promise<{ schemaId: number; value: unknown }> {
-    const schemaId = readSchemaId(framed);
-    const value: unknown = await this.registry.decode(framed);
-    return { schemaId, value };
-  }
+  const text = await response.text();
+  const parsed: unknown = text ? JSON.parse(text) : {};
+  // a missing subject config is an answer, not a failure
+  if (response.ok || (response.status === 404 && method === 'GET')) return { status: response.status, body: parsed };
+  const message = (parsed as { message?: unknown }).message;
+  throw new RegistryError(
+    `schema registry ${method} ${path} answered ${response.status}: ${typeof message === 'string' ? message : text}`,
+    response.status,
+  );
 }

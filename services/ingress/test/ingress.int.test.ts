@@ -1,4 +1,5 @@
-import { readSchemaId, RegistrySerde } from '@rb/contracts';
+import { readSchemaId } from '@rb/contracts';
+import { RegistrySerde } from '@rb/contracts/serde';
 import { createTopic, messageCount, readAll, testRegistryUrl, uniqueName } from '../../../test/support/kafka';
 import { fixtureBytes, postWebhook, startTestIngress, withFreshCallId } from './support';
 

@@ -47,6 +47,18 @@ export const TransferBridgedSchema = transferEvent('transfer_bridged');
 export const TransferCancelledSchema = transferEvent('transfer_cancelled');
 export const TransferEndedSchema = transferEvent('transfer_ended');
 
+/** The schema of each known event type, for consumers that pick one by `event`. */
+export const RETELL_WEBHOOK_EVENT_SCHEMAS = {
+  call_started: CallStartedSchema,
+  call_ended: CallEndedSchema,
+  call_analyzed: CallAnalyzedSchema,
+  transcript_updated: TranscriptUpdatedSchema,
+  transfer_started: TransferStartedSchema,
+  transfer_bridged: TransferBridgedSchema,
+  transfer_cancelled: TransferCancelledSchema,
+  transfer_ended: TransferEndedSchema,
+} as const satisfies Record<KnownRetellEventType, z.ZodType>;
+
 /** Every event type the contracts know, discriminated by `event`. */
 export const KnownRetellWebhookEventSchema = z.discriminatedUnion('event', [
   CallStartedSchema,

@@ -25,8 +25,15 @@ describe('parsing a webhook body', () => {
     expect(paths.sort()).toEqual(['call.agent_version', 'call.start_timestamp']);
   });
 
-  it('when the envelope lacks call.call_id, then that path is named', () => {
+  it('when a known event lacks call.call_id, then that path is named among the missing fields', () => {
     const parsed = parseWebhook(json({ event: 'call_started', call: {} }));
+    expect(parsed).toMatchObject({ kind: 'schema_violation' });
+    const paths = parsed.kind === 'schema_violation' ? parsed.issues.map((i) => i.path) : [];
+    expect(paths).toEqual(expect.arrayContaining(['call.call_id', 'call.agent_id']));
+  });
+
+  it('when an unknown event lacks call.call_id, then only that path is named', () => {
+    const parsed = parseWebhook(json({ event: 'call_rated', call: {} }));
     expect(parsed).toEqual({ kind: 'schema_violation', issues: [expect.objectContaining({ path: 'call.call_id' })] });
   });
 
