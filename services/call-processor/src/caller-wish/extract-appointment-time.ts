@@ -1,0 +1,123 @@
+import { DateTime } from 'luxon';
+import type { Found, SpokenTime } from './time-expressions';
+import { findTimes, resolveTime } from './time-expressions';
+import type { SpokenDate } from './date-expressions';
+import { findDates } from './date-expressions';
+
+export interface AppointmentTime {
+  /** YYYY-MM-DD in the branch's zone, or null when the call fixed no day */
+  date: string | null;
+  /** HH:MM in the branch's zone, or null when the call fixed no time */
+  time: string | null;
+}
+
+export interface Turn {
+  speaker: 'agent' | 'user';
+  text: string;
+}
+
+interface Slot {
+  date?: SpokenDate;
+  time?: SpokenTime;
+}
+
+const NEGATION =
+  /(?<![\p{L}])(nicht|kein|keine|leider|belegt|ausgebucht|voll|vergeben|not|can't|cannot|won't|doesn't|taken|booked up|unfortunately)(?![\p{L}])/iu;
+const NOT_A_WISH = /(?<![\p{L}])(geöffnet|offen|öffnungszeit\p{L}*|open|opening hours|closed?)(?![\p{L}])/iu;
+const AGENT_CONFIRMS =
+  /(?<![\p{L}])(also|gebucht|eingetragen|notiert|bestätig\p{L}*|reserviert|booked|confirmed|i've got you|so that's)(?![\p{L}])/iu;
+const ACCEPTS =
+  /(?<![\p{L}])(ja|gern|gerne|passt|okay|ok|einverstanden|nehme|genau|perfekt|super|yes|sure|fine|great|perfect|works)(?![\p{L}])/iu;
+const PICK_FIRST = /(?<![\p{L}])(erste|ersten|first|früher\p{L}*|earlier)(?![\p{L}])/iu;
+const PICK_LAST = /(?<![\p{L}])(zweite|zweiten|letzte|letzten|second|last|später\p{L}*|later)(?![\p{L}])/iu;
+
+/** Retell's `Agent: …` / `User: …` transcript as turns. */
+export function parseTranscript(transcript: string): Turn[] {
+  const turns: Turn[] = [];
+  for (const line of transcript.split(/\r?\n/)) {
+    const m = /^\s*(agent|user)\s*:\s*(.*)$/i.exec(line);
+    if (m) turns.push({ speaker: m[1]!.toLowerCase() as Turn['speaker'], text: m[2]! });
+    else if (turns.length > 0 && line.trim()) turns[turns.length - 1]!.text += ` ${line.trim()}`;
+  }
+  return turns;
+}
+
+/**
+ * The appointment the caller ended up agreeing on: the last wish counts (callers change their
+ * mind), a refused day or time ("am 1. März geht leider nicht") does not, and an alternative the
+ * agent offered counts once the caller takes it ("dann nehme ich halb sechs", "ja, gern").
+ */
+export function extractAppointmentTime(input: {
+  transcript: string;
+  callStartedAt: string;
+  timeZone: string;
+}): AppointmentTime {
+  const today = DateTime.fromISO(input.callStartedAt, { zone: input.timeZone }).startOf('day');
+  if (!today.isValid) throw new Error(`callStartedAt ${input.callStartedAt} in ${input.timeZone} is not a valid time`);
+  const wish: Slot = {};
+  let offers: Slot[] = [];
+  for (const turn of parseTranscript(input.transcript)) {
+    const slots = clauses(turn.text).map((clause) => ({ clause, slot: slotOf(clause, today) }));
+    const said = slots.filter(
+      ({ clause, slot }) => (slot.date || slot.time) && !NEGATION.test(clause) && !NOT_A_WISH.test(clause),
+    );
+    if (turn.speaker === 'agent') {
+      if (AGENT_CONFIRMS.test(turn.text) && said.length > 0) merge(wish, combine(said.map((s) => s.slot)));
+      offers = said.flatMap((s) => eachOffer(s.clause, s.slot));
+      continue;
+    }
+    if (said.length > 0) merge(wish, combine(said.map((s) => s.slot)));
+    else if (offers.length > 0) {
+      const pick = PICK_LAST.test(turn.text)
+        ? offers.at(-1)
+        : PICK_FIRST.test(turn.text) || (offers.length === 1 && ACCEPTS.test(turn.text))
+          ? offers[0]
+          : undefined;
+      if (pick) merge(wish, pick);
+    }
+    offers = [];
+  }
+  return { date: wish.date?.date ?? null, time: wish.time ? resolveTime(wish.time) : null };
+}
+
+/** Clauses: a refusal in one ("geht leider nicht, aber …") must not spill over to the next. */
+function clauses(text: string): string[] {
+  // a period after a digit is an ordinal ("am 2. März"), not the end of a sentence
+  return text.split(
+    /(?<=[^\d][.!?;]|[!?;])\s+|,\s*(?=(?:aber|sondern|lieber|dann|oder|but|or|rather)\b)|\s+(?=(?:aber|sondern|but)\s)/iu,
+  );
+}
+
+/** "16 Uhr oder 17:30 Uhr": each time the agent names is an offer of its own, on the clause's day */
+function eachOffer(clause: string, slot: Slot): Slot[] {
+  const times = findTimes(clause);
+  if (times.length <= 1) return [slot];
+  return times.map((t) => ({ ...(slot.date ? { date: slot.date } : {}), time: t.value }));
+}
+
+function slotOf(clause: string, today: DateTime): Slot {
+  const dates = findDates(clause, today);
+  const times = findTimes(clause);
+  return { date: bestDate(dates), time: times.at(-1)?.value };
+}
+
+/** In one breath the most explicit day wins ("am Montag, den 18. Mai"), else the last said. */
+function bestDate(dates: Found<SpokenDate>[]): SpokenDate | undefined {
+  const rank = { explicit: 3, relative: 2, weekday: 1 } as const;
+  return dates.reduce<SpokenDate | undefined>(
+    (best, d) => (!best || rank[d.value.form] >= rank[best.form] ? d.value : best),
+    undefined,
+  );
+}
+
+function combine(slots: Slot[]): Slot {
+  const combined: Slot = {};
+  for (const slot of slots) merge(combined, slot);
+  return combined;
+}
+
+/** A new day keeps the time wished before, a new time keeps the day. */
+function merge(into: Slot, slot: Slot): void {
+  if (slot.date) into.date = slot.date;
+  if (slot.time) into.time = slot.time;
+}
