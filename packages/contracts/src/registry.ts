@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { z } from 'zod';
 import { valueSubject } from './topics';
 
@@ -75,31 +77,59 @@ export async function registerValueSchema(
   return id;
 }
 
-async function registryRequest(
+/**
+ * One JSON request with node:http(s). Not fetch: loading undici costs a process ~16 MB of RSS,
+ * too much for one request at start-up in a service held to 150 MB.
+ */
+function registryRequest(
   baseUrl: string,
   method: string,
   path: string,
   body: unknown,
   timeoutMs: number,
 ): Promise<{ status: number; body: unknown }> {
-  let response: Response;
-  try {
-    response = await fetch(`${baseUrl.replace(/\/$/, '')}${path}`, {
-      method,
-      headers: { accept: CONTENT_TYPE, ...(body === undefined ? {} : { 'content-type': CONTENT_TYPE }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    throw new RegistryError(`schema registry unreachable: ${(error as Error).message}`, undefined, { cause: error });
-  }
-  const text = await response.text();
-  const parsed: unknown = text ? JSON.parse(text) : {};
-  // a missing subject config is an answer, not a failure
-  if (response.ok || (response.status === 404 && method === 'GET')) return { status: response.status, body: parsed };
-  const message = (parsed as { message?: unknown }).message;
-  throw new RegistryError(
-    `schema registry ${method} ${path} answered ${response.status}: ${typeof message === 'string' ? message : text}`,
-    response.status,
-  );
+  const url = new URL(`${baseUrl.replace(/\/$/, '')}${path}`);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      url,
+      {
+        method,
+        timeout: timeoutMs,
+        headers: { accept: CONTENT_TYPE, ...(payload === undefined ? {} : { 'content-type': CONTENT_TYPE }) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = {};
+          try {
+            parsed = text ? JSON.parse(text) : {};
+          } catch {
+            parsed = { message: text };
+          }
+          // a missing subject config is an answer, not a failure
+          if ((status >= 200 && status < 300) || (status === 404 && method === 'GET')) {
+            return resolve({ status, body: parsed });
+          }
+          const message = (parsed as { message?: unknown }).message;
+          reject(
+            new RegistryError(
+              `schema registry ${method} ${path} answered ${status}: ${typeof message === 'string' ? message : text}`,
+              status,
+            ),
+          );
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', (error) =>
+      reject(new RegistryError(`schema registry unreachable: ${error.message}`, undefined, { cause: error })),
+    );
+    req.end(payload);
+  });
 }
