@@ -1,0 +1,192 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { createTopic, readAll, testKafka, uniqueName } from '../../../test/support/kafka';
+import { createTestDatabase } from '../../../test/support/postgres';
+import type { ConsumedMessage, MessageHandler, OutcomeReport } from './index';
+import {
+  ConsumerRunner,
+  CreateMessagingTables1764000000000,
+  deadLetterTopic,
+  DependencyUnavailableError,
+  PoisonMessageError,
+  replayDeadLetters,
+  typeormTransactions,
+} from './index';
+
+/** Integration: the real broker and PostgreSQL. */
+class CreateEffects1764000000001 implements MigrationInterface {
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query('CREATE TABLE effects (event_id text NOT NULL, body text NOT NULL)');
+  }
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP TABLE effects');
+  }
+}
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+beforeAll(async () => {
+  db = await createTestDatabase('kafka_runner', [CreateMessagingTables1764000000000, CreateEffects1764000000001]);
+});
+afterAll(() => db.drop());
+
+const waitFor = async (what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 30_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+const count = async (sql: string, params: unknown[]) =>
+  Number(((await db.dataSource.query(sql, params)) as { n: string }[])[0]!.n);
+
+/** A handler that records each event as a row and emits one event to `out`. */
+function recordingHandler(
+  out: string,
+  fail: (eventId: string) => Error | undefined = () => undefined,
+): MessageHandler<string> {
+  return {
+    decode(message: ConsumedMessage) {
+      const eventId = message.headers.ce_id;
+      if (!eventId || !message.value) throw new PoisonMessageError('ENVELOPE_INVALID', 'ce_id header missing');
+      return { eventId, eventType: 'test.recorded', event: message.value.toString() };
+    },
+    async apply(event, { sql, message }) {
+      const failure = fail(message.headers.ce_id!);
+      if (failure) throw failure;
+      await sql.query('INSERT INTO effects (event_id, body) VALUES ($1, $2)', [message.headers.ce_id, event]);
+      return [
+        {
+          topic: out,
+          key: message.key ?? '',
+          value: Buffer.from(`done:${event}`),
+          headers: { ce_id: `${message.headers.ce_id}:done` },
+        },
+      ];
+    },
+  };
+}
+
+async function scenario(fail?: (eventId: string) => Error | undefined) {
+  const topic = uniqueName('it.runner');
+  const out = uniqueName('it.runner-out');
+  await Promise.all([createTopic(topic), createTopic(out), createTopic(deadLetterTopic(topic))]);
+  const reports: OutcomeReport[] = [];
+  const groupId = uniqueName('it.group');
+  const runner = new ConsumerRunner({
+    kafka: testKafka(),
+    groupId,
+    topics: [topic],
+    fromBeginning: true,
+    transactions: typeormTransactions(db.dataSource),
+    handler: recordingHandler(out, fail),
+    maxAttempts: 3,
+    backoff: { initialMs: 10, maxMs: 50 },
+    onOutcome: (r) => reports.push(r),
+  });
+  const producer = testKafka().producer();
+  await producer.connect();
+  const send = (id: string | undefined, body: string) =>
+    producer.send({ topic, messages: [{ key: 'call_1', value: body, headers: id ? { ce_id: id } : {} }] });
+  const outcomes = (outcome: string) => reports.filter((r) => r.outcome === outcome).length;
+  const stop = async () => {
+    await runner.stop();
+    await producer.disconnect();
+  };
+  return { topic, out, groupId, runner, send, reports, outcomes, stop };
+}
+
+describe('the consumer runner (inbox + outbox in one transaction)', () => {
+  it('when the same event is delivered twice, then its change and its outgoing event happen once', async () => {
+    const s = await scenario();
+    const id = uniqueName('evt');
+    await s.send(id, 'a');
+    await s.send(id, 'a');
+    await s.runner.start();
+    await waitFor('both deliveries', () => s.outcomes('processed') + s.outcomes('duplicate') === 2);
+    await s.stop();
+    expect([s.outcomes('processed'), s.outcomes('duplicate')]).toEqual([1, 1]);
+    expect(await count('SELECT count(*) AS n FROM effects WHERE event_id = $1', [id])).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM outbox WHERE topic = $1', [s.out])).toBe(1);
+  });
+
+  it('when a crash came after the DB commit but before the offset commit, then the redelivery changes nothing', async () => {
+    const s = await scenario();
+    const id = uniqueName('evt');
+    await s.send(id, 'b');
+    // what the crashed run left: its transaction committed, its offset not
+    await db.dataSource.transaction(async (m) => {
+      await m.query('INSERT INTO processed_messages (consumer, event_id) VALUES ($1, $2)', [s.groupId, id]);
+      await m.query('INSERT INTO effects (event_id, body) VALUES ($1, $2)', [id, 'b']);
+    });
+    await s.runner.start();
+    await waitFor('the redelivery', () => s.outcomes('duplicate') === 1);
+    await s.stop();
+    expect(s.outcomes('processed')).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM effects WHERE event_id = $1', [id])).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM outbox WHERE topic = $1', [s.out])).toBe(0);
+  });
+
+  it('when a message is poison, then it goes to the DLQ with the error in its headers and the next one is processed', async () => {
+    const s = await scenario();
+    const good = uniqueName('evt');
+    await s.send(undefined, 'no envelope');
+    await s.send(good, 'c');
+    await s.runner.start();
+    await waitFor('the good message', () => s.outcomes('processed') === 1);
+    await s.stop();
+    const [dead] = await readAll(deadLetterTopic(s.topic));
+    expect(dead?.value?.toString()).toBe('no envelope');
+    expect(dead?.headers?.dlq_error_code?.toString()).toBe('ENVELOPE_INVALID');
+    expect(dead?.headers?.dlq_original_offset?.toString()).toBe('0');
+    expect(dead?.headers?.dlq_attempts?.toString()).toBe('1');
+    expect(await count('SELECT count(*) AS n FROM effects WHERE event_id = $1', [good])).toBe(1);
+  });
+
+  it('when the handler fails twice and then succeeds, then the event is processed once after two retries', async () => {
+    let failures = 0;
+    const s = await scenario(() => (failures++ < 2 ? new Error('connection reset') : undefined));
+    const id = uniqueName('evt');
+    await s.send(id, 'd');
+    await s.runner.start();
+    await waitFor('processing', () => s.outcomes('processed') === 1);
+    await s.stop();
+    expect(s.outcomes('retried')).toBe(2);
+    expect(await count('SELECT count(*) AS n FROM effects WHERE event_id = $1', [id])).toBe(1);
+  });
+
+  it('when the handler keeps failing, then the event is dead-lettered after maxAttempts and can be replayed once fixed', async () => {
+    let broken = true;
+    const s = await scenario(() =>
+      broken ? Object.assign(new Error('deadlock detected'), { code: '40P01' }) : undefined,
+    );
+    const id = uniqueName('evt');
+    await s.send(id, 'e');
+    await s.runner.start();
+    await waitFor('the dead letter', () => s.outcomes('dead_lettered') === 1);
+    const [dead] = await readAll(deadLetterTopic(s.topic));
+    expect([dead?.headers?.dlq_error_code?.toString(), dead?.headers?.dlq_attempts?.toString()]).toEqual([
+      '40P01',
+      '3',
+    ]);
+
+    broken = false;
+    expect(await replayDeadLetters(testKafka(), deadLetterTopic(s.topic))).toBe(1);
+    await waitFor('the replayed event', () => s.outcomes('processed') === 1);
+    await s.stop();
+    expect(await count('SELECT count(*) AS n FROM effects WHERE event_id = $1', [id])).toBe(1);
+  });
+
+  it('when a dependency is down, then the partition pauses and the event is processed once it is back, without a dead letter', async () => {
+    const downUntil = Date.now() + 1_500;
+    const s = await scenario(() =>
+      Date.now() < downUntil ? new DependencyUnavailableError('CALCOM_UNAVAILABLE', 'breaker open', 200) : undefined,
+    );
+    const id = uniqueName('evt');
+    await s.send(id, 'f');
+    await s.runner.start();
+    await waitFor('processing after the outage', () => s.outcomes('processed') === 1);
+    await s.stop();
+    expect(s.outcomes('paused')).toBeGreaterThanOrEqual(1);
+    expect(s.outcomes('dead_lettered')).toBe(0);
+    expect(s.outcomes('retried')).toBe(0);
+  });
+});

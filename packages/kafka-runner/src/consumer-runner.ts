@@ -1,0 +1,196 @@
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { RunnerError } from './errors';
+import { isRunnerError } from './errors';
+import type { OutboxEvent } from './inbox-outbox';
+import { appendOutbox, claimInbox } from './inbox-outbox';
+import type { Sql, Transactions } from './sql';
+import { deadLetterMessage } from './dead-letter';
+
+export interface ConsumedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  /** broker timestamp, ms since the epoch */
+  timestamp: number;
+}
+
+export interface MessageHandler<Event, Prepared = undefined> {
+  /** Reads the message; throws PoisonMessageError when it cannot be read. `eventId` is the inbox key. */
+  decode(message: ConsumedMessage): { eventId: string; eventType: string; event: Event };
+  /** Side effects outside the database, before the transaction; made safe by idempotency keys. */
+  prepare?(event: Event, message: ConsumedMessage): Promise<Prepared>;
+  /** The change to the service's own database, inside the transaction; returns the events to emit. */
+  apply(event: Event, context: { sql: Sql; prepared: Prepared; message: ConsumedMessage }): Promise<OutboxEvent[]>;
+}
+
+export type Outcome = 'processed' | 'duplicate' | 'dead_lettered' | 'retried' | 'paused';
+export interface OutcomeReport {
+  topic: string;
+  eventType: string;
+  outcome: Outcome;
+  /** from first delivery to the outcome */
+  seconds: number;
+  /** message age at the outcome (now − broker timestamp) */
+  ageSeconds: number;
+  error?: { code: string; message: string };
+}
+
+export interface ConsumerRunnerOptions<Event, Prepared> {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  fromBeginning?: boolean;
+  transactions: Transactions;
+  handler: MessageHandler<Event, Prepared>;
+  /** attempts before a transient failure is dead-lettered */
+  maxAttempts?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  sleep?: (ms: number) => Promise<void>;
+  /** observability through events: each outcome is reported, the service turns it into metrics */
+  onOutcome?: (report: OutcomeReport) => void;
+  /** after each committed transaction, e.g. to nudge the outbox relay */
+  afterCommit?: () => void;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The standard recipe: decode; one transaction that claims the event in the inbox, applies the
+ * change and writes the outbox; only then the offset is committed. Poison goes to `<topic>.dlq`
+ * at once, transient failures after `maxAttempts` with backoff and jitter; a dependency that is
+ * down pauses the partition (the message is read again when it resumes). Nothing is skipped
+ * without a trace, and the partition never blocks on one message.
+ */
+export class ConsumerRunner<Event, Prepared = undefined> {
+  private consumer: Consumer | undefined;
+  private dlqProducer: Producer | undefined;
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly options: ConsumerRunnerOptions<Event, Prepared>) {}
+
+  async start(): Promise<void> {
+    const { kafka, groupId, topics, fromBeginning = false } = this.options;
+    this.dlqProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.dlqProducer.connect();
+    this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning });
+    await this.consumer.run({
+      autoCommit: false,
+      eachMessage: ({ topic, partition, message }) => this.handle(toConsumed(topic, partition, message)),
+    });
+  }
+
+  /** Stops fetching, lets the message in hand finish, then disconnects. */
+  async stop(): Promise<void> {
+    for (const timer of this.resumeTimers) clearTimeout(timer);
+    await this.consumer?.disconnect();
+    await this.dlqProducer?.disconnect();
+  }
+
+  private async handle(message: ConsumedMessage): Promise<void> {
+    const { maxAttempts = 5, backoff = { initialMs: 200, maxMs: 5_000 }, sleep = defaultSleep } = this.options;
+    const started = Date.now();
+    let eventType = 'unknown';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const decoded = this.options.handler.decode(message);
+        eventType = decoded.eventType;
+        const outcome = await this.process(decoded, message);
+        await this.commit(message);
+        if (outcome === 'processed') this.options.afterCommit?.();
+        return this.report(message, eventType, outcome, started);
+      } catch (caught) {
+        const error = asRunnerError(caught);
+        if (error.disposition === 'dependency_down') {
+          this.pause(message, (caught as { retryAfterMs?: number }).retryAfterMs ?? 5_000);
+          return this.report(message, eventType, 'paused', started, error);
+        }
+        if (error.disposition === 'poison' || attempt >= maxAttempts) {
+          await deadLetterMessage(this.dlqProducer!, message, {
+            error,
+            attempts: attempt,
+            consumer: this.options.groupId,
+          });
+          await this.commit(message);
+          return this.report(message, eventType, 'dead_lettered', started, error);
+        }
+        this.report(message, eventType, 'retried', started, error);
+        const ceiling = Math.min(backoff.maxMs, backoff.initialMs * 2 ** (attempt - 1));
+        await sleep(ceiling / 2 + Math.random() * (ceiling / 2)); // equal jitter
+      }
+    }
+  }
+
+  private async process(decoded: { eventId: string; event: Event }, message: ConsumedMessage): Promise<Outcome> {
+    const { handler, transactions, groupId } = this.options;
+    const prepared = (handler.prepare ? await handler.prepare(decoded.event, message) : undefined) as Prepared;
+    return transactions(async (sql) => {
+      if (!(await claimInbox(sql, groupId, decoded.eventId))) return 'duplicate';
+      await appendOutbox(sql, await handler.apply(decoded.event, { sql, prepared, message }));
+      return 'processed';
+    });
+  }
+
+  private commit(message: ConsumedMessage): Promise<void> {
+    const next = (BigInt(message.offset) + 1n).toString();
+    return this.consumer!.commitOffsets([{ topic: message.topic, partition: message.partition, offset: next }]);
+  }
+
+  /** Stops this partition and rewinds it to the message, so it is read again on resume. */
+  private pause(message: ConsumedMessage, resumeAfterMs: number): void {
+    const consumer = this.consumer!;
+    const partition = [{ topic: message.topic, partitions: [message.partition] }];
+    consumer.pause(partition);
+    consumer.seek({ topic: message.topic, partition: message.partition, offset: message.offset });
+    const timer = setTimeout(() => {
+      this.resumeTimers.delete(timer);
+      consumer.resume(partition);
+    }, resumeAfterMs);
+    this.resumeTimers.add(timer);
+  }
+
+  private report(
+    message: ConsumedMessage,
+    eventType: string,
+    outcome: Outcome,
+    started: number,
+    error?: RunnerError,
+  ): void {
+    this.options.onOutcome?.({
+      topic: message.topic,
+      eventType,
+      outcome,
+      seconds: (Date.now() - started) / 1000,
+      ageSeconds: Math.max(0, (Date.now() - message.timestamp) / 1000),
+      ...(error ? { error: { code: error.code, message: error.message } } : {}),
+    });
+  }
+}
+
+function asRunnerError(error: unknown): RunnerError {
+  if (isRunnerError(error)) return error;
+  const cause = error as { code?: unknown; message?: unknown };
+  const code = typeof cause?.code === 'string' ? cause.code : 'UNEXPECTED';
+  return { code, message: String(cause?.message ?? error), disposition: 'transient', name: 'Error' } as RunnerError;
+}
+
+function toConsumed(topic: string, partition: number, message: KafkaMessage): ConsumedMessage {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) headers[name] = first.toString();
+  }
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    value: message.value,
+    headers,
+    timestamp: Number(message.timestamp),
+  };
+}

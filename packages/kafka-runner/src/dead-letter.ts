@@ -1,0 +1,114 @@
+import type { Kafka, Producer } from 'kafkajs';
+import type { ConsumedMessage } from './consumer-runner';
+import type { RunnerError } from './errors';
+
+export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
+
+const DLQ_HEADERS = [
+  'dlq_original_topic',
+  'dlq_original_partition',
+  'dlq_original_offset',
+  'dlq_error_code',
+  'dlq_error_message',
+  'dlq_attempts',
+  'dlq_consumer',
+  'dlq_failed_at',
+] as const;
+
+/** The message as it came (key, value, headers) plus what went wrong, on `<topic>.dlq`, acks=all. */
+export async function deadLetterMessage(
+  producer: Producer,
+  message: ConsumedMessage,
+  failure: { error: Pick<RunnerError, 'code' | 'message'>; attempts: number; consumer: string },
+): Promise<void> {
+  await producer.send({
+    topic: deadLetterTopic(message.topic),
+    acks: -1,
+    messages: [
+      {
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...message.headers,
+          dlq_original_topic: message.topic,
+          dlq_original_partition: String(message.partition),
+          dlq_original_offset: message.offset,
+          dlq_error_code: failure.error.code,
+          dlq_error_message: failure.error.message.slice(0, 1_000),
+          dlq_attempts: String(failure.attempts),
+          dlq_consumer: failure.consumer,
+          dlq_failed_at: new Date().toISOString(),
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * Replays dead letters onto their original topic (headers restored, the dlq_* ones dropped), the
+ * ones up to the DLQ's current end; returns how many. Consumers are idempotent on the event id,
+ * so replaying one that was already fixed by hand does no harm.
+ */
+export async function replayDeadLetters(
+  kafka: Kafka,
+  dlqTopic: string,
+  options: { groupId?: string; filter?: (m: ConsumedMessage) => boolean } = {},
+): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(dlqTopic);
+  await admin.disconnect();
+  const remaining = new Map(
+    ends.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]),
+  );
+  if (remaining.size === 0) return 0;
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({ groupId: options.groupId ?? `${dlqTopic}.replay` });
+  await Promise.all([producer.connect(), consumer.connect()]);
+  let replayed = 0;
+  try {
+    await consumer.subscribe({ topics: [dlqTopic], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          autoCommit: false,
+          eachMessage: async ({ partition, message }) => {
+            const end = remaining.get(partition);
+            if (end === undefined || BigInt(message.offset) >= end) return;
+            const headers = Object.fromEntries(
+              Object.entries(message.headers ?? {})
+                .filter(([name]) => !(DLQ_HEADERS as readonly string[]).includes(name))
+                .map(([name, value]) => [name, (Array.isArray(value) ? value[0] : value)?.toString() ?? '']),
+            );
+            const original = message.headers?.dlq_original_topic?.toString() ?? dlqTopic.replace(/\.dlq$/, '');
+            const consumed = {
+              topic: original,
+              partition,
+              offset: message.offset,
+              key: message.key?.toString() ?? null,
+              value: message.value,
+              headers,
+              timestamp: Number(message.timestamp),
+            };
+            if (!options.filter || options.filter(consumed)) {
+              await producer.send({
+                topic: original,
+                acks: -1,
+                messages: [{ key: message.key, value: message.value, headers }],
+              });
+              replayed++;
+            }
+            await consumer.commitOffsets([
+              { topic: dlqTopic, partition, offset: (BigInt(message.offset) + 1n).toString() },
+            ]);
+            if (BigInt(message.offset) + 1n >= end) remaining.delete(partition);
+            if (remaining.size === 0) resolve();
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await Promise.all([consumer.disconnect(), producer.disconnect()]);
+  }
+  return replayed;
+}

@@ -1,0 +1,10 @@
+export type { Sql, Transactions } from './sql';
+export { CreateMessagingTables1764000000000, typeormTransactions } from './sql';
+export type { OutboxEvent } from './inbox-outbox';
+export { appendOutbox, claimInbox } from './inbox-outbox';
+export type { OutboxRelayOptions } from './outbox-relay';
+export { OutboxRelay } from './outbox-relay';
+export type { ConsumedMessage, ConsumerRunnerOptions, MessageHandler, Outcome, OutcomeReport } from './consumer-runner';
+export { ConsumerRunner } from './consumer-runner';
+export { DependencyUnavailableError, isRunnerError, PoisonMessageError, RunnerError } from './errors';
+export { deadLetterMessage, deadLetterTopic, replayDeadLetters } from './dead-letter';

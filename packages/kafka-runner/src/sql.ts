@@ -1,0 +1,50 @@
+import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+
+/** What the kit needs of a database connection: one parameterised statement at a time. */
+export interface Sql {
+  query<Row = Record<string, unknown>>(text: string, parameters?: unknown[]): Promise<Row[]>;
+}
+
+/** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+export type Transactions = <T>(work: (sql: Sql) => Promise<T>) => Promise<T>;
+
+/** Transactions over a TypeORM DataSource (PostgreSQL). */
+export function typeormTransactions(dataSource: DataSource): Transactions {
+  return (work) =>
+    dataSource.transaction((manager) =>
+      work({ query: <Row>(text: string, parameters?: unknown[]) => manager.query(text, parameters) as Promise<Row[]> }),
+    );
+}
+
+/**
+ * The kit's tables, as a TypeORM migration each service lists beside its own:
+ * - `processed_messages`: the inbox; one row per (consumer, event id) makes a consumer idempotent;
+ * - `outbox`: events to publish, in insertion order, with their key and headers.
+ */
+export class CreateMessagingTables1764000000000 implements MigrationInterface {
+  name = 'CreateMessagingTables1764000000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`CREATE TABLE processed_messages (
+      consumer text NOT NULL,
+      event_id text NOT NULL,
+      processed_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (consumer, event_id))`);
+    await runner.query(`CREATE TABLE outbox (
+      id bigserial PRIMARY KEY,
+      topic text NOT NULL,
+      key text NOT NULL,
+      value bytea NOT NULL,
+      headers jsonb NOT NULL DEFAULT '{}',
+      created_at timestamptz NOT NULL DEFAULT now(),
+      published_at timestamptz)`);
+    await runner.query('CREATE INDEX outbox_unpublished ON outbox (id) WHERE published_at IS NULL');
+    await runner.query('CREATE INDEX outbox_published_at ON outbox (published_at) WHERE published_at IS NOT NULL');
+    await runner.query('CREATE INDEX processed_messages_processed_at ON processed_messages (processed_at)');
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP TABLE outbox');
+    await runner.query('DROP TABLE processed_messages');
+  }
+}
