@@ -22,7 +22,14 @@ async function main(): Promise<void> {
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: partitions,
+          // the directory is state, not history: the latest value per entity id is kept
+          ...(topic === TOPICS.tenantDirectory
+            ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }
+            : {}),
+        })),
       });
     }
     console.log(

@@ -6,3 +6,4 @@ export * from './retell/webhook-events';
 export * from './retell/call-inbound';
 export * from './retell/function-call';
 export * from './retell/event-id';
+export * from './directory/directory-entity-changed.v1';

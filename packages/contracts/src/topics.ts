@@ -1,6 +1,6 @@
 /**
  * Topic names. Every call topic is keyed by the Retell `call_id` so one call's events stay ordered
- * on one partition. Versions are part of the name: a breaking change is a new topic beside the old.
+ * on one partition; the directory topic is compacted and keyed by entity id. Versions are part of the name: a breaking change is a new topic beside the old.
  */
 export const TOPICS = {
   /** Raw, validated Retell call-event webhooks as ingress received them. Key: call_id. */
@@ -9,6 +9,8 @@ export const TOPICS = {
   callLifecycle: 'calls.lifecycle.v1',
   /** What the caller wants booked, from call-processor. Key: call_id. */
   bookingIntents: 'calls.booking-intents.v1',
+  /** Tenant directory entities (company, branch, service, number, staff), compacted. Key: entity id. */
+  tenantDirectory: 'tenants.directory.v1',
   /** Booking results from booking, for downstream teams. Key: call_id. */
   bookingOutcomes: 'booking.outcomes.v1',
 } as const;

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * `tenants.directory.v1` (compacted, key = entity id): the current state of each directory entity
+ * whenever it is created or changed, so other services keep their own read model (event-carried
+ * state transfer). Deactivation is `active: false`, never a tombstone. No secrets ever.
+ */
+const base = { id: z.uuid(), active: z.boolean(), changedAt: z.iso.datetime({ offset: true }) };
+
+export const CompanyChangedV1Schema = z.strictObject({
+  entity: z.literal('company'),
+  ...base,
+  slug: z.string(),
+  name: z.string(),
+});
+export const BranchChangedV1Schema = z.strictObject({
+  entity: z.literal('branch'),
+  ...base,
+  companyId: z.uuid(),
+  slug: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  federalState: z.string().nullable(),
+  workingDays: z.array(z.number().int().min(1).max(7)),
+  defaultServiceId: z.uuid(),
+  serviceIds: z.array(z.uuid()),
+});
+export const ServiceChangedV1Schema = z.strictObject({
+  entity: z.literal('service'),
+  ...base,
+  companyId: z.uuid(),
+  slug: z.string(),
+  name: z.string(),
+  synonyms: z.array(z.string()),
+  calcomEventTypeId: z.number().int().positive(),
+  durationMinutes: z.number().int().positive(),
+  priceMinor: z.number().int().nonnegative().nullable(),
+  currency: z.string().length(3),
+});
+export const PhoneNumberChangedV1Schema = z.strictObject({
+  entity: z.literal('phone_number'),
+  ...base,
+  companyId: z.uuid(),
+  branchId: z.uuid(),
+  number: z.string().regex(/^\+[1-9]\d{6,14}$/),
+});
+export const StaffChangedV1Schema = z.strictObject({
+  entity: z.literal('staff'),
+  ...base,
+  companyId: z.uuid(),
+  branchId: z.uuid(),
+  slug: z.string(),
+  name: z.string(),
+  calcomUserId: z.number().int().positive().nullable(),
+  serviceIds: z.array(z.uuid()),
+});
+
+export const DirectoryEntityChangedV1Schema = z.discriminatedUnion('entity', [
+  CompanyChangedV1Schema,
+  BranchChangedV1Schema,
+  ServiceChangedV1Schema,
+  PhoneNumberChangedV1Schema,
+  StaffChangedV1Schema,
+]);
+export type DirectoryEntityChangedV1 = z.infer<typeof DirectoryEntityChangedV1Schema>;
+export const DIRECTORY_ENTITY_CHANGED_V1 = 'ai.retell-booking.directory.entity-changed.v1';

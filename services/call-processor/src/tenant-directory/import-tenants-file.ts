@@ -1,0 +1,58 @@
+import type { DirectoryEntityChangedV1 } from '@rb/contracts';
+import { DIRECTORY_ENTITY_CHANGED_V1, toKafkaHeaders, TOPICS } from '@rb/contracts';
+import type { OutboxEvent, Transactions } from '@rb/kafka-runner';
+import { appendOutbox } from '@rb/kafka-runner';
+import { importTenants } from './import-tenants';
+import type { FileProblem } from './tenants-file';
+import { readTenantsFile } from './tenants-file';
+
+export type ImportResult =
+  { ok: true; counts: Record<DirectoryEntityChangedV1['entity'], number> } | { ok: false; problems: FileProblem[] };
+
+export interface ImportTenantsDeps {
+  transactions: Transactions;
+  /** the event in the registry wire format of the directory topic */
+  encode: (event: DirectoryEntityChangedV1) => Buffer;
+  clock: () => Date;
+  source: string;
+}
+
+/**
+ * `tenants.yaml` → the directory, all or nothing: a file with any problem changes nothing and
+ * gets every problem back with its line; a good one is upserted and each entity's state goes to
+ * the directory topic through the outbox, in the same transaction.
+ */
+export function makeImportTenantsFile(deps: ImportTenantsDeps) {
+  return async function importTenantsFile(text: string): Promise<ImportResult> {
+    const read = readTenantsFile(text);
+    if (!read.ok) return read;
+    const changedAt = deps.clock().toISOString();
+    const events = await deps.transactions(async (sql) => {
+      const changed = await importTenants(sql, read.file, changedAt);
+      await appendOutbox(
+        sql,
+        changed.map((event) => toOutboxEvent(event, deps)),
+      );
+      return changed;
+    });
+    const counts = { company: 0, branch: 0, service: 0, phone_number: 0, staff: 0 };
+    for (const event of events) counts[event.entity]++;
+    return { ok: true, counts };
+  };
+}
+
+function toOutboxEvent(event: DirectoryEntityChangedV1, deps: ImportTenantsDeps): OutboxEvent {
+  return {
+    topic: TOPICS.tenantDirectory,
+    key: event.id,
+    value: deps.encode(event),
+    headers: toKafkaHeaders({
+      id: `${event.entity}:${event.id}:${event.changedAt}`,
+      type: DIRECTORY_ENTITY_CHANGED_V1,
+      source: deps.source,
+      time: event.changedAt,
+      subject: event.id,
+      contentType: 'application/json',
+    }),
+  };
+}

@@ -1,0 +1,193 @@
+import type { DirectoryEntityChangedV1 } from '@rb/contracts';
+import type { Sql } from '@rb/kafka-runner';
+import type { TenantsFile } from './tenants-file';
+
+type Company = TenantsFile['companies'][number];
+type Branch = Company['branches'][number];
+export const DIRECTORY_CHANGED_CHANNEL = 'tenant_directory_changed';
+
+/**
+ * Upserts a validated tenants file (natural keys: company slug, service and branch slug within
+ * the company, staff slug within the branch, the number itself) inside the caller's transaction,
+ * and returns every entity's new state for the directory topic. Offered services and staff skills
+ * are replaced by what the file says; entities the file does not mention are left as they are
+ * (deactivate with `active: false`). Listeners are told to reload their cache at commit.
+ */
+export async function importTenants(
+  sql: Sql,
+  file: TenantsFile,
+  changedAt: string,
+): Promise<DirectoryEntityChangedV1[]> {
+  const events: DirectoryEntityChangedV1[] = [];
+  for (const company of file.companies) events.push(...(await importCompany(sql, company, changedAt)));
+  await sql.query('SELECT pg_notify($1, $2)', [DIRECTORY_CHANGED_CHANNEL, changedAt]);
+  return events;
+}
+
+async function importCompany(sql: Sql, company: Company, changedAt: string): Promise<DirectoryEntityChangedV1[]> {
+  const [row] = await sql.query<{ id: string }>(
+    `INSERT INTO companies (slug, name, active) VALUES ($1, $2, $3)
+     ON CONFLICT (slug) DO UPDATE SET name = excluded.name, active = excluded.active, updated_at = now() RETURNING id`,
+    [company.slug, company.name, company.active],
+  );
+  const companyId = row!.id;
+  const s = company.services;
+  const services = await sql.query<{ id: string; slug: string }>(
+    `INSERT INTO services (company_id, slug, name, synonyms, calcom_event_type_id, duration_minutes, price_minor, currency, active)
+     SELECT $1, slug, name, ARRAY(SELECT jsonb_array_elements_text(synonyms)), event_type, duration, price, currency, active
+     FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::int[], $6::int[], $7::int[], $8::text[], $9::bool[])
+       AS t(slug, name, synonyms, event_type, duration, price, currency, active)
+     ON CONFLICT (company_id, slug) DO UPDATE SET name = excluded.name, synonyms = excluded.synonyms,
+       calcom_event_type_id = excluded.calcom_event_type_id, duration_minutes = excluded.duration_minutes,
+       price_minor = excluded.price_minor, currency = excluded.currency, active = excluded.active, updated_at = now()
+     RETURNING id, slug`,
+    [
+      companyId,
+      s.map((x) => x.slug),
+      s.map((x) => x.name),
+      s.map((x) => JSON.stringify(x.synonyms)),
+      s.map((x) => x.calcomEventTypeId),
+      s.map((x) => x.durationMinutes),
+      s.map((x) => x.price?.amountMinor ?? null),
+      s.map((x) => x.price?.currency ?? 'EUR'),
+      s.map((x) => x.active),
+    ],
+  );
+  const serviceId = new Map(services.map((r) => [r.slug, r.id]));
+  const events: DirectoryEntityChangedV1[] = [
+    { entity: 'company', id: companyId, active: company.active, changedAt, slug: company.slug, name: company.name },
+    ...s.map((x) => ({
+      entity: 'service' as const,
+      id: serviceId.get(x.slug)!,
+      active: x.active,
+      changedAt,
+      companyId,
+      slug: x.slug,
+      name: x.name,
+      synonyms: x.synonyms,
+      calcomEventTypeId: x.calcomEventTypeId,
+      durationMinutes: x.durationMinutes,
+      priceMinor: x.price?.amountMinor ?? null,
+      currency: x.price?.currency ?? 'EUR',
+    })),
+  ];
+  for (const branch of company.branches)
+    events.push(...(await importBranch(sql, companyId, branch, serviceId, changedAt)));
+  return events;
+}
+
+async function importBranch(
+  sql: Sql,
+  companyId: string,
+  branch: Branch,
+  serviceId: Map<string, string>,
+  changedAt: string,
+): Promise<DirectoryEntityChangedV1[]> {
+  const offered = branch.services.map((slug) => serviceId.get(slug)!);
+  const [row] = await sql.query<{ id: string }>(
+    `INSERT INTO branches (company_id, slug, name, time_zone, federal_state, working_days, default_service_id, active)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (company_id, slug) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone,
+       federal_state = excluded.federal_state, working_days = excluded.working_days,
+       default_service_id = excluded.default_service_id, active = excluded.active, updated_at = now()
+     RETURNING id`,
+    [
+      companyId,
+      branch.slug,
+      branch.name,
+      branch.timeZone,
+      branch.federalState ?? null,
+      branch.workingDays,
+      serviceId.get(branch.defaultService),
+      branch.active,
+    ],
+  );
+  const branchId = row!.id;
+  await sql.query('DELETE FROM branch_services WHERE branch_id = $1 AND NOT (service_id = ANY($2::uuid[]))', [
+    branchId,
+    offered,
+  ]);
+  await sql.query(
+    `INSERT INTO branch_services (branch_id, service_id, company_id) SELECT $1, unnest($2::uuid[]), $3 ON CONFLICT DO NOTHING`,
+    [branchId, offered, companyId],
+  );
+  const numbers = await sql.query<{ id: string; number: string }>(
+    `INSERT INTO phone_numbers (number, branch_id, company_id, active) SELECT unnest($1::text[]), $2, $3, $4
+     ON CONFLICT (number) DO UPDATE SET branch_id = excluded.branch_id, company_id = excluded.company_id,
+       active = excluded.active, updated_at = now()
+     RETURNING id, number`,
+    [branch.phoneNumbers, branchId, companyId, branch.active],
+  );
+  const staff = await importStaff(sql, companyId, branchId, branch, serviceId);
+  return [
+    {
+      entity: 'branch',
+      id: branchId,
+      active: branch.active,
+      changedAt,
+      companyId,
+      slug: branch.slug,
+      name: branch.name,
+      timeZone: branch.timeZone,
+      federalState: branch.federalState ?? null,
+      workingDays: branch.workingDays,
+      defaultServiceId: serviceId.get(branch.defaultService)!,
+      serviceIds: offered,
+    },
+    ...numbers.map((n) => ({
+      entity: 'phone_number' as const,
+      id: n.id,
+      active: branch.active,
+      changedAt,
+      companyId,
+      branchId,
+      number: n.number,
+    })),
+    ...branch.staff.map((m) => ({
+      entity: 'staff' as const,
+      id: staff.get(m.slug)!,
+      active: m.active,
+      changedAt,
+      companyId,
+      branchId,
+      slug: m.slug,
+      name: m.name,
+      calcomUserId: m.calcomUserId ?? null,
+      serviceIds: m.services.map((x) => serviceId.get(x)!),
+    })),
+  ];
+}
+
+async function importStaff(
+  sql: Sql,
+  companyId: string,
+  branchId: string,
+  branch: Branch,
+  serviceId: Map<string, string>,
+): Promise<Map<string, string>> {
+  if (branch.staff.length === 0) return new Map();
+  const m = branch.staff;
+  const rows = await sql.query<{ id: string; slug: string }>(
+    `INSERT INTO staff (company_id, branch_id, slug, name, calcom_user_id, active)
+     SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::int[], $6::bool[])
+     ON CONFLICT (branch_id, slug) DO UPDATE SET name = excluded.name, calcom_user_id = excluded.calcom_user_id,
+       active = excluded.active, updated_at = now()
+     RETURNING id, slug`,
+    [
+      companyId,
+      branchId,
+      m.map((x) => x.slug),
+      m.map((x) => x.name),
+      m.map((x) => x.calcomUserId ?? null),
+      m.map((x) => x.active),
+    ],
+  );
+  const staffId = new Map(rows.map((r) => [r.slug, r.id]));
+  const pairs = m.flatMap((x) => x.services.map((s) => [staffId.get(x.slug)!, serviceId.get(s)!] as const));
+  await sql.query('DELETE FROM staff_services WHERE staff_id = ANY($1::uuid[])', [[...staffId.values()]]);
+  await sql.query(
+    `INSERT INTO staff_services (staff_id, service_id, company_id) SELECT s, v, $3 FROM unnest($1::uuid[], $2::uuid[]) AS t(s, v)`,
+    [pairs.map((p) => p[0]), pairs.map((p) => p[1]), companyId],
+  );
+  return staffId;
+}
