@@ -7,3 +7,4 @@ export * from './retell/call-inbound';
 export * from './retell/function-call';
 export * from './retell/event-id';
 export * from './directory/directory-entity-changed.v1';
+export * from './calls';

@@ -1,0 +1,154 @@
+import type { BookingIntentRequestedV1, CallbackNeededV1 } from '@rb/contracts';
+import { DateTime } from 'luxon';
+import type { CallFields } from '../call-records/call-state';
+import type { NumberRoute } from '../tenant-directory/directory';
+import { analysisValue } from './analysis-fields';
+import { extractAppointmentTime, parseTranscript } from './extract-appointment-time';
+import { extractName } from './extract-name';
+import { matchService } from './match-service';
+import { normalise } from './text-match';
+
+export type IntentDecision =
+  | { outcome: 'booking_intent'; event: BookingIntentRequestedV1 }
+  | { outcome: 'callback_needed'; event: CallbackNeededV1 }
+  | { outcome: 'booked_during_call' | 'no_appointment' };
+
+export interface IntentInput {
+  callId: string;
+  call: Partial<CallFields>;
+  route: NumberRoute;
+  customerId: string | null;
+}
+
+const WANTS_APPOINTMENT = /(termin|appointment|buchen|book|vorbeikommen|come in|reservier)/iu;
+
+/**
+ * What an analysed call asks of the business: a booking intent when the day and time are known
+ * (from the analysis first, else from the transcript), a callback when the caller wanted an
+ * appointment but the call settled no day or time or they asked to be called back, nothing when
+ * the agent already booked during the call or nobody asked for an appointment. Pure.
+ */
+export function decideBookingIntent({ callId, call, route, customerId }: IntentInput): IntentDecision {
+  const custom = call.analysis?.custom;
+  if (analysisValue(custom, 'booked') === true) return { outcome: 'booked_during_call' };
+  const turns = parseTranscript(call.transcript ?? '');
+  const userWords = turns
+    .filter((t) => t.speaker === 'user')
+    .map((t) => t.text)
+    .join(' ');
+  const name = stringValue(analysisValue(custom, 'name'));
+  const customer = {
+    id: customerId,
+    name: name ?? extractName(turns)?.name ?? null,
+    phone: call.direction === 'outbound' ? (call.toNumber ?? null) : (call.fromNumber ?? null),
+  };
+  const callback = (reason: CallbackNeededV1['reason']): IntentDecision => ({
+    outcome: 'callback_needed',
+    event: {
+      type: 'booking.callback-needed.v1',
+      callId,
+      attribution: route.attribution,
+      reason,
+      customer,
+      summary: call.analysis?.summary ?? null,
+    },
+  });
+  if (analysisValue(custom, 'callback') === true) return callback('caller_asked');
+
+  const wish = wishFromAnalysis(custom, route.timeZone) ?? wishFromTranscript(call, route.timeZone);
+  if (!wish.date) return WANTS_APPOINTMENT.test(userWords) ? callback('no_date') : { outcome: 'no_appointment' };
+  if (!wish.time) return callback('no_time');
+
+  const service = matchService(
+    [stringValue(analysisValue(custom, 'service')) ?? '', userWords].filter(Boolean),
+    route.services,
+    route.defaultServiceId,
+  );
+  if (!service) return callback('no_service');
+  const local = DateTime.fromISO(`${wish.date}T${wish.time}`, { zone: route.timeZone });
+  return {
+    outcome: 'booking_intent',
+    event: {
+      type: 'booking.intent-requested.v1',
+      callId,
+      idempotencyKey: `${callId}:booking-intent`,
+      attribution: route.attribution,
+      service: {
+        id: service.service.id,
+        name: service.service.name,
+        calcomEventTypeId: service.service.calcomEventTypeId,
+        durationMinutes: service.service.durationMinutes,
+      },
+      staffPreference: staffPreference(
+        stringValue(analysisValue(custom, 'staff')) ?? userWords,
+        route,
+        service.service.id,
+      ),
+      requestedStart: {
+        utc: local.toUTC().toISO({ suppressMilliseconds: true })!,
+        local: local.toISO({ includeOffset: false, suppressMilliseconds: true })!,
+        timeZone: route.timeZone,
+      },
+      customer,
+      confidence: {
+        date: wish.confidence,
+        time: wish.confidence,
+        service: service.confidence,
+        name: name ? 0.9 : customer.name ? 0.7 : 0,
+      },
+      source: wish.source,
+    },
+  };
+}
+
+interface Wish {
+  date: string | null;
+  time: string | null;
+  confidence: number;
+  source: 'analysis' | 'transcript';
+}
+
+function wishFromAnalysis(custom: Record<string, unknown> | undefined, zone: string): Wish | undefined {
+  const start = stringValue(analysisValue(custom, 'start'));
+  const at = start ? DateTime.fromISO(start, { zone, setZone: false }).setZone(zone) : undefined;
+  if (at?.isValid) return { date: at.toISODate(), time: at.toFormat('HH:mm'), confidence: 0.95, source: 'analysis' };
+  const date = stringValue(analysisValue(custom, 'date'));
+  const time = stringValue(analysisValue(custom, 'time'));
+  if (date && /^\d{4}-\d{2}-\d{2}$/.test(date)) {
+    return {
+      date,
+      time: time && /^\d{1,2}:\d{2}$/.test(time) ? time.padStart(5, '0') : null,
+      confidence: 0.9,
+      source: 'analysis',
+    };
+  }
+  return undefined;
+}
+
+function wishFromTranscript(call: Partial<CallFields>, zone: string): Wish {
+  const found =
+    call.startedAt && call.transcript
+      ? extractAppointmentTime({ transcript: call.transcript, callStartedAt: call.startedAt, timeZone: zone })
+      : { date: null, time: null };
+  return { ...found, confidence: 0.75, source: 'transcript' };
+}
+
+/** A staff member named in the analysis or by the caller ("zu Jana", "bei Herrn Brandt") who does the service. */
+function staffPreference(
+  said: string,
+  route: NumberRoute,
+  serviceId: string,
+): BookingIntentRequestedV1['staffPreference'] {
+  const text = ` ${normalise(said)} `;
+  const member = route.staff.find(
+    (s) =>
+      s.serviceIds.includes(serviceId) &&
+      normalise(s.name)
+        .split(' ')
+        .some((part) => part.length >= 3 && text.includes(` ${part} `)),
+  );
+  return member ? { id: member.id, name: member.name, calcomUserId: member.calcomUserId } : null;
+}
+
+const stringValue = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() ? value.trim() : undefined;
