@@ -1,0 +1,105 @@
+import type { BookingIntentEvent, CallLifecycleEvent, CallUnroutedV1, TenantAttribution } from '@rb/contracts';
+import { decideBookingIntent } from '../caller-wish/decide-booking-intent';
+import type { NumberRoute } from '../tenant-directory/directory';
+import type { CallFields, CallState } from './call-state';
+import { hasStage, valuesOf } from './call-state';
+
+export type Routing =
+  | { routed: true; route: NumberRoute }
+  | { routed: false; reason: CallUnroutedV1['reason']; businessNumber: string | null };
+
+/** The business side of a call: the dialled number inbound, the calling number outbound, none on the web. */
+export function businessNumberOf(call: Partial<CallFields>): string | null {
+  if (call.direction === 'web') return null;
+  return (call.direction === 'outbound' ? call.fromNumber : call.toNumber) ?? null;
+}
+
+export function routeCall(call: Partial<CallFields>, route: (number: string) => NumberRoute | undefined): Routing {
+  const businessNumber = businessNumberOf(call);
+  if (!businessNumber) return { routed: false, reason: 'no_business_number', businessNumber: null };
+  const found = route(businessNumber);
+  if (!found) return { routed: false, reason: 'unknown_number', businessNumber };
+  if (!found.active) return { routed: false, reason: 'inactive_number', businessNumber };
+  return { routed: true, route: found };
+}
+
+export interface Transition {
+  callId: string;
+  before: CallState | undefined;
+  after: CallState;
+  routing: Routing;
+  attribution: TenantAttribution | null;
+  customerId: string | null;
+}
+
+export interface Emitted {
+  lifecycle: CallLifecycleEvent[];
+  intents: BookingIntentEvent[];
+}
+
+const over = (state: CallState | undefined) => !!state && (hasStage(state, 'ended') || hasStage(state, 'analysed'));
+
+/**
+ * The events a change of a call's state emits, each once: routed or unrouted with the call's first
+ * event, ended when the call is first known to be over (whichever of call_ended and call_analyzed
+ * came first), analysed (and the booking intent or callback) with the analysis. Pure.
+ */
+export function decideCallEvents(t: Transition): Emitted {
+  const call = valuesOf(t.after);
+  const lifecycle: CallLifecycleEvent[] = [];
+  const intents: BookingIntentEvent[] = [];
+  if (!t.before) {
+    lifecycle.push(
+      t.routing.routed
+        ? {
+            type: 'call.routed.v1',
+            callId: t.callId,
+            attribution: t.routing.route.attribution,
+            direction: call.direction ?? 'inbound',
+            customerId: t.customerId,
+            startedAt: call.startedAt ?? null,
+            timeZone: t.routing.route.timeZone,
+          }
+        : {
+            type: 'call.unrouted.v1',
+            callId: t.callId,
+            reason: t.routing.reason,
+            businessNumber: t.routing.businessNumber,
+          },
+    );
+  }
+  if (!over(t.before) && over(t.after)) {
+    lifecycle.push({
+      type: 'call.ended.v1',
+      callId: t.callId,
+      attribution: t.attribution,
+      endedAt: call.endedAt ?? null,
+      durationMs: call.durationMs ?? null,
+      disconnectionReason: call.disconnectionReason ?? null,
+      retellCost: call.retellCost ?? null,
+    });
+  }
+  if (!(t.before && hasStage(t.before, 'analysed')) && hasStage(t.after, 'analysed')) {
+    let outcome: Extract<CallLifecycleEvent, { type: 'call.analysed.v1' }>['outcome'] = 'unrouted';
+    if (t.routing.routed) {
+      const decision = decideBookingIntent({
+        callId: t.callId,
+        call,
+        route: t.routing.route,
+        customerId: t.customerId,
+      });
+      outcome = decision.outcome;
+      if ('event' in decision) intents.push(decision.event);
+    }
+    lifecycle.push({
+      type: 'call.analysed.v1',
+      callId: t.callId,
+      attribution: t.attribution,
+      successful: call.analysis?.successful ?? null,
+      sentiment: call.analysis?.sentiment ?? null,
+      inVoicemail: call.analysis?.inVoicemail ?? null,
+      outcome,
+    });
+  }
+  return { lifecycle, intents };
+}

@@ -1,0 +1,273 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BookingIntentEvent, CallLifecycleEvent } from '@rb/contracts';
+import {
+  BookingIntentEventSchema,
+  CallLifecycleEventSchema,
+  DirectoryEntityChangedV1Schema,
+  frameJson,
+  registerValueSchema,
+  retellEventId,
+  retellEventType,
+  RetellWebhookEventValueSchema,
+  toKafkaHeaders,
+  TOPICS,
+} from '@rb/contracts';
+import type { OutcomeReport, Sql, Transactions } from '@rb/kafka-runner';
+import {
+  ConsumerRunner,
+  CreateMessagingTables1764000000000,
+  deadLetterTopic,
+  typeormTransactions,
+} from '@rb/kafka-runner';
+import { RETELL_FIXTURES_DIR, requireSharedDir } from '../../../../test/paths';
+import {
+  createTopic,
+  readAll,
+  testKafka,
+  testRegistryUrl,
+  uniqueName,
+  withAdmin,
+} from '../../../../test/support/kafka';
+import { createTestDatabase } from '../../../../test/support/postgres';
+import { CreateTenantDirectory1764000000100 } from '../infra/db/migrations/1764000000100-create-tenant-directory';
+import { CreateCallRecords1764000000200 } from '../infra/db/migrations/1764000000200-create-call-records';
+import type { Directory } from '../tenant-directory/directory';
+import { loadDirectory } from '../tenant-directory/directory';
+import { makeImportTenantsFile } from '../tenant-directory/import-tenants-file';
+import { loadCallEvents, loadCallState } from './call-repository';
+import { emptyCall, evolve } from './call-state';
+import { makeRecordCallEvent } from './record-call-event';
+
+/** Integration: the real broker, PostgreSQL and schema registry. */
+requireSharedDir();
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let directory: Directory;
+let retellSchemaId: number;
+const encoders = new Map<string, number>();
+let statements = 0;
+
+beforeAll(async () => {
+  db = await createTestDatabase('call_processor', [
+    CreateMessagingTables1764000000000,
+    CreateTenantDirectory1764000000100,
+    CreateCallRecords1764000000200,
+  ]);
+  const registry = testRegistryUrl();
+  const directorySchema = await registerValueSchema(
+    registry,
+    uniqueName('it.directory'),
+    DirectoryEntityChangedV1Schema,
+  );
+  const imported = await makeImportTenantsFile({
+    transactions: typeormTransactions(db.dataSource),
+    encode: (e) => frameJson(directorySchema, Buffer.from(JSON.stringify(e))),
+    clock: () => new Date(),
+    source: '/test',
+  })(readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'tenants.yaml'), 'utf8'));
+  expect(imported.ok).toBe(true);
+  directory = await typeormTransactions(db.dataSource)(loadDirectory);
+  retellSchemaId = await registerValueSchema(registry, uniqueName('it.retell'), RetellWebhookEventValueSchema);
+  encoders.set(
+    TOPICS.callLifecycle,
+    await registerValueSchema(registry, TOPICS.callLifecycle, CallLifecycleEventSchema),
+  );
+  encoders.set(
+    TOPICS.bookingIntents,
+    await registerValueSchema(registry, TOPICS.bookingIntents, BookingIntentEventSchema),
+  );
+});
+afterAll(() => db.drop());
+
+/** Counts every statement the handler's transactions run, besides BEGIN/COMMIT. */
+const countingTransactions =
+  (inner: Transactions): Transactions =>
+  (work) =>
+    inner((sql) =>
+      work({
+        query: <Row>(text: string, params?: unknown[]) => {
+          statements++;
+          return sql.query<Row>(text, params);
+        },
+      } as Sql),
+    );
+
+/** A fixture body, loosely typed so tests can bend any field. */
+interface Body {
+  event: string;
+  call: Record<string, unknown> & {
+    call_id: string;
+    call_analysis?: { custom_analysis_data: Record<string, unknown> };
+  };
+}
+
+/** A fixture webhook as ingress stores it, with its own call id (so each test has its own calls). */
+function webhook(file: string, callId: string, change: (body: Body) => void = () => undefined) {
+  const body = JSON.parse(readFileSync(join(RETELL_FIXTURES_DIR, file), 'utf8')) as Body;
+  body.call.call_id = callId;
+  change(body);
+  const raw = Buffer.from(JSON.stringify(body));
+  const eventId = retellEventId(body as never, raw);
+  return {
+    key: callId,
+    value: frameJson(retellSchemaId, raw),
+    headers: toKafkaHeaders({
+      id: eventId,
+      type: retellEventType(body.event),
+      source: '/ingress',
+      time: new Date().toISOString(),
+      subject: callId,
+    }),
+  };
+}
+const STARTED = '01-call_started.salon-inbound.json';
+const ENDED = '02-call_ended.salon-inbound.json';
+const ANALYSED = '03-call_analyzed.salon-inbound.json';
+const notBookedYet = (b: Body) => (b.call.call_analysis!.custom_analysis_data.termin_gebucht = false);
+
+async function run(messages: ReturnType<typeof webhook>[], groupId = uniqueName('it.call-processor'), topic?: string) {
+  const inTopic = topic ?? uniqueName('it.retell-events');
+  if (!topic) await Promise.all([createTopic(inTopic, 3), createTopic(deadLetterTopic(inTopic))]);
+  const reports: OutcomeReport[] = [];
+  const unrouted: string[] = [];
+  const runner = new ConsumerRunner({
+    kafka: testKafka(),
+    groupId,
+    topics: [inTopic],
+    fromBeginning: true,
+    transactions: countingTransactions(typeormTransactions(db.dataSource)),
+    handler: makeRecordCallEvent({
+      directory: () => directory,
+      encode: (t, e) => frameJson(encoders.get(t)!, Buffer.from(JSON.stringify(e))),
+      source: '/call-processor',
+      clock: () => new Date(),
+      onUnrouted: (reason) => unrouted.push(reason),
+    }),
+    maxAttempts: 2,
+    backoff: { initialMs: 10, maxMs: 20 },
+    onOutcome: (r) => reports.push(r),
+  });
+  const producer = testKafka().producer();
+  await producer.connect();
+  // a rerun on an existing topic reads what is there again instead of sending it twice
+  if (!topic) for (const m of messages) await producer.send({ topic: inTopic, messages: [m] });
+  await producer.disconnect();
+  await runner.start();
+  const deadline = Date.now() + 30_000;
+  while (reports.filter((r) => r.outcome !== 'retried').length < messages.length && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await runner.stop();
+  return { reports, unrouted, inTopic, groupId };
+}
+
+async function emitted(callId: string): Promise<(CallLifecycleEvent | BookingIntentEvent)[]> {
+  const rows = (await db.dataSource.query('SELECT value FROM outbox WHERE key = $1 ORDER BY id', [callId])) as {
+    value: Buffer;
+  }[];
+  return rows.map((r) => JSON.parse(r.value.subarray(5).toString()) as CallLifecycleEvent | BookingIntentEvent);
+}
+
+describe('call-processor: Retell events → call record → lifecycle events and booking intents', () => {
+  it('when the events arrive duplicated and out of order, then the call converges and exactly one booking intent is emitted', async () => {
+    const callId = uniqueName('call');
+    const analysed = webhook(ANALYSED, callId, notBookedYet);
+    statements = 0;
+    const { reports } = await run([
+      analysed,
+      webhook(STARTED, callId),
+      analysed,
+      webhook(ENDED, callId),
+      webhook(ENDED, callId),
+    ]);
+    expect(reports.map((r) => r.outcome).sort()).toEqual([
+      'duplicate',
+      'duplicate',
+      'processed',
+      'processed',
+      'processed',
+    ]);
+    const events = await emitted(callId);
+    expect(events.map((e) => e.type)).toEqual([
+      'call.routed.v1',
+      'call.ended.v1',
+      'call.analysed.v1',
+      'booking.intent-requested.v1',
+    ]);
+    expect(events[2]).toMatchObject({ type: 'call.analysed.v1', outcome: 'booking_intent' });
+    expect(events[3]).toMatchObject({
+      type: 'booking.intent-requested.v1',
+      idempotencyKey: `${callId}:booking-intent`,
+      requestedStart: { utc: '2026-10-16T12:30:00Z', local: '2026-10-16T14:30:00', timeZone: 'Europe/Berlin' },
+      service: { calcomEventTypeId: 1201 },
+      customer: { phone: '+4917612345678', name: 'Sabine Krüger' },
+    });
+    expect(events[1]).toMatchObject({
+      type: 'call.ended.v1',
+      durationMs: 53710,
+      retellCost: { combinedCostCents: 9.09 },
+    });
+    // at most 4 statements per processed event (inbox claim, append + read, save, outbox) and one per
+    // duplicate (the claim): 3 processed and 2 duplicates; no directory query on this path
+    expect(statements).toBeLessThanOrEqual(3 * 4 + 2 * 1);
+
+    // the replay: folding the stored events gives the stored state
+    const stored = await db.dataSource.transaction((m) => loadCallState({ query: (t, p) => m.query(t, p) }, callId));
+    const replayed = (
+      await db.dataSource.transaction((m) => loadCallEvents({ query: (t, p) => m.query(t, p) }, callId))
+    ).reduce(evolve, emptyCall(callId));
+    expect(replayed).toEqual(stored);
+  });
+
+  it('when the offsets were lost after the transactions committed, then the redelivery emits nothing again', async () => {
+    const callId = uniqueName('call');
+    const messages = [webhook(STARTED, callId), webhook(ENDED, callId), webhook(ANALYSED, callId, notBookedYet)];
+    const first = await run(messages);
+    const before = (await emitted(callId)).length;
+    await withAdmin((admin) => admin.resetOffsets({ groupId: first.groupId, topic: first.inTopic, earliest: true }));
+    const again = await run(messages, first.groupId, first.inTopic);
+    expect(again.reports.map((r) => r.outcome)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    expect((await emitted(callId)).length).toBe(before);
+    expect((await emitted(callId)).filter((e) => e.type === 'booking.intent-requested.v1')).toHaveLength(1);
+  });
+
+  it('when the agent booked during the call, then the analysis says so and no intent is emitted', async () => {
+    const callId = uniqueName('call');
+    await run([webhook(STARTED, callId), webhook(ANALYSED, callId)]);
+    const events = await emitted(callId);
+    expect(events.map((e) => e.type)).toEqual(['call.routed.v1', 'call.ended.v1', 'call.analysed.v1']);
+    expect(events[2]).toMatchObject({ outcome: 'booked_during_call' });
+  });
+
+  it('when the dialled number is unknown, then the call is recorded as unrouted, counted, and nothing is retried', async () => {
+    const callId = uniqueName('call');
+    const unknown = (b: Body) => (b.call.to_number = '+4989000000000');
+    const { reports, unrouted } = await run([webhook(STARTED, callId, unknown), webhook(ANALYSED, callId, unknown)]);
+    expect(reports.map((r) => r.outcome)).toEqual(['processed', 'processed']);
+    expect(unrouted).toEqual(['unknown_number']);
+    const events = await emitted(callId);
+    expect(events).toEqual([
+      { type: 'call.unrouted.v1', callId, reason: 'unknown_number', businessNumber: '+4989000000000' },
+      expect.objectContaining({ type: 'call.ended.v1', attribution: null }),
+      expect.objectContaining({ type: 'call.analysed.v1', outcome: 'unrouted' }),
+    ]);
+    const [row] = (await db.dataSource.query('SELECT routing FROM calls WHERE call_id = $1', [callId])) as {
+      routing: string;
+    }[];
+    expect(row).toEqual({ routing: 'unrouted' });
+  });
+
+  it('when an event violates the contract, then it goes to the DLQ and the next event of the call is processed', async () => {
+    const callId = uniqueName('call');
+    const broken = webhook(ENDED, callId, (b) => (b.call.duration_ms = 'long'));
+    const { reports, inTopic } = await run([broken, webhook(STARTED, callId)]);
+    expect(reports.map((r) => r.outcome)).toEqual(['dead_lettered', 'processed']);
+    const [dead] = await readAll(deadLetterTopic(inTopic));
+    expect(dead?.headers?.dlq_error_code?.toString()).toBe('CONTRACT_VIOLATION');
+    expect(dead?.headers?.dlq_error_message?.toString()).toMatch(/call\.duration_ms/);
+  });
+
+  it('when a call_events row is changed afterwards, then the database refuses it (append-only)', async () => {
+    await expect(db.dataSource.query("UPDATE call_events SET stage = 'x'")).rejects.toThrow(/append-only/);
+  });
+});

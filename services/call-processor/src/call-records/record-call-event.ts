@@ -1,0 +1,131 @@
+import type { BookingIntentEvent, CallLifecycleEvent, KnownRetellWebhookEvent } from '@rb/contracts';
+import {
+  fromKafkaHeaders,
+  isKnownRetellEventType,
+  KnownRetellWebhookEventSchema,
+  readSchemaId,
+  toKafkaHeaders,
+  TOPICS,
+} from '@rb/contracts';
+import type { ConsumedMessage, MessageHandler, OutboxEvent } from '@rb/kafka-runner';
+import { PoisonMessageError } from '@rb/kafka-runner';
+import type { Directory } from '../tenant-directory/directory';
+import { toCallEventFacts } from './call-event-facts';
+import { appendAndLoad, saveCall } from './call-repository';
+import { emptyCall, evolve, valuesOf } from './call-state';
+import type { Routing } from './decide-call-events';
+import { decideCallEvents, routeCall } from './decide-call-events';
+
+export type RetellMessage =
+  | { kind: 'known'; eventId: string; traceparent: string | undefined; body: KnownRetellWebhookEvent }
+  | { kind: 'not_for_us'; eventId: string };
+
+export interface RecordCallEventDeps {
+  directory: () => Directory;
+  encode: (topic: string, event: CallLifecycleEvent | BookingIntentEvent) => Buffer;
+  source: string;
+  clock: () => Date;
+  onUnrouted?: (reason: string) => void;
+}
+
+/**
+ * Retell events topic → the call record → lifecycle events and booking intents, as a runner
+ * handler: decode (poison if the envelope or the contract is broken), then in the runner's
+ * transaction append the event, fold it into the call, route a new call through the in-memory
+ * directory, and return what the change emits.
+ */
+export function makeRecordCallEvent(deps: RecordCallEventDeps): MessageHandler<RetellMessage> {
+  return {
+    decode(message) {
+      const envelope = decodeEnvelope(message);
+      const json = decodeValue(message);
+      const event = (json as { event?: unknown } | null)?.event;
+      if (typeof event !== 'string' || !isKnownRetellEventType(event)) {
+        return { eventId: envelope.id, eventType: 'unknown', event: { kind: 'not_for_us', eventId: envelope.id } };
+      }
+      const parsed = KnownRetellWebhookEventSchema.safeParse(json);
+      if (!parsed.success) {
+        const fields = parsed.error.issues
+          .slice(0, 5)
+          .map((i) => i.path.join('.'))
+          .join(', ');
+        throw new PoisonMessageError('CONTRACT_VIOLATION', `Retell ${event} violates the contract at ${fields}`);
+      }
+      return {
+        eventId: envelope.id,
+        eventType: event,
+        event: { kind: 'known', eventId: envelope.id, traceparent: envelope.traceparent, body: parsed.data },
+      };
+    },
+
+    async apply(message, { sql }) {
+      if (message.kind === 'not_for_us') return [];
+      const facts = toCallEventFacts(message.body, message.eventId);
+      const stored = await appendAndLoad(sql, facts);
+      const after = evolve(stored?.state ?? emptyCall(facts.callId), facts);
+      const call = valuesOf(after);
+      let routing: Routing = routeCall(call, (n) => deps.directory().route(n));
+      if (stored && !stored.attribution) routing = { routed: false, reason: 'unknown_number', businessNumber: null };
+      const attribution = stored ? stored.attribution : routing.routed ? routing.route.attribution : null;
+      if (!stored && !routing.routed) deps.onUnrouted?.(routing.reason);
+      const customerId = await saveCall(sql, {
+        state: after,
+        attribution,
+        customerPhone: (call.direction === 'outbound' ? call.toNumber : call.fromNumber) ?? null,
+        isNew: !stored,
+      });
+      const emitted = decideCallEvents({
+        callId: facts.callId,
+        before: stored?.state,
+        after,
+        routing,
+        attribution,
+        customerId,
+      });
+      return [
+        ...emitted.lifecycle.map((e) => outboxEvent(TOPICS.callLifecycle, e, message, deps)),
+        ...emitted.intents.map((e) => outboxEvent(TOPICS.bookingIntents, e, message, deps)),
+      ];
+    },
+  };
+}
+
+function decodeEnvelope(message: ConsumedMessage) {
+  try {
+    return fromKafkaHeaders(message.headers);
+  } catch (error) {
+    throw new PoisonMessageError('ENVELOPE_INVALID', (error as Error).message, { cause: error });
+  }
+}
+
+function decodeValue(message: ConsumedMessage): unknown {
+  try {
+    if (!message.value) throw new Error('no value');
+    readSchemaId(message.value);
+    return JSON.parse(message.value.subarray(5).toString('utf8'));
+  } catch (error) {
+    throw new PoisonMessageError('VALUE_UNREADABLE', `value is not registry-framed JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+function outboxEvent(
+  topic: string,
+  event: CallLifecycleEvent | BookingIntentEvent,
+  cause: Extract<RetellMessage, { kind: 'known' }>,
+  deps: RecordCallEventDeps,
+): OutboxEvent {
+  const headers = toKafkaHeaders({
+    id: `${event.callId}:${event.type}`,
+    type: event.type,
+    source: deps.source,
+    time: deps.clock().toISOString(),
+    subject: event.callId,
+    contentType: 'application/json',
+    correlationId: event.callId,
+    causationId: cause.eventId,
+    traceparent: cause.traceparent,
+  });
+  return { topic, key: event.callId, value: deps.encode(topic, event), headers };
+}
