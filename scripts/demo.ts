@@ -1,6 +1,7 @@
 /**
  * Shows the system working: posts the shared Retell fixtures to ingress as Retell would (signed,
- * one of them twice, one with a bad signature) and prints what landed on the Kafka topic.
+ * one of them twice, one with a bad signature), prints what landed on the Retell events topic,
+ * then what call-processor made of it: lifecycle events and booking intents or callbacks.
  * Each run gives the fixture calls fresh ids, so a second run is not taken for redeliveries.
  * Usage (after scripts/up.sh started ingress): tsx scripts/demo.ts
  */
@@ -90,6 +91,53 @@ async function main(): Promise<void> {
   });
   await consumer.disconnect();
   console.log(`\n${seen} events stored once each; the redelivery was acknowledged but not stored again.`);
+  await showCallProcessorOutput(kafka, serde, run, callIds);
+}
+
+/** What call-processor emitted for this run's calls, until every call has ended (30 s at most). */
+async function showCallProcessorOutput(kafka: Kafka, serde: RegistrySerde, run: string, callIds: Set<string>) {
+  console.log(`\nWhat call-processor emitted on ${TOPICS.callLifecycle} and ${TOPICS.bookingIntents}:`);
+  const ended = new Set<string>();
+  const consumer = kafka.consumer({ groupId: `demo-out-${run}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [TOPICS.callLifecycle, TOPICS.bookingIntents], fromBeginning: true });
+  await new Promise<void>((done) => {
+    const timer = setTimeout(() => {
+      console.log(`  (${ended.size} of ${callIds.size} calls ended within 30 s; see .run/call-processor.log)`);
+      done();
+    }, 30_000);
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        const key = message.key?.toString() ?? '';
+        if (!callIds.has(key)) return;
+        const { value } = await serde.decode(message.value!);
+        const event = value as Record<string, unknown> & { type: string };
+        console.log(`  ${key}  ${event.type.padEnd(28)} ${summary(event)}`);
+        if (event.type === 'call.ended.v1') ended.add(key);
+        if (ended.size === callIds.size) {
+          clearTimeout(timer);
+          setTimeout(done, 1_000); // intents of the last call follow its ended event
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+}
+
+function summary(event: Record<string, unknown>): string {
+  const pick = (...keys: string[]) =>
+    keys
+      .filter((k) => event[k] !== undefined && event[k] !== null)
+      .map((k) => `${k}=${JSON.stringify(event[k])}`)
+      .join(' ');
+  switch (event.type) {
+    case 'booking.intent-requested.v1':
+      return `${pick('requestedStart')} service=${JSON.stringify((event.service as { name: string }).name)}`;
+    case 'call.routed.v1':
+      return pick('direction', 'timeZone');
+    default:
+      return pick('reason', 'outcome', 'durationMs', 'disconnectionReason');
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Stops what scripts/up.sh started: ingress (gracefully), then the local infrastructure.
+# Stops what scripts/up.sh started: the services (gracefully), then the local infrastructure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -s .run/ingress.pid ] && kill -0 "$(cat .run/ingress.pid)" 2>/dev/null; then
-  pid=$(cat .run/ingress.pid)
-  kill -TERM "$pid"
-  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-  echo "ingress: stopped (pid $pid)"
-fi
-rm -f .run/ingress.pid
+for name in call-processor ingress; do
+  if [ -s ".run/$name.pid" ] && kill -0 "$(cat ".run/$name.pid")" 2>/dev/null; then
+    pid=$(cat ".run/$name.pid")
+    kill -TERM "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    echo "$name: stopped (pid $pid)"
+  fi
+  rm -f ".run/$name.pid"
+done
 bash scripts/infra.sh down

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts the whole system locally and shows it working: Node 24 + packages, the real Kafka broker,
-# schema registry, PostgreSQL and Redis, the topics, ingress on http://127.0.0.1:3000; then posts
-# signed Retell fixture webhooks and prints the resulting Kafka messages. Stop: bash scripts/down.sh
+# schema registry, PostgreSQL and Redis, the topics, ingress on http://127.0.0.1:3000 and
+# call-processor on :3001 with the example tenant directory; then posts signed Retell fixture
+# webhooks and prints the resulting Kafka messages, down to lifecycle events and booking intents.
+# Stop: bash scripts/down.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/toolchain.sh
@@ -16,30 +18,44 @@ if [ -z "${RETELL_API_KEY:-}" ]; then
 fi
 export RETELL_API_KEY PORT=${PORT:-3000}
 
-if [ -s .run/ingress.pid ] && kill -0 "$(cat .run/ingress.pid)" 2>/dev/null; then
-  rb_log "ingress already running (pid $(cat .run/ingress.pid))"
-else
-  rb_log "building ingress (services/ingress/dist/main.js)"
-  pnpm -s --filter @rb/ingress build
-  rb_log "starting ingress on http://127.0.0.1:$PORT (log: .run/ingress.log)"
-  # a small young generation keeps RSS low at a few % of throughput (see README, benchmark)
-  setsid node --max-semi-space-size=4 services/ingress/dist/main.js >.run/ingress.log 2>&1 </dev/null &
-  echo $! > .run/ingress.pid
-fi
-for _ in $(seq 1 60); do
-  curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
-  kill -0 "$(cat .run/ingress.pid)" 2>/dev/null || { tail -20 .run/ingress.log; rb_die "ingress exited (log: .run/ingress.log)"; }
-  sleep 0.5
-done
-curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null || { tail -20 .run/ingress.log; rb_die "ingress not ready after 30 s (log: .run/ingress.log)"; }
+# start_service <name> <port> <bundle>: build and start a service unless it runs, wait until ready
+start_service() {
+  local name=$1 port=$2 bundle=$3
+  if [ -s ".run/$name.pid" ] && kill -0 "$(cat ".run/$name.pid")" 2>/dev/null; then
+    rb_log "$name already running (pid $(cat ".run/$name.pid"))"
+  else
+    rb_log "building $name ($bundle)"
+    pnpm -s --filter "@rb/$name" build
+    rb_log "starting $name on http://127.0.0.1:$port (log: .run/$name.log)"
+    # a small young generation keeps RSS low at a few % of throughput (see README, benchmark)
+    PORT=$port setsid node --max-semi-space-size=4 "$bundle" >".run/$name.log" 2>&1 </dev/null &
+    echo $! > ".run/$name.pid"
+  fi
+  for _ in $(seq 1 60); do
+    curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$(cat ".run/$name.pid")" 2>/dev/null || { tail -20 ".run/$name.log"; rb_die "$name exited (log: .run/$name.log)"; }
+    sleep 0.5
+  done
+  tail -20 ".run/$name.log"; rb_die "$name not ready after 30 s (log: .run/$name.log)"
+}
+
+[ -s .run/admin-token ] || node -e 'console.log("adm_" + require("crypto").randomBytes(18).toString("hex"))' > .run/admin-token
+export ADMIN_TOKEN=${ADMIN_TOKEN:-$(cat .run/admin-token)}
+start_service ingress "$PORT" services/ingress/dist/main.js
+start_service call-processor 3001 services/call-processor/dist/main.js
+rb_log "importing the example tenant directory (deploy/tenants.example.yaml)"
+curl -fsS -X PUT -H "authorization: Bearer $ADMIN_TOKEN" --data-binary @deploy/tenants.example.yaml \
+  http://127.0.0.1:3001/admin/tenants; echo
 
 INGRESS_URL="http://127.0.0.1:$PORT" pnpm -s exec tsx scripts/demo.ts
 cat <<MSG
 
 The system is running:
   ingress          http://127.0.0.1:$PORT  (/webhooks/retell, /livez, /readyz, /metrics; log .run/ingress.log)
+  call-processor   http://127.0.0.1:3001  (/admin/tenants, /livez, /readyz, /metrics; log .run/call-processor.log)
   kafka            127.0.0.1:9092
   schema registry  http://127.0.0.1:8081/apis/ccompat/v7
   webhook key      RETELL_API_KEY=$RETELL_API_KEY
+  admin token      ADMIN_TOKEN=$ADMIN_TOKEN
 Stop everything with: bash scripts/down.sh
 MSG

@@ -9,6 +9,6 @@ export const CallAnalysedV1Schema = z.strictObject({
   successful: z.boolean().nullable(),
   sentiment: z.string().nullable(),
   inVoicemail: z.boolean().nullable(),
-  outcome: z.enum(['booking_intent', 'callback_needed', 'booked_during_call', 'no_appointment', 'unrouted']),
+  outcome: z.enum(['booking_intent', 'callback_needed', 'handled_during_call', 'no_appointment', 'unrouted']),
 });
 export type CallAnalysedV1 = z.infer<typeof CallAnalysedV1Schema>;

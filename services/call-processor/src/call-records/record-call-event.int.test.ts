@@ -20,7 +20,7 @@ import {
   deadLetterTopic,
   typeormTransactions,
 } from '@rb/kafka-runner';
-import { RETELL_FIXTURES_DIR, requireSharedDir } from '../../../../test/paths';
+import { REPO_ROOT, RETELL_FIXTURES_DIR, requireSharedDir } from '../../../../test/paths';
 import {
   createTopic,
   readAll,
@@ -64,7 +64,7 @@ beforeAll(async () => {
     encode: (e) => frameJson(directorySchema, Buffer.from(JSON.stringify(e))),
     clock: () => new Date(),
     source: '/test',
-  })(readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'tenants.yaml'), 'utf8'));
+  })(readFileSync(join(REPO_ROOT, 'deploy', 'tenants.example.yaml'), 'utf8'));
   expect(imported.ok).toBe(true);
   directory = await typeormTransactions(db.dataSource)(loadDirectory);
   retellSchemaId = await registerValueSchema(registry, uniqueName('it.retell'), RetellWebhookEventValueSchema);
@@ -236,7 +236,7 @@ describe('call-processor: Retell events → call record → lifecycle events and
     await run([webhook(STARTED, callId), webhook(ANALYSED, callId)]);
     const events = await emitted(callId);
     expect(events.map((e) => e.type)).toEqual(['call.routed.v1', 'call.ended.v1', 'call.analysed.v1']);
-    expect(events[2]).toMatchObject({ outcome: 'booked_during_call' });
+    expect(events[2]).toMatchObject({ outcome: 'handled_during_call' });
   });
 
   it('when the dialled number is unknown, then the call is recorded as unrouted, counted, and nothing is retried', async () => {

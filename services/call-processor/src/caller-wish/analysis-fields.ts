@@ -10,7 +10,17 @@ export const ANALYSIS_FIELDS = {
   service: ['service', 'dienstleistung', 'appointment_reason', 'grund', 'anliegen', 'reason'],
   name: ['customer_name', 'kunde_name', 'kundenname', 'name'],
   staff: ['staff', 'staff_preference', 'mitarbeiter', 'mitarbeiterin', 'stylist', 'arzt'],
-  booked: ['appointment_booked', 'termin_gebucht', 'booked'],
+  /** the agent already booked, moved or cancelled the appointment during the call */
+  handled: [
+    'appointment_booked',
+    'termin_gebucht',
+    'booked',
+    'appointment_rescheduled',
+    'termin_verschoben',
+    'appointment_cancelled',
+    'termin_storniert',
+    'termin_abgesagt',
+  ],
   callback: ['callback_requested', 'rueckruf_gewuenscht', 'callback'],
 } as const;
 

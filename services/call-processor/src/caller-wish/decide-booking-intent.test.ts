@@ -53,7 +53,15 @@ const decide = (transcript: string, custom?: Record<string, unknown>) =>
 
 describe('deciding what an analysed call asks for', () => {
   it('when the agent already booked during the call, then no intent is emitted', () => {
-    expect(decide('User: Freitag um 10.', { termin_gebucht: true })).toEqual({ outcome: 'booked_during_call' });
+    expect(decide('User: Freitag um 10.', { termin_gebucht: true })).toEqual({ outcome: 'handled_during_call' });
+  });
+
+  it('when the agent moved the appointment during the call, then no new booking is asked for', () => {
+    expect(
+      decide('User: Donnerstag um halb acht.', { anliegen: 'termin_verschieben', termin_verschoben: true }),
+    ).toEqual({
+      outcome: 'handled_during_call',
+    });
   });
 
   it('when the analysis has the start, service and staff, then the intent carries them with high confidence', () => {

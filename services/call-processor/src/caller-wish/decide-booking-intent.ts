@@ -2,7 +2,7 @@ import type { BookingIntentRequestedV1, CallbackNeededV1 } from '@rb/contracts';
 import { DateTime } from 'luxon';
 import type { CallFields } from '../call-records/call-state';
 import type { NumberRoute } from '../tenant-directory/directory';
-import { analysisValue } from './analysis-fields';
+import { ANALYSIS_FIELDS, analysisValue } from './analysis-fields';
 import { extractAppointmentTime, parseTranscript } from './extract-appointment-time';
 import { extractName } from './extract-name';
 import { matchService } from './match-service';
@@ -11,7 +11,7 @@ import { normalise } from './text-match';
 export type IntentDecision =
   | { outcome: 'booking_intent'; event: BookingIntentRequestedV1 }
   | { outcome: 'callback_needed'; event: CallbackNeededV1 }
-  | { outcome: 'booked_during_call' | 'no_appointment' };
+  | { outcome: 'handled_during_call' | 'no_appointment' };
 
 export interface IntentInput {
   callId: string;
@@ -26,11 +26,11 @@ const WANTS_APPOINTMENT = /(termin|appointment|buchen|book|vorbeikommen|come in|
  * What an analysed call asks of the business: a booking intent when the day and time are known
  * (from the analysis first, else from the transcript), a callback when the caller wanted an
  * appointment but the call settled no day or time or they asked to be called back, nothing when
- * the agent already booked during the call or nobody asked for an appointment. Pure.
+ * the agent already booked, moved or cancelled it during the call or nobody asked for an appointment. Pure.
  */
 export function decideBookingIntent({ callId, call, route, customerId }: IntentInput): IntentDecision {
   const custom = call.analysis?.custom;
-  if (analysisValue(custom, 'booked') === true) return { outcome: 'booked_during_call' };
+  if (ANALYSIS_FIELDS.handled.some((key) => custom?.[key] === true)) return { outcome: 'handled_during_call' };
   const turns = parseTranscript(call.transcript ?? '');
   const userWords = turns
     .filter((t) => t.speaker === 'user')

@@ -79,6 +79,17 @@ describe('the last agreed wish', () => {
     expect(at(transcript)).toEqual({ date: '2026-03-12', time: '17:30' });
   });
 
+  it('when the caller gives their date of birth, then that is no wish', () => {
+    const asked = 'Agent: Nennen Sie mir bitte Ihr Geburtsdatum.\nUser: Siebter März neunzehnhunderteinundsechzig.';
+    expect(at(`${user('Ich brauche einen Termin.')}\n${asked}`)).toEqual({ date: null, time: null });
+    expect(at(`${user('Donnerstag um zehn.')}\n${asked}`)).toEqual({ date: '2026-03-12', time: '10:00' });
+  });
+
+  it('when the agent confirms a moved appointment and the caller says yes, then the confirmed one counts', () => {
+    const transcript = `${user('Donnerstag früh, so zwischen halb acht und acht.')}\nAgent: Donnerstag, 12. März, um 7:30 Uhr ist frei. Soll ich?\nUser: Ja, bitte.`;
+    expect(at(transcript)).toEqual({ date: '2026-03-12', time: '07:30' });
+  });
+
   it('when the agent only informs about opening hours, then nothing is agreed', () => {
     const transcript = `${user('Haben Sie heute offen?')}\nAgent: Ja, heute bis 18 Uhr.\nUser: Danke, tschüss.`;
     expect(at(transcript)).toEqual({ date: null, time: null });

@@ -28,6 +28,8 @@ const AGENT_CONFIRMS =
   /(?<![\p{L}])(also|gebucht|eingetragen|notiert|bestätig\p{L}*|reserviert|booked|confirmed|i've got you|so that's)(?![\p{L}])/iu;
 const ACCEPTS =
   /(?<![\p{L}])(ja|gern|gerne|passt|okay|ok|einverstanden|nehme|genau|perfekt|super|yes|sure|fine|great|perfect|works)(?![\p{L}])/iu;
+/** a date the caller gives when asked for their birthday is no wish */
+const ASKS_BIRTH_DATE = /(?<![\p{L}])(geburtsdatum|geboren|date of birth|birthday|born)(?![\p{L}])/iu;
 const PICK_FIRST = /(?<![\p{L}])(erste|ersten|first|früher\p{L}*|earlier)(?![\p{L}])/iu;
 const PICK_LAST = /(?<![\p{L}])(zweite|zweiten|letzte|letzten|second|last|später\p{L}*|later)(?![\p{L}])/iu;
 
@@ -56,7 +58,13 @@ export function extractAppointmentTime(input: {
   if (!today.isValid) throw new Error(`callStartedAt ${input.callStartedAt} in ${input.timeZone} is not a valid time`);
   const wish: Slot = {};
   let offers: Slot[] = [];
+  let askedBirthDate = false;
   for (const turn of parseTranscript(input.transcript)) {
+    if (turn.speaker === 'user' && askedBirthDate) {
+      askedBirthDate = false;
+      continue;
+    }
+    askedBirthDate = turn.speaker === 'agent' && ASKS_BIRTH_DATE.test(turn.text);
     const slots = clauses(turn.text).map((clause) => ({ clause, slot: slotOf(clause, today) }));
     const said = slots.filter(
       ({ clause, slot }) => (slot.date || slot.time) && !NEGATION.test(clause) && !NOT_A_WISH.test(clause),

@@ -1,3 +1,4 @@
+import { REPO_ROOT } from '../../../../test/paths';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -9,7 +10,7 @@ import { CreateTenantDirectory1764000000100 } from '../infra/db/migrations/17640
 import { makeImportTenantsFile } from './import-tenants-file';
 
 /** Integration: the real PostgreSQL and schema registry. */
-const good = readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'tenants.yaml'), 'utf8');
+const good = readFileSync(join(REPO_ROOT, 'deploy', 'tenants.example.yaml'), 'utf8');
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let importFile: ReturnType<typeof makeImportTenantsFile>;
 

@@ -1,8 +1,9 @@
+import { REPO_ROOT } from '../../../../test/paths';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTenantsFile, toE164 } from './tenants-file';
 
-const good = readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'tenants.yaml'), 'utf8');
+const good = readFileSync(join(REPO_ROOT, 'deploy', 'tenants.example.yaml'), 'utf8');
 /** the good file with one line replaced (1-based line number) */
 const withLine = (line: number, text: string, source = good) =>
   source

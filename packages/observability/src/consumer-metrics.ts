@@ -1,0 +1,60 @@
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { SLO_BUCKETS_SECONDS } from './metrics';
+
+/** What a consumer reports per message (the kafka runner's OutcomeReport has this shape). */
+export interface ConsumedOutcome {
+  topic: string;
+  eventType: string;
+  outcome: string;
+  seconds: number;
+  ageSeconds: number;
+}
+
+/**
+ * The generic consumer and outbox metrics every service shares:
+ * `kafka_consumer_messages_total{topic,event_type,outcome}`, `kafka_consumer_handler_duration_seconds`,
+ * `kafka_consumer_event_age_seconds`, `outbox_pending_events`, `outbox_published_total`.
+ */
+export function makeConsumerMetrics(registry: Registry) {
+  const messages = new Counter({
+    name: 'kafka_consumer_messages_total',
+    help: 'Consumed messages by outcome (processed, duplicate, retried, paused, dead_lettered)',
+    labelNames: ['topic', 'event_type', 'outcome'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'kafka_consumer_handler_duration_seconds',
+    help: 'From first delivery of a message to its outcome',
+    labelNames: ['topic'] as const,
+    buckets: SLO_BUCKETS_SECONDS,
+    registers: [registry],
+  });
+  const age = new Histogram({
+    name: 'kafka_consumer_event_age_seconds',
+    help: 'Age of a message (now minus broker timestamp) when its outcome was reached',
+    labelNames: ['topic'] as const,
+    buckets: [...SLO_BUCKETS_SECONDS, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  const pending = new Gauge({
+    name: 'outbox_pending_events',
+    help: 'Outbox rows not yet published',
+    registers: [registry],
+  });
+  const published = new Counter({
+    name: 'outbox_published_total',
+    help: 'Outbox rows published',
+    registers: [registry],
+  });
+  return {
+    onOutcome(report: ConsumedOutcome): void {
+      messages.inc({ topic: report.topic, event_type: report.eventType, outcome: report.outcome });
+      if (report.outcome === 'retried' || report.outcome === 'paused') return;
+      duration.observe({ topic: report.topic }, report.seconds);
+      age.observe({ topic: report.topic }, report.ageSeconds);
+    },
+    outboxPending: pending,
+    outboxPublished: published,
+  };
+}

@@ -1,0 +1,21 @@
+import { parseConfig } from './config';
+
+describe('call-processor configuration', () => {
+  it('when the admin token is missing and the database URL is malformed, then both are named', () => {
+    const result = parseConfig({ DATABASE_URL: 'not a url' });
+    const problems = result.ok ? '' : result.problems.join('\n');
+    expect(problems).toMatch(/ADMIN_TOKEN/);
+    expect(problems).toMatch(/DATABASE_URL/);
+  });
+
+  it('when only the admin token is given, then the local defaults apply', () => {
+    expect(parseConfig({ ADMIN_TOKEN: 'a'.repeat(24) })).toMatchObject({
+      ok: true,
+      config: {
+        PORT: 3001,
+        KAFKA_GROUP_ID: 'call-processor',
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/call_processor',
+      },
+    });
+  });
+});

@@ -1,0 +1,49 @@
+import { timingSafeEqual } from 'node:crypto';
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { Registry } from 'prom-client';
+import type { HealthChecks, Logger } from '@rb/observability';
+import { healthRouter, httpMetricsMiddleware } from '@rb/observability';
+import type { ImportResult } from '../../tenant-directory/import-tenants-file';
+
+export interface AppDeps {
+  importTenantsFile: (text: string) => Promise<ImportResult>;
+  adminToken: string;
+  health: HealthChecks;
+  registry: Registry;
+  log: Logger;
+}
+
+/** /livez, /readyz, /metrics and the admin API (bearer token): PUT /admin/tenants takes tenants.yaml. */
+export function makeApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(httpMetricsMiddleware(deps.registry));
+  app.use(healthRouter(deps.health, deps.registry));
+  const admin = express.Router();
+  admin.use(requireBearer(deps.adminToken));
+  admin.put('/tenants', express.text({ type: () => true, limit: '5mb' }), async (req: Request, res: Response) => {
+    const result = await deps.importTenantsFile(typeof req.body === 'string' ? req.body : '');
+    if (result.ok) res.status(200).json({ imported: result.counts });
+    else res.status(422).json({ error: 'invalid_tenants_file', problems: result.problems });
+  });
+  app.use('/admin', admin);
+  app.use((_req: Request, res: Response) => res.status(404).json({ error: 'not_found' }));
+  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error.type === 'entity.too.large') return void res.status(413).json({ error: 'payload_too_large' });
+    if (typeof error.status === 'number' && error.status < 500)
+      return void res.status(400).json({ error: 'unreadable_body' });
+    deps.log.error({ err: error }, 'unexpected error in the admin API');
+    res.status(503).json({ error: 'temporarily_unavailable' });
+  });
+  return app;
+}
+
+function requireBearer(token: string) {
+  const expected = Buffer.from(token);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const given = Buffer.from(/^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '');
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'unauthorized' });
+  };
+}

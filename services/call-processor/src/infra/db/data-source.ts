@@ -1,0 +1,22 @@
+import { DataSource } from 'typeorm';
+import { CreateMessagingTables1764000000000 } from '@rb/kafka-runner';
+import { CreateTenantDirectory1764000000100 } from './migrations/1764000000100-create-tenant-directory';
+import { CreateCallRecords1764000000200 } from './migrations/1764000000200-create-call-records';
+
+export const MIGRATIONS = [
+  CreateMessagingTables1764000000000,
+  CreateTenantDirectory1764000000100,
+  CreateCallRecords1764000000200,
+];
+
+/** call-processor's own database; migrations run at start-up (each once, in a transaction). */
+export function makeDataSource(url: string): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    poolSize: 10,
+  });
+}

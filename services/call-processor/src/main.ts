@@ -1,0 +1,161 @@
+import type { Server } from 'node:http';
+import { once } from 'node:events';
+import { Counter, Gauge } from 'prom-client';
+import { Kafka, logLevel } from 'kafkajs';
+import {
+  BookingIntentEventSchema,
+  CallLifecycleEventSchema,
+  DirectoryEntityChangedV1Schema,
+  TOPICS,
+} from '@rb/contracts';
+import { ConsumerRunner, OutboxRelay, typeormTransactions } from '@rb/kafka-runner';
+import { createLogger, createMetricsRegistry, makeConsumerMetrics } from '@rb/observability';
+import { makeRecordCallEvent } from './call-records/record-call-event';
+import { parseConfig } from './config';
+import { makeApp } from './entry-points/http/app';
+import { makeDataSource } from './infra/db/data-source';
+import { makeRegistryEncoder } from './infra/registry-encoder';
+import { DirectoryCache } from './tenant-directory/directory-cache';
+import { makeImportTenantsFile } from './tenant-directory/import-tenants-file';
+
+/** The outbox relay's advisory lock: one publishing replica per call-processor database. */
+const OUTBOX_LOCK_ID = 0x0ca11;
+const SOURCE = '/retell-booking/call-processor';
+
+async function main(): Promise<void> {
+  const parsed = parseConfig(process.env);
+  if (!parsed.ok) {
+    process.stderr.write(
+      `call-processor: invalid configuration, refusing to start:\n  ${parsed.problems.join('\n  ')}\n`,
+    );
+    process.exit(78); // EX_CONFIG
+  }
+  const config = parsed.config;
+  const log = createLogger({ service: 'call-processor', level: config.LOG_LEVEL });
+  const registry = createMetricsRegistry('call-processor');
+  const consumerMetrics = makeConsumerMetrics(registry);
+  const unrouted = new Counter({
+    name: 'call_processor_unrouted_calls_total',
+    help: 'Calls whose business number matched no active directory entry',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const directoryNumbers = new Gauge({
+    name: 'call_processor_directory_numbers',
+    help: 'Phone numbers in the in-memory directory',
+    registers: [registry],
+  });
+  const directoryErrors = new Counter({
+    name: 'call_processor_directory_reload_errors_total',
+    help: 'Failed directory reloads (the previous directory stays in use)',
+    registers: [registry],
+  });
+
+  const dataSource = makeDataSource(config.DATABASE_URL);
+  await dataSource.initialize();
+  const transactions = typeormTransactions(dataSource);
+  const kafka = new Kafka({ clientId: 'call-processor', brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+  const encode = await makeRegistryEncoder(config.SCHEMA_REGISTRY_URL, {
+    [TOPICS.callLifecycle]: CallLifecycleEventSchema,
+    [TOPICS.bookingIntents]: BookingIntentEventSchema,
+    [TOPICS.tenantDirectory]: DirectoryEntityChangedV1Schema,
+  });
+
+  const directory = new DirectoryCache({
+    transactions,
+    databaseUrl: config.DATABASE_URL,
+    reloadEveryMs: config.DIRECTORY_RELOAD_MS,
+    onReload: (numbers) => directoryNumbers.set(numbers),
+    onError: (error) => {
+      directoryErrors.inc();
+      log.warn({ err: error.message }, 'directory reload failed; keeping the previous one');
+    },
+  });
+  await directory.start();
+
+  const relay = new OutboxRelay({ kafka, transactions, lockId: OUTBOX_LOCK_ID });
+  relay.on('published', (n: number) => consumerMetrics.outboxPublished.inc(n));
+  relay.on('publishFailed', (error: Error) => log.warn({ err: error.message }, 'outbox publish failed; retrying'));
+  await relay.start();
+  const pendingTimer = setInterval(
+    () =>
+      void relay.pending().then(
+        (n) => consumerMetrics.outboxPending.set(n),
+        () => undefined,
+      ),
+    5_000,
+  );
+
+  const runner = new ConsumerRunner({
+    kafka,
+    groupId: config.KAFKA_GROUP_ID,
+    topics: [TOPICS.retellWebhookEvents],
+    fromBeginning: true,
+    transactions,
+    maxAttempts: config.MAX_ATTEMPTS,
+    handler: makeRecordCallEvent({
+      directory: () => directory.directory,
+      encode,
+      source: SOURCE,
+      clock: () => new Date(),
+      onUnrouted: (reason) => unrouted.inc({ reason }),
+    }),
+    onOutcome: (report) => {
+      consumerMetrics.onOutcome(report);
+      if (report.error)
+        log.warn({ topic: report.topic, outcome: report.outcome, code: report.error.code }, 'message not processed');
+    },
+    afterCommit: () => relay.nudge(),
+  });
+  await runner.start();
+
+  let draining = false;
+  const app = makeApp({
+    importTenantsFile: makeImportTenantsFile({
+      transactions,
+      encode: (e) => encode(TOPICS.tenantDirectory, e),
+      clock: () => new Date(),
+      source: SOURCE,
+    }),
+    adminToken: config.ADMIN_TOKEN,
+    health: {
+      isLive: () => true,
+      notReady: () => (draining ? ['draining'] : dataSource.isInitialized ? [] : ['database']),
+    },
+    registry,
+    log,
+  });
+  const server: Server = app.listen(config.PORT, config.HOST);
+  await once(server, 'listening');
+  log.info({ port: config.PORT, numbers: directory.directory.size }, 'call-processor running');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    draining = true;
+    log.info({ signal }, 'shutting down');
+    setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS).unref();
+    void (async () => {
+      server.close();
+      server.closeIdleConnections();
+      await runner.stop(); // finishes the message in hand
+      await relay.stop(); // publishes what is pending
+      clearInterval(pendingTimer);
+      await directory.stop();
+      await dataSource.destroy();
+      log.info('call-processor stopped');
+      process.exit(0);
+    })().catch((error: unknown) => {
+      log.error({ err: error }, 'error during shutdown');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`call-processor: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
