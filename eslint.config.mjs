@@ -17,8 +17,17 @@ export default tseslint.config(
     },
   },
   {
-    // the composition root's config parser, scripts and test set-up are where the environment is read
-    files: ['**/config.ts', '**/src/main.ts', 'scripts/**', 'test/**', '**/bench/**', '**/*.test.ts'],
+    // the composition roots (main and command-line entry points) hand the environment to the config
+    // parser; scripts and test set-up read it directly
+    files: [
+      '**/config.ts',
+      '**/src/main.ts',
+      '**/entry-points/cli/**',
+      'scripts/**',
+      'test/**',
+      '**/bench/**',
+      '**/*.test.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

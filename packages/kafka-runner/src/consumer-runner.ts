@@ -53,6 +53,13 @@ export interface ConsumerRunnerOptions<Event, Prepared> {
   onOutcome?: (report: OutcomeReport) => void;
   /** after each committed transaction, e.g. to nudge the outbox relay */
   afterCommit?: () => void;
+  /** partitions handled at once (messages of one partition always one after another) */
+  partitionsConsumedConcurrently?: number;
+  /**
+   * How often processed offsets are committed. The inbox makes a redelivery harmless, so offsets
+   * need not be committed per message; a crash redelivers at most this much, as duplicates.
+   */
+  commitIntervalMs?: number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -68,6 +75,9 @@ export class ConsumerRunner<Event, Prepared = undefined> {
   private consumer: Consumer | undefined;
   private dlqProducer: Producer | undefined;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  /** per topic-partition: the next offset to commit, once a flush comes */
+  private readonly processed = new Map<string, { topic: string; partition: number; offset: string }>();
+  private commitTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ConsumerRunnerOptions<Event, Prepared>) {}
 
@@ -78,20 +88,59 @@ export class ConsumerRunner<Event, Prepared = undefined> {
     this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning });
+    // offsets not yet committed when partitions move are redelivered to the new owner: duplicates
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.processed.clear());
     await this.consumer.run({
       autoCommit: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachMessage: ({ topic, partition, message }) => this.handle(toConsumed(topic, partition, message)),
     });
+    this.commitTimer = setInterval(
+      () => void this.flushCommits().catch(() => undefined),
+      this.options.commitIntervalMs ?? 200,
+    );
   }
 
-  /** Stops fetching, lets the message in hand finish, then disconnects. */
+  /** Commits the offsets processed since the last flush. */
+  async flushCommits(): Promise<void> {
+    if (this.processed.size === 0 || !this.consumer) return;
+    const offsets = [...this.processed.values()];
+    this.processed.clear();
+    try {
+      await this.consumer.commitOffsets(offsets);
+    } catch (error) {
+      // kept for the next flush, unless a newer offset of the partition was processed meanwhile
+      for (const o of offsets) {
+        const key = `${o.topic}:${o.partition}`;
+        if (!this.processed.has(key)) this.processed.set(key, o);
+      }
+      throw error;
+    }
+  }
+
+  /** Stops fetching, lets the messages in hand finish, commits their offsets, then disconnects. */
   async stop(): Promise<void> {
     for (const timer of this.resumeTimers) clearTimeout(timer);
+    clearInterval(this.commitTimer);
+    this.consumer?.pause(this.options.topics.map((topic) => ({ topic })));
+    while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await this.flushCommits().catch(() => undefined);
     await this.consumer?.disconnect();
     await this.dlqProducer?.disconnect();
   }
 
+  private inFlight = 0;
+
   private async handle(message: ConsumedMessage): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.handleOnce(message);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async handleOnce(message: ConsumedMessage): Promise<void> {
     const { maxAttempts = 5, backoff = { initialMs: 200, maxMs: 5_000 }, sleep = defaultSleep } = this.options;
     const started = Date.now();
     let eventType = 'unknown';
@@ -135,9 +184,15 @@ export class ConsumerRunner<Event, Prepared = undefined> {
     });
   }
 
+  /** Marks the message done; its offset is committed with the next flush. */
   private commit(message: ConsumedMessage): Promise<void> {
     const next = (BigInt(message.offset) + 1n).toString();
-    return this.consumer!.commitOffsets([{ topic: message.topic, partition: message.partition, offset: next }]);
+    this.processed.set(`${message.topic}:${message.partition}`, {
+      topic: message.topic,
+      partition: message.partition,
+      offset: next,
+    });
+    return Promise.resolve();
   }
 
   /** Stops this partition and rewinds it to the message, so it is read again on resume. */

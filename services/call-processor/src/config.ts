@@ -31,3 +31,8 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   if (parsed.success) return { ok: true, config: parsed.data };
   return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`) };
 }
+
+/** What the command-line tools need: only the database. */
+export function parseDatabaseConfig(env: Record<string, string | undefined>): { DATABASE_URL: string } {
+  return ConfigSchema.pick({ DATABASE_URL: true }).parse(env);
+}

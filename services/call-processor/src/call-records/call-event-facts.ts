@@ -37,7 +37,6 @@ export function toCallEventFacts(body: KnownRetellWebhookEvent, eventId: string)
     endedAt: iso(call.end_timestamp),
     durationMs: typeof call.duration_ms === 'number' ? Math.round(call.duration_ms) : undefined,
     disconnectionReason: orUndefined(call.disconnection_reason),
-    transcript: orUndefined(call.transcript),
     retellCost:
       cost && typeof cost.combined_cost === 'number'
         ? {
@@ -57,4 +56,9 @@ export function toCallEventFacts(body: KnownRetellWebhookEvent, eventId: string)
       : undefined,
   };
   return { eventId, stage: STAGE[body.event], callId: call.call_id, fields };
+}
+
+/** The transcript an event carries (the full one on call_ended and call_analyzed). */
+export function transcriptOf(body: KnownRetellWebhookEvent): string | undefined {
+  return body.call.transcript ?? undefined;
 }

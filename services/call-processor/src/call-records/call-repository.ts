@@ -42,16 +42,32 @@ export async function appendAndLoad(sql: Sql, facts: CallEventFacts): Promise<St
  */
 export async function saveCall(
   sql: Sql,
-  call: { state: CallState; attribution: TenantAttribution | null; customerPhone: string | null; isNew: boolean },
+  call: {
+    state: CallState;
+    attribution: TenantAttribution | null;
+    customerPhone: string | null;
+    isNew: boolean;
+    /** kept from call_analyzed, else from the first event that has one */
+    transcript: string | undefined;
+    stage: CallEventFacts['stage'];
+  },
 ): Promise<string | null> {
   const a = call.attribution;
   const [row] = await sql.query<{ customer_id: string | null }>(
-    `WITH customer AS (
+    // DO NOTHING, not DO UPDATE: an existing customer is read, never locked, so calls of the same
+    // caller do not queue behind each other's transactions
+    `WITH inserted AS (
        INSERT INTO customers (company_id, phone) SELECT $2::uuid, $6::text WHERE $7 AND $2::uuid IS NOT NULL AND $6::text IS NOT NULL
-       ON CONFLICT (company_id, phone) DO UPDATE SET phone = excluded.phone RETURNING id)
-     INSERT INTO calls (call_id, routing, company_id, branch_id, phone_number_id, customer_id, state)
-     VALUES ($1, CASE WHEN $2::uuid IS NULL THEN 'unrouted' ELSE 'routed' END, $2, $3, $4, (SELECT id FROM customer), $5)
-     ON CONFLICT (call_id) DO UPDATE SET state = excluded.state, updated_at = now()
+       ON CONFLICT (company_id, phone) DO NOTHING RETURNING id),
+     customer AS (
+       SELECT id FROM inserted
+       UNION ALL SELECT id FROM customers WHERE $7 AND company_id = $2::uuid AND phone = $6::text
+       LIMIT 1)
+     INSERT INTO calls (call_id, routing, company_id, branch_id, phone_number_id, customer_id, state, transcript)
+     VALUES ($1, CASE WHEN $2::uuid IS NULL THEN 'unrouted' ELSE 'routed' END, $2, $3, $4, (SELECT id FROM customer), $5, $8)
+     ON CONFLICT (call_id) DO UPDATE SET state = excluded.state, updated_at = now(),
+       transcript = CASE WHEN $9 = 'analysed' OR calls.transcript IS NULL THEN COALESCE(excluded.transcript, calls.transcript)
+                         ELSE calls.transcript END
      RETURNING customer_id`,
     [
       call.state.callId,
@@ -61,6 +77,8 @@ export async function saveCall(
       JSON.stringify(call.state),
       call.customerPhone,
       call.isNew,
+      call.transcript ?? null,
+      call.stage,
     ],
   );
   return row?.customer_id ?? null;

@@ -8,7 +8,10 @@
 export type CallStage = 'started' | 'transcript_updated' | 'transfer' | 'ended' | 'analysed';
 const RANK: Record<CallStage, number> = { started: 1, transcript_updated: 2, transfer: 2, ended: 3, analysed: 4 };
 
-/** The facts of one Retell event that the call record keeps. */
+/**
+ * The facts of one Retell event that the call record keeps. The transcript is not among them: it
+ * is tens of KB and arrives with each late event; the call keeps the latest one in its own column.
+ */
 export interface CallEventFacts {
   eventId: string;
   stage: CallStage;
@@ -25,7 +28,6 @@ export interface CallFields {
   endedAt: string;
   durationMs: number;
   disconnectionReason: string;
-  transcript: string;
   retellCost: {
     combinedCostCents: number;
     totalDurationSeconds: number | null;

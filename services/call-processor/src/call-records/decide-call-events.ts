@@ -30,6 +30,8 @@ export interface Transition {
   routing: Routing;
   attribution: TenantAttribution | null;
   customerId: string | null;
+  /** the transcript of the event in hand (call_analyzed carries the full one) */
+  transcript: string | undefined;
 }
 
 export interface Emitted {
@@ -84,7 +86,7 @@ export function decideCallEvents(t: Transition): Emitted {
     if (t.routing.routed) {
       const decision = decideBookingIntent({
         callId: t.callId,
-        call,
+        call: { ...call, transcript: t.transcript },
         route: t.routing.route,
         customerId: t.customerId,
       });

@@ -10,7 +10,7 @@ import {
 import type { ConsumedMessage, MessageHandler, OutboxEvent } from '@rb/kafka-runner';
 import { PoisonMessageError } from '@rb/kafka-runner';
 import type { Directory } from '../tenant-directory/directory';
-import { toCallEventFacts } from './call-event-facts';
+import { toCallEventFacts, transcriptOf } from './call-event-facts';
 import { appendAndLoad, saveCall } from './call-repository';
 import { emptyCall, evolve, valuesOf } from './call-state';
 import type { Routing } from './decide-call-events';
@@ -26,6 +26,8 @@ export interface RecordCallEventDeps {
   source: string;
   clock: () => Date;
   onUnrouted?: (reason: string) => void;
+  /** where the events go; the contract topics unless a benchmark or test says otherwise */
+  topics?: { lifecycle: string; intents: string };
 }
 
 /**
@@ -73,6 +75,8 @@ export function makeRecordCallEvent(deps: RecordCallEventDeps): MessageHandler<R
         attribution,
         customerPhone: (call.direction === 'outbound' ? call.toNumber : call.fromNumber) ?? null,
         isNew: !stored,
+        transcript: transcriptOf(message.body),
+        stage: facts.stage,
       });
       const emitted = decideCallEvents({
         callId: facts.callId,
@@ -81,10 +85,11 @@ export function makeRecordCallEvent(deps: RecordCallEventDeps): MessageHandler<R
         routing,
         attribution,
         customerId,
+        transcript: transcriptOf(message.body),
       });
       return [
-        ...emitted.lifecycle.map((e) => outboxEvent(TOPICS.callLifecycle, e, message, deps)),
-        ...emitted.intents.map((e) => outboxEvent(TOPICS.bookingIntents, e, message, deps)),
+        ...emitted.lifecycle.map((e) => outboxEvent(deps.topics?.lifecycle ?? TOPICS.callLifecycle, e, message, deps)),
+        ...emitted.intents.map((e) => outboxEvent(deps.topics?.intents ?? TOPICS.bookingIntents, e, message, deps)),
       ];
     },
   };

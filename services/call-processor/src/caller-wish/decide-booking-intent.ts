@@ -15,7 +15,7 @@ export type IntentDecision =
 
 export interface IntentInput {
   callId: string;
-  call: Partial<CallFields>;
+  call: Partial<CallFields> & { transcript?: string };
   route: NumberRoute;
   customerId: string | null;
 }
@@ -125,7 +125,7 @@ function wishFromAnalysis(custom: Record<string, unknown> | undefined, zone: str
   return undefined;
 }
 
-function wishFromTranscript(call: Partial<CallFields>, zone: string): Wish {
+function wishFromTranscript(call: Partial<CallFields> & { transcript?: string }, zone: string): Wish {
   const found =
     call.startedAt && call.transcript
       ? extractAppointmentTime({ transcript: call.transcript, callStartedAt: call.startedAt, timeZone: zone })
