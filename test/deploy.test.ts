@@ -33,12 +33,15 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('when a service is built here, then its Dockerfile base images are pinned too', () => {
-    const dockerfile = readFileSync(join(REPO_ROOT, 'services', 'ingress', 'Dockerfile'), 'utf8');
-    const bases = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]!);
-    expect(bases.length).toBeGreaterThan(0);
-    for (const base of bases.filter((b) => b.includes(':'))) expect(base).toMatch(/:\d+(\.\d+)*(-[\w.]+)?$/);
-  });
+  it.each(['ingress', 'call-processor'])(
+    'when %s is built here, then its Dockerfile base images are pinned too',
+    (service) => {
+      const dockerfile = readFileSync(join(REPO_ROOT, 'services', service, 'Dockerfile'), 'utf8');
+      const bases = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]!);
+      expect(bases.length).toBeGreaterThan(0);
+      for (const base of bases.filter((b) => b.includes(':'))) expect(base).toMatch(/:\d+(\.\d+)*(-[\w.]+)?$/);
+    },
+  );
 });
 
 describe('deploy/prometheus', () => {

@@ -130,6 +130,7 @@ async function main(): Promise<void> {
         work({ query: <R>(t: string, p?: unknown[]) => (statements++, sql.query<R>(t, p)) } as Sql),
       );
     let done = 0;
+    const relay = new OutboxRelay({ kafka, transactions, lockId: 7 });
     const outcomes = new Map<string, number>();
     const runner = new ConsumerRunner({
       kafka,
@@ -145,12 +146,12 @@ async function main(): Promise<void> {
         clock: () => new Date(),
         topics: { lifecycle: topics.lifecycle, intents: topics.intents },
       }),
+      afterCommit: () => relay.nudge(), // as the service does
       onOutcome: (r) => {
         outcomes.set(r.outcome, (outcomes.get(r.outcome) ?? 0) + 1);
         if (r.outcome !== 'retried' && r.outcome !== 'paused') done++;
       },
     });
-    const relay = new OutboxRelay({ kafka, transactions, lockId: 7 });
 
     // A. pre-filled topic
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });

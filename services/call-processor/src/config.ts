@@ -20,6 +20,8 @@ export const ConfigSchema = z.object({
   /** A full reload of the directory at this interval, besides the reload on every change notice. */
   DIRECTORY_RELOAD_MS: int(60_000),
   MAX_ATTEMPTS: int(5),
+  /** partitions of the Retell events topic handled at once (each partition's events in order) */
+  CONSUMER_CONCURRENCY: int(6),
   SHUTDOWN_TIMEOUT_MS: int(15_000),
 });
 

@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     fromBeginning: true,
     transactions,
     maxAttempts: config.MAX_ATTEMPTS,
+    partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
     handler: makeRecordCallEvent({
       directory: () => directory.directory,
       encode,
