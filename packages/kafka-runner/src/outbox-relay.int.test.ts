@@ -62,3 +62,15 @@ describe('the outbox relay', () => {
     expect((await readAll(topic)).map((m) => m.headers?.ce_id?.toString())).toEqual(['call_1:e7']);
   });
 });
+
+describe('statements through typeormTransactions', () => {
+  it('when an UPDATE … RETURNING runs, then its rows come back like a SELECT', async () => {
+    const transactions = typeormTransactions(db.dataSource);
+    const topic = uniqueName('it.outbox');
+    await transactions((sql) => appendOutbox(sql, [event(topic, 1)]));
+    const rows = await transactions((sql) =>
+      sql.query<{ key: string }>('UPDATE outbox SET published_at = now() WHERE topic = $1 RETURNING key', [topic]),
+    );
+    expect(rows).toEqual([{ key: 'call_1' }]);
+  });
+});

@@ -8,11 +8,18 @@ export interface Sql {
 /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
 export type Transactions = <T>(work: (sql: Sql) => Promise<T>) => Promise<T>;
 
-/** Transactions over a TypeORM DataSource (PostgreSQL). */
+/**
+ * Transactions over a TypeORM DataSource (PostgreSQL). Statements run through the query runner's
+ * structured result, so every statement answers with its rows: a plain `manager.query` answers
+ * an UPDATE or DELETE with `[rows, rowCount]` instead, which would read as one odd row.
+ */
 export function typeormTransactions(dataSource: DataSource): Transactions {
   return (work) =>
     dataSource.transaction((manager) =>
-      work({ query: <Row>(text: string, parameters?: unknown[]) => manager.query(text, parameters) as Promise<Row[]> }),
+      work({
+        query: async <Row>(text: string, parameters?: unknown[]) =>
+          (await manager.queryRunner!.query(text, parameters, true)).records as Row[],
+      }),
     );
 }
 

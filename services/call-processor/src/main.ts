@@ -16,6 +16,7 @@ import { makeApp } from './entry-points/http/app';
 import { makeDataSource } from './infra/db/data-source';
 import { makeRegistryEncoder } from './infra/registry-encoder';
 import { DirectoryCache } from './tenant-directory/directory-cache';
+import { makeDirectoryAdmin } from './tenant-directory/directory-admin';
 import { makeImportTenantsFile } from './tenant-directory/import-tenants-file';
 
 /** The outbox relay's advisory lock: one publishing replica per call-processor database. */
@@ -111,13 +112,15 @@ async function main(): Promise<void> {
   await runner.start();
 
   let draining = false;
+  const directoryDeps = {
+    transactions,
+    encode: (e: unknown) => encode(TOPICS.tenantDirectory, e),
+    clock: () => new Date(),
+    source: SOURCE,
+  };
   const app = makeApp({
-    importTenantsFile: makeImportTenantsFile({
-      transactions,
-      encode: (e) => encode(TOPICS.tenantDirectory, e),
-      clock: () => new Date(),
-      source: SOURCE,
-    }),
+    importTenantsFile: makeImportTenantsFile(directoryDeps),
+    administer: makeDirectoryAdmin(directoryDeps),
     adminToken: config.ADMIN_TOKEN,
     health: {
       isLive: () => true,

@@ -41,7 +41,11 @@ export function makeImportTenantsFile(deps: ImportTenantsDeps) {
   };
 }
 
-function toOutboxEvent(event: DirectoryEntityChangedV1, deps: ImportTenantsDeps): OutboxEvent {
+/** A directory entity's state as an outbox row for `tenants.directory.v1` (key = entity id). */
+export function toOutboxEvent(
+  event: DirectoryEntityChangedV1,
+  deps: Omit<ImportTenantsDeps, 'transactions' | 'clock'>,
+): OutboxEvent {
   return {
     topic: TOPICS.tenantDirectory,
     key: event.id,

@@ -4,17 +4,22 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { HealthChecks, Logger } from '@rb/observability';
 import { healthRouter, httpMetricsMiddleware } from '@rb/observability';
+import type { AdminOperation, AdminResult } from '../../tenant-directory/directory-admin';
 import type { ImportResult } from '../../tenant-directory/import-tenants-file';
 
 export interface AppDeps {
   importTenantsFile: (text: string) => Promise<ImportResult>;
+  administer: (operation: AdminOperation, target: string | undefined, body: unknown) => Promise<AdminResult>;
   adminToken: string;
   health: HealthChecks;
   registry: Registry;
   log: Logger;
 }
 
-/** /livez, /readyz, /metrics and the admin API (bearer token): PUT /admin/tenants takes tenants.yaml. */
+/**
+ * /livez, /readyz, /metrics and the admin API (bearer token): PUT /admin/tenants takes a whole
+ * tenants.yaml; the entity routes below change one entity at a time.
+ */
 export function makeApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -27,6 +32,13 @@ export function makeApp(deps: AppDeps): express.Express {
     if (result.ok) res.status(200).json({ imported: result.counts });
     else res.status(422).json({ error: 'invalid_tenants_file', problems: result.problems });
   });
+  for (const [method, path, operation] of ADMIN_ROUTES) {
+    admin[method](path, express.json({ limit: '100kb' }), async (req: Request, res: Response) => {
+      const result = await deps.administer(operation, req.params.id as string | undefined, req.body ?? {});
+      if (result.ok) res.status(result.status).json(result.entity);
+      else res.status(result.status).json({ error: result.error, issues: result.issues });
+    });
+  }
   app.use('/admin', admin);
   app.use((_req: Request, res: Response) => res.status(404).json({ error: 'not_found' }));
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
@@ -38,6 +50,20 @@ export function makeApp(deps: AppDeps): express.Express {
   });
   return app;
 }
+
+/** One use case each: create under a parent, change (and deactivate with `active: false`) by id. */
+const ADMIN_ROUTES: ['post' | 'patch', string, AdminOperation][] = [
+  ['post', '/companies', 'createCompany'],
+  ['patch', '/companies/:id', 'updateCompany'],
+  ['post', '/companies/:id/services', 'createService'],
+  ['patch', '/services/:id', 'updateService'],
+  ['post', '/companies/:id/branches', 'createBranch'],
+  ['patch', '/branches/:id', 'updateBranch'],
+  ['post', '/branches/:id/phone-numbers', 'addPhoneNumber'],
+  ['patch', '/phone-numbers/:id', 'updatePhoneNumber'],
+  ['post', '/branches/:id/staff', 'createStaff'],
+  ['patch', '/staff/:id', 'updateStaff'],
+];
 
 function requireBearer(token: string) {
   const expected = Buffer.from(token);

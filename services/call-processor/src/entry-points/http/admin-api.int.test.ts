@@ -1,0 +1,175 @@
+import type { Server } from 'node:http';
+import { once } from 'node:events';
+import { DirectoryEntityChangedV1Schema, frameJson, registerValueSchema } from '@rb/contracts';
+import { CreateMessagingTables1764000000000, typeormTransactions } from '@rb/kafka-runner';
+import { createLogger, createMetricsRegistry } from '@rb/observability';
+import { testRegistryUrl, uniqueName } from '../../../../../test/support/kafka';
+import { createTestDatabase } from '../../../../../test/support/postgres';
+import { CreateTenantDirectory1764000000100 } from '../../infra/db/migrations/1764000000100-create-tenant-directory';
+import { makeDirectoryAdmin } from '../../tenant-directory/directory-admin';
+import { makeImportTenantsFile } from '../../tenant-directory/import-tenants-file';
+import { makeApp } from './app';
+
+/** Integration: the admin API over HTTP against the real PostgreSQL. */
+const TOKEN = 'test-admin-token-0123456789abcdef';
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase('call_processor', [
+    CreateMessagingTables1764000000000,
+    CreateTenantDirectory1764000000100,
+  ]);
+  const schemaId = await registerValueSchema(
+    testRegistryUrl(),
+    uniqueName('it.directory'),
+    DirectoryEntityChangedV1Schema,
+  );
+  const deps = {
+    transactions: typeormTransactions(db.dataSource),
+    encode: (e: unknown) => frameJson(schemaId, Buffer.from(JSON.stringify(e))),
+    clock: () => new Date(),
+    source: '/test',
+  };
+  const app = makeApp({
+    importTenantsFile: makeImportTenantsFile(deps),
+    administer: makeDirectoryAdmin(deps),
+    adminToken: TOKEN,
+    health: { isLive: () => true, notReady: () => [] },
+    registry: createMetricsRegistry('test'),
+    log: createLogger({ service: 'test', level: 'silent' }),
+  });
+  server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}/admin`;
+});
+afterAll(async () => {
+  server.close();
+  await db.drop();
+});
+
+async function call(method: string, path: string, body?: unknown, token = TOKEN) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> & { id: string } };
+}
+
+describe('the directory admin API', () => {
+  let companyId: string;
+  let serviceId: string;
+  let branchId: string;
+
+  it('when the token is wrong, then 401 and nothing changes', async () => {
+    expect((await call('POST', '/companies', { slug: 'x', name: 'X' }, 'wrong-token-0123456789abcdefgh')).status).toBe(
+      401,
+    );
+    expect(await db.dataSource.query('SELECT count(*)::int AS n FROM companies')).toEqual([{ n: 0 }]);
+  });
+
+  it('when a company, a service, a branch and a number are created, then each answers 201 with its state and is published', async () => {
+    const company = await call('POST', '/companies', { slug: 'werkstatt-koch', name: 'Werkstatt Koch' });
+    expect(company).toMatchObject({ status: 201, body: { entity: 'company', slug: 'werkstatt-koch', active: true } });
+    companyId = company.body.id;
+    const service = await call('POST', `/companies/${companyId}/services`, {
+      slug: 'inspektion',
+      name: 'Inspektion',
+      calcomEventTypeId: 3301,
+      durationMinutes: 120,
+    });
+    expect(service).toMatchObject({
+      status: 201,
+      body: { entity: 'service', companyId, synonyms: [], priceMinor: null },
+    });
+    serviceId = service.body.id;
+    const branch = await call('POST', `/companies/${companyId}/branches`, {
+      slug: 'muenchen',
+      name: 'München',
+      timeZone: 'Europe/Berlin',
+      serviceIds: [serviceId],
+      defaultServiceId: serviceId,
+    });
+    expect(branch).toMatchObject({
+      status: 201,
+      body: { entity: 'branch', serviceIds: [serviceId], workingDays: [1, 2, 3, 4, 5] },
+    });
+    branchId = branch.body.id;
+    const number = await call('POST', `/branches/${branchId}/phone-numbers`, { number: '089 1234567' });
+    expect(number).toMatchObject({
+      status: 201,
+      body: { entity: 'phone_number', number: '+49891234567', companyId, branchId },
+    });
+    const published = (await db.dataSource.query(
+      "SELECT count(*)::int AS n FROM outbox WHERE topic = 'tenants.directory.v1'",
+    )) as { n: number }[];
+    expect(published).toEqual([{ n: 4 }]);
+  });
+
+  it('when the body is wrong, then 400 names every field', async () => {
+    const result = await call('POST', `/companies/${companyId}/branches`, {
+      slug: 'Berlin!',
+      name: '',
+      timeZone: 'Mars/Olympus',
+      serviceIds: [],
+      defaultServiceId: 'x',
+    });
+    expect(result.status).toBe(400);
+    expect((result.body.issues as { path: string }[]).map((i) => i.path).sort()).toEqual([
+      'defaultServiceId',
+      'name',
+      'serviceIds',
+      'slug',
+      'timeZone',
+    ]);
+    expect((await call('POST', `/branches/${branchId}/phone-numbers`, { number: '12' })).body).toMatchObject({
+      error: 'invalid_body',
+      issues: [{ path: 'number' }],
+    });
+  });
+
+  it('when a slug or a number is taken, then 409', async () => {
+    expect(await call('POST', '/companies', { slug: 'werkstatt-koch', name: 'Again' })).toMatchObject({
+      status: 409,
+      body: { error: 'already_exists' },
+    });
+    expect((await call('POST', `/branches/${branchId}/phone-numbers`, { number: '+49 89 1234567' })).status).toBe(409);
+  });
+
+  it("when a branch is given another company's service, or a default it does not offer, then the database refuses it", async () => {
+    const other = await call('POST', '/companies', { slug: 'salon-anders', name: 'Salon Anders' });
+    const foreign = await call('POST', `/companies/${other.body.id}/services`, {
+      slug: 'schnitt',
+      name: 'Schnitt',
+      calcomEventTypeId: 9,
+      durationMinutes: 30,
+    });
+    const crossed = await call('PATCH', `/branches/${branchId}`, { serviceIds: [serviceId, foreign.body.id] });
+    expect(crossed).toMatchObject({ status: 409, body: { error: 'unknown_or_foreign_reference' } });
+    const second = await call('POST', `/companies/${companyId}/services`, {
+      slug: 'reifenwechsel',
+      name: 'Reifenwechsel',
+      calcomEventTypeId: 3302,
+      durationMinutes: 30,
+    });
+    const notOffered = await call('PATCH', `/branches/${branchId}`, { defaultServiceId: second.body.id });
+    expect(notOffered).toMatchObject({ status: 409, body: { error: 'unknown_or_foreign_reference' } });
+    const offered = await call('PATCH', `/branches/${branchId}`, {
+      serviceIds: [serviceId, second.body.id],
+      defaultServiceId: second.body.id,
+    });
+    expect(offered).toMatchObject({ status: 200, body: { defaultServiceId: second.body.id } });
+  });
+
+  it('when a number is deactivated, then it stays but is inactive; an unknown id is 404', async () => {
+    const [row] = (await db.dataSource.query('SELECT id FROM phone_numbers')) as { id: string }[];
+    expect(await call('PATCH', `/phone-numbers/${row!.id}`, { active: false })).toMatchObject({
+      status: 200,
+      body: { active: false },
+    });
+    expect((await call('PATCH', '/staff/00000000-0000-4000-8000-000000000000', { name: 'Niemand' })).status).toBe(404);
+    expect((await call('PATCH', '/staff/not-a-uuid', { name: 'Niemand' })).status).toBe(404);
+  });
+});

@@ -1,0 +1,286 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import type { DirectoryEntityChangedV1 } from '@rb/contracts';
+import type { Sql } from '@rb/kafka-runner';
+import { appendOutbox } from '@rb/kafka-runner';
+import { DIRECTORY_CHANGED_CHANNEL } from './import-tenants';
+import type { ImportTenantsDeps } from './import-tenants-file';
+import { toOutboxEvent } from './import-tenants-file';
+import type { EntityKind } from './directory-snapshots';
+import { snapshot } from './directory-snapshots';
+import { toE164 } from './tenants-file';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
+const zone = z.string().refine((tz) => IANAZone.isValidZone(tz), 'not an IANA time zone (e.g. Europe/Berlin)');
+const phone = z
+  .string()
+  .transform(
+    (raw, ctx) =>
+      toE164(raw) ?? (ctx.addIssue({ code: 'custom', message: `"${raw}" is not a valid phone number` }), raw),
+  );
+
+const company = { name: z.string().min(1) };
+const service = {
+  name: z.string().min(1),
+  synonyms: z.array(z.string().min(1)),
+  calcomEventTypeId: z.number().int().positive(),
+  durationMinutes: z.number().int().positive().max(1440),
+  price: z
+    .strictObject({ amountMinor: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) })
+    .nullable(),
+};
+const branch = {
+  name: z.string().min(1),
+  timeZone: zone,
+  federalState: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .nullable(),
+  workingDays: z.array(z.number().int().min(1).max(7)).min(1),
+  serviceIds: z.array(z.uuid()).min(1),
+  defaultServiceId: z.uuid(),
+};
+const staff = {
+  name: z.string().min(1),
+  calcomUserId: z.number().int().positive().nullable(),
+  serviceIds: z.array(z.uuid()),
+};
+const active = { active: z.boolean() };
+
+/** Request bodies of the admin API, by operation. */
+export const AdminInput = {
+  createCompany: z.strictObject({ slug, ...company }),
+  updateCompany: z.strictObject({ ...company, ...active }).partial(),
+  createService: z.strictObject({
+    slug,
+    ...service,
+    synonyms: service.synonyms.default([]),
+    price: service.price.default(null),
+  }),
+  updateService: z.strictObject({ ...service, ...active }).partial(),
+  createBranch: z.strictObject({
+    slug,
+    ...branch,
+    federalState: branch.federalState.default(null),
+    workingDays: branch.workingDays.default([1, 2, 3, 4, 5]),
+  }),
+  updateBranch: z.strictObject({ ...branch, ...active }).partial(),
+  addPhoneNumber: z.strictObject({ number: phone }),
+  updatePhoneNumber: z.strictObject({ ...active, branchId: z.uuid() }).partial(),
+  createStaff: z.strictObject({
+    slug,
+    ...staff,
+    calcomUserId: staff.calcomUserId.default(null),
+    serviceIds: staff.serviceIds.default([]),
+  }),
+  updateStaff: z.strictObject({ ...staff, ...active }).partial(),
+};
+export type AdminOperation = keyof typeof AdminInput;
+
+export type AdminResult =
+  | { ok: true; status: 200 | 201; entity: DirectoryEntityChangedV1 }
+  | { ok: false; status: 400 | 404 | 409; error: string; issues?: { path: string; message: string }[] };
+
+/** PostgreSQL's answers that are the client's doing: taken keys, unknown references, bad values. */
+const CLIENT_ERRORS: Record<string, [409 | 400, string]> = {
+  '23505': [409, 'already_exists'],
+  '23503': [409, 'unknown_or_foreign_reference'],
+  '23514': [400, 'value_not_allowed'],
+  '22P02': [400, 'malformed_value'],
+};
+
+/**
+ * Create, change and deactivate directory entities one at a time. Every change is validated (400
+ * with the fields), lands in one transaction with its directory event in the outbox and a change
+ * notice for the caches, and answers with the entity's new state. References across companies are
+ * refused by the schema's composite foreign keys (409), never patched over in code.
+ */
+export function makeDirectoryAdmin(deps: ImportTenantsDeps) {
+  async function change(
+    kind: EntityKind,
+    created: boolean,
+    write: (sql: Sql) => Promise<string | undefined>,
+  ): Promise<AdminResult> {
+    const changedAt = deps.clock().toISOString();
+    try {
+      return await deps.transactions(async (sql) => {
+        const id = await write(sql);
+        const state = id ? await snapshot(sql, kind, id, changedAt) : undefined;
+        if (!state) return { ok: false, status: 404, error: 'not_found' } as const;
+        await appendOutbox(sql, [toOutboxEvent(state, deps)]);
+        await sql.query('SELECT pg_notify($1, $2)', [DIRECTORY_CHANGED_CHANNEL, changedAt]);
+        return { ok: true, status: created ? 201 : 200, entity: state } as const;
+      });
+    } catch (error) {
+      const known = CLIENT_ERRORS[(error as { code?: string }).code ?? ''];
+      if (!known) throw error;
+      const detail =
+        (error as { detail?: string; constraint?: string }).detail ?? (error as { constraint?: string }).constraint;
+      return {
+        ok: false,
+        status: known[0],
+        error: known[1],
+        issues: detail ? [{ path: '(body)', message: detail }] : undefined,
+      };
+    }
+  }
+
+  const ops = {
+    createCompany: (_: string | undefined, b: z.infer<typeof AdminInput.createCompany>) =>
+      change('company', true, async (sql) =>
+        first(sql, 'INSERT INTO companies (slug, name) VALUES ($1, $2) RETURNING id', [b.slug, b.name]),
+      ),
+    updateCompany: (id: string, b: z.infer<typeof AdminInput.updateCompany>) =>
+      change('company', false, (sql) => update(sql, 'companies', id, { name: b.name, active: b.active })),
+    createService: (companyId: string, b: z.infer<typeof AdminInput.createService>) =>
+      change('service', true, (sql) =>
+        first(
+          sql,
+          `INSERT INTO services (company_id, slug, name, synonyms, calcom_event_type_id, duration_minutes, price_minor, currency)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+          [
+            companyId,
+            b.slug,
+            b.name,
+            b.synonyms,
+            b.calcomEventTypeId,
+            b.durationMinutes,
+            b.price?.amountMinor ?? null,
+            b.price?.currency ?? 'EUR',
+          ],
+        ),
+      ),
+    updateService: (id: string, b: z.infer<typeof AdminInput.updateService>) =>
+      change('service', false, (sql) =>
+        update(sql, 'services', id, {
+          name: b.name,
+          synonyms: b.synonyms,
+          calcom_event_type_id: b.calcomEventTypeId,
+          duration_minutes: b.durationMinutes,
+          price_minor: b.price === undefined ? undefined : (b.price?.amountMinor ?? null),
+          currency: b.price ? b.price.currency : undefined,
+          active: b.active,
+        }),
+      ),
+    createBranch: (companyId: string, b: z.infer<typeof AdminInput.createBranch>) =>
+      change('branch', true, async (sql) => {
+        const id = await first(
+          sql,
+          `INSERT INTO branches (company_id, slug, name, time_zone, federal_state, working_days, default_service_id)
+                                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+          [companyId, b.slug, b.name, b.timeZone, b.federalState, b.workingDays, b.defaultServiceId],
+        );
+        if (id) await replaceLinks(sql, 'branch_services', 'branch_id', id, 'branches', b.serviceIds);
+        return id;
+      }),
+    updateBranch: (id: string, b: z.infer<typeof AdminInput.updateBranch>) =>
+      change('branch', false, async (sql) => {
+        const found = await update(sql, 'branches', id, {
+          name: b.name,
+          time_zone: b.timeZone,
+          federal_state: b.federalState,
+          working_days: b.workingDays,
+          default_service_id: b.defaultServiceId,
+          active: b.active,
+        });
+        if (found && b.serviceIds)
+          await replaceLinks(sql, 'branch_services', 'branch_id', id, 'branches', b.serviceIds);
+        return found;
+      }),
+    addPhoneNumber: (branchId: string, b: z.infer<typeof AdminInput.addPhoneNumber>) =>
+      change('phone_number', true, (sql) =>
+        first(
+          sql,
+          'INSERT INTO phone_numbers (number, branch_id, company_id) SELECT $1, id, company_id FROM branches WHERE id = $2 RETURNING id',
+          [b.number, branchId],
+        ),
+      ),
+    updatePhoneNumber: (id: string, b: z.infer<typeof AdminInput.updatePhoneNumber>) =>
+      change('phone_number', false, async (sql) => {
+        if (b.branchId) {
+          // moving a number moves it with its branch's company; both columns in one statement
+          const moved = await first(
+            sql,
+            'UPDATE phone_numbers p SET branch_id = b.id, company_id = b.company_id, updated_at = now() FROM branches b WHERE p.id = $1 AND b.id = $2 RETURNING p.id',
+            [id, b.branchId],
+          );
+          if (!moved) return undefined;
+        }
+        return update(sql, 'phone_numbers', id, { active: b.active });
+      }),
+    createStaff: (branchId: string, b: z.infer<typeof AdminInput.createStaff>) =>
+      change('staff', true, async (sql) => {
+        const id = await first(
+          sql,
+          `INSERT INTO staff (company_id, branch_id, slug, name, calcom_user_id)
+                                     SELECT company_id, id, $2, $3, $4 FROM branches WHERE id = $1 RETURNING id`,
+          [branchId, b.slug, b.name, b.calcomUserId],
+        );
+        if (id) await replaceLinks(sql, 'staff_services', 'staff_id', id, 'staff', b.serviceIds);
+        return id;
+      }),
+    updateStaff: (id: string, b: z.infer<typeof AdminInput.updateStaff>) =>
+      change('staff', false, async (sql) => {
+        const found = await update(sql, 'staff', id, {
+          name: b.name,
+          calcom_user_id: b.calcomUserId,
+          active: b.active,
+        });
+        if (found && b.serviceIds) await replaceLinks(sql, 'staff_services', 'staff_id', id, 'staff', b.serviceIds);
+        return found;
+      }),
+  };
+
+  /** Validates the body for the operation, then runs it; `target` is the id in the path. */
+  return async function administer(
+    operation: AdminOperation,
+    target: string | undefined,
+    body: unknown,
+  ): Promise<AdminResult> {
+    if (target !== undefined && !z.uuid().safeParse(target).success)
+      return { ok: false, status: 404, error: 'not_found' };
+    const parsed = AdminInput[operation].safeParse(body);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        status: 400,
+        error: 'invalid_body',
+        issues: parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
+      };
+    }
+    return (ops[operation] as (t: string | undefined, b: unknown) => Promise<AdminResult>)(target, parsed.data);
+  };
+}
+
+async function first(sql: Sql, text: string, params: unknown[]): Promise<string | undefined> {
+  const [row] = await sql.query<{ id: string }>(text, params);
+  return row?.id;
+}
+
+/** UPDATE of the given columns (undefined = unchanged); returns the id if the row exists. */
+async function update(
+  sql: Sql,
+  table: string,
+  id: string,
+  columns: Record<string, unknown>,
+): Promise<string | undefined> {
+  const set = Object.entries(columns).filter(([, v]) => v !== undefined);
+  const assignments = [...set.map(([c], i) => `${c} = $${i + 2}`), 'updated_at = now()'].join(', ');
+  return first(sql, `UPDATE ${table} SET ${assignments} WHERE id = $1 RETURNING id`, [id, ...set.map(([, v]) => v)]);
+}
+
+/** Replaces an entity's service links; the composite foreign keys refuse another company's services. */
+async function replaceLinks(
+  sql: Sql,
+  table: 'branch_services' | 'staff_services',
+  column: 'branch_id' | 'staff_id',
+  id: string,
+  owner: 'branches' | 'staff',
+  serviceIds: string[],
+): Promise<void> {
+  await sql.query(`DELETE FROM ${table} WHERE ${column} = $1 AND NOT (service_id = ANY($2::uuid[]))`, [id, serviceIds]);
+  await sql.query(
+    `INSERT INTO ${table} (${column}, service_id, company_id) SELECT $1, unnest($2::uuid[]), company_id FROM ${owner} WHERE id = $1 ON CONFLICT DO NOTHING`,
+    [id, serviceIds],
+  );
+}

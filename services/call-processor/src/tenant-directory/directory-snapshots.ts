@@ -1,0 +1,79 @@
+import type { DirectoryEntityChangedV1 } from '@rb/contracts';
+import type { Sql } from '@rb/kafka-runner';
+
+export type EntityKind = DirectoryEntityChangedV1['entity'];
+type Row = Record<string, unknown>;
+
+const SNAPSHOT: Record<EntityKind, string> = {
+  company: 'SELECT id, slug, name, active FROM companies WHERE id = $1',
+  service: `SELECT id, company_id, slug, name, synonyms, calcom_event_type_id, duration_minutes, price_minor, currency, active
+            FROM services WHERE id = $1`,
+  branch: `SELECT id, company_id, slug, name, time_zone, federal_state, working_days, default_service_id, active,
+              ARRAY(SELECT service_id FROM branch_services WHERE branch_id = b.id ORDER BY service_id) AS service_ids
+           FROM branches b WHERE id = $1`,
+  phone_number: 'SELECT id, company_id, branch_id, number, active FROM phone_numbers WHERE id = $1',
+  staff: `SELECT id, company_id, branch_id, slug, name, calcom_user_id, active,
+            ARRAY(SELECT service_id FROM staff_services WHERE staff_id = s.id ORDER BY service_id) AS service_ids
+          FROM staff s WHERE id = $1`,
+};
+
+/** The entity's current state as the directory topic carries it; undefined if there is none. */
+export async function snapshot(
+  sql: Sql,
+  entity: EntityKind,
+  id: string,
+  changedAt: string,
+): Promise<DirectoryEntityChangedV1 | undefined> {
+  const [r] = await sql.query<Row>(SNAPSHOT[entity], [id]);
+  if (!r) return undefined;
+  const base = { id: String(r.id), active: Boolean(r.active), changedAt };
+  switch (entity) {
+    case 'company':
+      return { entity, ...base, slug: String(r.slug), name: String(r.name) };
+    case 'service':
+      return {
+        entity,
+        ...base,
+        companyId: String(r.company_id),
+        slug: String(r.slug),
+        name: String(r.name),
+        synonyms: r.synonyms as string[],
+        calcomEventTypeId: Number(r.calcom_event_type_id),
+        durationMinutes: Number(r.duration_minutes),
+        priceMinor: r.price_minor === null ? null : Number(r.price_minor),
+        currency: String(r.currency),
+      };
+    case 'branch':
+      return {
+        entity,
+        ...base,
+        companyId: String(r.company_id),
+        slug: String(r.slug),
+        name: String(r.name),
+        timeZone: String(r.time_zone),
+        federalState: (r.federal_state as string | null) ?? null,
+        workingDays: (r.working_days as number[]).map(Number),
+        defaultServiceId: String(r.default_service_id),
+        serviceIds: r.service_ids as string[],
+      };
+    case 'phone_number':
+      return {
+        entity,
+        ...base,
+        companyId: String(r.company_id),
+        branchId: String(r.branch_id),
+        number: String(r.number),
+      };
+    case 'staff':
+      return {
+        entity,
+        ...base,
+        companyId: String(r.company_id),
+        branchId: String(r.branch_id),
+        slug: String(r.slug),
+        name: String(r.name),
+        calcomUserId: r.calcom_user_id === null ? null : Number(r.calcom_user_id),
+        serviceIds: r.service_ids as string[],
+      };
+  }
+}
