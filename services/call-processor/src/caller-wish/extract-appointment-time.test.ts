@@ -31,6 +31,17 @@ describe('German times as spoken', () => {
   });
 });
 
+describe('"am" in a German call', () => {
+  it.each([
+    ['Am Freitag um drei.', '2026-03-13', '15:00'],
+    ['Geht am Dienstag um vier Uhr?', '2026-03-17', '16:00'],
+    ['Um drei am Freitag, bitte.', '2026-03-13', '15:00'],
+    ['Am Montag gegen fünf.', '2026-03-16', '17:00'],
+  ])('when the caller says "%s", then "am" is the day, not a.m.: %s %s', (said, date, time) => {
+    expect(at(user(said))).toEqual({ date, time });
+  });
+});
+
 describe('days as spoken', () => {
   it.each([
     ['heute um 16 Uhr', '2026-03-11'],
@@ -103,6 +114,8 @@ describe('English calls', () => {
     ['on Friday at noon', '2026-03-13', '12:00'],
     ['on the 20th of March at 9 am', '2026-03-20', '09:00'],
     ['next Monday at 4', '2026-03-16', '16:00'],
+    ['tomorrow at 9 am', '2026-03-12', '09:00'],
+    ['tomorrow at 8 p.m.', '2026-03-12', '20:00'],
   ])('when the caller says "%s", then it is %s %s', (said, date, time) => {
     expect(at(`Agent: Hello, how can I help?\nUser: Could I come ${said}?`)).toEqual({ date, time });
   });

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Found, SpokenTime } from './time-expressions';
+import type { Language } from './time-expressions';
 import { findTimes, resolveTime } from './time-expressions';
 import type { SpokenDate } from './date-expressions';
 import { findDates } from './date-expressions';
@@ -53,9 +54,12 @@ export function extractAppointmentTime(input: {
   transcript: string;
   callStartedAt: string;
   timeZone: string;
+  /** the call's language; detected from the transcript when not given */
+  language?: Language;
 }): AppointmentTime {
   const today = DateTime.fromISO(input.callStartedAt, { zone: input.timeZone }).startOf('day');
   if (!today.isValid) throw new Error(`callStartedAt ${input.callStartedAt} in ${input.timeZone} is not a valid time`);
+  const language = input.language ?? detectLanguage(input.transcript);
   const wish: Slot = {};
   let offers: Slot[] = [];
   let askedBirthDate = false;
@@ -65,13 +69,13 @@ export function extractAppointmentTime(input: {
       continue;
     }
     askedBirthDate = turn.speaker === 'agent' && ASKS_BIRTH_DATE.test(turn.text);
-    const slots = clauses(turn.text).map((clause) => ({ clause, slot: slotOf(clause, today) }));
+    const slots = clauses(turn.text).map((clause) => ({ clause, slot: slotOf(clause, today, language) }));
     const said = slots.filter(
       ({ clause, slot }) => (slot.date || slot.time) && !NEGATION.test(clause) && !NOT_A_WISH.test(clause),
     );
     if (turn.speaker === 'agent') {
       if (AGENT_CONFIRMS.test(turn.text) && said.length > 0) merge(wish, combine(said.map((s) => s.slot)));
-      offers = said.flatMap((s) => eachOffer(s.clause, s.slot));
+      offers = said.flatMap((s) => eachOffer(s.clause, s.slot, language));
       continue;
     }
     if (said.length > 0) merge(wish, combine(said.map((s) => s.slot)));
@@ -97,15 +101,15 @@ function clauses(text: string): string[] {
 }
 
 /** "16 Uhr oder 17:30 Uhr": each time the agent names is an offer of its own, on the clause's day */
-function eachOffer(clause: string, slot: Slot): Slot[] {
-  const times = findTimes(clause);
+function eachOffer(clause: string, slot: Slot, language: Language): Slot[] {
+  const times = findTimes(clause, language);
   if (times.length <= 1) return [slot];
   return times.map((t) => ({ ...(slot.date ? { date: slot.date } : {}), time: t.value }));
 }
 
-function slotOf(clause: string, today: DateTime): Slot {
+function slotOf(clause: string, today: DateTime, language: Language): Slot {
   const dates = findDates(clause, today);
-  const times = findTimes(clause);
+  const times = findTimes(clause, language);
   return { date: bestDate(dates), time: times.at(-1)?.value };
 }
 
@@ -128,4 +132,13 @@ function combine(slots: Slot[]): Slot {
 function merge(into: Slot, slot: Slot): void {
   if (slot.date) into.date = slot.date;
   if (slot.time) into.time = slot.time;
+}
+
+const GERMAN = /(?<![\p{L}])(ich|und|der|die|das|um|am|bitte|morgen|uhr|nicht|ja|gerne?|termin|guten)(?![\p{L}])/giu;
+const ENGLISH = /(?<![\p{L}])(i|and|the|at|please|tomorrow|yes|appointment|could|would|you)(?![\p{L}])/giu;
+
+/** German or English, by the more frequent common words (a German call is the default). */
+export function detectLanguage(transcript: string): Language {
+  const count = (pattern: RegExp) => transcript.match(pattern)?.length ?? 0;
+  return count(ENGLISH) > count(GERMAN) ? 'en' : 'de';
 }

@@ -96,8 +96,8 @@ const RULES: Rule[] = [
       return minute === undefined ? undefined : clock(h, minute);
     },
   ],
-  // "3 pm", "9 am", "3:30 pm" handled above + period; "three o'clock"
-  [rx(`${N}(?: ?o'clock| ?(?=a\\.?m\\.?|p\\.?m\\.?))`), (m) => clock(numberValue(m[1]!), 0)],
+  // "three o'clock"; "3 pm" and "9 am" are English-only rules below
+  [rx(`${N} ?o'clock`), (m) => clock(numberValue(m[1]!), 0)],
   // "um acht", "gegen drei", "at three" (a bare number only after a word that makes it a time)
   [
     rx(`(?:um|gegen|ab|at|around) ${N}(?! (?:tage|tagen|wochen|days|weeks|minuten|minutes))`),
@@ -109,15 +109,24 @@ const RULES: Rule[] = [
   ],
 ];
 
-const PM = rx('(?:nachmittags?|abends?|p\\.?m\\.?|in the (?:afternoon|evening)|tonight)');
-const AM = rx('(?:früh|morgens|vormittags?|a\\.?m\\.?|in the morning)');
+/** English only: in a German call "am" is "on the" ("um drei am Freitag"), never a.m. */
+const ENGLISH_RULES: Rule[] = [
+  [rx(`${N}(?= ?(?:a\\.?m\\.?|p\\.?m\\.?)(?![\\p{L}]))`), (m) => clock(numberValue(m[1]!), 0)],
+];
+const PERIODS = {
+  de: { pm: rx('(?:nachmittags?|abends?)'), am: rx('(?:früh|morgens|vormittags?)') },
+  en: { pm: rx('(?:p\\.?m\\.?|in the (?:afternoon|evening)|tonight)'), am: rx('(?:a\\.?m\\.?|in the morning)') },
+};
+export type Language = keyof typeof PERIODS;
 
 /** Every clock time said in the text, in order, with the part of day said in the same clause. */
-export function findTimes(text: string): Found<SpokenTime>[] {
+export function findTimes(text: string, language: Language = 'de'): Found<SpokenTime>[] {
   const lower = text.toLowerCase();
   const taken: [number, number][] = [];
   const found: Found<SpokenTime>[] = [];
-  for (const [regex, read] of RULES) {
+  for (const [regex, read] of language === 'en'
+    ? [...RULES.slice(0, -2), ...ENGLISH_RULES, ...RULES.slice(-2)]
+    : RULES) {
     for (const m of lower.matchAll(regex)) {
       const start = m.index;
       const end = start + m[0].length;
@@ -125,13 +134,13 @@ export function findTimes(text: string): Found<SpokenTime>[] {
       const value = read(m as RegExpExecArray);
       if (!value) continue;
       taken.push([start, end]);
-      found.push({ value: { ...value, ...periodNear(lower, start, end) }, start, end });
+      found.push({ value: { ...value, ...periodNear(lower, start, end, language) }, start, end });
     }
   }
   return found.sort((a, b) => a.start - b.start);
 }
 
-function periodNear(text: string, start: number, end: number): Pick<SpokenTime, 'period'> {
+function periodNear(text: string, start: number, end: number, language: Language): Pick<SpokenTime, 'period'> {
   // the clause around the time: up to the next sentence or clause break on either side
   const from = Math.max(
     0,
@@ -141,8 +150,14 @@ function periodNear(text: string, start: number, end: number): Pick<SpokenTime, 
   );
   const stops = ['.', '?', '!', ','].map((c) => text.indexOf(c, end)).filter((i) => i >= 0);
   const clause = text.slice(from, stops.length ? Math.min(...stops) : text.length);
-  if (new RegExp(PM.source, 'iu').test(clause)) return { period: 'pm' };
-  if (new RegExp(AM.source, 'iu').test(clause.replace(/morgen früh/, 'früh'))) return { period: 'am' };
+  if (language === 'en') {
+    // "8 p.m." right after the time (its dots would end the clause below)
+    const marker = /^ ?([ap])\.?m\.?(?![\p{L}])/iu.exec(text.slice(end));
+    if (marker) return { period: marker[1] === 'p' ? 'pm' : 'am' };
+  }
+  const { pm, am } = PERIODS[language];
+  if (new RegExp(pm.source, 'iu').test(clause)) return { period: 'pm' };
+  if (new RegExp(am.source, 'iu').test(clause)) return { period: 'am' };
   return {};
 }
 
@@ -154,7 +169,8 @@ export function resolveTime(time: SpokenTime): string {
   let hour = time.hour;
   if (time.clock12) {
     if (time.period === 'pm' && hour < 12) hour += 12;
-    else if (time.period === 'am' && hour === 12) hour = 12;
+    else if (time.period === 'am' && hour === 12)
+      hour = 0; // 12 a.m. is midnight
     else if (time.period === undefined && hour >= 1 && hour <= 6) hour += 12;
   }
   return `${String(hour).padStart(2, '0')}:${String(time.minute).padStart(2, '0')}`;

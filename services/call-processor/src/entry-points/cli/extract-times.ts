@@ -14,6 +14,7 @@ const CaseSchema = z.object({
   callStartedAt: z.string().min(1),
   timeZone: z.string().min(1).default('Europe/Berlin'),
   transcript: z.string(),
+  language: z.enum(['de', 'en']).optional(),
 });
 
 async function main(): Promise<void> {
