@@ -189,4 +189,20 @@ describe('the consumer runner (inbox + outbox in one transaction)', () => {
     expect(s.outcomes('dead_lettered')).toBe(0);
     expect(s.outcomes('retried')).toBe(0);
   });
+
+  it('when the database refuses connections for a while, then the partition pauses instead of dead-lettering', async () => {
+    const downUntil = Date.now() + 1_500;
+    const s = await scenario(() =>
+      Date.now() < downUntil
+        ? Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
+        : undefined,
+    );
+    const id = uniqueName('evt');
+    await s.send(id, 'g');
+    await s.runner.start();
+    await waitFor('processing after the outage', () => s.outcomes('processed') === 1);
+    await s.stop();
+    expect(s.outcomes('paused')).toBeGreaterThanOrEqual(1);
+    expect([s.outcomes('dead_lettered'), s.outcomes('retried')]).toEqual([0, 0]);
+  });
 });

@@ -1,6 +1,5 @@
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import type { RunnerError } from './errors';
-import { isRunnerError } from './errors';
+import { DependencyUnavailableError, isRunnerError, RunnerError } from './errors';
 import type { OutboxEvent } from './inbox-outbox';
 import { appendOutbox, claimInbox } from './inbox-outbox';
 import type { Sql, Transactions } from './sql';
@@ -155,7 +154,7 @@ export class ConsumerRunner<Event, Prepared = undefined> {
       } catch (caught) {
         const error = asRunnerError(caught);
         if (error.disposition === 'dependency_down') {
-          this.pause(message, (caught as { retryAfterMs?: number }).retryAfterMs ?? 5_000);
+          this.pause(message, (error as { retryAfterMs?: number }).retryAfterMs ?? 5_000);
           return this.report(message, eventType, 'paused', started, error);
         }
         if (error.disposition === 'poison' || attempt >= maxAttempts) {
@@ -226,11 +225,34 @@ export class ConsumerRunner<Event, Prepared = undefined> {
   }
 }
 
+/** Network and server-state errors of the database: the dependency is down, not the message bad. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const CONNECTION_MESSAGES =
+  /connection terminated|timeout exceeded when trying to connect|connection (is )?closed|Client has encountered a connection error/i;
+
 function asRunnerError(error: unknown): RunnerError {
   if (isRunnerError(error)) return error;
   const cause = error as { code?: unknown; message?: unknown };
   const code = typeof cause?.code === 'string' ? cause.code : 'UNEXPECTED';
-  return { code, message: String(cause?.message ?? error), disposition: 'transient', name: 'Error' } as RunnerError;
+  const message = String(cause?.message ?? error);
+  if (CONNECTION_CODES.has(code) || code.startsWith('08') || CONNECTION_MESSAGES.test(message)) {
+    // pause and come back, instead of burning attempts and dead-lettering a healthy stream
+    return new DependencyUnavailableError(code === 'UNEXPECTED' ? 'DATABASE_UNAVAILABLE' : code, message, 5_000, {
+      cause: error,
+    });
+  }
+  return new RunnerError(code, message, 'transient', { cause: error });
 }
 
 function toConsumed(topic: string, partition: number, message: KafkaMessage): ConsumedMessage {
