@@ -169,6 +169,8 @@ describe('the consumer runner (inbox + outbox in one transaction)', () => {
     ]);
 
     broken = false;
+    // a filtered replay that matches nothing leaves the dead letter for the next one
+    expect(await replayDeadLetters(testKafka(), deadLetterTopic(s.topic), { filter: () => false })).toBe(0);
     expect(await replayDeadLetters(testKafka(), deadLetterTopic(s.topic))).toBe(1);
     await waitFor('the replayed event', () => s.outcomes('processed') === 1);
     await s.stop();

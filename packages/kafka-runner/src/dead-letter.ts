@@ -46,7 +46,8 @@ export async function deadLetterMessage(
 
 /**
  * Replays dead letters onto their original topic (headers restored, the dlq_* ones dropped), the
- * ones up to the DLQ's current end; returns how many. Consumers are idempotent on the event id,
+ * ones up to the DLQ's current end, from the start each time (the DLQ itself is never consumed
+ * away: a filtered replay leaves the others for a later one); returns how many. Consumers are idempotent on the event id,
  * so replaying one that was already fixed by hand does no harm.
  */
 export async function replayDeadLetters(
@@ -63,7 +64,8 @@ export async function replayDeadLetters(
   );
   if (remaining.size === 0) return 0;
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  const consumer = kafka.consumer({ groupId: options.groupId ?? `${dlqTopic}.replay` });
+  // a group of its own each run: a remembered position would skip or wait for dead letters
+  const consumer = kafka.consumer({ groupId: options.groupId ?? `${dlqTopic}.replay.${Date.now().toString(36)}` });
   await Promise.all([producer.connect(), consumer.connect()]);
   let replayed = 0;
   try {
@@ -98,9 +100,6 @@ export async function replayDeadLetters(
               });
               replayed++;
             }
-            await consumer.commitOffsets([
-              { topic: dlqTopic, partition, offset: (BigInt(message.offset) + 1n).toString() },
-            ]);
             if (BigInt(message.offset) + 1n >= end) remaining.delete(partition);
             if (remaining.size === 0) resolve();
           },
