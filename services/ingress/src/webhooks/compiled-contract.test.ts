@@ -26,6 +26,7 @@ function* mutations(value: Json, path: string[] = []): Generator<{ path: string;
     yield { path: `${path.join('.')}=""`, body: replaceWith('') };
     yield { path: `${path.join('.')}=[]`, body: replaceWith([]) };
     yield { path: `${path.join('.')}={}`, body: replaceWith({}) };
+    yield { path: `${path.join('.')}=Infinity`, body: replaceWith(Infinity as unknown as Json) };
   }
   if (Array.isArray(value)) {
     // the first two items stand for the rest: arrays of word timings are long

@@ -19,7 +19,8 @@ export interface CompiledRetellContract {
 }
 
 export function compileRetellContract(): CompiledRetellContract {
-  const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false });
+  // strictNumbers: JSON.parse turns 1e400 into Infinity, which zod refuses, so Ajv must too
+  const ajv = new Ajv({ strict: false, strictNumbers: true, allErrors: false, validateSchema: false });
   addFormats(ajv);
   const compile = (schema: Parameters<typeof toRegistryJsonSchema>[0]): ValidateFunction =>
     ajv.compile(toRegistryJsonSchema(schema));
