@@ -54,15 +54,12 @@ export async function saveCall(
 ): Promise<string | null> {
   const a = call.attribution;
   const [row] = await sql.query<{ customer_id: string | null }>(
-    // DO NOTHING, not DO UPDATE: an existing customer is read, never locked, so calls of the same
-    // caller do not queue behind each other's transactions
-    `WITH inserted AS (
+    // DO UPDATE (not DO NOTHING + a read): a caller's second call, processed while the first
+    // one's transaction is still open, then waits for it and gets the same customer id back; a
+    // read in the same statement would not see the other transaction's row and leave it empty
+    `WITH customer AS (
        INSERT INTO customers (company_id, phone) SELECT $2::uuid, $6::text WHERE $7 AND $2::uuid IS NOT NULL AND $6::text IS NOT NULL
-       ON CONFLICT (company_id, phone) DO NOTHING RETURNING id),
-     customer AS (
-       SELECT id FROM inserted
-       UNION ALL SELECT id FROM customers WHERE $7 AND company_id = $2::uuid AND phone = $6::text
-       LIMIT 1)
+       ON CONFLICT (company_id, phone) DO UPDATE SET phone = excluded.phone RETURNING id)
      INSERT INTO calls (call_id, routing, company_id, branch_id, phone_number_id, customer_id, state, transcript)
      VALUES ($1, CASE WHEN $2::uuid IS NULL THEN 'unrouted' ELSE 'routed' END, $2, $3, $4, (SELECT id FROM customer), $5, $8)
      ON CONFLICT (call_id) DO UPDATE SET state = excluded.state, updated_at = now(),

@@ -132,5 +132,14 @@ function outboxEvent(
     causationId: cause.eventId,
     traceparent: cause.traceparent,
   });
-  return { topic, key: event.callId, value: deps.encode(topic, event), headers };
+  let value: Buffer;
+  try {
+    value = deps.encode(topic, event);
+  } catch (error) {
+    // our own event breaking our own contract is a bug: retrying cannot help, the DLQ keeps the input
+    throw new PoisonMessageError('OUTPUT_CONTRACT_VIOLATION', `${event.type}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return { topic, key: event.callId, value, headers };
 }

@@ -118,6 +118,21 @@ describe('deciding what an analysed call asks for', () => {
     expect(decide('User: Wie lange haben Sie heute geöffnet?')).toEqual({ outcome: 'no_appointment' });
   });
 
+  it('when the analysis has a date that is none, then it is not used; a day without a time asks for a callback', () => {
+    expect(
+      decide('User: Ich hätte gern einen Termin.', { termin_datum: '2026-02-30', termin_uhrzeit: '10:00' }),
+    ).toMatchObject({
+      outcome: 'callback_needed',
+      event: { reason: 'no_date' },
+    });
+    expect(decide('User: Einen Termin bitte.', { termin_datum: '2026-10-16', termin_uhrzeit: '25:00' })).toMatchObject({
+      event: { reason: 'no_time' },
+    });
+    expect(decide('User: Einen Termin bitte.', { wunschtermin: '2026-10-16' })).toMatchObject({
+      event: { reason: 'no_time' },
+    });
+  });
+
   it('when the caller asked to be called back, then that is the reason', () => {
     expect(decide('User: Rufen Sie mich zurück.', { rueckruf_gewuenscht: true })).toMatchObject({
       event: { reason: 'caller_asked' },

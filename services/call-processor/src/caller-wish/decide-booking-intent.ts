@@ -66,6 +66,7 @@ export function decideBookingIntent({ callId, call, route, customerId }: IntentI
   );
   if (!service) return callback('no_service');
   const local = DateTime.fromISO(`${wish.date}T${wish.time}`, { zone: route.timeZone });
+  if (!local.isValid) return callback('no_time');
   return {
     outcome: 'booking_intent',
     event: {
@@ -110,14 +111,20 @@ interface Wish {
 
 function wishFromAnalysis(custom: Record<string, unknown> | undefined, zone: string): Wish | undefined {
   const start = stringValue(analysisValue(custom, 'start'));
-  const at = start ? DateTime.fromISO(start, { zone, setZone: false }).setZone(zone) : undefined;
-  if (at?.isValid) return { date: at.toISODate(), time: at.toFormat('HH:mm'), confidence: 0.95, source: 'analysis' };
+  const at = start ? DateTime.fromISO(start, { zone }).setZone(zone) : undefined;
+  if (at?.isValid) {
+    // "2026-10-16" alone is a day without a time, not midnight
+    const hasTime = /T\d{2}:\d{2}/.test(start!);
+    return { date: at.toISODate(), time: hasTime ? at.toFormat('HH:mm') : null, confidence: 0.95, source: 'analysis' };
+  }
   const date = stringValue(analysisValue(custom, 'date'));
   const time = stringValue(analysisValue(custom, 'time'));
-  if (date && /^\d{4}-\d{2}-\d{2}$/.test(date)) {
+  // values that look like a date or time but are none ("2026-02-30", "25:00") are not used
+  if (date && /^\d{4}-\d{2}-\d{2}$/.test(date) && DateTime.fromISO(date).isValid) {
+    const hhmm = time && /^\d{1,2}:\d{2}$/.test(time) ? time.padStart(5, '0') : undefined;
     return {
       date,
-      time: time && /^\d{1,2}:\d{2}$/.test(time) ? time.padStart(5, '0') : null,
+      time: hhmm && DateTime.fromFormat(hhmm, 'HH:mm').isValid ? hhmm : null,
       confidence: 0.9,
       source: 'analysis',
     };
