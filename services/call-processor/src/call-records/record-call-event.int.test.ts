@@ -267,6 +267,25 @@ describe('call-processor: Retell events → call record → lifecycle events and
     expect(dead?.headers?.dlq_error_message?.toString()).toMatch(/call\.duration_ms/);
   });
 
+  it('when the number is deactivated during the call, then the call keeps its business and its intent', async () => {
+    const callId = uniqueName('call');
+    await run([webhook(STARTED, callId)]);
+    await db.dataSource.query("UPDATE phone_numbers SET active = false WHERE number = '+4922198765430'");
+    directory = await typeormTransactions(db.dataSource)(loadDirectory);
+    try {
+      await run([webhook(ANALYSED, callId, notBookedYet)]);
+    } finally {
+      await db.dataSource.query("UPDATE phone_numbers SET active = true WHERE number = '+4922198765430'");
+      directory = await typeormTransactions(db.dataSource)(loadDirectory);
+    }
+    expect((await emitted(callId)).map((e) => e.type)).toEqual([
+      'call.routed.v1',
+      'call.ended.v1',
+      'call.analysed.v1',
+      'booking.intent-requested.v1',
+    ]);
+  });
+
   it('when a call_events row is changed afterwards, then the database refuses it (append-only)', async () => {
     await expect(db.dataSource.query("UPDATE call_events SET stage = 'x'")).rejects.toThrow(/append-only/);
   });

@@ -1,4 +1,4 @@
-import type { BookingIntentEvent, CallLifecycleEvent, KnownRetellWebhookEvent } from '@rb/contracts';
+import type { BookingIntentEvent, CallLifecycleEvent, KnownRetellWebhookEvent, TenantAttribution } from '@rb/contracts';
 import {
   fromKafkaHeaders,
   isKnownRetellEventType,
@@ -66,8 +66,11 @@ export function makeRecordCallEvent(deps: RecordCallEventDeps): MessageHandler<R
       const stored = await appendAndLoad(sql, facts);
       const after = evolve(stored?.state ?? emptyCall(facts.callId), facts);
       const call = valuesOf(after);
-      let routing: Routing = routeCall(call, (n) => deps.directory().route(n));
-      if (stored && !stored.attribution) routing = { routed: false, reason: 'unknown_number', businessNumber: null };
+      // a call keeps the business it was routed to with its first event, whatever the directory
+      // says now (a number deactivated or moved during the call)
+      const routing: Routing = stored
+        ? routingOfStored(stored.attribution, deps.directory())
+        : routeCall(call, (n) => deps.directory().route(n));
       const attribution = stored ? stored.attribution : routing.routed ? routing.route.attribution : null;
       if (!stored && !routing.routed) deps.onUnrouted?.(routing.reason);
       const customerId = await saveCall(sql, {
@@ -93,6 +96,12 @@ export function makeRecordCallEvent(deps: RecordCallEventDeps): MessageHandler<R
       ];
     },
   };
+}
+
+function routingOfStored(attribution: TenantAttribution | null, directory: Directory): Routing {
+  const route = attribution ? directory.routeById(attribution.phoneNumberId) : undefined;
+  if (!attribution || !route) return { routed: false, reason: 'unknown_number', businessNumber: null };
+  return { routed: true, route: { ...route, attribution } };
 }
 
 function decodeEnvelope(message: ConsumedMessage) {

@@ -27,9 +27,16 @@ export interface NumberRoute {
 
 /** The directory as the call path reads it: by E.164 number, in memory. */
 export class Directory {
-  constructor(private readonly routes: ReadonlyMap<string, NumberRoute>) {}
+  private readonly byId: ReadonlyMap<string, NumberRoute>;
+  constructor(private readonly routes: ReadonlyMap<string, NumberRoute>) {
+    this.byId = new Map([...routes.values()].map((r) => [r.attribution.phoneNumberId, r]));
+  }
   route(number: string | undefined): NumberRoute | undefined {
     return number ? this.routes.get(number) : undefined;
+  }
+  /** The route of a number by its id, active or not (for calls routed before a change). */
+  routeById(phoneNumberId: string): NumberRoute | undefined {
+    return this.byId.get(phoneNumberId);
   }
   get size(): number {
     return this.routes.size;
