@@ -100,6 +100,11 @@ export class ConsumerRunner<Event, Prepared = undefined> {
     );
   }
 
+  /** Called when kafkajs reports a crash; `restarting` false means it gave up on this consumer. */
+  onCrash(listener: (error: Error, restarting: boolean) => void): void {
+    this.consumer?.on(this.consumer.events.CRASH, ({ payload }) => listener(payload.error, payload.restart));
+  }
+
   /** Commits the offsets processed since the last flush. */
   async flushCommits(): Promise<void> {
     if (this.processed.size === 0 || !this.consumer) return;

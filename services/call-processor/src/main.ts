@@ -110,6 +110,13 @@ async function main(): Promise<void> {
     afterCommit: () => relay.nudge(),
   });
   await runner.start();
+  // a crash kafkajs will not recover from (a non-retriable error) must not leave a ready-looking
+  // process that consumes nothing: exit, and let the supervisor start a fresh one
+  runner.onCrash((error, restarting) => {
+    if (restarting) return log.warn({ err: error.message }, 'consumer crashed; kafkajs restarts it');
+    log.error({ err: error.message }, 'consumer crashed for good; exiting');
+    shutdown('consumer-crash');
+  });
 
   let draining = false;
   const directoryDeps = {

@@ -45,7 +45,11 @@ export function makeApp(deps: AppDeps): express.Express {
     if (error.type === 'entity.too.large') return void res.status(413).json({ error: 'payload_too_large' });
     if (typeof error.status === 'number' && error.status < 500)
       return void res.status(400).json({ error: 'unreadable_body' });
-    deps.log.error({ err: error }, 'unexpected error in the admin API');
+    // code and message only: a database error's parameters and detail can hold phone numbers
+    deps.log.error(
+      { code: (error as { code?: unknown }).code, err: error.message },
+      'unexpected error in the admin API',
+    );
     res.status(503).json({ error: 'temporarily_unavailable' });
   });
   return app;
