@@ -77,6 +77,9 @@ export class ConsumerRunner<Event, Prepared = undefined> {
   /** per topic-partition: the next offset to commit, once a flush comes */
   private readonly processed = new Map<string, { topic: string; partition: number; offset: string }>();
   private commitTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  /** bumped when the group rebalances: offsets processed before belong to the old assignment */
+  private generation = 0;
 
   constructor(private readonly options: ConsumerRunnerOptions<Event, Prepared>) {}
 
@@ -88,16 +91,16 @@ export class ConsumerRunner<Event, Prepared = undefined> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning });
     // offsets not yet committed when partitions move are redelivered to the new owner: duplicates
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.processed.clear());
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.generation++;
+      this.processed.clear();
+    });
     await this.consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachMessage: ({ topic, partition, message }) => this.handle(toConsumed(topic, partition, message)),
     });
-    this.commitTimer = setInterval(
-      () => void this.flushCommits().catch(() => undefined),
-      this.options.commitIntervalMs ?? 200,
-    );
+    this.commitTimer = setInterval(() => void this.flushCommits(), this.options.commitIntervalMs ?? 200);
   }
 
   /** Called when kafkajs reports a crash; `restarting` false means it gave up on this consumer. */
@@ -105,20 +108,26 @@ export class ConsumerRunner<Event, Prepared = undefined> {
     this.consumer?.on(this.consumer.events.CRASH, ({ payload }) => listener(payload.error, payload.restart));
   }
 
-  /** Commits the offsets processed since the last flush. */
-  async flushCommits(): Promise<void> {
+  /** Commits the offsets processed since the last flush; one flush at a time. */
+  flushCommits(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.commitProcessed());
+    return this.flushing;
+  }
+
+  private async commitProcessed(): Promise<void> {
     if (this.processed.size === 0 || !this.consumer) return;
     const offsets = [...this.processed.values()];
+    const generation = this.generation;
     this.processed.clear();
     try {
       await this.consumer.commitOffsets(offsets);
-    } catch (error) {
-      // kept for the next flush, unless a newer offset of the partition was processed meanwhile
+    } catch {
+      // kept for the next flush, unless the partitions moved meanwhile or a newer offset came
+      if (generation !== this.generation) return;
       for (const o of offsets) {
         const key = `${o.topic}:${o.partition}`;
         if (!this.processed.has(key)) this.processed.set(key, o);
       }
-      throw error;
     }
   }
 
@@ -128,7 +137,7 @@ export class ConsumerRunner<Event, Prepared = undefined> {
     clearInterval(this.commitTimer);
     this.consumer?.pause(this.options.topics.map((topic) => ({ topic })));
     while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
-    await this.flushCommits().catch(() => undefined);
+    await this.flushCommits();
     await this.consumer?.disconnect();
     await this.dlqProducer?.disconnect();
   }
