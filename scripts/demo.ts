@@ -45,6 +45,15 @@ async function main(): Promise<void> {
     callIds.add(`${id}_${run}`);
     return { file, body: raw.split(id).join(`${id}_${run}`) };
   });
+  // both fixture calls were settled during the call (booked, moved); one more salon call whose
+  // analysis leaves the booking to us shows a booking intent
+  const wish = JSON.parse(bodies[2]!.body) as {
+    call: { call_id: string; call_analysis: { custom_analysis_data: Record<string, unknown> } };
+  };
+  wish.call.call_id = `call_wish_${run}`;
+  wish.call.call_analysis.custom_analysis_data.termin_gebucht = false;
+  callIds.add(wish.call.call_id);
+  bodies.push({ file: '03-call_analyzed.salon-inbound.json, not booked during the call', body: JSON.stringify(wish) });
 
   console.log(`\nPOST ${INGRESS_URL}/webhooks/retell (signed like Retell, call ids suffixed _${run}):`);
   for (const { file, body } of bodies) await post(file, body);
@@ -69,7 +78,7 @@ async function main(): Promise<void> {
   let seen = 0;
   await new Promise<void>((done, fail) => {
     const timer = setTimeout(
-      () => fail(new Error(`only ${seen} of ${FILES.length} messages arrived within 30 s`)),
+      () => fail(new Error(`only ${seen} of ${bodies.length} messages arrived within 30 s`)),
       30_000,
     );
     void consumer.run({
@@ -82,7 +91,7 @@ async function main(): Promise<void> {
           `  p${partition}@${message.offset}  key=${key}  ce_id=${String(message.headers?.ce_id)}  ` +
             `event=${event}  schema=${schemaId}  ${message.value!.byteLength} bytes`,
         );
-        if (++seen === FILES.length) {
+        if (++seen === bodies.length) {
           clearTimeout(timer);
           done();
         }

@@ -14,12 +14,7 @@ import {
   TOPICS,
 } from '@rb/contracts';
 import type { OutcomeReport, Sql, Transactions } from '@rb/kafka-runner';
-import {
-  ConsumerRunner,
-  CreateMessagingTables1764000000000,
-  deadLetterTopic,
-  typeormTransactions,
-} from '@rb/kafka-runner';
+import { ConsumerRunner, deadLetterTopic, typeormTransactions } from '@rb/kafka-runner';
 import { REPO_ROOT, RETELL_FIXTURES_DIR, requireSharedDir } from '../../../../test/paths';
 import {
   createTopic,
@@ -30,8 +25,7 @@ import {
   withAdmin,
 } from '../../../../test/support/kafka';
 import { createTestDatabase } from '../../../../test/support/postgres';
-import { CreateTenantDirectory1764000000100 } from '../infra/db/migrations/1764000000100-create-tenant-directory';
-import { CreateCallRecords1764000000200 } from '../infra/db/migrations/1764000000200-create-call-records';
+import { MIGRATIONS } from '../infra/db/data-source';
 import type { Directory } from '../tenant-directory/directory';
 import { loadDirectory } from '../tenant-directory/directory';
 import { makeImportTenantsFile } from '../tenant-directory/import-tenants-file';
@@ -48,11 +42,7 @@ const encoders = new Map<string, number>();
 let statements = 0;
 
 beforeAll(async () => {
-  db = await createTestDatabase('call_processor', [
-    CreateMessagingTables1764000000000,
-    CreateTenantDirectory1764000000100,
-    CreateCallRecords1764000000200,
-  ]);
+  db = await createTestDatabase('call_processor', MIGRATIONS);
   const registry = testRegistryUrl();
   const directorySchema = await registerValueSchema(
     registry,

@@ -27,7 +27,6 @@ export class CreateCallRecords1764000000200 implements MigrationInterface {
       phone_number_id uuid REFERENCES phone_numbers (id),
       customer_id uuid REFERENCES customers (id),
       state jsonb NOT NULL,
-      transcript text,
       updated_at timestamptz NOT NULL DEFAULT now(),
       FOREIGN KEY (branch_id, company_id) REFERENCES branches (id, company_id),
       CHECK ((routing = 'routed') = (company_id IS NOT NULL AND branch_id IS NOT NULL AND phone_number_id IS NOT NULL)))`);
