@@ -1,20 +1,13 @@
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { ConsumedMessage } from './consumed-message';
+import { toConsumed } from './consumed-message';
 import { DependencyUnavailableError, isRunnerError, RunnerError } from './errors';
 import type { OutboxEvent } from './inbox-outbox';
 import { appendOutbox, claimInbox } from './inbox-outbox';
 import type { Sql, Transactions } from './sql';
 import { deadLetterMessage } from './dead-letter';
 
-export interface ConsumedMessage {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: Buffer | null;
-  headers: Record<string, string>;
-  /** broker timestamp, ms since the epoch */
-  timestamp: number;
-}
+export type { ConsumedMessage } from './consumed-message';
 
 export interface MessageHandler<Event, Prepared = undefined> {
   /** Reads the message; throws PoisonMessageError when it cannot be read. `eventId` is the inbox key. */
@@ -267,21 +260,4 @@ function asRunnerError(error: unknown): RunnerError {
     });
   }
   return new RunnerError(code, message, 'transient', { cause: error });
-}
-
-function toConsumed(topic: string, partition: number, message: KafkaMessage): ConsumedMessage {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) headers[name] = first.toString();
-  }
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key?.toString() ?? null,
-    value: message.value,
-    headers,
-    timestamp: Number(message.timestamp),
-  };
 }

@@ -1,5 +1,6 @@
 import type { Kafka, Producer } from 'kafkajs';
-import type { ConsumedMessage } from './consumer-runner';
+import type { ConsumedMessage } from './consumed-message';
+import { toConsumed } from './consumed-message';
 import type { RunnerError } from './errors';
 
 export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
@@ -77,24 +78,18 @@ export async function replayDeadLetters(
           eachMessage: async ({ partition, message }) => {
             const end = remaining.get(partition);
             if (end === undefined || BigInt(message.offset) >= end) return;
+            const read = toConsumed(dlqTopic, partition, message);
             const headers = Object.fromEntries(
-              Object.entries(message.headers ?? {})
-                .filter(([name]) => !(DLQ_HEADERS as readonly string[]).includes(name))
-                .map(([name, value]) => [name, (Array.isArray(value) ? value[0] : value)?.toString() ?? '']),
+              Object.entries(read.headers).filter(([name]) => !(DLQ_HEADERS as readonly string[]).includes(name)),
             );
-            const original = message.headers?.dlq_original_topic?.toString() ?? dlqTopic.replace(/\.dlq$/, '');
             const consumed = {
-              topic: original,
-              partition,
-              offset: message.offset,
-              key: message.key?.toString() ?? null,
-              value: message.value,
+              ...read,
+              topic: read.headers.dlq_original_topic ?? dlqTopic.replace(/\.dlq$/, ''),
               headers,
-              timestamp: Number(message.timestamp),
             };
             if (!options.filter || options.filter(consumed)) {
               await producer.send({
-                topic: original,
+                topic: consumed.topic,
                 acks: -1,
                 messages: [{ key: message.key, value: message.value, headers }],
               });
