@@ -114,10 +114,10 @@ async function main(): Promise<void> {
     await reg(topics.intents, BookingIntentEventSchema);
     await reg(`bench.directory.${run}`, DirectoryEntityChangedV1Schema);
     const encode = (topic: string, value: unknown) =>
-      frameJson(schemaIds.get(topic) ?? schemaIds.get(`bench.directory.${run}`)!, Buffer.from(JSON.stringify(value)));
+      frameJson(schemaIds.get(topic)!, Buffer.from(JSON.stringify(value)));
     const imported = await makeImportTenantsFile({
       transactions,
-      encode: (e) => encode('', e),
+      encode: (e) => encode(`bench.directory.${run}`, e),
       clock: () => new Date(),
       source: '/bench',
     })(readFileSync(join(ROOT, 'deploy', 'tenants.example.yaml'), 'utf8'));

@@ -98,6 +98,10 @@ const RULES: Rule[] = [
   ],
   // "three o'clock"; "3 pm" and "9 am" are English-only rules below
   [rx(`${N} ?o'clock`), (m) => clock(numberValue(m[1]!), 0)],
+];
+
+/** Last, once nothing more specific took the span. */
+const BARE_RULES: Rule[] = [
   // "um acht", "gegen drei", "at three" (a bare number only after a word that makes it a time)
   [
     rx(`(?:um|gegen|ab|at|around) ${N}(?! (?:tage|tagen|wochen|days|weeks|minuten|minutes))`),
@@ -118,15 +122,17 @@ const PERIODS = {
   en: { pm: rx('(?:p\\.?m\\.?|in the (?:afternoon|evening)|tonight)'), am: rx('(?:a\\.?m\\.?|in the morning)') },
 };
 export type Language = keyof typeof PERIODS;
+const RULES_OF: Record<Language, Rule[]> = {
+  de: [...RULES, ...BARE_RULES],
+  en: [...RULES, ...ENGLISH_RULES, ...BARE_RULES],
+};
 
 /** Every clock time said in the text, in order, with the part of day said in the same clause. */
 export function findTimes(text: string, language: Language = 'de'): Found<SpokenTime>[] {
   const lower = text.toLowerCase();
   const taken: [number, number][] = [];
   const found: Found<SpokenTime>[] = [];
-  for (const [regex, read] of language === 'en'
-    ? [...RULES.slice(0, -2), ...ENGLISH_RULES, ...RULES.slice(-2)]
-    : RULES) {
+  for (const [regex, read] of RULES_OF[language]) {
     for (const m of lower.matchAll(regex)) {
       const start = m.index;
       const end = start + m[0].length;
