@@ -15,14 +15,25 @@ export function toRegistryJsonSchema(schema: z.ZodType): Record<string, unknown>
 }
 
 const MAGIC_BYTE = 0;
-const HEADER_BYTES = 5;
+/** The wire format's header: magic byte and schema id, before the JSON bytes. */
+export const WIRE_HEADER_BYTES = 5;
+const HEADER_BYTES = WIRE_HEADER_BYTES;
 
 /** Confluent wire format: magic byte 0, 4-byte big-endian schema id, then the JSON bytes. */
 export function frameJson(schemaId: number, json: Uint8Array): Buffer {
   const framed = Buffer.allocUnsafe(HEADER_BYTES + json.byteLength);
+  framed.set(json, HEADER_BYTES);
+  return frameInPlace(schemaId, framed);
+}
+
+/**
+ * Writes the wire format's header into the first WIRE_HEADER_BYTES of `framed`, whose JSON bytes
+ * already follow them: framing without copying the JSON (ingress reads bodies this way).
+ */
+export function frameInPlace(schemaId: number, framed: Buffer): Buffer {
+  if (framed.byteLength < HEADER_BYTES) throw new Error('no room for the wire format header');
   framed.writeUInt8(MAGIC_BYTE, 0);
   framed.writeUInt32BE(schemaId, 1);
-  framed.set(json, HEADER_BYTES);
   return framed;
 }
 

@@ -5,6 +5,7 @@
  *   - full:    the real ingress, Redis dedup/rate limit, the real broker with acks=all.
  * Generator, broker and ingress share the machine. Prints a table and writes .run/bench-ingress.json.
  * Usage: pnpm bench:ingress [seconds per step, default 8]
+ *        (BENCH_SIZE=1KB|18KB and BENCH_MODE=ceiling|full narrow it; BENCH_NODE_FLAGS sets V8 flags)
  */
 import { fork } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
@@ -26,6 +27,9 @@ const SIZES = {
   ),
 };
 const CONNECTIONS = [10, 50, 100];
+// for experiments: BENCH_SIZE=18KB measures one body size, BENCH_MODE=full one mode
+const ONLY_SIZE = process.env.BENCH_SIZE;
+const MODES = (['ceiling', 'full'] as const).filter((m) => !process.env.BENCH_MODE || process.env.BENCH_MODE === m);
 
 interface Row {
   size: string;
@@ -248,9 +252,9 @@ async function main(): Promise<void> {
   buildServer();
   const rows: Row[] = [];
   for (const [size, template] of Object.entries(SIZES)) {
+    if (ONLY_SIZE && !size.startsWith(ONLY_SIZE)) continue;
     const requests = prepare(template, 400_000 / Math.max(1, Math.round(template.length / 1000)));
-    rows.push(...(await measure(size, 'ceiling', requests)));
-    rows.push(...(await measure(size, 'full', requests)));
+    for (const mode of MODES) rows.push(...(await measure(size, mode, requests)));
   }
   console.log(
     `\nIngress benchmark (${SECONDS} s per step; generator, broker, Redis and ingress on one 2-core machine)`,
@@ -263,6 +267,7 @@ async function main(): Promise<void> {
   }
   console.log('\nfull / ceiling at best throughput:');
   for (const size of Object.keys(SIZES)) {
+    if (MODES.length < 2 || (ONLY_SIZE && !size.startsWith(ONLY_SIZE))) continue;
     const best = (mode: string) =>
       Math.max(
         ...rows.filter((r) => r.size === size && r.mode === mode && r.load.endsWith('conns')).map((r) => r.reqPerSec),

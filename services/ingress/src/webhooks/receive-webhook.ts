@@ -1,4 +1,4 @@
-import { frameJson, newTraceparent, retellEventType, toKafkaHeaders } from '@rb/contracts';
+import { frameInPlace, frameJson, newTraceparent, retellEventType, toKafkaHeaders } from '@rb/contracts';
 import type { Logger } from '@rb/observability';
 import type { IngressMetrics } from './ingress-metrics';
 import type { FieldIssue } from './parse-webhook';
@@ -36,6 +36,8 @@ export interface ReceiveWebhookDeps {
 
 export interface WebhookRequest {
   rawBody: Buffer;
+  /** the same bytes behind WIRE_HEADER_BYTES of free room, when the reader kept it: framed in place */
+  withHeadroom?: Buffer;
   signature: string | undefined;
   traceparent: string | undefined;
 }
@@ -100,7 +102,10 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
     });
     // the body's bytes go to Kafka unchanged; zod has validated them against the same contract
     // the registered JSON Schema is generated from
-    const publishing = deps.publisher.publish({ key: callId, value: frameJson(schemaId, request.rawBody), headers });
+    const value = request.withHeadroom
+      ? frameInPlace(schemaId, request.withHeadroom)
+      : frameJson(schemaId, request.rawBody);
+    const publishing = deps.publisher.publish({ key: callId, value, headers });
     // The claim follows the produce's real outcome, even when the answer cannot wait for it: a
     // produce still in flight at the deadline may yet be stored, and Retell's retry must then be
     // a duplicate, not a second message; if it fails, the retry finds the claim released.

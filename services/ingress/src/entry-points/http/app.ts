@@ -3,7 +3,10 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { HealthChecks, Logger } from '@rb/observability';
 import { healthRouter, httpMetricsMiddleware } from '@rb/observability';
+import { WIRE_HEADER_BYTES } from '@rb/contracts';
 import type { WebhookOutcome, WebhookRequest } from '../../webhooks/receive-webhook';
+import type { BodyWithHeadroom } from './read-body';
+import { readBodyWithHeadroom } from './read-body';
 import type { IngressMetrics } from '../../webhooks/ingress-metrics';
 
 export interface AppDeps {
@@ -25,11 +28,14 @@ export function makeApp(deps: AppDeps): express.Express {
   app.use(httpMetricsMiddleware(deps.registry));
   app.use(healthRouter(deps.health, deps.registry));
 
-  // the signature covers the raw bytes, so the body is never parsed before it is verified
-  const rawBody = express.raw({ type: () => true, limit: deps.maxBodyBytes });
+  // the signature covers the raw bytes, so the body is never parsed before it is verified; it is
+  // read behind room for the registry header, so it goes to Kafka without another copy
+  const rawBody = readBodyWithHeadroom(deps.maxBodyBytes, WIRE_HEADER_BYTES);
   app.post(WEBHOOK_ROUTE, rawBody, async (req: Request, res: Response) => {
+    const body = res.locals.body as BodyWithHeadroom;
     const outcome = await deps.receiveWebhook({
-      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      rawBody: body.raw,
+      withHeadroom: body.withHeadroom,
       signature: req.get('x-retell-signature'),
       traceparent: req.get('traceparent'),
     });
@@ -94,6 +100,11 @@ function makeErrorHandler({ metrics, log }: AppDeps) {
     if (error.type === 'entity.too.large') {
       metrics.rejections.inc({ reason: 'payload_too_large' });
       res.status(413).json({ error: 'payload_too_large', detail: `body larger than ${error.limit} bytes` });
+      return;
+    }
+    if (error.status === 415) {
+      metrics.rejections.inc({ reason: 'unsupported_encoding' });
+      res.status(415).json({ error: 'unsupported_content_encoding', detail: error.message });
       return;
     }
     if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {

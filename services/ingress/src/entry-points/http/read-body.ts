@@ -1,0 +1,102 @@
+import type { NextFunction, Request, Response } from 'express';
+
+/** What the reader leaves on `res.locals.body`: the bytes, and the same bytes behind `headroom` free bytes. */
+export interface BodyWithHeadroom {
+  /** the body exactly as received */
+  raw: Buffer;
+  /** `headroom` writable bytes, then the body: one buffer the caller may frame in place */
+  withHeadroom: Buffer;
+}
+
+export class BodyReadError extends Error {
+  constructor(
+    readonly status: 400 | 413 | 415,
+    readonly type: 'entity.too.large' | 'request.aborted' | 'encoding.unsupported' | 'request.size.invalid',
+    message: string,
+    readonly limit?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads the raw body into one buffer that starts with `headroom` spare bytes, so the body can be
+ * sent on framed (registry header + bytes) without a second copy: under load every copy of a
+ * webhook that waits for the broker's answer is memory the garbage collector frees late.
+ * With a Content-Length (what Retell sends) the buffer is allocated once at its final size.
+ * Bodies over `limit` → 413, compressed bodies → 415 (the signature covers the bytes as sent and
+ * Retell does not compress), a connection that breaks mid-body → 400.
+ */
+export function readBodyWithHeadroom(limit: number, headroom: number) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (encoding !== 'identity') {
+      discard(req);
+      next(new BodyReadError(415, 'encoding.unsupported', `content-encoding ${encoding} is not accepted`));
+      return;
+    }
+    const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+    if (declared !== undefined && !(Number.isSafeInteger(declared) && declared >= 0)) {
+      discard(req);
+      next(new BodyReadError(400, 'request.size.invalid', 'content-length is not a byte count'));
+      return;
+    }
+    if (declared !== undefined && declared > limit) {
+      discard(req);
+      next(new BodyReadError(413, 'entity.too.large', `body larger than ${limit} bytes`, limit));
+      return;
+    }
+
+    let buffer = Buffer.allocUnsafe(headroom + (declared ?? 0));
+    let length = 0;
+    let failed = false;
+    const fail = (error: BodyReadError): void => {
+      if (failed) return;
+      failed = true;
+      cleanup();
+      discard(req);
+      next(error);
+    };
+    const onData = (chunk: Buffer): void => {
+      if (failed) return;
+      if (length + chunk.length > limit) {
+        fail(new BodyReadError(413, 'entity.too.large', `body larger than ${limit} bytes`, limit));
+        return;
+      }
+      if (headroom + length + chunk.length > buffer.length) {
+        // no (or a wrong) Content-Length: grow by doubling, within the limit
+        const grown = Buffer.allocUnsafe(
+          headroom + Math.min(limit, Math.max(2 * length, length + chunk.length, 16_384)),
+        );
+        buffer.copy(grown, 0, 0, headroom + length);
+        buffer = grown;
+      }
+      chunk.copy(buffer, headroom + length);
+      length += chunk.length;
+    };
+    const onEnd = (): void => {
+      if (failed) return;
+      cleanup();
+      const withHeadroom = buffer.length === headroom + length ? buffer : buffer.subarray(0, headroom + length);
+      const body: BodyWithHeadroom = { raw: withHeadroom.subarray(headroom), withHeadroom };
+      res.locals.body = body;
+      next();
+    };
+    const onAborted = (): void => fail(new BodyReadError(400, 'request.aborted', 'the request ended before its body'));
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('aborted', onAborted);
+      req.off('error', onAborted);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('aborted', onAborted);
+    req.on('error', onAborted);
+  };
+}
+
+/** Lets the rest of a refused body flow into nothing, so the answer can still be read by the client. */
+function discard(req: Request): void {
+  req.resume();
+}
