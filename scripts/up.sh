@@ -27,8 +27,8 @@ start_service() {
     rb_log "building $name ($bundle)"
     pnpm -s --filter "@rb/$name" build
     rb_log "starting $name on http://127.0.0.1:$port (log: .run/$name.log)"
-    # a small young generation keeps RSS low at a few % of throughput (see README, benchmark)
-    PORT=$port setsid node --max-semi-space-size=4 "$bundle" >".run/$name.log" 2>&1 </dev/null &
+    # memory settings measured with pnpm bench:ingress (README, "Memory")
+    PORT=$port MALLOC_ARENA_MAX=1 setsid node --max-semi-space-size=8 --heap-growing-percent=50 "$bundle" >".run/$name.log" 2>&1 </dev/null &
     echo $! > ".run/$name.pid"
   fi
   for _ in $(seq 1 60); do

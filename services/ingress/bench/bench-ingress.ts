@@ -60,9 +60,19 @@ function prepare(template: string, count: number): { body: string; signature: st
 
 async function startServer(mode: 'full' | 'ceiling', topic: string): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(BENCH_SERVER_JS, [], {
-    // the same V8 flags scripts/up.sh runs ingress with
-    execArgv: (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean),
-    env: { ...process.env, MODE: mode, BENCH_TOPIC: topic, RETELL_API_KEY: KEY, PORT: '0', LOG_LEVEL: 'warn' },
+    // the same V8 flags and malloc setting scripts/up.sh runs ingress with
+    execArgv: (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=8 --heap-growing-percent=50')
+      .split(' ')
+      .filter(Boolean),
+    env: {
+      MALLOC_ARENA_MAX: '1',
+      ...process.env,
+      MODE: mode,
+      BENCH_TOPIC: topic,
+      RETELL_API_KEY: KEY,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve, reject) => {
