@@ -65,18 +65,24 @@ function recordingHandler(
   };
 }
 
-async function scenario(fail?: (eventId: string) => Error | undefined) {
+async function scenario(fail?: (eventId: string) => Error | undefined, maxChunkSize = 1) {
   const topic = uniqueName('it.runner');
   const out = uniqueName('it.runner-out');
   await Promise.all([createTopic(topic), createTopic(out), createTopic(deadLetterTopic(topic))]);
   const reports: OutcomeReport[] = [];
   const groupId = uniqueName('it.group');
+  const inner = typeormTransactions(db.dataSource);
+  let transactions = 0;
   const runner = new ConsumerRunner({
     kafka: testKafka(),
     groupId,
     topics: [topic],
     fromBeginning: true,
-    transactions: typeormTransactions(db.dataSource),
+    maxChunkSize,
+    transactions: (work) => {
+      transactions++;
+      return inner(work);
+    },
     handler: recordingHandler(out, fail),
     maxAttempts: 3,
     backoff: { initialMs: 10, maxMs: 50 },
@@ -91,7 +97,7 @@ async function scenario(fail?: (eventId: string) => Error | undefined) {
     await runner.stop();
     await producer.disconnect();
   };
-  return { topic, out, groupId, runner, send, reports, outcomes, stop };
+  return { topic, out, groupId, runner, send, producer, reports, outcomes, stop, transactions: () => transactions };
 }
 
 describe('the consumer runner (inbox + outbox in one transaction)', () => {
@@ -206,5 +212,60 @@ describe('the consumer runner (inbox + outbox in one transaction)', () => {
     await s.stop();
     expect(s.outcomes('paused')).toBeGreaterThanOrEqual(1);
     expect([s.outcomes('dead_lettered'), s.outcomes('retried')]).toEqual([0, 0]);
+  });
+});
+
+describe('the consumer runner with chunks of up to 50 messages in one transaction', () => {
+  it('when the same event is delivered twice in one chunk, then its change and its outgoing event happen once', async () => {
+    const s = await scenario(undefined, 50);
+    const id = uniqueName('evt');
+    await s.send(id, 'a');
+    await s.send(id, 'a');
+    await s.runner.start();
+    await waitFor('both deliveries', () => s.outcomes('processed') + s.outcomes('duplicate') === 2);
+    await s.stop();
+    expect([s.outcomes('processed'), s.outcomes('duplicate'), s.transactions()]).toEqual([1, 1, 1]);
+    expect(await count('SELECT count(*) AS n FROM effects WHERE event_id = $1', [id])).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM outbox WHERE topic = $1', [s.out])).toBe(1);
+  });
+
+  it('when 300 events wait, one poison and one failing twice, then each is handled once, in order, in far fewer transactions', async () => {
+    const poisonAt = 137;
+    const ids = Array.from({ length: 300 }, (_, i) => uniqueName(`evt${i}`));
+    let failures = 0;
+    // fails in its chunk's transaction and once more on its own
+    const s = await scenario(
+      (eventId) => (eventId === ids[211] && failures++ < 2 ? new Error('serialization failure') : undefined),
+      50,
+    );
+    await s.producer.send({
+      topic: s.topic,
+      messages: ids.map((id, i) => ({
+        key: 'call_1',
+        value: `v${i}`,
+        headers: i === poisonAt ? {} : { ce_id: id },
+      })),
+    });
+    await s.send(ids[5], 'v5'); // a redelivery of an earlier event
+    await s.runner.start();
+    await waitFor(
+      'every message',
+      () => s.outcomes('processed') + s.outcomes('duplicate') + s.outcomes('dead_lettered') === 301,
+    );
+    await s.stop();
+    expect([s.outcomes('processed'), s.outcomes('duplicate'), s.outcomes('dead_lettered')]).toEqual([299, 1, 1]);
+    // the failing event's chunk was rolled back and handled one by one: one retry, then done
+    expect(s.outcomes('retried')).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM effects WHERE event_id = ANY($1)', [ids])).toBe(299);
+    // in partition order: the outbox holds the outgoing events as the input came
+    const outgoing = (await db.dataSource.query('SELECT value FROM outbox WHERE topic = $1 ORDER BY id', [s.out])) as {
+      value: Buffer;
+    }[];
+    const expectedOrder = ids.map((_, i) => `done:v${i}`).filter((_, i) => i !== poisonAt);
+    expect(outgoing.map((r) => r.value.toString())).toEqual(expectedOrder);
+    // 301 messages: a transaction per chunk, plus one per message of the two chunks that failed
+    expect(s.transactions()).toBeLessThan(301 / 2);
+    const [dead] = await readAll(deadLetterTopic(s.topic));
+    expect(dead?.value?.toString()).toBe(`v${poisonAt}`);
   });
 });

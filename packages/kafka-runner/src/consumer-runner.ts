@@ -48,6 +48,15 @@ export interface ConsumerRunnerOptions<Event, Prepared> {
   /** partitions handled at once (messages of one partition always one after another) */
   partitionsConsumedConcurrently?: number;
   /**
+   * Up to this many messages of a partition that are already fetched share one transaction
+   * (default 1: a transaction per message). Each message still gets its own inbox claim, change
+   * and outbox rows, in order; only BEGIN/COMMIT and the commit's flush to disk are shared. If
+   * anything in the chunk fails, the whole transaction is rolled back and the chunk's messages
+   * are handled one at a time, with the usual retries, dead letters and pauses. Keep it at 1 for
+   * handlers with side effects in `prepare`, which would run again.
+   */
+  maxChunkSize?: number;
+  /**
    * How often processed offsets are committed. The inbox makes a redelivery harmless, so offsets
    * need not be committed per message; a crash redelivers at most this much, as duplicates.
    */
@@ -88,10 +97,32 @@ export class ConsumerRunner<Event, Prepared = undefined> {
       this.generation++;
       this.processed.clear();
     });
+    const chunkSize = Math.max(1, this.options.maxChunkSize ?? 1);
     await this.consumer.run({
       autoCommit: false,
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachMessage: ({ topic, partition, message }) => this.handle(toConsumed(topic, partition, message)),
+      // kafkajs fetches on from the last resolved offset: a message is resolved once it is done
+      // (processed, duplicate or dead-lettered), never when its partition was paused and rewound
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        const paused = () => this.paused.has(`${batch.topic}:${batch.partition}`);
+        const goOn = () => !this.stopping && isRunning() && !isStale() && !paused();
+        const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
+        for (let start = 0; start < messages.length && goOn(); start += chunkSize) {
+          const chunk = messages.slice(start, start + chunkSize);
+          if (chunk.length > 1 && (await this.handleChunk(chunk))) {
+            for (const message of chunk) resolveOffset(message.offset);
+          } else {
+            for (const message of chunk) {
+              if (!goOn()) return;
+              await this.handle(message);
+              if (paused()) return;
+              resolveOffset(message.offset);
+            }
+          }
+          await heartbeat();
+        }
+      },
     });
     this.commitTimer = setInterval(() => void this.flushCommits(), this.options.commitIntervalMs ?? 200);
   }
@@ -126,6 +157,7 @@ export class ConsumerRunner<Event, Prepared = undefined> {
 
   /** Stops fetching, lets the messages in hand finish, commits their offsets, then disconnects. */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const timer of this.resumeTimers) clearTimeout(timer);
     clearInterval(this.commitTimer);
     this.consumer?.pause(this.options.topics.map((topic) => ({ topic })));
@@ -136,6 +168,47 @@ export class ConsumerRunner<Event, Prepared = undefined> {
   }
 
   private inFlight = 0;
+  private stopping = false;
+  /** partitions this runner paused, until their resume timer fires */
+  private readonly paused = new Set<string>();
+
+  /**
+   * A chunk of one partition's messages in one transaction. False when anything failed: nothing
+   * of the chunk was committed, and the caller handles its messages one at a time.
+   */
+  private async handleChunk(chunk: ConsumedMessage[]): Promise<boolean> {
+    const { handler, transactions, groupId } = this.options;
+    const started = Date.now();
+    this.inFlight++;
+    try {
+      const decoded = chunk.map((message) => ({ message, ...handler.decode(message) }));
+      const prepared: Prepared[] = [];
+      for (const d of decoded)
+        prepared.push((handler.prepare ? await handler.prepare(d.event, d.message) : undefined) as Prepared);
+      const outcomes = await transactions(async (sql) => {
+        const result: Outcome[] = [];
+        for (const [i, d] of decoded.entries()) {
+          if (!(await claimInbox(sql, groupId, d.eventId))) {
+            result.push('duplicate');
+            continue;
+          }
+          await appendOutbox(sql, await handler.apply(d.event, { sql, prepared: prepared[i]!, message: d.message }));
+          result.push('processed');
+        }
+        return result;
+      });
+      for (const [i, d] of decoded.entries()) {
+        await this.commit(d.message);
+        this.report(d.message, d.eventType, outcomes[i]!, started);
+      }
+      if (outcomes.includes('processed')) this.options.afterCommit?.();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      this.inFlight--;
+    }
+  }
 
   private async handle(message: ConsumedMessage): Promise<void> {
     this.inFlight++;
@@ -205,10 +278,13 @@ export class ConsumerRunner<Event, Prepared = undefined> {
   private pause(message: ConsumedMessage, resumeAfterMs: number): void {
     const consumer = this.consumer!;
     const partition = [{ topic: message.topic, partitions: [message.partition] }];
+    const key = `${message.topic}:${message.partition}`;
     consumer.pause(partition);
     consumer.seek({ topic: message.topic, partition: message.partition, offset: message.offset });
+    this.paused.add(key);
     const timer = setTimeout(() => {
       this.resumeTimers.delete(timer);
+      this.paused.delete(key);
       consumer.resume(partition);
     }, resumeAfterMs);
     this.resumeTimers.add(timer);

@@ -38,6 +38,8 @@ const [CALLS, RATE, STEADY_SECONDS] = [
 ];
 /** partitions of the benchmark topics, consumed all at once (the service default is 1 at a time) */
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 12);
+/** events of a partition per transaction, as the service's CONSUMER_CHUNK_SIZE (default 100) */
+const CHUNK = Number(process.env.BENCH_CHUNK ?? 100);
 const ROOT = join(__dirname, '..', '..', '..');
 const FIXTURES = join(process.env.SHARED_DIR ?? join(ROOT, '..', 'shared'), 'retell', 'fixtures');
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -139,6 +141,7 @@ async function main(): Promise<void> {
       fromBeginning: true,
       transactions: counting,
       partitionsConsumedConcurrently: PARTITIONS,
+      maxChunkSize: CHUNK,
       handler: makeRecordCallEvent({
         directory: () => directory,
         encode,

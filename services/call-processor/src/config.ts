@@ -22,6 +22,8 @@ export const ConfigSchema = z.object({
   MAX_ATTEMPTS: int(5),
   /** partitions of the Retell events topic handled at once (each partition's events in order) */
   CONSUMER_CONCURRENCY: int(6),
+  /** fetched events of a partition that share one transaction (each with its own inbox claim) */
+  CONSUMER_CHUNK_SIZE: int(100),
   SHUTDOWN_TIMEOUT_MS: int(15_000),
 });
 

@@ -95,6 +95,7 @@ async function main(): Promise<void> {
     transactions,
     maxAttempts: config.MAX_ATTEMPTS,
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+    maxChunkSize: config.CONSUMER_CHUNK_SIZE,
     handler: makeRecordCallEvent({
       directory: () => directory.directory,
       encode,
