@@ -3,7 +3,7 @@ import type { ConsumedMessage } from './consumed-message';
 import { toConsumed } from './consumed-message';
 import { DependencyUnavailableError, isRunnerError, RunnerError } from './errors';
 import type { OutboxEvent } from './inbox-outbox';
-import { appendOutbox, claimInbox } from './inbox-outbox';
+import { appendOutbox, claimInbox, claimInboxMany } from './inbox-outbox';
 import type { Sql, Transactions } from './sql';
 import { deadLetterMessage } from './dead-letter';
 
@@ -16,6 +16,16 @@ export interface MessageHandler<Event, Prepared = undefined> {
   prepare?(event: Event, message: ConsumedMessage): Promise<Prepared>;
   /** The change to the service's own database, inside the transaction; returns the events to emit. */
   apply(event: Event, context: { sql: Sql; prepared: Prepared; message: ConsumedMessage }): Promise<OutboxEvent[]>;
+  /**
+   * Optional, for chunks (`maxChunkSize` > 1): the same change for several new events of one
+   * partition at once, in their order, with set-based statements; must leave the database and
+   * return the events exactly as `apply` one after another would. Returns each event's outbox
+   * events, in the order given.
+   */
+  applyChunk?(
+    items: readonly { event: Event; prepared: Prepared; message: ConsumedMessage }[],
+    context: { sql: Sql },
+  ): Promise<OutboxEvent[][]>;
 }
 
 export type Outcome = 'processed' | 'duplicate' | 'dead_lettered' | 'retried' | 'paused';
@@ -186,16 +196,30 @@ export class ConsumerRunner<Event, Prepared = undefined> {
       for (const d of decoded)
         prepared.push((handler.prepare ? await handler.prepare(d.event, d.message) : undefined) as Prepared);
       const outcomes = await transactions(async (sql) => {
-        const result: Outcome[] = [];
-        for (const [i, d] of decoded.entries()) {
-          if (!(await claimInbox(sql, groupId, d.eventId))) {
-            result.push('duplicate');
-            continue;
+        if (!handler.applyChunk) {
+          const result: Outcome[] = [];
+          for (const [i, d] of decoded.entries()) {
+            if (!(await claimInbox(sql, groupId, d.eventId))) {
+              result.push('duplicate');
+              continue;
+            }
+            await appendOutbox(sql, await handler.apply(d.event, { sql, prepared: prepared[i]!, message: d.message }));
+            result.push('processed');
           }
-          await appendOutbox(sql, await handler.apply(d.event, { sql, prepared: prepared[i]!, message: d.message }));
-          result.push('processed');
+          return result;
         }
-        return result;
+        // set-based: one claim for the chunk, the handler's statements, one outbox insert
+        const claimed = await claimInboxMany(
+          sql,
+          groupId,
+          decoded.map((d) => d.eventId),
+        );
+        const fresh = decoded.flatMap((d, i) =>
+          claimed[i] ? [{ event: d.event, prepared: prepared[i]!, message: d.message }] : [],
+        );
+        const emitted = fresh.length > 0 ? await handler.applyChunk(fresh, { sql }) : [];
+        await appendOutbox(sql, emitted.flat());
+        return claimed.map((c): Outcome => (c ? 'processed' : 'duplicate'));
       });
       for (const [i, d] of decoded.entries()) {
         await this.commit(d.message);

@@ -21,6 +21,20 @@ export async function claimInbox(sql: Sql, consumer: string, eventId: string): P
   return rows.length === 1;
 }
 
+/**
+ * Claims several events in one statement; for each id in order, true if this is its first
+ * claim. An id repeated within the list is claimed by its first occurrence only.
+ */
+export async function claimInboxMany(sql: Sql, consumer: string, eventIds: readonly string[]): Promise<boolean[]> {
+  const rows = await sql.query<{ event_id: string }>(
+    `INSERT INTO processed_messages (consumer, event_id)
+     SELECT $1, id FROM unnest($2::text[]) AS ids(id) ON CONFLICT DO NOTHING RETURNING event_id`,
+    [consumer, [...new Set(eventIds)]],
+  );
+  const fresh = new Set(rows.map((r) => r.event_id));
+  return eventIds.map((id) => fresh.delete(id));
+}
+
 /** Appends events to the outbox in one statement, in the order given. */
 export async function appendOutbox(sql: Sql, events: readonly OutboxEvent[]): Promise<void> {
   if (events.length === 0) return;

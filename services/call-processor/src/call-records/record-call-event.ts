@@ -11,7 +11,8 @@ import type { ConsumedMessage, MessageHandler, OutboxEvent } from '@rb/kafka-run
 import { PoisonMessageError } from '@rb/kafka-runner';
 import type { Directory } from '../tenant-directory/directory';
 import { toCallEventFacts, transcriptOf } from './call-event-facts';
-import { appendAndLoad, saveCall } from './call-repository';
+import { appendAndLoad, appendAndLoadMany, saveCall, saveCalls, upsertCustomers } from './call-repository';
+import type { CallState } from './call-state';
 import { emptyCall, evolve, valuesOf } from './call-state';
 import type { Routing } from './decide-call-events';
 import { decideCallEvents, routeCall } from './decide-call-events';
@@ -94,6 +95,112 @@ export function makeRecordCallEvent(deps: RecordCallEventDeps): MessageHandler<R
         ...emitted.lifecycle.map((e) => outboxEvent(deps.topics?.lifecycle ?? TOPICS.callLifecycle, e, message, deps)),
         ...emitted.intents.map((e) => outboxEvent(deps.topics?.intents ?? TOPICS.bookingIntents, e, message, deps)),
       ];
+    },
+
+    /**
+     * The same as `apply` event after event, with three statements for the whole chunk: append
+     * the events and read their calls, recognise new calls' customers, write each call once.
+     */
+    async applyChunk(items, { sql }) {
+      const known = items.map(({ event }) =>
+        event.kind === 'known' ? { message: event, facts: toCallEventFacts(event.body, event.eventId) } : undefined,
+      );
+      const present = known.filter((k) => k !== undefined);
+      const stored = await appendAndLoadMany(
+        sql,
+        present.map((k) => k.facts),
+      );
+
+      // a call new to the database is routed with its first event, and its customer recognised
+      const firsts = new Map<string, { routing: Routing; phone: string | null }>();
+      for (const k of present) {
+        if (stored.has(k.facts.callId) || firsts.has(k.facts.callId)) continue;
+        const call = valuesOf(evolve(emptyCall(k.facts.callId), k.facts));
+        const routing = routeCall(call, (n) => deps.directory().route(n));
+        if (!routing.routed) deps.onUnrouted?.(routing.reason);
+        firsts.set(k.facts.callId, {
+          routing,
+          phone: (call.direction === 'outbound' ? call.toNumber : call.fromNumber) ?? null,
+        });
+      }
+      const customers = await upsertCustomers(
+        sql,
+        [...firsts.values()].flatMap(({ routing, phone }) =>
+          routing.routed && phone ? [{ companyId: routing.route.attribution.companyId, phone }] : [],
+        ),
+      );
+
+      interface Working {
+        state: CallState | undefined;
+        attribution: TenantAttribution | null;
+        customerId: string | null;
+        analysedTranscript: string | undefined;
+        firstTranscript: string | undefined;
+      }
+      const working = new Map<string, Working>();
+      const emittedPerItem = known.map((k) => {
+        if (!k) return [];
+        const { facts, message } = k;
+        let w = working.get(facts.callId);
+        if (!w) {
+          const before = stored.get(facts.callId);
+          const first = firsts.get(facts.callId);
+          const attribution = before
+            ? before.attribution
+            : first?.routing.routed
+              ? first.routing.route.attribution
+              : null;
+          w = {
+            state: before?.state,
+            attribution,
+            customerId: before
+              ? before.customerId
+              : attribution && first?.phone
+                ? (customers.get(`${attribution.companyId} ${first.phone}`) ?? null)
+                : null,
+            analysedTranscript: undefined,
+            firstTranscript: undefined,
+          };
+          working.set(facts.callId, w);
+        }
+        const routing: Routing = w.state
+          ? routingOfStored(w.attribution, deps.directory())
+          : firsts.get(facts.callId)!.routing;
+        const after = evolve(w.state ?? emptyCall(facts.callId), facts);
+        const transcript = transcriptOf(message.body);
+        const emitted = decideCallEvents({
+          callId: facts.callId,
+          before: w.state,
+          after,
+          routing,
+          attribution: w.attribution,
+          customerId: w.customerId,
+          transcript,
+        });
+        w.state = after;
+        if (transcript !== undefined) {
+          if (facts.stage === 'analysed') w.analysedTranscript = transcript;
+          w.firstTranscript ??= transcript;
+        }
+        return [
+          ...emitted.lifecycle.map((e) =>
+            outboxEvent(deps.topics?.lifecycle ?? TOPICS.callLifecycle, e, message, deps),
+          ),
+          ...emitted.intents.map((e) => outboxEvent(deps.topics?.intents ?? TOPICS.bookingIntents, e, message, deps)),
+        ];
+      });
+
+      await saveCalls(
+        sql,
+        [...working.values()].map((w) => ({
+          state: w.state!,
+          attribution: w.attribution,
+          customerId: w.customerId,
+          analysedTranscript: w.analysedTranscript,
+          firstTranscript: w.firstTranscript,
+        })),
+      );
+      return emittedPerItem;
     },
   };
 }
