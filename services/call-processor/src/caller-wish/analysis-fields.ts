@@ -1,7 +1,10 @@
+import { z } from 'zod';
+
 /**
  * Where an agent's post-call analysis keeps what we need. The keys of `custom_analysis_data` are
- * whatever the business named them when it configured its agent; these are the names we look for,
- * German and English, in this order. (A per-company mapping in the directory can come later.)
+ * whatever the business named them when it configured its agent: a company's own names (its
+ * `analysisFields` in the directory) are looked up first, then these common German and English
+ * names, in this order.
  */
 export const ANALYSIS_FIELDS = {
   start: ['appointment_start', 'appointment_datetime', 'termin_beginn', 'termin_start', 'wunschtermin'],
@@ -25,11 +28,37 @@ export const ANALYSIS_FIELDS = {
 } as const;
 
 export type AnalysisField = keyof typeof ANALYSIS_FIELDS;
+export const ANALYSIS_FIELD_NAMES = Object.keys(ANALYSIS_FIELDS) as AnalysisField[];
+/** A company's own names for some of the fields. */
+export type CompanyAnalysisFields = Partial<Record<AnalysisField, readonly string[]>>;
+
+const ownNames = z.array(z.string().min(1).max(100)).max(20).optional();
+/** A company's own names, as the directory takes them: only the fields above, each a list of keys. */
+export const CompanyAnalysisFieldsSchema = z.strictObject({
+  start: ownNames,
+  date: ownNames,
+  time: ownNames,
+  service: ownNames,
+  name: ownNames,
+  staff: ownNames,
+  handled: ownNames,
+  callback: ownNames,
+} satisfies Record<AnalysisField, typeof ownNames>);
+
+/** The names to look for, the company's first. */
+export function analysisKeys(field: AnalysisField, own?: CompanyAnalysisFields): readonly string[] {
+  const mine = own?.[field];
+  return mine && mine.length > 0 ? [...mine, ...ANALYSIS_FIELDS[field]] : ANALYSIS_FIELDS[field];
+}
 
 /** The first of the field's names that the analysis has, with a usable value. */
-export function analysisValue(custom: Record<string, unknown> | undefined, field: AnalysisField): unknown {
+export function analysisValue(
+  custom: Record<string, unknown> | undefined,
+  field: AnalysisField,
+  own?: CompanyAnalysisFields,
+): unknown {
   if (!custom) return undefined;
-  for (const key of ANALYSIS_FIELDS[field]) {
+  for (const key of analysisKeys(field, own)) {
     const value = custom[key];
     if (value !== undefined && value !== null && value !== '') return value;
   }

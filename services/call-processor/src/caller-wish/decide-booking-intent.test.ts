@@ -39,6 +39,7 @@ const route: NumberRoute = {
       serviceIds: [cut.id, colour.id],
     },
   ],
+  analysisFields: {},
 };
 const call = (transcript: string, custom: Record<string, unknown> = {}) => ({
   direction: 'inbound' as const,
@@ -168,4 +169,43 @@ describe('the caller name', () => {
   });
   it('when no name is said, then there is none', () =>
     expect(extractName(parseTranscript('User: Morgen um zehn.'))).toBeUndefined());
+});
+
+describe("a company's own names for its agent's analysis fields", () => {
+  const own = {
+    ...route,
+    analysisFields: { date: ['wunschtag'], time: ['wunschzeit'], name: ['anrufer'], handled: ['schon_eingetragen'] },
+  };
+  const decideFor = (r: NumberRoute, custom: Record<string, unknown>) =>
+    decideBookingIntent({
+      callId: 'call_1',
+      call: call('User: Ich hätte gern einen Termin.', custom),
+      route: r,
+      customerId: null,
+    });
+  const custom = { wunschtag: '2026-10-16', wunschzeit: '14:30', anrufer: 'Petra Lang', schon_eingetragen: false };
+
+  it("when the analysis uses the company's names, then the wish and the name come from them", () => {
+    const decision = decideFor(own, custom);
+    expect(decision).toMatchObject({
+      outcome: 'booking_intent',
+      event: {
+        requestedStart: { local: '2026-10-16T14:30:00', timeZone: 'Europe/Berlin' },
+        customer: { name: 'Petra Lang' },
+      },
+    });
+  });
+
+  it('when another company has not named them, then the same analysis gives no wish: the caller is called back', () => {
+    expect(decideFor(route, custom)).toMatchObject({ outcome: 'callback_needed' });
+  });
+
+  it("when the company's own 'handled' field is true, then the agent booked during the call", () => {
+    expect(decideFor(own, { ...custom, schon_eingetragen: true })).toEqual({ outcome: 'handled_during_call' });
+  });
+
+  it('when the company also fills a common name, then its own name wins', () => {
+    const decision = decideFor(own, { ...custom, termin_datum: '2026-10-20' });
+    expect(decision).toMatchObject({ event: { requestedStart: { local: '2026-10-16T14:30:00' } } });
+  });
 });

@@ -2,7 +2,8 @@ import type { BookingIntentRequestedV1, CallbackNeededV1 } from '@rb/contracts';
 import { DateTime } from 'luxon';
 import type { CallFields } from '../call-records/call-state';
 import type { NumberRoute } from '../tenant-directory/directory';
-import { ANALYSIS_FIELDS, analysisValue } from './analysis-fields';
+import type { AnalysisField } from './analysis-fields';
+import { analysisKeys, analysisValue } from './analysis-fields';
 import { extractAppointmentTime, parseTranscript } from './extract-appointment-time';
 import { extractName } from './extract-name';
 import { matchService } from './match-service';
@@ -30,13 +31,16 @@ const WANTS_APPOINTMENT = /(termin|appointment|buchen|book|vorbeikommen|come in|
  */
 export function decideBookingIntent({ callId, call, route, customerId }: IntentInput): IntentDecision {
   const custom = call.analysis?.custom;
-  if (ANALYSIS_FIELDS.handled.some((key) => custom?.[key] === true)) return { outcome: 'handled_during_call' };
+  // the company's own names for its agent's analysis fields first, then the common ones
+  const field = (name: AnalysisField) => analysisValue(custom, name, route.analysisFields);
+  if (analysisKeys('handled', route.analysisFields).some((key) => custom?.[key] === true))
+    return { outcome: 'handled_during_call' };
   const turns = parseTranscript(call.transcript ?? '');
   const userWords = turns
     .filter((t) => t.speaker === 'user')
     .map((t) => t.text)
     .join(' ');
-  const name = stringValue(analysisValue(custom, 'name'));
+  const name = stringValue(field('name'));
   const customer = {
     id: customerId,
     name: name ?? extractName(turns)?.name ?? null,
@@ -53,14 +57,14 @@ export function decideBookingIntent({ callId, call, route, customerId }: IntentI
       summary: call.analysis?.summary ?? null,
     },
   });
-  if (analysisValue(custom, 'callback') === true) return callback('caller_asked');
+  if (field('callback') === true) return callback('caller_asked');
 
-  const wish = wishFromAnalysis(custom, route.timeZone) ?? wishFromTranscript(call, route.timeZone);
+  const wish = wishFromAnalysis(field, route.timeZone) ?? wishFromTranscript(call, route.timeZone);
   if (!wish.date) return WANTS_APPOINTMENT.test(userWords) ? callback('no_date') : { outcome: 'no_appointment' };
   if (!wish.time) return callback('no_time');
 
   const service = matchService(
-    [stringValue(analysisValue(custom, 'service')) ?? '', userWords].filter(Boolean),
+    [stringValue(field('service')) ?? '', userWords].filter(Boolean),
     route.services,
     route.defaultServiceId,
   );
@@ -80,11 +84,7 @@ export function decideBookingIntent({ callId, call, route, customerId }: IntentI
         calcomEventTypeId: service.service.calcomEventTypeId,
         durationMinutes: service.service.durationMinutes,
       },
-      staffPreference: staffPreference(
-        stringValue(analysisValue(custom, 'staff')) ?? userWords,
-        route,
-        service.service.id,
-      ),
+      staffPreference: staffPreference(stringValue(field('staff')) ?? userWords, route, service.service.id),
       requestedStart: {
         utc: local.toUTC().toISO({ suppressMilliseconds: true })!,
         local: local.toISO({ includeOffset: false, suppressMilliseconds: true })!,
@@ -109,16 +109,16 @@ interface Wish {
   source: 'analysis' | 'transcript';
 }
 
-function wishFromAnalysis(custom: Record<string, unknown> | undefined, zone: string): Wish | undefined {
-  const start = stringValue(analysisValue(custom, 'start'));
+function wishFromAnalysis(field: (name: AnalysisField) => unknown, zone: string): Wish | undefined {
+  const start = stringValue(field('start'));
   const at = start ? DateTime.fromISO(start, { zone }).setZone(zone) : undefined;
   if (at?.isValid) {
     // "2026-10-16" alone is a day without a time, not midnight
     const hasTime = /T\d{2}:\d{2}/.test(start!);
     return { date: at.toISODate(), time: hasTime ? at.toFormat('HH:mm') : null, confidence: 0.95, source: 'analysis' };
   }
-  const date = stringValue(analysisValue(custom, 'date'));
-  const time = stringValue(analysisValue(custom, 'time'));
+  const date = stringValue(field('date'));
+  const time = stringValue(field('time'));
   // values that look like a date or time but are none ("2026-02-30", "25:00") are not used
   if (date && /^\d{4}-\d{2}-\d{2}$/.test(date) && DateTime.fromISO(date).isValid) {
     const hhmm = time && /^\d{1,2}:\d{2}$/.test(time) ? time.padStart(5, '0') : undefined;

@@ -9,6 +9,7 @@ import { toOutboxEvent } from './import-tenants-file';
 import type { EntityKind } from './directory-snapshots';
 import { snapshot } from './directory-snapshots';
 import { toE164 } from './tenants-file';
+import { CompanyAnalysisFieldsSchema } from '../caller-wish/analysis-fields';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
 const zone = z.string().refine((tz) => IANAZone.isValidZone(tz), 'not an IANA time zone (e.g. Europe/Berlin)');
@@ -19,7 +20,7 @@ const phone = z
       toE164(raw) ?? (ctx.addIssue({ code: 'custom', message: `"${raw}" is not a valid phone number` }), raw),
   );
 
-const company = { name: z.string().min(1) };
+const company = { name: z.string().min(1), analysisFields: CompanyAnalysisFieldsSchema };
 const service = {
   name: z.string().min(1),
   synonyms: z.array(z.string().min(1)),
@@ -49,7 +50,7 @@ const active = { active: z.boolean() };
 
 /** Request bodies of the admin API, by operation. */
 export const AdminInput = {
-  createCompany: z.strictObject({ slug, ...company }),
+  createCompany: z.strictObject({ slug, ...company, analysisFields: CompanyAnalysisFieldsSchema.default({}) }),
   updateCompany: z.strictObject({ ...company, ...active }).partial(),
   createService: z.strictObject({
     slug,
@@ -128,10 +129,20 @@ export function makeDirectoryAdmin(deps: ImportTenantsDeps) {
   const ops = {
     createCompany: (_: string | undefined, b: z.infer<typeof AdminInput.createCompany>) =>
       change('company', true, async (sql) =>
-        first(sql, 'INSERT INTO companies (slug, name) VALUES ($1, $2) RETURNING id', [b.slug, b.name]),
+        first(sql, 'INSERT INTO companies (slug, name, analysis_fields) VALUES ($1, $2, $3) RETURNING id', [
+          b.slug,
+          b.name,
+          JSON.stringify(b.analysisFields),
+        ]),
       ),
     updateCompany: (id: string, b: z.infer<typeof AdminInput.updateCompany>) =>
-      change('company', false, (sql) => update(sql, 'companies', id, { name: b.name, active: b.active })),
+      change('company', false, (sql) =>
+        update(sql, 'companies', id, {
+          name: b.name,
+          active: b.active,
+          analysis_fields: b.analysisFields && JSON.stringify(b.analysisFields),
+        }),
+      ),
     createService: (companyId: string, b: z.infer<typeof AdminInput.createService>) =>
       change('service', true, (sql) =>
         first(

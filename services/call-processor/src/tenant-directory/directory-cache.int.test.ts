@@ -1,19 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateMessagingTables1764000000000, typeormTransactions } from '@rb/kafka-runner';
+import { typeormTransactions } from '@rb/kafka-runner';
 import { REPO_ROOT } from '../../../../test/paths';
+import { MIGRATIONS } from '../infra/db/data-source';
 import { createTestDatabase } from '../../../../test/support/postgres';
-import { CreateTenantDirectory1764000000100 } from '../infra/db/migrations/1764000000100-create-tenant-directory';
 import { DirectoryCache } from './directory-cache';
 import { makeImportTenantsFile } from './import-tenants-file';
 
 /** Integration: the real PostgreSQL, its LISTEN/NOTIFY. */
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 beforeAll(async () => {
-  db = await createTestDatabase('call_processor', [
-    CreateMessagingTables1764000000000,
-    CreateTenantDirectory1764000000100,
-  ]);
+  db = await createTestDatabase('call_processor', MIGRATIONS);
 });
 afterAll(() => db.drop());
 

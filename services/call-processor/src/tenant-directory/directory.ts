@@ -1,5 +1,6 @@
 import type { TenantAttribution } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
+import type { CompanyAnalysisFields } from '../caller-wish/analysis-fields';
 
 export interface DirectoryService {
   id: string;
@@ -23,6 +24,8 @@ export interface NumberRoute {
   services: DirectoryService[];
   defaultServiceId: string;
   staff: DirectoryStaff[];
+  /** the company's own names for its agent's post-call analysis fields */
+  analysisFields: CompanyAnalysisFields;
 }
 
 /** The directory as the call path reads it: by E.164 number, in memory. */
@@ -51,6 +54,7 @@ interface RouteRow {
   active: boolean;
   time_zone: string;
   default_service_id: string;
+  analysis_fields: CompanyAnalysisFields;
 }
 
 /**
@@ -61,7 +65,7 @@ export async function loadDirectory(sql: Sql): Promise<Directory> {
   const [routes, services, staff] = [
     await sql.query<RouteRow>(
       `SELECT p.number, p.id AS phone_number_id, p.branch_id, p.company_id, b.time_zone, b.default_service_id,
-              (p.active AND b.active AND c.active) AS active
+              c.analysis_fields, (p.active AND b.active AND c.active) AS active
        FROM phone_numbers p JOIN branches b ON b.id = p.branch_id JOIN companies c ON c.id = p.company_id`,
     ),
     await sql.query<DirectoryService & { branch_id: string }>(
@@ -93,6 +97,7 @@ export async function loadDirectory(sql: Sql): Promise<Directory> {
           services: servicesOf.get(r.branch_id) ?? [],
           defaultServiceId: r.default_service_id,
           staff: staffOf.get(r.branch_id) ?? [],
+          analysisFields: r.analysis_fields,
         },
       ]),
     ),

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { DirectoryEntityChangedV1Schema, frameJson, readSchemaId, registerValueSchema } from '@rb/contracts';
-import { CreateMessagingTables1764000000000, typeormTransactions } from '@rb/kafka-runner';
+import { typeormTransactions } from '@rb/kafka-runner';
 import { testRegistryUrl, uniqueName } from '../../../../test/support/kafka';
+import { MIGRATIONS } from '../infra/db/data-source';
 import { createTestDatabase } from '../../../../test/support/postgres';
-import { CreateTenantDirectory1764000000100 } from '../infra/db/migrations/1764000000100-create-tenant-directory';
+import { loadDirectory } from './directory';
 import { makeImportTenantsFile } from './import-tenants-file';
 
 /** Integration: the real PostgreSQL and schema registry. */
@@ -15,10 +16,7 @@ let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let importFile: ReturnType<typeof makeImportTenantsFile>;
 
 beforeAll(async () => {
-  db = await createTestDatabase('call_processor', [
-    CreateMessagingTables1764000000000,
-    CreateTenantDirectory1764000000100,
-  ]);
+  db = await createTestDatabase('call_processor', MIGRATIONS);
   const schemaId = await registerValueSchema(
     testRegistryUrl(),
     uniqueName('it.directory'),
@@ -63,6 +61,14 @@ describe('importing tenants.yaml', () => {
     expect(JSON.parse(value.subarray(5).toString())).toMatchObject({ entity: 'company', slug: 'salon-haarmonie' });
     expect(outbox.some((r) => (r.value as Buffer).toString('utf8').includes('Salon Haarmonie'))).toBe(true);
     expect(outbox.every((r) => !/api_?key|secret|token/i.test((r.value as Buffer).toString('utf8')))).toBe(true);
+    // the practice's own analysis field names reach the in-memory directory the call path reads
+    const directory = await typeormTransactions(db.dataSource)(loadDirectory);
+    expect(directory.route('+493412240870')?.analysisFields).toEqual({
+      date: ['wunschtag'],
+      time: ['wunschzeit'],
+      name: ['patient_name'],
+    });
+    expect(directory.route('+4922198765430')?.analysisFields).toEqual({});
   });
 
   it('when a number moves to another branch in the file, then it moves and stays unique', async () => {

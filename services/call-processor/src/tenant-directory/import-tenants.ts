@@ -26,9 +26,10 @@ export async function importTenants(
 
 async function importCompany(sql: Sql, company: Company, changedAt: string): Promise<DirectoryEntityChangedV1[]> {
   const [row] = await sql.query<{ id: string }>(
-    `INSERT INTO companies (slug, name, active) VALUES ($1, $2, $3)
-     ON CONFLICT (slug) DO UPDATE SET name = excluded.name, active = excluded.active, updated_at = now() RETURNING id`,
-    [company.slug, company.name, company.active],
+    `INSERT INTO companies (slug, name, active, analysis_fields) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (slug) DO UPDATE SET name = excluded.name, active = excluded.active,
+       analysis_fields = excluded.analysis_fields, updated_at = now() RETURNING id`,
+    [company.slug, company.name, company.active, JSON.stringify(company.analysisFields)],
   );
   const companyId = row!.id;
   const s = company.services;

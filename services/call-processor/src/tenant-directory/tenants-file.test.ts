@@ -19,6 +19,28 @@ describe('reading tenants.yaml', () => {
     const branch = read.file.companies[0]!.branches[0]!;
     expect(branch.phoneNumbers).toEqual(['+4922198765430', '+4922198765431']);
     expect(read.file.companies[1]!.branches[0]!.workingDays).toEqual([1, 2, 3, 4, 5]);
+    expect(read.file.companies[0]!.analysisFields).toEqual({});
+    expect(read.file.companies[1]!.analysisFields).toEqual({
+      date: ['wunschtag'],
+      time: ['wunschzeit'],
+      name: ['patient_name'],
+    });
+  });
+
+  it('when a company names an analysis field we do not read, or gives no list, then that line is named', () => {
+    const line = lineOf('name: [patient_name]');
+    const unknown = readTenantsFile(withLine(line, '      birthday: [geburtstag]'));
+    expect(!unknown.ok && unknown.problems).toEqual([
+      expect.objectContaining({
+        line,
+        path: 'companies[1].analysisFields',
+        message: expect.stringMatching(/birthday/),
+      }),
+    ]);
+    const notAList = readTenantsFile(withLine(line, '      name: patient_name'));
+    expect(!notAList.ok && notAList.problems).toEqual([
+      expect.objectContaining({ line, path: 'companies[1].analysisFields.name' }),
+    ]);
   });
 
   it('when a number is not a phone number, then the problem names its line and path', () => {

@@ -3,6 +3,7 @@ import { IANAZone } from 'luxon';
 import type { Document } from 'yaml';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { CompanyAnalysisFieldsSchema } from '../caller-wish/analysis-fields';
 
 /** A phone number as people write it ("0221 1234567", "+49 (221) 123-4567") → E.164, or an issue. */
 export function toE164(raw: string, defaultCountry: 'DE' | 'AT' | 'CH' = 'DE'): string | undefined {
@@ -64,6 +65,7 @@ const BranchSchema = z.strictObject({
 const CompanySchema = z.strictObject({
   slug,
   name: z.string().min(1),
+  analysisFields: CompanyAnalysisFieldsSchema.default({}),
   services: z.array(ServiceSchema).min(1),
   branches: z.array(BranchSchema).min(1),
   active: z.boolean().default(true),
@@ -151,7 +153,8 @@ export function readTenantsFile(text: string): ReadTenantsFile {
   return {
     ok: false,
     problems: parsed.error.issues.map((i) => ({
-      ...positionOf(doc, i.path, lineCounter),
+      // an unknown key is pointed at where it stands, not where its mapping starts
+      ...positionOf(doc, i.code === 'unrecognized_keys' ? [...i.path, i.keys[0]!] : i.path, lineCounter),
       path: pathText(i.path),
       message: i.message,
     })),

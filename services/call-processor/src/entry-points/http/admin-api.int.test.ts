@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
 import { once } from 'node:events';
 import { DirectoryEntityChangedV1Schema, frameJson, registerValueSchema } from '@rb/contracts';
-import { CreateMessagingTables1764000000000, typeormTransactions } from '@rb/kafka-runner';
+import { typeormTransactions } from '@rb/kafka-runner';
 import { createLogger, createMetricsRegistry } from '@rb/observability';
 import { testRegistryUrl, uniqueName } from '../../../../../test/support/kafka';
+import { MIGRATIONS } from '../../infra/db/data-source';
 import { createTestDatabase } from '../../../../../test/support/postgres';
-import { CreateTenantDirectory1764000000100 } from '../../infra/db/migrations/1764000000100-create-tenant-directory';
 import { makeDirectoryAdmin } from '../../tenant-directory/directory-admin';
 import { makeImportTenantsFile } from '../../tenant-directory/import-tenants-file';
 import { makeApp } from './app';
@@ -17,10 +17,7 @@ let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase('call_processor', [
-    CreateMessagingTables1764000000000,
-    CreateTenantDirectory1764000000100,
-  ]);
+  db = await createTestDatabase('call_processor', MIGRATIONS);
   const schemaId = await registerValueSchema(
     testRegistryUrl(),
     uniqueName('it.directory'),
@@ -171,5 +168,21 @@ describe('the directory admin API', () => {
     });
     expect((await call('PATCH', '/staff/00000000-0000-4000-8000-000000000000', { name: 'Niemand' })).status).toBe(404);
     expect((await call('PATCH', '/staff/not-a-uuid', { name: 'Niemand' })).status).toBe(404);
+  });
+
+  it("when a company's own analysis field names are set, then they are stored; a field we do not read is 400", async () => {
+    const names = { date: ['wunschtag'], handled: ['schon_eingetragen'] };
+    expect((await call('PATCH', `/companies/${companyId}`, { analysisFields: names })).status).toBe(200);
+    expect(await db.dataSource.query('SELECT analysis_fields FROM companies WHERE id = $1', [companyId])).toEqual([
+      { analysis_fields: names },
+    ]);
+    const wrong = await call('PATCH', `/companies/${companyId}`, { analysisFields: { birthday: ['geburtstag'] } });
+    expect(wrong.status).toBe(400);
+    expect(JSON.stringify(wrong.body)).toMatch(/birthday/);
+    // a PATCH without them leaves them as they are
+    expect((await call('PATCH', `/companies/${companyId}`, { name: 'Werkstatt Koch & Söhne' })).status).toBe(200);
+    expect(await db.dataSource.query('SELECT analysis_fields FROM companies WHERE id = $1', [companyId])).toEqual([
+      { analysis_fields: names },
+    ]);
   });
 });

@@ -3,12 +3,14 @@ import { CreateMessagingTables1764000000000 } from '@rb/kafka-runner';
 import { CreateTenantDirectory1764000000100 } from './migrations/1764000000100-create-tenant-directory';
 import { CreateCallRecords1764000000200 } from './migrations/1764000000200-create-call-records';
 import { AddCallTranscript1764000000300 } from './migrations/1764000000300-add-call-transcript';
+import { AddCompanyAnalysisFields1764000000400 } from './migrations/1764000000400-add-company-analysis-fields';
 
 export const MIGRATIONS = [
   CreateMessagingTables1764000000000,
   CreateTenantDirectory1764000000100,
   CreateCallRecords1764000000200,
   AddCallTranscript1764000000300,
+  AddCompanyAnalysisFields1764000000400,
 ];
 
 /** call-processor's own database; migrations run at start-up (each once, in a transaction). */
