@@ -1,0 +1,168 @@
+import type { CircuitBreakerPolicy, IPolicy } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  bulkhead,
+  CircuitState,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+} from 'cockatiel';
+import type { BookingListQuery, CalcomBooking, CalcomClient, CreateBookingRequest, SlotQuery } from './calcom-client';
+import { CalcomError } from './calcom-errors';
+
+export type PolicyEvent =
+  | { type: 'retry'; operation: string; attempt: number; delayMs: number }
+  | { type: 'breaker'; state: 'open' | 'half_open' | 'closed' }
+  | { type: 'bulkhead_rejected'; operation: string }
+  | { type: 'timeout'; operation: string };
+
+export interface GatewayOptions {
+  /** one Cal.com account (a tenant's credential): its breaker and bulkhead are its own */
+  account: string;
+  timeoutMs?: number;
+  /** attempts for reads (writes are never retried here: their outcome must be looked up first) */
+  readAttempts?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  /** consecutive failures of Cal.com itself (5xx, network, timeouts) that open the breaker */
+  breakAfter?: number;
+  /** how long the breaker stays open before one call may try again */
+  halfOpenAfterMs?: number;
+  /** calls to this account at once, and calls that may wait for a place */
+  concurrency?: number;
+  queue?: number;
+  /** a 429 whose window resets within this is waited out; a longer one is handed to the caller */
+  waitOutRateLimitMs?: number;
+  onEvent?: (event: PolicyEvent) => void;
+}
+
+/** Failures that say Cal.com itself (or the way to it) is unwell: these count for the breaker. */
+const unwell = (error: unknown) =>
+  error instanceof CalcomError &&
+  (error.kind === 'server_error' || error.kind === 'network_error' || error.kind === 'timeout');
+
+/**
+ * cockatiel around every Cal.com call of one account: a timeout, a circuit breaker and a
+ * bulkhead for all calls; retries with exponential backoff and jitter for reads only, and only
+ * for failures worth retrying (network, timeouts, 5xx, a 429 whose window resets soon). An open
+ * breaker or a full bulkhead is answered at once with a CalcomError the caller can act on
+ * (`circuit_open`: pause and come back; `rate_limited`: wait `retryAfterSeconds`).
+ */
+export class CalcomGateway {
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly reads: IPolicy;
+  private readonly writes: IPolicy;
+  private readonly halfOpenAfterMs: number;
+
+  constructor(
+    private readonly client: CalcomClient,
+    private readonly options: GatewayOptions,
+  ) {
+    const emit = options.onEvent ?? (() => undefined);
+    this.halfOpenAfterMs = options.halfOpenAfterMs ?? 30_000;
+    this.breaker = circuitBreaker(handleWhen(unwell), {
+      halfOpenAfter: this.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.breakAfter ?? 5),
+    });
+    this.breaker.onStateChange((state) => {
+      const named = state === CircuitState.Open ? 'open' : state === CircuitState.HalfOpen ? 'half_open' : 'closed';
+      if (state !== CircuitState.Isolated) emit({ type: 'breaker', state: named });
+    });
+    const limit = bulkhead(options.concurrency ?? 8, options.queue ?? 100);
+    const deadline = timeout(options.timeoutMs ?? 8_000, TimeoutStrategy.Aggressive);
+    const waitOut = options.waitOutRateLimitMs ?? 2_000;
+    const retryReads = retry(
+      handleWhen(
+        (error) =>
+          unwell(error) ||
+          (error instanceof CalcomError &&
+            error.kind === 'rate_limited' &&
+            (error.retryAfterSeconds ?? 60) * 1000 <= waitOut),
+      ),
+      {
+        maxAttempts: (options.readAttempts ?? 3) - 1,
+        backoff: new ExponentialBackoff({
+          initialDelay: options.backoff?.initialMs ?? 200,
+          maxDelay: options.backoff?.maxMs ?? 2_000,
+        }),
+      },
+    );
+    let lastOperation = 'unknown';
+    retryReads.onRetry((event) =>
+      emit({ type: 'retry', operation: lastOperation, attempt: event.attempt, delayMs: event.delay }),
+    );
+    // outermost first: retries wrap the breaker (an open breaker is not retried), the bulkhead
+    // limits calls in flight, the timeout bounds each attempt
+    this.reads = wrap(retryReads, this.breaker, limit, deadline);
+    this.writes = wrap(this.breaker, limit, deadline);
+    this.track = (operation) => (lastOperation = operation);
+    this.emit = emit;
+  }
+
+  private readonly track: (operation: string) => void;
+  private readonly emit: (event: PolicyEvent) => void;
+
+  /** `closed`, `open` (calls fail at once) or `half_open` (the next call tests Cal.com) */
+  get breakerState(): 'closed' | 'open' | 'half_open' {
+    const state = this.breaker.state;
+    return state === CircuitState.Open || state === CircuitState.Isolated
+      ? 'open'
+      : state === CircuitState.HalfOpen
+        ? 'half_open'
+        : 'closed';
+  }
+
+  slots(query: SlotQuery) {
+    return this.run('slots', this.reads, (signal) => this.client.slots(query, signal));
+  }
+  getBooking(uid: string): Promise<CalcomBooking> {
+    return this.run('get_booking', this.reads, (signal) => this.client.getBooking(uid, signal));
+  }
+  listBookings(query: BookingListQuery): Promise<CalcomBooking[]> {
+    return this.run('list_bookings', this.reads, (signal) => this.client.listBookings(query, signal));
+  }
+  createBooking(request: CreateBookingRequest): Promise<CalcomBooking> {
+    return this.run('create_booking', this.writes, (signal) => this.client.createBooking(request, signal));
+  }
+  cancelBooking(uid: string, reason: string): Promise<CalcomBooking> {
+    return this.run('cancel_booking', this.writes, (signal) => this.client.cancelBooking(uid, reason, signal));
+  }
+  rescheduleBooking(uid: string, startUtc: string, reason: string): Promise<CalcomBooking> {
+    return this.run('reschedule_booking', this.writes, (signal) =>
+      this.client.rescheduleBooking(uid, startUtc, reason, signal),
+    );
+  }
+
+  private async run<T>(operation: string, policy: IPolicy, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.track(operation);
+    try {
+      return await policy.execute(({ signal }) => call(signal));
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        throw new CalcomError('circuit_open', `Cal.com account ${this.options.account}: breaker open`, {
+          retryAfterSeconds: Math.ceil(this.halfOpenAfterMs / 1000),
+        });
+      }
+      if (error instanceof BulkheadRejectedError) {
+        this.emit({ type: 'bulkhead_rejected', operation });
+        throw new CalcomError('overloaded', `Cal.com account ${this.options.account}: too many calls at once`, {
+          retryAfterSeconds: 1,
+        });
+      }
+      if (error instanceof TaskCancelledError) {
+        this.emit({ type: 'timeout', operation });
+        throw new CalcomError(
+          'timeout',
+          `Cal.com ${operation}: no answer within ${this.options.timeoutMs ?? 8_000} ms`,
+        );
+      }
+      throw error;
+    }
+  }
+}
