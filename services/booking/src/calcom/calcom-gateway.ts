@@ -1,4 +1,4 @@
-import type { CircuitBreakerPolicy, IPolicy } from 'cockatiel';
+import type { CircuitBreakerPolicy, IBackoff, IBackoffFactory, IPolicy, IRetryBackoffContext } from 'cockatiel';
 import {
   BrokenCircuitError,
   BulkheadRejectedError,
@@ -47,6 +47,21 @@ const unwell = (error: unknown) =>
   error instanceof CalcomError &&
   (error.kind === 'server_error' || error.kind === 'network_error' || error.kind === 'timeout');
 
+type RetryContext = IRetryBackoffContext<unknown>;
+
+/** Exponential backoff with jitter, but never sooner than a 429's rate-limit window resets. */
+class HonourRateLimit implements IBackoffFactory<RetryContext> {
+  constructor(private readonly inner: IBackoffFactory<RetryContext>) {}
+
+  next(context: RetryContext): IBackoff<RetryContext> {
+    const backoff = this.inner.next(context);
+    const error = 'error' in context.result ? context.result.error : undefined;
+    const reset =
+      error instanceof CalcomError && error.kind === 'rate_limited' ? (error.retryAfterSeconds ?? 0) * 1000 : 0;
+    return { duration: Math.max(backoff.duration, reset), next: (c) => new HonourRateLimit(backoff).next(c) };
+  }
+}
+
 /**
  * cockatiel around every Cal.com call of one account: a timeout, a circuit breaker and a
  * bulkhead for all calls; retries with exponential backoff and jitter for reads only, and only
@@ -87,10 +102,12 @@ export class CalcomGateway {
       ),
       {
         maxAttempts: (options.readAttempts ?? 3) - 1,
-        backoff: new ExponentialBackoff({
-          initialDelay: options.backoff?.initialMs ?? 200,
-          maxDelay: options.backoff?.maxMs ?? 2_000,
-        }),
+        backoff: new HonourRateLimit(
+          new ExponentialBackoff({
+            initialDelay: options.backoff?.initialMs ?? 200,
+            maxDelay: options.backoff?.maxMs ?? 2_000,
+          }),
+        ),
       },
     );
     let lastOperation = 'unknown';

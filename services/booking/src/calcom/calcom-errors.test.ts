@@ -1,0 +1,64 @@
+import { classifyResponse, rateLimitResetSeconds } from './calcom-errors';
+
+const envelope = (code: string, message: string) => ({ status: 'error', error: { code, message } });
+const noHeaders = new Headers();
+
+describe('what a Cal.com failure means', () => {
+  it.each([
+    [
+      400,
+      envelope('BadRequestException', 'User either already has booking at this time or is not available'),
+      'slot_unavailable',
+    ],
+    [
+      400,
+      envelope('BadRequestException', 'One of the hosts either already has booking at this time or is not available'),
+      'slot_unavailable',
+    ],
+    [400, envelope('BadRequestException', 'Attempting to book a meeting in the past.'), 'slot_unavailable'],
+    [400, envelope('BadRequestException', 'Bad Request Exception'), 'invalid_request'],
+    [400, envelope('BAD_REQUEST', 'attendee.timeZone - Required'), 'invalid_request'],
+    [401, envelope('UnauthorizedException', 'Invalid API key'), 'unauthorized'],
+    [498, envelope('ACCESS_TOKEN_IS_EXPIRED', 'expired'), 'unauthorized'],
+    [403, envelope('ForbiddenException', 'no'), 'forbidden'],
+    [404, envelope('NotFoundException', 'Event type not found'), 'not_found'],
+    [409, envelope('ConflictException', 'booking_conflict_error'), 'conflict'],
+    [409, envelope('ConflictException', 'No more seats left at this seated booking.'), 'slot_unavailable'],
+    [429, envelope('ThrottlerException', 'Too many requests'), 'rate_limited'],
+    [500, { statusCode: 500, message: 'Internal server error' }, 'server_error'],
+    [502, '<html>Bad gateway</html>', 'server_error'],
+  ])('when Cal.com answers %i %j, then it is %s', (status, body, kind) => {
+    const error = classifyResponse(status, body, noHeaders, 'req-1');
+    expect(error.kind).toBe(kind);
+    expect(error.requestId).toBe('req-1');
+  });
+
+  it('when it is unauthorized, then the tenant must reconnect; when it timed out or was a 5xx, then a write must be looked up first', () => {
+    expect(classifyResponse(401, {}, noHeaders)).toMatchObject({ permanentForTenant: true, retryable: false });
+    expect(classifyResponse(503, {}, noHeaders)).toMatchObject({ outcomeUnknown: true, retryable: true });
+    expect(classifyResponse(400, envelope('x', 'Bad Request Exception'), noHeaders)).toMatchObject({
+      outcomeUnknown: false,
+      retryable: false,
+    });
+  });
+});
+
+describe('when the rate-limit window resets', () => {
+  const now = () => 1_764_000_000_000;
+  it('when Reset holds seconds, then those; with several limits, the soonest', () => {
+    expect(rateLimitResetSeconds(new Headers({ 'X-RateLimit-Reset-Default': '42' }), now)).toBe(42);
+    expect(
+      rateLimitResetSeconds(new Headers({ 'X-RateLimit-Reset-Default': '42', 'X-RateLimit-Reset-Short': '3' }), now),
+    ).toBe(3);
+  });
+  it('when Reset holds a Unix time in seconds or milliseconds, then the seconds until then', () => {
+    expect(rateLimitResetSeconds(new Headers({ 'X-RateLimit-Reset-Default': String(now() / 1000 + 30) }), now)).toBe(
+      30,
+    );
+    expect(rateLimitResetSeconds(new Headers({ 'X-RateLimit-Reset-Default': String(now() + 7_000) }), now)).toBe(7);
+  });
+  it('when there is no Reset header or it is garbage, then nothing is known', () => {
+    expect(rateLimitResetSeconds(new Headers(), now)).toBeUndefined();
+    expect(rateLimitResetSeconds(new Headers({ 'X-RateLimit-Reset-Default': 'soon' }), now)).toBeUndefined();
+  });
+});
