@@ -40,6 +40,8 @@ export interface GatewayOptions {
   /** a 429 whose window resets within this is waited out; a longer one is handed to the caller */
   waitOutRateLimitMs?: number;
   onEvent?: (event: PolicyEvent) => void;
+  /** waits for this account's turn in the shared per-credential budget before each attempt */
+  budget?: () => Promise<void>;
 }
 
 /** Failures that say Cal.com itself (or the way to it) is unwell: these count for the breaker. */
@@ -159,7 +161,10 @@ export class CalcomGateway {
   private async run<T>(operation: string, policy: IPolicy, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     this.track(operation);
     try {
-      return await policy.execute(({ signal }) => call(signal));
+      return await policy.execute(async ({ signal }) => {
+        await this.options.budget?.();
+        return call(signal);
+      });
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
         throw new CalcomError('circuit_open', `Cal.com account ${this.options.account}: breaker open`, {
