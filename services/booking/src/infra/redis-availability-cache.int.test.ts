@@ -1,0 +1,91 @@
+import { Redis } from 'ioredis';
+import { testRedisUrl, uniqueName } from '../../../../test/support/kafka';
+import type { FetchSlots } from './redis-availability-cache';
+import { RedisAvailabilityCache } from './redis-availability-cache';
+
+/** Integration: the real Redis; Cal.com is a counting stand-in for the gateway's slots call. */
+describe('free slots cached in Redis per account, event type and day', () => {
+  const redis = new Redis(testRedisUrl());
+  afterAll(() => redis.quit());
+
+  function setup(ttlSeconds = 60) {
+    const lookups = { hit: 0, miss: 0 };
+    const cache = new RedisAvailabilityCache({
+      redis,
+      ttlSeconds,
+      keyPrefix: `${uniqueName('it:slots')}:`,
+      onLookup: (r) => lookups[r]++,
+    });
+    const asked: { startUtc: string; endUtc: string; eventTypeId: number }[] = [];
+    const fetchSlots: FetchSlots = async (q) => {
+      asked.push({ startUtc: q.startUtc, endUtc: q.endUtc, eventTypeId: q.eventTypeId });
+      return [
+        { day: '2026-10-13', startsUtc: ['2026-10-13T08:00:00.000Z'] },
+        { day: '2026-10-14', startsUtc: ['2026-10-14T08:00:00.000Z', '2026-10-14T09:00:00.000Z'] },
+      ];
+    };
+    return { cache, asked, fetchSlots, lookups };
+  }
+
+  it('when the same days are asked again, then Cal.com is asked once and the second answer is all hits', async () => {
+    const { cache, asked, fetchSlots, lookups } = setup();
+    const first = await cache.freeStarts('acct-1', 1201, '2026-10-13', '2026-10-15', 'Europe/Berlin', fetchSlots);
+    expect([...first.entries()]).toEqual([
+      ['2026-10-13', ['2026-10-13T08:00:00.000Z']],
+      ['2026-10-14', ['2026-10-14T08:00:00.000Z', '2026-10-14T09:00:00.000Z']],
+      ['2026-10-15', []],
+    ]);
+    // the local days of Berlin, in UTC
+    expect(asked).toEqual([
+      { eventTypeId: 1201, startUtc: '2026-10-12T22:00:00.000Z', endUtc: '2026-10-15T21:59:59.999Z' },
+    ]);
+    const second = await cache.freeStarts('acct-1', 1201, '2026-10-13', '2026-10-15', 'Europe/Berlin', fetchSlots);
+    expect(second).toEqual(first);
+    expect(asked).toHaveLength(1);
+    expect(lookups).toEqual({ hit: 3, miss: 3 });
+  });
+
+  it('when we booked on a day, then that day of every event type of the account is asked again, and only that day', async () => {
+    const { cache, asked, fetchSlots } = setup();
+    await cache.freeStarts('acct-1', 1201, '2026-10-13', '2026-10-14', 'Europe/Berlin', fetchSlots);
+    await cache.freeStarts('acct-1', 1202, '2026-10-13', '2026-10-14', 'Europe/Berlin', fetchSlots);
+    await cache.invalidate('acct-1', '2026-10-14');
+    await cache.freeStarts('acct-1', 1202, '2026-10-13', '2026-10-14', 'Europe/Berlin', fetchSlots);
+    expect(asked.slice(2)).toEqual([
+      { eventTypeId: 1202, startUtc: '2026-10-13T22:00:00.000Z', endUtc: '2026-10-14T21:59:59.999Z' },
+    ]);
+    // another account is untouched
+    await cache.freeStarts('acct-2', 1201, '2026-10-14', '2026-10-14', 'Europe/Berlin', fetchSlots);
+    await cache.invalidate('acct-1', '2026-10-14');
+    await cache.freeStarts('acct-2', 1201, '2026-10-14', '2026-10-14', 'Europe/Berlin', fetchSlots);
+    expect(asked).toHaveLength(4);
+  });
+
+  it('when the TTL passed, then Cal.com is asked again', async () => {
+    const { cache, asked, fetchSlots } = setup(1);
+    await cache.freeStarts('acct-1', 1201, '2026-10-13', '2026-10-13', 'Europe/Berlin', fetchSlots);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await cache.freeStarts('acct-1', 1201, '2026-10-13', '2026-10-13', 'Europe/Berlin', fetchSlots);
+    expect(asked).toHaveLength(2);
+  });
+
+  it('when Redis is down, then the answer comes from Cal.com and the error is reported', async () => {
+    const down = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+    });
+    const errors: string[] = [];
+    const cache = new RedisAvailabilityCache({
+      redis: down,
+      ttlSeconds: 60,
+      onRedisError: (e) => errors.push(e.message),
+    });
+    const { fetchSlots, asked } = setup();
+    const days = await cache.freeStarts('acct-1', 1201, '2026-10-13', '2026-10-13', 'Europe/Berlin', fetchSlots);
+    expect(days.get('2026-10-13')).toEqual(['2026-10-13T08:00:00.000Z']);
+    expect(asked).toHaveLength(1);
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    down.disconnect();
+  });
+});
