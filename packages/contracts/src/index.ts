@@ -8,3 +8,4 @@ export * from './retell/function-call';
 export * from './retell/event-id';
 export * from './directory/directory-entity-changed.v1';
 export * from './calls';
+export * from './booking/booking-outcome.v1';

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { uniqueName, testRegistryUrl } from '../../../test/support/kafka';
-import { readSchemaId, registerValueSchema, RetellWebhookEventValueSchema, toRegistryJsonSchema } from './index';
+import { TOPIC_CONTRACTS } from './docs';
+import {
+  BookingOutcomeV1Schema,
+  readSchemaId,
+  registerValueSchema,
+  RetellWebhookEventValueSchema,
+  toRegistryJsonSchema,
+} from './index';
 import { RegistrySerde } from './serde';
 
 /** Integration: the real schema registry (Apicurio's Confluent-compatible API). */
@@ -20,6 +27,27 @@ describe('registry serializer', () => {
     expect(await serde.decode(framed)).toEqual({ schemaId: id, value });
     // registering the same contract again finds the same schema
     expect(await serde.registerValueSchema(topic, RetellWebhookEventValueSchema)).toBe(id);
+  });
+
+  it('when every topic contract is registered, then the registry takes it and a valid booking outcome round-trips', async () => {
+    for (const contract of TOPIC_CONTRACTS) {
+      expect(await serde.registerValueSchema(uniqueName(`it.${contract.topic}`), contract.schema)).toBeGreaterThan(0);
+    }
+    const id = await serde.registerValueSchema(uniqueName('it.outcomes'), BookingOutcomeV1Schema);
+    const failed = {
+      type: 'booking.failed.v1',
+      callId: 'call_1',
+      idempotencyKey: 'call_1:booking-intent',
+      attribution: {
+        companyId: '00000000-0000-4000-8000-000000000001',
+        branchId: '00000000-0000-4000-8000-000000000002',
+        phoneNumberId: '00000000-0000-4000-8000-000000000003',
+      },
+      occurredAt: '2026-10-13T08:05:00.000Z',
+      reason: 'no_availability',
+      detail: 'nothing free within 7 days',
+    };
+    expect((await serde.decode(await serde.encode(id, failed))).value).toEqual(failed);
   });
 
   it('when a value violates the registered JSON Schema, then encoding refuses it', async () => {
