@@ -1,0 +1,77 @@
+import type { CalcomBooking, CreateBookingRequest } from '../calcom/calcom-client';
+import { CalcomError } from '../calcom/calcom-errors';
+import type { CalcomGateway } from '../calcom/calcom-gateway';
+
+/** The metadata key that carries our idempotency key on every booking we create. */
+export const IDEMPOTENCY_METADATA_KEY = 'idempotencyKey';
+
+export type Placement =
+  | {
+      result: 'booked';
+      booking: CalcomBooking;
+      /** found by its idempotency key instead of created now */ reconciled: boolean;
+    }
+  | { result: 'slot_unavailable'; error: CalcomError };
+
+export interface PlaceBookingInput {
+  request: CreateBookingRequest & { metadata: { [IDEMPOTENCY_METADATA_KEY]: string } };
+  durationMinutes: number;
+  /**
+   * true when an earlier attempt may have reached Cal.com (its answer was lost to a timeout, a
+   * 5xx or a crash after sending): then the booking is looked up before anything is created
+   */
+  mayHaveBeenSent: boolean;
+}
+
+/**
+ * Creates a Cal.com booking at most once for an idempotency key. Cal.com has no idempotency
+ * header, so the key travels in the booking's metadata, and whenever an earlier attempt's
+ * outcome is unknown the booking is looked up by it first. A create whose outcome is unknown
+ * again is looked up once more and otherwise thrown, to be retried later with
+ * `mayHaveBeenSent: true`. A "slot taken" answer after an unknown outcome is checked against our
+ * own booking first: it may be ours.
+ */
+export async function placeBooking(gateway: CalcomGateway, input: PlaceBookingInput): Promise<Placement> {
+  const key = input.request.metadata[IDEMPOTENCY_METADATA_KEY];
+  if (input.mayHaveBeenSent) {
+    const existing = await findByIdempotencyKey(gateway, input);
+    if (existing) return { result: 'booked', booking: existing, reconciled: true };
+  }
+  try {
+    return { result: 'booked', booking: await gateway.createBooking(input.request), reconciled: false };
+  } catch (error) {
+    if (!(error instanceof CalcomError)) throw error;
+    if (error.outcomeUnknown || (error.kind === 'slot_unavailable' && input.mayHaveBeenSent)) {
+      const existing = await findByIdempotencyKey(gateway, input);
+      if (existing) return { result: 'booked', booking: existing, reconciled: true };
+      if (error.outcomeUnknown) {
+        throw new CalcomError(error.kind, `${error.message} (booking ${key} not found; retry after a lookup)`, {
+          status: error.status,
+          code: error.code,
+          retryAfterSeconds: error.retryAfterSeconds,
+          requestId: error.requestId,
+          cause: error,
+        });
+      }
+    }
+    if (error.kind === 'slot_unavailable') return { result: 'slot_unavailable', error };
+    throw error;
+  }
+}
+
+/** Our booking for this idempotency key, if Cal.com has one (pending or accepted). */
+export async function findByIdempotencyKey(
+  gateway: CalcomGateway,
+  input: Pick<PlaceBookingInput, 'request' | 'durationMinutes'>,
+): Promise<CalcomBooking | undefined> {
+  const start = Date.parse(input.request.startUtc);
+  const candidates = await gateway.listBookings({
+    eventTypeId: input.request.eventTypeId,
+    afterStart: new Date(start - 60_000).toISOString(),
+    beforeEnd: new Date(start + (input.durationMinutes + 1) * 60_000).toISOString(),
+    status: ['upcoming', 'unconfirmed'],
+    take: 100,
+  });
+  const key = input.request.metadata[IDEMPOTENCY_METADATA_KEY];
+  return candidates.find((b) => b.metadata?.[IDEMPOTENCY_METADATA_KEY] === key);
+}

@@ -1,0 +1,138 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+interface FakeBooking {
+  id: number;
+  uid: string;
+  status: 'accepted' | 'cancelled';
+  start: string;
+  end: string;
+  eventTypeId: number;
+  metadata: Record<string, string>;
+  attendees: { name: string; phoneNumber?: string; email?: string; timeZone: string }[];
+}
+
+export interface Fault {
+  /** which requests: e.g. 'POST /v2/bookings' */
+  route: string;
+  /** apply the request's effect first, then answer late (a timeout whose write went through) */
+  applyThenDelayMs?: number;
+  /** answer with this status without applying anything */
+  status?: number;
+  /** with `status` (default 200): this body instead of an error envelope */
+  body?: unknown;
+  /** how many requests it hits (default 1) */
+  times?: number;
+}
+
+/**
+ * A stateful Cal.com on 127.0.0.1 for behaviour tests: bookings are kept, a taken slot is refused
+ * with Cal.com's 400, list filters by event type and time, and faults are injected per route.
+ * (Request shapes are checked against the OpenAPI document by the Prism contract tests.)
+ */
+export async function startStatefulCalcom(options: { durationMinutes?: number } = {}) {
+  const bookings: FakeBooking[] = [];
+  const faults: (Fault & { left: number })[] = [];
+  const calls: string[] = [];
+  const duration = options.durationMinutes ?? 45;
+  let nextId = 1;
+
+  const envelope = (data: unknown) => ({ status: 'success', data });
+  const error = (status: number, code: string, message: string) => ({
+    status: 'error',
+    timestamp: new Date().toISOString(),
+    path: '/v2',
+    error: { code, message },
+  });
+
+  const handle = (method: string, url: URL, body: Record<string, unknown>): [number, unknown] => {
+    const path = url.pathname;
+    if (method === 'POST' && path === '/v2/bookings') {
+      const start = new Date(String(body.start)).toISOString();
+      const eventTypeId = Number(body.eventTypeId);
+      if (bookings.some((b) => b.status === 'accepted' && b.eventTypeId === eventTypeId && b.start === start)) {
+        return [
+          400,
+          error(400, 'BadRequestException', 'User either already has booking at this time or is not available'),
+        ];
+      }
+      const booking: FakeBooking = {
+        id: nextId,
+        uid: `fake_${nextId++}`,
+        status: 'accepted',
+        start,
+        end: new Date(Date.parse(start) + duration * 60_000).toISOString(),
+        eventTypeId,
+        metadata: (body.metadata ?? {}) as Record<string, string>,
+        attendees: [body.attendee as FakeBooking['attendees'][number]],
+      };
+      bookings.push(booking);
+      return [201, envelope(booking)];
+    }
+    if (method === 'GET' && path === '/v2/bookings') {
+      const eventTypeId = url.searchParams.get('eventTypeId');
+      const after = url.searchParams.get('afterStart');
+      const before = url.searchParams.get('beforeEnd');
+      const statuses = url.searchParams.getAll('status');
+      const found = bookings.filter(
+        (b) =>
+          (!eventTypeId || b.eventTypeId === Number(eventTypeId)) &&
+          (!after || b.start >= new Date(after).toISOString()) &&
+          (!before || b.end <= new Date(before).toISOString()) &&
+          (statuses.length === 0 || statuses.includes(b.status === 'accepted' ? 'upcoming' : 'cancelled')),
+      );
+      return [200, envelope(found)];
+    }
+    const one = /^\/v2\/bookings\/([^/]+)(\/cancel)?$/.exec(path);
+    if (one) {
+      const booking = bookings.find((b) => b.uid === decodeURIComponent(one[1]!));
+      if (!booking) return [404, error(404, 'NotFoundException', 'booking not found')];
+      if (method === 'GET' && !one[2]) return [200, envelope(booking)];
+      if (method === 'POST' && one[2]) {
+        booking.status = 'cancelled';
+        return [200, envelope(booking)];
+      }
+    }
+    return [404, error(404, 'NotFoundException', `no route ${method} ${path}`)];
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const route = `${req.method} ${url.pathname}`;
+      calls.push(route);
+      const fault = faults.find((f) => f.left > 0 && route.startsWith(f.route));
+      if (fault) fault.left -= 1;
+      const reply = (status: number, body: unknown) => {
+        if (res.destroyed) return;
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (fault?.body !== undefined) return reply(fault.status ?? 200, fault.body);
+      if (fault?.status) return reply(fault.status, error(fault.status, 'Injected', 'injected fault'));
+      const [status, body] = handle(req.method ?? 'GET', url, raw ? (JSON.parse(raw) as Record<string, unknown>) : {});
+      if (fault?.applyThenDelayMs) setTimeout(() => reply(status, body), fault.applyThenDelayMs);
+      else reply(status, body);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bookings,
+    calls,
+    inject(fault: Fault) {
+      faults.push({ ...fault, left: fault.times ?? 1 });
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
