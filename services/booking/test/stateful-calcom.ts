@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DateTime } from 'luxon';
 
 interface FakeBooking {
   id: number;
@@ -32,7 +33,7 @@ export interface Fault {
  * with Cal.com's 400, list filters by event type and time, and faults are injected per route.
  * (Request shapes are checked against the OpenAPI document by the Prism contract tests.)
  */
-export async function startStatefulCalcom(options: { durationMinutes?: number } = {}) {
+export async function startStatefulCalcom(options: { durationMinutes?: number; freeStartsUtc?: string[] } = {}) {
   const bookings: FakeBooking[] = [];
   const faults: (Fault & { left: number })[] = [];
   const calls: string[] = [];
@@ -70,6 +71,21 @@ export async function startStatefulCalcom(options: { durationMinutes?: number } 
       };
       bookings.push(booking);
       return [201, envelope(booking)];
+    }
+    if (method === 'GET' && path === '/v2/slots') {
+      // the configured free starts in the range that no accepted booking holds
+      const from = Date.parse(url.searchParams.get('start')!);
+      const to = Date.parse(url.searchParams.get('end')!);
+      const days: Record<string, { start: string }[]> = {};
+      for (const start of options.freeStartsUtc ?? []) {
+        const t = Date.parse(start);
+        if (t < from || t > to) continue;
+        if (bookings.some((b) => b.status === 'accepted' && Date.parse(b.start) === t)) continue;
+        // grouped by the day of the asked zone, times with its offset, as Cal.com answers
+        const local = DateTime.fromMillis(t, { zone: url.searchParams.get('timeZone') ?? 'utc' });
+        (days[local.toISODate()!] ??= []).push({ start: local.toISO()! });
+      }
+      return [200, envelope(days)];
     }
     if (method === 'GET' && path === '/v2/bookings') {
       const eventTypeId = url.searchParams.get('eventTypeId');

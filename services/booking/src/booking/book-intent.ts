@@ -1,0 +1,163 @@
+import { DateTime } from 'luxon';
+import type { BookingIntentRequestedV1, BookingOutcomeV1 } from '@rb/contracts';
+import type { Branch } from '../alternatives/find-alternatives';
+import { findAlternatives } from '../alternatives/find-alternatives';
+import type { CalcomBooking } from '../calcom/calcom-client';
+import { CalcomError } from '../calcom/calcom-errors';
+import type { CalcomGateway } from '../calcom/calcom-gateway';
+import type { RedisAvailabilityCache } from '../infra/redis-availability-cache';
+import { IDEMPOTENCY_METADATA_KEY, placeBooking } from './place-booking';
+
+export interface BookIntentDeps {
+  gateway: CalcomGateway;
+  /** the Cal.com account the tenant books in (cache and budget key) */
+  account: string;
+  cache: RedisAvailabilityCache;
+  branch: Branch;
+  clock: () => Date;
+  searchWindowDays?: number;
+  alternativesCount?: number;
+  /** when the caller has no phone number, the address the tenant configured for Cal.com (never made up) */
+  fallbackEmail?: string;
+}
+
+/**
+ * One booking intent → one outcome: book the wished slot exactly once; if it is taken, offer
+ * ranked alternatives from the free slots of the search window (or fail with `no_availability`);
+ * a tenant whose Cal.com account refuses us fails with a reason, without blocking anyone else.
+ * Failures worth retrying (Cal.com down, rate limits, unknown outcomes) are thrown for the runner
+ * to retry or pause on; retries pass `mayHaveBeenSent` so the booking is looked up first.
+ */
+export async function bookIntent(
+  intent: BookingIntentRequestedV1,
+  deps: BookIntentDeps,
+  mayHaveBeenSent: boolean,
+): Promise<BookingOutcomeV1> {
+  const common = {
+    callId: intent.callId,
+    idempotencyKey: intent.idempotencyKey,
+    attribution: intent.attribution,
+    occurredAt: deps.clock().toISOString(),
+  };
+  const zone = intent.requestedStart.timeZone;
+  const failed = (reason: Extract<BookingOutcomeV1, { type: 'booking.failed.v1' }>['reason'], detail: string) =>
+    ({ type: 'booking.failed.v1', ...common, reason, detail: detail.slice(0, 500) }) as const;
+
+  const phone = intent.customer.phone ?? undefined;
+  if (!phone && !deps.fallbackEmail) {
+    return failed('invalid_request', 'the caller has no phone number and the tenant configured no fallback email');
+  }
+  try {
+    const placed = await placeBooking(deps.gateway, {
+      request: {
+        eventTypeId: intent.service.calcomEventTypeId,
+        startUtc: intent.requestedStart.utc,
+        attendee: {
+          name: intent.customer.name ?? 'Anrufer',
+          timeZone: zone,
+          ...(phone ? { phoneNumber: phone } : { email: deps.fallbackEmail }),
+          language: 'de',
+        },
+        metadata: {
+          [IDEMPOTENCY_METADATA_KEY]: intent.idempotencyKey,
+          callId: intent.callId,
+          companyId: intent.attribution.companyId,
+          branchId: intent.attribution.branchId,
+        },
+      },
+      durationMinutes: intent.service.durationMinutes,
+      mayHaveBeenSent,
+    });
+    if (placed.result === 'booked') {
+      const day = DateTime.fromISO(placed.booking.start, { zone: 'utc' }).setZone(zone).toISODate()!;
+      await deps.cache.invalidate(deps.account, day);
+      return {
+        type: 'booking.confirmed.v1',
+        ...common,
+        booking: toOutcomeBooking(placed.booking, intent.service.calcomEventTypeId, zone),
+        alternative: false,
+      };
+    }
+    return await offerAlternatives(intent, deps, common);
+  } catch (error) {
+    if (!(error instanceof CalcomError)) throw error;
+    switch (error.kind) {
+      case 'unauthorized':
+        return failed('calcom_unauthorized', error.message);
+      case 'forbidden':
+        return failed('calcom_forbidden', error.message);
+      case 'not_found':
+        return failed('event_type_not_found', error.message);
+      case 'invalid_request':
+        return failed('invalid_request', error.message);
+      default:
+        throw error;
+    }
+  }
+}
+
+async function offerAlternatives(
+  intent: BookingIntentRequestedV1,
+  deps: BookIntentDeps,
+  common: {
+    callId: string;
+    idempotencyKey: string;
+    attribution: BookingIntentRequestedV1['attribution'];
+    occurredAt: string;
+  },
+): Promise<BookingOutcomeV1> {
+  const zone = intent.requestedStart.timeZone;
+  const windowDays = deps.searchWindowDays ?? 7;
+  const wishDay = DateTime.fromISO(intent.requestedStart.utc, { zone: 'utc' }).setZone(zone).startOf('day');
+  const free = await deps.cache.freeStarts(
+    deps.account,
+    intent.service.calcomEventTypeId,
+    wishDay.toISODate()!,
+    wishDay.plus({ days: windowDays }).toISODate()!,
+    zone,
+    (query) => deps.gateway.slots(query),
+  );
+  const alternatives = findAlternatives({
+    wishedStartUtc: intent.requestedStart.utc,
+    freeStartsUtc: [...free.values()].flat(),
+    branch: deps.branch,
+    windowDays,
+    count: deps.alternativesCount ?? 3,
+    nowUtc: deps.clock().toISOString(),
+  });
+  if (alternatives.length === 0) {
+    return {
+      type: 'booking.failed.v1',
+      ...common,
+      reason: 'no_availability',
+      detail: `the wished time is taken and nothing is free within ${windowDays} days`,
+    };
+  }
+  return {
+    type: 'booking.alternatives-offered.v1',
+    ...common,
+    requestedStart: intent.requestedStart,
+    alternatives: alternatives.map((a) => ({
+      start: { utc: a.startUtc, local: a.startLocal, timeZone: zone },
+      strategy: a.strategy,
+    })),
+  };
+}
+
+function toOutcomeBooking(booking: CalcomBooking, eventTypeId: number, zone: string) {
+  const at = (iso: string) => {
+    const t = DateTime.fromISO(iso, { zone: 'utc' });
+    return {
+      utc: t.toISO({ suppressMilliseconds: true })!,
+      local: t.setZone(zone).toISO({ suppressMilliseconds: true, includeOffset: false })!,
+      timeZone: zone,
+    };
+  };
+  return {
+    uid: booking.uid,
+    eventTypeId,
+    start: at(booking.start),
+    end: at(booking.end),
+    status: booking.status === 'pending' ? ('pending' as const) : ('accepted' as const),
+  };
+}
