@@ -33,7 +33,9 @@ export interface Fault {
  * with Cal.com's 400, list filters by event type and time, and faults are injected per route.
  * (Request shapes are checked against the OpenAPI document by the Prism contract tests.)
  */
-export async function startStatefulCalcom(options: { durationMinutes?: number; freeStartsUtc?: string[] } = {}) {
+export async function startStatefulCalcom(
+  options: { durationMinutes?: number; freeStartsUtc?: string[]; validTokens?: string[] } = {},
+) {
   const bookings: FakeBooking[] = [];
   const faults: (Fault & { left: number })[] = [];
   const calls: string[] = [];
@@ -129,6 +131,10 @@ export async function startStatefulCalcom(options: { durationMinutes?: number; f
         res.end(JSON.stringify(body));
       };
       if (fault?.body !== undefined) return reply(fault.status ?? 200, fault.body);
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (options.validTokens && !options.validTokens.includes(token ?? '')) {
+        return reply(401, error(401, 'UnauthorizedException', 'Invalid API key'));
+      }
       if (fault?.status) return reply(fault.status, error(fault.status, 'Injected', 'injected fault'));
       const [status, body] = handle(req.method ?? 'GET', url, raw ? (JSON.parse(raw) as Record<string, unknown>) : {});
       if (fault?.applyThenDelayMs) setTimeout(() => reply(status, body), fault.applyThenDelayMs);

@@ -1,0 +1,5 @@
+import { CreateMessagingTables1764000000000 } from '@rb/kafka-runner';
+import { CreateCalcomAccounts1765000000100 } from './migrations/1765000000100-create-calcom-accounts';
+
+/** booking's own database, in order; append only. */
+export const MIGRATIONS = [CreateMessagingTables1764000000000, CreateCalcomAccounts1765000000100];
