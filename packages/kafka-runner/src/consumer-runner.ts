@@ -128,6 +128,8 @@ export class ConsumerRunner<Event, Prepared = undefined> {
               await this.handle(message);
               if (paused()) return;
               resolveOffset(message.offset);
+              // one at a time can be slow (retries with backoff): stay in the group meanwhile
+              await heartbeat();
             }
           }
           await heartbeat();
@@ -190,12 +192,14 @@ export class ConsumerRunner<Event, Prepared = undefined> {
     const { handler, transactions, groupId } = this.options;
     const started = Date.now();
     this.inFlight++;
+    let decoded: ({ message: ConsumedMessage } & ReturnType<MessageHandler<Event, Prepared>['decode']>)[];
+    let outcomes: Outcome[];
     try {
-      const decoded = chunk.map((message) => ({ message, ...handler.decode(message) }));
+      decoded = chunk.map((message) => ({ message, ...handler.decode(message) }));
       const prepared: Prepared[] = [];
       for (const d of decoded)
         prepared.push((handler.prepare ? await handler.prepare(d.event, d.message) : undefined) as Prepared);
-      const outcomes = await transactions(async (sql) => {
+      outcomes = await transactions(async (sql) => {
         if (!handler.applyChunk) {
           const result: Outcome[] = [];
           for (const [i, d] of decoded.entries()) {
@@ -221,17 +225,22 @@ export class ConsumerRunner<Event, Prepared = undefined> {
         await appendOutbox(sql, emitted.flat());
         return claimed.map((c): Outcome => (c ? 'processed' : 'duplicate'));
       });
+    } catch {
+      // nothing of the chunk was committed: its messages are handled one at a time
+      this.inFlight--;
+      return false;
+    }
+    // committed: from here on nothing may send the chunk through the one-at-a-time path again
+    try {
       for (const [i, d] of decoded.entries()) {
         await this.commit(d.message);
         this.report(d.message, d.eventType, outcomes[i]!, started);
       }
       if (outcomes.includes('processed')) this.options.afterCommit?.();
-      return true;
-    } catch {
-      return false;
     } finally {
       this.inFlight--;
     }
+    return true;
   }
 
   private async handle(message: ConsumedMessage): Promise<void> {

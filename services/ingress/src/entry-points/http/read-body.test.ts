@@ -6,7 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { BodyWithHeadroom, BodyReadError } from './read-body';
 import { readBodyWithHeadroom } from './read-body';
 
-const LIMIT = 64 * 1024;
+const LIMIT = 256 * 1024;
 
 /** A real HTTP server around the reader: the answer echoes what it read, or the error's status and type. */
 async function startServer() {
@@ -76,6 +76,14 @@ describe('reading a webhook body behind room for the registry header', () => {
     expect(body).toEqual({ raw: text, headroom: 5, sameMemory: true });
   });
 
+  it('when a declared body is larger than the first allocation, then it is read whole as it arrives', async () => {
+    const big = Buffer.from('ä'.repeat(50_000)); // 100,000 bytes, over the 64 KiB reserved up front
+    const chunks = [big.subarray(0, 30_001), big.subarray(30_001, 70_000), big.subarray(70_000)];
+    const { status, body } = await post(server.port, chunks, { 'content-length': big.length });
+    expect(status).toBe(200);
+    expect(body).toEqual({ raw: big.toString('utf8'), headroom: 5, sameMemory: true });
+  });
+
   it('when the body is empty, then it is read as empty', async () => {
     const { status, body } = await post(server.port, [], { 'content-length': 0 });
     expect(status).toBe(200);
@@ -90,7 +98,7 @@ describe('reading a webhook body behind room for the registry header', () => {
   });
 
   it('when a chunked body grows over the limit, then 413', async () => {
-    const chunks = Array.from({ length: 70 }, () => Buffer.alloc(1_024, 0x61));
+    const chunks = Array.from({ length: LIMIT / 1_024 + 6 }, () => Buffer.alloc(1_024, 0x61));
     const { status, body } = await post(server.port, chunks, { 'transfer-encoding': 'chunked' });
     expect(status).toBe(413);
     expect(body).toEqual({ type: 'entity.too.large' });

@@ -1,5 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 
+const FIRST_ALLOCATION = 64 * 1024;
+
 /** What the reader leaves on `res.locals.body`: the bytes, and the same bytes behind `headroom` free bytes. */
 export interface BodyWithHeadroom {
   /** the body exactly as received */
@@ -47,7 +49,9 @@ export function readBodyWithHeadroom(limit: number, headroom: number) {
       return;
     }
 
-    let buffer = Buffer.allocUnsafe(headroom + (declared ?? 0));
+    // sized by the declared length only up to 64 KiB before any byte came: a client that declares
+    // 2 MB and sends nothing must not make us reserve 2 MB (Retell's bodies fit in one go)
+    let buffer = Buffer.allocUnsafe(headroom + Math.min(declared ?? 0, FIRST_ALLOCATION));
     let length = 0;
     let failed = false;
     const fail = (error: BodyReadError): void => {
@@ -64,10 +68,10 @@ export function readBodyWithHeadroom(limit: number, headroom: number) {
         return;
       }
       if (headroom + length + chunk.length > buffer.length) {
-        // no (or a wrong) Content-Length: grow by doubling, within the limit
-        const grown = Buffer.allocUnsafe(
-          headroom + Math.min(limit, Math.max(2 * length, length + chunk.length, 16_384)),
-        );
+        // past the first allocation: to the declared length once bytes arrive; without one (or
+        // with a wrong one), by doubling, within the limit
+        const wanted = declared !== undefined && declared >= length + chunk.length ? declared : 2 * length;
+        const grown = Buffer.allocUnsafe(headroom + Math.min(limit, Math.max(wanted, length + chunk.length, 16_384)));
         buffer.copy(grown, 0, 0, headroom + length);
         buffer = grown;
       }
