@@ -1,5 +1,10 @@
 import { CreateMessagingTables1764000000000 } from '@rb/kafka-runner';
 import { CreateCalcomAccounts1765000000100 } from './migrations/1765000000100-create-calcom-accounts';
+import { CreateDirectoryBranches1765000000200 } from './migrations/1765000000200-create-directory-branches';
 
 /** booking's own database, in order; append only. */
-export const MIGRATIONS = [CreateMessagingTables1764000000000, CreateCalcomAccounts1765000000100];
+export const MIGRATIONS = [
+  CreateMessagingTables1764000000000,
+  CreateCalcomAccounts1765000000100,
+  CreateDirectoryBranches1765000000200,
+];

@@ -1,0 +1,71 @@
+import type { BranchChangedV1Schema, DirectoryEntityChangedV1 } from '@rb/contracts';
+import { DirectoryEntityChangedV1Schema, fromKafkaHeaders, readSchemaId } from '@rb/contracts';
+import type { MessageHandler, Sql } from '@rb/kafka-runner';
+import { PoisonMessageError } from '@rb/kafka-runner';
+import type { z } from 'zod';
+import type { Branch } from '../alternatives/find-alternatives';
+import type { FederalState } from '../alternatives/german-holidays';
+
+type BranchChanged = z.infer<typeof BranchChangedV1Schema>;
+export type DirectoryMessage = { kind: 'branch'; branch: BranchChanged } | { kind: 'other' };
+
+/**
+ * tenants.directory.v1 → booking's `directory_branches`, with the standard recipe (inbox by
+ * `ce_id`, which names the entity and its change time). The topic is compacted and replayed from
+ * the start, so an older state never overwrites a newer one. Other entities are not needed here.
+ */
+export function makeBranchDirectory(): MessageHandler<DirectoryMessage> {
+  return {
+    decode(message) {
+      let id: string;
+      let value: unknown;
+      try {
+        id = fromKafkaHeaders(message.headers).id;
+        if (!message.value) throw new Error('no value');
+        readSchemaId(message.value);
+        value = JSON.parse(message.value.subarray(5).toString('utf8'));
+      } catch (error) {
+        throw new PoisonMessageError('UNREADABLE', (error as Error).message, { cause: error });
+      }
+      const parsed = DirectoryEntityChangedV1Schema.safeParse(value);
+      if (!parsed.success) {
+        throw new PoisonMessageError('CONTRACT_VIOLATION', `directory event: ${parsed.error.issues[0]?.message}`);
+      }
+      const event: DirectoryEntityChangedV1 = parsed.data;
+      return event.entity === 'branch'
+        ? { eventId: id, eventType: 'branch', event: { kind: 'branch', branch: event } }
+        : { eventId: id, eventType: event.entity, event: { kind: 'other' } };
+    },
+    async apply(message, { sql }) {
+      if (message.kind !== 'branch') return [];
+      const b = message.branch;
+      await sql.query(
+        `INSERT INTO directory_branches (id, company_id, time_zone, federal_state, working_days, active, changed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (id) DO UPDATE SET company_id = excluded.company_id, time_zone = excluded.time_zone,
+           federal_state = excluded.federal_state, working_days = excluded.working_days, active = excluded.active,
+           changed_at = excluded.changed_at
+         WHERE directory_branches.changed_at <= excluded.changed_at`,
+        [b.id, b.companyId, b.timeZone, b.federalState, b.workingDays, b.active, b.changedAt],
+      );
+      return [];
+    },
+  };
+}
+
+/** A branch as alternatives need it, or undefined if booking has not heard of it. */
+export async function loadBranch(sql: Sql, branchId: string): Promise<(Branch & { active: boolean }) | undefined> {
+  const [row] = await sql.query<{
+    time_zone: string;
+    federal_state: string | null;
+    working_days: number[];
+    active: boolean;
+  }>('SELECT time_zone, federal_state, working_days, active FROM directory_branches WHERE id = $1', [branchId]);
+  if (!row) return undefined;
+  return {
+    timeZone: row.time_zone,
+    federalState: row.federal_state as FederalState | null,
+    workingDays: row.working_days,
+    active: row.active,
+  };
+}
