@@ -44,6 +44,13 @@ export function readSchemaId(framed: Buffer): number {
   return framed.readUInt32BE(1);
 }
 
+/** The JSON value of a wire-format message (not yet checked against any contract); throws if unreadable. */
+export function readFramedJson(framed: Buffer | null | undefined): unknown {
+  if (!framed) throw new Error('no value');
+  readSchemaId(framed);
+  return JSON.parse(framed.subarray(HEADER_BYTES).toString('utf8'));
+}
+
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
 export class RegistryError extends Error {

@@ -200,19 +200,8 @@ export class ConsumerRunner<Event, Prepared = undefined> {
       for (const d of decoded)
         prepared.push((handler.prepare ? await handler.prepare(d.event, d.message) : undefined) as Prepared);
       outcomes = await transactions(async (sql) => {
-        if (!handler.applyChunk) {
-          const result: Outcome[] = [];
-          for (const [i, d] of decoded.entries()) {
-            if (!(await claimInbox(sql, groupId, d.eventId))) {
-              result.push('duplicate');
-              continue;
-            }
-            await appendOutbox(sql, await handler.apply(d.event, { sql, prepared: prepared[i]!, message: d.message }));
-            result.push('processed');
-          }
-          return result;
-        }
-        // set-based: one claim for the chunk, the handler's statements, one outbox insert
+        // one claim for the chunk; then the handler's set-based statements and one outbox
+        // insert, or, without applyChunk, its change event after event
         const claimed = await claimInboxMany(
           sql,
           groupId,
@@ -221,8 +210,12 @@ export class ConsumerRunner<Event, Prepared = undefined> {
         const fresh = decoded.flatMap((d, i) =>
           claimed[i] ? [{ event: d.event, prepared: prepared[i]!, message: d.message }] : [],
         );
-        const emitted = fresh.length > 0 ? await handler.applyChunk(fresh, { sql }) : [];
-        await appendOutbox(sql, emitted.flat());
+        if (handler.applyChunk) {
+          const emitted = fresh.length > 0 ? await handler.applyChunk(fresh, { sql }) : [];
+          await appendOutbox(sql, emitted.flat());
+        } else {
+          for (const f of fresh) await appendOutbox(sql, await handler.apply(f.event, { sql, ...f }));
+        }
         return claimed.map((c): Outcome => (c ? 'processed' : 'duplicate'));
       });
     } catch {

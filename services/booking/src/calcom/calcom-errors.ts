@@ -90,12 +90,7 @@ interface ErrorBody {
 }
 
 /** Classifies an HTTP answer that was not a success. */
-export function classifyResponse(
-  status: number,
-  body: unknown,
-  headers: { get(name: string): string | null | undefined },
-  requestId?: string,
-): CalcomError {
+export function classifyResponse(status: number, body: unknown, headers: Headers, requestId?: string): CalcomError {
   const parsed = (typeof body === 'object' && body !== null ? body : {}) as ErrorBody;
   const code = typeof parsed.error?.code === 'string' ? parsed.error.code : undefined;
   const message =
@@ -123,20 +118,11 @@ export function classifyResponse(
  * smallest when there are several). Cal.com sends seconds remaining; a value that looks like a
  * Unix time (seconds or milliseconds) is turned into seconds from now.
  */
-export function rateLimitResetSeconds(
-  headers: { get(name: string): string | null | undefined; forEach?: unknown },
-  now: () => number = Date.now,
-): number | undefined {
+export function rateLimitResetSeconds(headers: Headers, now: () => number = Date.now): number | undefined {
   const values: number[] = [];
-  const iterable = headers as unknown as { forEach?: (fn: (value: string, name: string) => void) => void };
-  if (typeof iterable.forEach === 'function') {
-    iterable.forEach((value, name) => {
-      if (/^x-ratelimit-reset/i.test(name)) values.push(Number(value));
-    });
-  } else {
-    const single = headers.get('x-ratelimit-reset-default');
-    if (single) values.push(Number(single));
-  }
+  headers.forEach((value, name) => {
+    if (/^x-ratelimit-reset/i.test(name)) values.push(Number(value));
+  });
   const seconds = values
     .filter((v) => Number.isFinite(v) && v >= 0)
     .map((v) => (v > 1e12 ? (v - now()) / 1000 : v > 1e6 ? v - now() / 1000 : v));

@@ -73,15 +73,18 @@ class HonourRateLimit implements IBackoffFactory<RetryContext> {
  */
 export class CalcomGateway {
   private readonly breaker: CircuitBreakerPolicy;
-  private readonly reads: IPolicy;
-  private readonly writes: IPolicy;
+  /** breaker, bulkhead and timeout: every call, and each read's retries wrap them */
+  private readonly guarded: IPolicy;
+  /** one retry policy per read operation, so a retry event names the operation it retried */
+  private readonly reads = new Map<string, IPolicy>();
   private readonly halfOpenAfterMs: number;
+  private readonly emit: (event: PolicyEvent) => void;
 
   constructor(
     private readonly client: CalcomClient,
     private readonly options: GatewayOptions,
   ) {
-    const emit = options.onEvent ?? (() => undefined);
+    this.emit = options.onEvent ?? (() => undefined);
     this.halfOpenAfterMs = options.halfOpenAfterMs ?? 30_000;
     this.breaker = circuitBreaker(handleWhen(unwell), {
       halfOpenAfter: this.halfOpenAfterMs,
@@ -89,43 +92,47 @@ export class CalcomGateway {
     });
     this.breaker.onStateChange((state) => {
       const named = state === CircuitState.Open ? 'open' : state === CircuitState.HalfOpen ? 'half_open' : 'closed';
-      if (state !== CircuitState.Isolated) emit({ type: 'breaker', state: named });
+      if (state !== CircuitState.Isolated) this.emit({ type: 'breaker', state: named });
     });
-    const limit = bulkhead(options.concurrency ?? 8, options.queue ?? 100);
-    const deadline = timeout(options.timeoutMs ?? 8_000, TimeoutStrategy.Aggressive);
-    const waitOut = options.waitOutRateLimitMs ?? 2_000;
-    const retryReads = retry(
-      handleWhen(
-        (error) =>
-          unwell(error) ||
-          (error instanceof CalcomError &&
-            error.kind === 'rate_limited' &&
-            (error.retryAfterSeconds ?? 60) * 1000 <= waitOut),
-      ),
-      {
-        maxAttempts: (options.readAttempts ?? 3) - 1,
-        backoff: new HonourRateLimit(
-          new ExponentialBackoff({
-            initialDelay: options.backoff?.initialMs ?? 200,
-            maxDelay: options.backoff?.maxMs ?? 2_000,
-          }),
-        ),
-      },
-    );
-    let lastOperation = 'unknown';
-    retryReads.onRetry((event) =>
-      emit({ type: 'retry', operation: lastOperation, attempt: event.attempt, delayMs: event.delay }),
-    );
     // outermost first: retries wrap the breaker (an open breaker is not retried), the bulkhead
     // limits calls in flight, the timeout bounds each attempt
-    this.reads = wrap(retryReads, this.breaker, limit, deadline);
-    this.writes = wrap(this.breaker, limit, deadline);
-    this.track = (operation) => (lastOperation = operation);
-    this.emit = emit;
+    this.guarded = wrap(
+      this.breaker,
+      bulkhead(options.concurrency ?? 8, options.queue ?? 100),
+      timeout(options.timeoutMs ?? 8_000, TimeoutStrategy.Aggressive),
+    );
   }
 
-  private readonly track: (operation: string) => void;
-  private readonly emit: (event: PolicyEvent) => void;
+  private readPolicy(operation: string): IPolicy {
+    let policy = this.reads.get(operation);
+    if (!policy) {
+      const waitOut = this.options.waitOutRateLimitMs ?? 2_000;
+      const retryReads = retry(
+        handleWhen(
+          (error) =>
+            unwell(error) ||
+            (error instanceof CalcomError &&
+              error.kind === 'rate_limited' &&
+              (error.retryAfterSeconds ?? 60) * 1000 <= waitOut),
+        ),
+        {
+          maxAttempts: (this.options.readAttempts ?? 3) - 1,
+          backoff: new HonourRateLimit(
+            new ExponentialBackoff({
+              initialDelay: this.options.backoff?.initialMs ?? 200,
+              maxDelay: this.options.backoff?.maxMs ?? 2_000,
+            }),
+          ),
+        },
+      );
+      retryReads.onRetry((event) =>
+        this.emit({ type: 'retry', operation, attempt: event.attempt, delayMs: event.delay }),
+      );
+      policy = wrap(retryReads, this.guarded);
+      this.reads.set(operation, policy);
+    }
+    return policy;
+  }
 
   /** `closed`, `open` (calls fail at once) or `half_open` (the next call tests Cal.com) */
   get breakerState(): 'closed' | 'open' | 'half_open' {
@@ -138,28 +145,29 @@ export class CalcomGateway {
   }
 
   slots(query: SlotQuery) {
-    return this.run('slots', this.reads, (signal) => this.client.slots(query, signal));
+    return this.run('slots', this.readPolicy('slots'), (signal) => this.client.slots(query, signal));
   }
   getBooking(uid: string): Promise<CalcomBooking> {
-    return this.run('get_booking', this.reads, (signal) => this.client.getBooking(uid, signal));
+    return this.run('get_booking', this.readPolicy('get_booking'), (signal) => this.client.getBooking(uid, signal));
   }
   listBookings(query: BookingListQuery): Promise<CalcomBooking[]> {
-    return this.run('list_bookings', this.reads, (signal) => this.client.listBookings(query, signal));
+    return this.run('list_bookings', this.readPolicy('list_bookings'), (signal) =>
+      this.client.listBookings(query, signal),
+    );
   }
   createBooking(request: CreateBookingRequest): Promise<CalcomBooking> {
-    return this.run('create_booking', this.writes, (signal) => this.client.createBooking(request, signal));
+    return this.run('create_booking', this.guarded, (signal) => this.client.createBooking(request, signal));
   }
   cancelBooking(uid: string, reason: string): Promise<CalcomBooking> {
-    return this.run('cancel_booking', this.writes, (signal) => this.client.cancelBooking(uid, reason, signal));
+    return this.run('cancel_booking', this.guarded, (signal) => this.client.cancelBooking(uid, reason, signal));
   }
   rescheduleBooking(uid: string, startUtc: string, reason: string): Promise<CalcomBooking> {
-    return this.run('reschedule_booking', this.writes, (signal) =>
+    return this.run('reschedule_booking', this.guarded, (signal) =>
       this.client.rescheduleBooking(uid, startUtc, reason, signal),
     );
   }
 
   private async run<T>(operation: string, policy: IPolicy, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    this.track(operation);
     try {
       return await policy.execute(async ({ signal }) => {
         await this.options.budget?.();

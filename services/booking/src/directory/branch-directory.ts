@@ -1,5 +1,5 @@
 import type { BranchChangedV1Schema, DirectoryEntityChangedV1 } from '@rb/contracts';
-import { DirectoryEntityChangedV1Schema, fromKafkaHeaders, readSchemaId } from '@rb/contracts';
+import { DirectoryEntityChangedV1Schema, fromKafkaHeaders, readFramedJson } from '@rb/contracts';
 import type { MessageHandler, Sql } from '@rb/kafka-runner';
 import { PoisonMessageError } from '@rb/kafka-runner';
 import type { z } from 'zod';
@@ -21,9 +21,7 @@ export function makeBranchDirectory(): MessageHandler<DirectoryMessage> {
       let value: unknown;
       try {
         id = fromKafkaHeaders(message.headers).id;
-        if (!message.value) throw new Error('no value');
-        readSchemaId(message.value);
-        value = JSON.parse(message.value.subarray(5).toString('utf8'));
+        value = readFramedJson(message.value);
       } catch (error) {
         throw new PoisonMessageError('UNREADABLE', (error as Error).message, { cause: error });
       }

@@ -13,20 +13,15 @@ export interface StoredCall {
  * the call (locked), then write the call back with its customer. With the inbox claim and the
  * outbox insert that makes four per consumed event.
  */
-export async function appendAndLoad(sql: Sql, facts: CallEventFacts): Promise<StoredCall | undefined> {
-  const [row] = await sql.query<{
-    state: CallState;
-    company_id: string | null;
-    branch_id: string | null;
-    phone_number_id: string | null;
-    customer_id: string | null;
-  }>(
-    `WITH appended AS (
-       INSERT INTO call_events (call_id, event_id, stage, facts) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING)
-     SELECT state, company_id, branch_id, phone_number_id, customer_id FROM calls WHERE call_id = $1 FOR UPDATE`,
-    [facts.callId, facts.eventId, facts.stage, JSON.stringify(facts)],
-  );
-  if (!row) return undefined;
+interface CallRow {
+  state: CallState;
+  company_id: string | null;
+  branch_id: string | null;
+  phone_number_id: string | null;
+  customer_id: string | null;
+}
+
+function toStoredCall(row: CallRow): StoredCall {
   return {
     state: row.state,
     attribution: row.company_id
@@ -34,6 +29,16 @@ export async function appendAndLoad(sql: Sql, facts: CallEventFacts): Promise<St
       : null,
     customerId: row.customer_id,
   };
+}
+
+export async function appendAndLoad(sql: Sql, facts: CallEventFacts): Promise<StoredCall | undefined> {
+  const [row] = await sql.query<CallRow>(
+    `WITH appended AS (
+       INSERT INTO call_events (call_id, event_id, stage, facts) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING)
+     SELECT state, company_id, branch_id, phone_number_id, customer_id FROM calls WHERE call_id = $1 FOR UPDATE`,
+    [facts.callId, facts.eventId, facts.stage, JSON.stringify(facts)],
+  );
+  return row ? toStoredCall(row) : undefined;
 }
 
 /**
@@ -101,14 +106,7 @@ export async function loadCallState(sql: Sql, callId: string): Promise<CallState
  */
 export async function appendAndLoadMany(sql: Sql, events: readonly CallEventFacts[]): Promise<Map<string, StoredCall>> {
   const callIds = [...new Set(events.map((f) => f.callId))].sort();
-  const rows = await sql.query<{
-    call_id: string;
-    state: CallState;
-    company_id: string | null;
-    branch_id: string | null;
-    phone_number_id: string | null;
-    customer_id: string | null;
-  }>(
+  const rows = await sql.query<CallRow & { call_id: string }>(
     `WITH appended AS (
        INSERT INTO call_events (call_id, event_id, stage, facts)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) ON CONFLICT DO NOTHING)
@@ -122,18 +120,7 @@ export async function appendAndLoadMany(sql: Sql, events: readonly CallEventFact
       callIds,
     ],
   );
-  return new Map(
-    rows.map((row) => [
-      row.call_id,
-      {
-        state: row.state,
-        attribution: row.company_id
-          ? { companyId: row.company_id, branchId: row.branch_id!, phoneNumberId: row.phone_number_id! }
-          : null,
-        customerId: row.customer_id,
-      },
-    ]),
-  );
+  return new Map(rows.map((row) => [row.call_id, toStoredCall(row)]));
 }
 
 /** Recognises customers by (company, phone), creating the new ones, in one statement; key `company phone`. */

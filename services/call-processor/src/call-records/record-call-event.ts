@@ -3,7 +3,7 @@ import {
   fromKafkaHeaders,
   isKnownRetellEventType,
   KnownRetellWebhookEventSchema,
-  readSchemaId,
+  readFramedJson,
   toKafkaHeaders,
   TOPICS,
 } from '@rb/contracts';
@@ -221,9 +221,7 @@ function decodeEnvelope(message: ConsumedMessage) {
 
 function decodeValue(message: ConsumedMessage): unknown {
   try {
-    if (!message.value) throw new Error('no value');
-    readSchemaId(message.value);
-    return JSON.parse(message.value.subarray(5).toString('utf8'));
+    return readFramedJson(message.value);
   } catch (error) {
     throw new PoisonMessageError('VALUE_UNREADABLE', `value is not registry-framed JSON: ${(error as Error).message}`, {
       cause: error,
