@@ -96,6 +96,26 @@ export async function registerValueSchema(
 }
 
 /**
+ * Registers each topic's value schema (BACKWARD) and returns an encoder that validates a value
+ * against its zod contract and frames it in the registry wire format: what a service's outbox
+ * writes.
+ */
+export async function makeRegistryEncoder(
+  registryUrl: string,
+  schemas: Record<string, z.ZodType>,
+): Promise<(topic: string, value: unknown) => Buffer> {
+  const ids = new Map<string, { id: number; schema: z.ZodType }>();
+  for (const [topic, schema] of Object.entries(schemas)) {
+    ids.set(topic, { id: await registerValueSchema(registryUrl, topic, schema), schema });
+  }
+  return (topic, value) => {
+    const entry = ids.get(topic);
+    if (!entry) throw new Error(`no schema registered for ${topic}`);
+    return frameJson(entry.id, Buffer.from(JSON.stringify(entry.schema.parse(value))));
+  };
+}
+
+/**
  * One JSON request with node:http(s). Not fetch: loading undici costs a process ~16 MB of RSS,
  * too much for one request at start-up in a service held to 150 MB.
  */

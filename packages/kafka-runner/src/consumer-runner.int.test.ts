@@ -65,7 +65,12 @@ function recordingHandler(
   };
 }
 
-async function scenario(fail?: (eventId: string) => Error | undefined, maxChunkSize = 1) {
+async function scenario(
+  fail?: (eventId: string) => Error | undefined,
+  maxChunkSize = 1,
+  wrap: (handler: MessageHandler<string>) => MessageHandler<string, unknown> = (h) =>
+    h as MessageHandler<string, unknown>,
+) {
   const topic = uniqueName('it.runner');
   const out = uniqueName('it.runner-out');
   await Promise.all([createTopic(topic), createTopic(out), createTopic(deadLetterTopic(topic))]);
@@ -83,7 +88,7 @@ async function scenario(fail?: (eventId: string) => Error | undefined, maxChunkS
       transactions++;
       return inner(work);
     },
-    handler: recordingHandler(out, fail),
+    handler: wrap(recordingHandler(out, fail)),
     maxAttempts: 3,
     backoff: { initialMs: 10, maxMs: 50 },
     onOutcome: (r) => reports.push(r),
@@ -267,5 +272,76 @@ describe('the consumer runner with chunks of up to 50 messages in one transactio
     expect(s.transactions()).toBeLessThan(301 / 2);
     const [dead] = await readAll(deadLetterTopic(s.topic));
     expect(dead?.value?.toString()).toBe(`v${poisonAt}`);
+  });
+
+  describe('when a prepared side effect cannot be committed', () => {
+    /** prepare "books" remotely (a numbered effect); compensate records what it undid */
+    const withRemoteEffect =
+      (log: string[], compensateFails = false) =>
+      (inner: MessageHandler<string>): MessageHandler<string, unknown> => {
+        let made = 0;
+        return {
+          ...inner,
+          prepare: async () => {
+            made++;
+            log.push(`made:${made}`);
+            return made;
+          },
+          apply: (event, context) => inner.apply(event, { ...context, prepared: undefined }),
+          compensate: async (event, prepared, cause) => {
+            if (compensateFails) throw new Error('remote refused the undo');
+            log.push(`undone:${String(prepared)}:${event}:${cause.code}`);
+          },
+        };
+      };
+
+    it('then after the last attempt the last prepared effect is compensated, and the message dead-lettered', async () => {
+      const log: string[] = [];
+      const s = await scenario(
+        () => Object.assign(new Error('constraint broke'), { code: '23514' }),
+        1,
+        withRemoteEffect(log),
+      );
+      await s.send(uniqueName('evt'), 'x');
+      await s.runner.start();
+      await waitFor('the dead letter', () => s.outcomes('dead_lettered') === 1);
+      await s.stop();
+      // three attempts made three effects (a real handler reconciles them into one); the last is undone
+      expect(log).toEqual(['made:1', 'made:2', 'made:3', 'undone:3:x:23514']);
+      expect([s.outcomes('compensated'), s.outcomes('compensation_failed')]).toEqual([1, 0]);
+      const letters = await readAll(deadLetterTopic(s.topic));
+      expect(letters).toHaveLength(1);
+    });
+
+    it('then a failed compensation is reported and the message still goes to the DLQ', async () => {
+      const log: string[] = [];
+      const s = await scenario(
+        () => new PoisonMessageError('BROKEN', 'cannot be stored'),
+        1,
+        withRemoteEffect(log, true),
+      );
+      await s.send(uniqueName('evt'), 'y');
+      await s.runner.start();
+      await waitFor('the dead letter', () => s.outcomes('dead_lettered') === 1);
+      await s.stop();
+      expect(log).toEqual(['made:1']);
+      expect([s.outcomes('compensated'), s.outcomes('compensation_failed')]).toEqual([0, 1]);
+    });
+
+    it('then a failure before prepare finished compensates nothing', async () => {
+      const log: string[] = [];
+      const s = await scenario(undefined, 1, (inner) => ({
+        ...withRemoteEffect(log)(inner),
+        prepare: async () => {
+          throw new PoisonMessageError('UNBOOKABLE', 'refused remotely');
+        },
+      }));
+      await s.send(uniqueName('evt'), 'z');
+      await s.runner.start();
+      await waitFor('the dead letter', () => s.outcomes('dead_lettered') === 1);
+      await s.stop();
+      expect(log).toEqual([]);
+      expect(s.outcomes('compensated')).toBe(0);
+    });
   });
 });

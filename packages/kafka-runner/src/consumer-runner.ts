@@ -26,9 +26,24 @@ export interface MessageHandler<Event, Prepared = undefined> {
     items: readonly { event: Event; prepared: Prepared; message: ConsumedMessage }[],
     context: { sql: Sql },
   ): Promise<OutboxEvent[][]>;
+  /**
+   * Optional: undoes `prepare`'s side effect when the message is given up after `prepare`
+   * succeeded but its transaction could not commit (the saga's compensation, e.g. cancel a
+   * booking made remotely). Called before the message is dead-lettered; a failure here is
+   * reported with the dead letter, never swallowed.
+   */
+  compensate?(event: Event, prepared: Prepared, cause: RunnerError): Promise<void>;
 }
 
-export type Outcome = 'processed' | 'duplicate' | 'dead_lettered' | 'retried' | 'paused';
+export type Outcome =
+  | 'processed'
+  | 'duplicate'
+  | 'dead_lettered'
+  | 'retried'
+  | 'paused'
+  /** the handler's compensation undid a prepared side effect before the dead letter */
+  | 'compensated'
+  | 'compensation_failed';
 export interface OutcomeReport {
   topic: string;
   eventType: string;
@@ -71,6 +86,12 @@ export interface ConsumerRunnerOptions<Event, Prepared> {
    * need not be committed per message; a crash redelivers at most this much, as duplicates.
    */
   commitIntervalMs?: number;
+  /**
+   * The broker's longest wait for new messages in one fetch (kafkajs default 5,000 ms). A paused
+   * partition is fetched again only after the fetch in flight returns, so this bounds how late
+   * a resume takes effect.
+   */
+  maxWaitTimeInMs?: number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -99,7 +120,11 @@ export class ConsumerRunner<Event, Prepared = undefined> {
     const { kafka, groupId, topics, fromBeginning = false } = this.options;
     this.dlqProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await this.dlqProducer.connect();
-    this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    this.consumer = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      ...(this.options.maxWaitTimeInMs ? { maxWaitTimeInMs: this.options.maxWaitTimeInMs } : {}),
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning });
     // offsets not yet committed when partitions move are redelivered to the new owner: duplicates
@@ -250,10 +275,13 @@ export class ConsumerRunner<Event, Prepared = undefined> {
     const started = Date.now();
     let eventType = 'unknown';
     for (let attempt = 1; ; attempt++) {
+      // what this attempt's prepare produced, while its transaction has not committed
+      const pending: { decoded?: { event: Event }; prepared?: { value: Prepared } } = {};
       try {
         const decoded = this.options.handler.decode(message);
         eventType = decoded.eventType;
-        const outcome = await this.process(decoded, message);
+        pending.decoded = decoded;
+        const outcome = await this.process(decoded, message, pending);
         await this.commit(message);
         if (outcome === 'processed') this.options.afterCommit?.();
         return this.report(message, eventType, outcome, started);
@@ -264,6 +292,9 @@ export class ConsumerRunner<Event, Prepared = undefined> {
           return this.report(message, eventType, 'paused', started, error);
         }
         if (error.disposition === 'poison' || attempt >= maxAttempts) {
+          if (pending.decoded && pending.prepared && this.options.handler.compensate) {
+            await this.compensate(pending.decoded.event, pending.prepared.value, error, message, eventType, started);
+          }
           await deadLetterMessage(this.dlqProducer!, message, {
             error,
             attempts: attempt,
@@ -279,14 +310,37 @@ export class ConsumerRunner<Event, Prepared = undefined> {
     }
   }
 
-  private async process(decoded: { eventId: string; event: Event }, message: ConsumedMessage): Promise<Outcome> {
+  private async process(
+    decoded: { eventId: string; event: Event },
+    message: ConsumedMessage,
+    pending: { prepared?: { value: Prepared } },
+  ): Promise<Outcome> {
     const { handler, transactions, groupId } = this.options;
     const prepared = (handler.prepare ? await handler.prepare(decoded.event, message) : undefined) as Prepared;
+    pending.prepared = { value: prepared };
     return transactions(async (sql) => {
       if (!(await claimInbox(sql, groupId, decoded.eventId))) return 'duplicate';
       await appendOutbox(sql, await handler.apply(decoded.event, { sql, prepared, message }));
       return 'processed';
     });
+  }
+
+  /** Undoes a prepared side effect of a message about to be dead-lettered; reports a failure. */
+  private async compensate(
+    event: Event,
+    prepared: Prepared,
+    cause: RunnerError,
+    message: ConsumedMessage,
+    eventType: string,
+    started: number,
+  ): Promise<void> {
+    try {
+      await this.options.handler.compensate!(event, prepared, cause);
+      this.report(message, eventType, 'compensated', started, cause);
+    } catch (caught) {
+      const failed = asRunnerError(caught);
+      this.report(message, eventType, 'compensation_failed', started, failed);
+    }
   }
 
   /** Marks the message done; its offset is committed with the next flush. */

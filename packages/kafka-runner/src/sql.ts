@@ -23,6 +23,20 @@ export function typeormTransactions(dataSource: DataSource): Transactions {
     );
 }
 
+/** Single statements outside any transaction (each commits on its own), answered like `typeormTransactions`. */
+export function typeormAutocommit(dataSource: DataSource): Sql {
+  return {
+    query: async <Row>(text: string, parameters?: unknown[]) => {
+      const runner = dataSource.createQueryRunner();
+      try {
+        return (await runner.query(text, parameters, true)).records as Row[];
+      } finally {
+        await runner.release();
+      }
+    },
+  };
+}
+
 /**
  * The kit's tables, as a TypeORM migration each service lists beside its own:
  * - `processed_messages`: the inbox; one row per (consumer, event id) makes a consumer idempotent;

@@ -19,7 +19,7 @@ export interface ConsumedOutcome {
 export function makeConsumerMetrics(registry: Registry) {
   const messages = new Counter({
     name: 'kafka_consumer_messages_total',
-    help: 'Consumed messages by outcome (processed, duplicate, retried, paused, dead_lettered)',
+    help: 'Consumed messages by outcome (processed, duplicate, retried, paused, dead_lettered, compensated, compensation_failed)',
     labelNames: ['topic', 'event_type', 'outcome'] as const,
     registers: [registry],
   });
@@ -50,7 +50,8 @@ export function makeConsumerMetrics(registry: Registry) {
   return {
     onOutcome(report: ConsumedOutcome): void {
       messages.inc({ topic: report.topic, event_type: report.eventType, outcome: report.outcome });
-      if (report.outcome === 'retried' || report.outcome === 'paused') return;
+      // only final outcomes are timed (a compensation is followed by its dead letter)
+      if (!FINAL_OUTCOMES.has(report.outcome)) return;
       duration.observe({ topic: report.topic }, report.seconds);
       age.observe({ topic: report.topic }, report.ageSeconds);
     },
@@ -58,3 +59,5 @@ export function makeConsumerMetrics(registry: Registry) {
     outboxPublished: published,
   };
 }
+
+const FINAL_OUTCOMES = new Set(['processed', 'duplicate', 'dead_lettered']);

@@ -6,6 +6,7 @@ import {
   BookingIntentEventSchema,
   CallLifecycleEventSchema,
   DirectoryEntityChangedV1Schema,
+  makeRegistryEncoder,
   TOPICS,
 } from '@rb/contracts';
 import { ConsumerRunner, OutboxRelay, typeormTransactions } from '@rb/kafka-runner';
@@ -14,7 +15,6 @@ import { makeRecordCallEvent } from './call-records/record-call-event';
 import { parseConfig } from './config';
 import { makeApp } from './entry-points/http/app';
 import { makeDataSource } from './infra/db/data-source';
-import { makeRegistryEncoder } from './infra/registry-encoder';
 import { DirectoryCache } from './tenant-directory/directory-cache';
 import { makeDirectoryAdmin } from './tenant-directory/directory-admin';
 import { makeImportTenantsFile } from './tenant-directory/import-tenants-file';

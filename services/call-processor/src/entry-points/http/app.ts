@@ -1,9 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { HealthChecks, Logger } from '@rb/observability';
-import { healthRouter, httpMetricsMiddleware } from '@rb/observability';
+import { healthRouter, httpMetricsMiddleware, requireBearer } from '@rb/observability';
 import type { AdminOperation, AdminResult } from '../../tenant-directory/directory-admin';
 import type { ImportResult } from '../../tenant-directory/import-tenants-file';
 
@@ -68,12 +67,3 @@ const ADMIN_ROUTES: ['post' | 'patch', string, AdminOperation][] = [
   ['post', '/branches/:id/staff', 'createStaff'],
   ['patch', '/staff/:id', 'updateStaff'],
 ];
-
-function requireBearer(token: string) {
-  const expected = Buffer.from(token);
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const given = Buffer.from(/^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
-    res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'unauthorized' });
-  };
-}
