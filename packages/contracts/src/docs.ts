@@ -1,28 +1,122 @@
 import type { z } from 'zod';
 import { BookingOutcomeV1Schema } from './booking/booking-outcome.v1';
 import { BookingIntentEventSchema, CallLifecycleEventSchema } from './calls';
-import { DirectoryEntityChangedV1Schema } from './directory/directory-entity-changed.v1';
+import { DIRECTORY_ENTITY_CHANGED_V1, DirectoryEntityChangedV1Schema } from './directory/directory-entity-changed.v1';
 import { toRegistryJsonSchema } from './registry';
-import { RetellWebhookEventValueSchema } from './retell/webhook-events';
+import { retellEventType } from './retell/event-id';
+import {
+  KNOWN_RETELL_EVENT_TYPES,
+  RETELL_WEBHOOK_EVENT_SCHEMAS,
+  RetellWebhookEnvelopeSchema,
+  RetellWebhookEventValueSchema,
+} from './retell/webhook-events';
 import { TOPICS } from './topics';
 
-/** Each topic's value contract, key and producer: what docs/contracts is generated from. */
-export const TOPIC_CONTRACTS: readonly { topic: string; key: string; producer: string; schema: z.ZodType }[] = [
+/** One event type of a topic: the `ce_type` header it travels with and the schema of its value. */
+export interface EventContract {
+  /** the `ce_type`, or for a catch-all a name of its own */
+  name: string;
+  /** the `ce_type` header: exact, or a pattern for event types the contracts do not know yet */
+  ceType: string | RegExp;
+  schema: z.ZodType;
+  summary?: string;
+}
+
+export interface TopicContract {
+  topic: string;
+  /** what the message key is, for people */
+  key: string;
+  compacted?: boolean;
+  /** the one service that writes the topic */
+  producer: string;
+  /** the services that read it ('downstream': teams outside this repository) */
+  consumers: readonly string[];
+  about: string;
+  /** the value schema as registered (subject `<topic>-value`) */
+  schema: z.ZodType;
+  events: readonly EventContract[];
+}
+
+/** A union's event types, where each member's `type` literal is also its `ce_type`. */
+function byTypeField(union: { options: readonly (z.ZodType & { shape: { type: z.ZodType } })[] }): EventContract[] {
+  return union.options.map((option) => {
+    const type = (option.shape.type as z.ZodLiteral<string>).value;
+    return { name: type, ceType: type, schema: option };
+  });
+}
+
+/** Ingress writes each Retell event under `ai.retell.webhook.<event>`, known or not. */
+const RETELL_EVENTS: EventContract[] = [
+  ...KNOWN_RETELL_EVENT_TYPES.map((event) => ({
+    name: retellEventType(event),
+    ceType: retellEventType(event),
+    schema: RETELL_WEBHOOK_EVENT_SCHEMAS[event],
+  })),
+  {
+    name: 'retell.webhook.unknown-event',
+    ceType: new RegExp(`^${retellEventType('').replaceAll('.', '\\.')}`),
+    schema: RetellWebhookEnvelopeSchema,
+    summary:
+      'An event type the contracts do not know yet: stored as Retell sent it, only `event` and `call.call_id` are checked.',
+  },
+];
+
+/** Each topic's contract, key, producer and consumers: what docs/contracts and docs/asyncapi.yaml are generated from. */
+export const TOPIC_CONTRACTS: readonly TopicContract[] = [
   {
     topic: TOPICS.retellWebhookEvents,
     key: 'Retell call_id',
     producer: 'ingress',
+    consumers: ['call-processor'],
+    about: 'Retell call-event webhooks as ingress received them (signature checked, body unchanged).',
     schema: RetellWebhookEventValueSchema,
+    events: RETELL_EVENTS,
   },
-  { topic: TOPICS.callLifecycle, key: 'Retell call_id', producer: 'call-processor', schema: CallLifecycleEventSchema },
-  { topic: TOPICS.bookingIntents, key: 'Retell call_id', producer: 'call-processor', schema: BookingIntentEventSchema },
+  {
+    topic: TOPICS.callLifecycle,
+    key: 'Retell call_id',
+    producer: 'call-processor',
+    consumers: [],
+    about: 'Call lifecycle facts: routed to a tenant (or not), ended, analysed.',
+    schema: CallLifecycleEventSchema,
+    events: byTypeField(CallLifecycleEventSchema),
+  },
+  {
+    topic: TOPICS.bookingIntents,
+    key: 'Retell call_id',
+    producer: 'call-processor',
+    consumers: ['booking'],
+    about: 'What the caller wants booked, or that the business should call back.',
+    schema: BookingIntentEventSchema,
+    events: byTypeField(BookingIntentEventSchema),
+  },
   {
     topic: TOPICS.tenantDirectory,
-    key: 'entity id (compacted)',
+    key: 'entity id',
+    compacted: true,
     producer: 'call-processor',
+    consumers: ['booking'],
+    about:
+      'The current state of each tenant directory entity (company, branch, service, phone number, staff) ' +
+      'whenever it is created or changed; deactivation is `active: false`, never a tombstone.',
     schema: DirectoryEntityChangedV1Schema,
+    events: [
+      {
+        name: DIRECTORY_ENTITY_CHANGED_V1,
+        ceType: DIRECTORY_ENTITY_CHANGED_V1,
+        schema: DirectoryEntityChangedV1Schema,
+      },
+    ],
   },
-  { topic: TOPICS.bookingOutcomes, key: 'Retell call_id', producer: 'booking', schema: BookingOutcomeV1Schema },
+  {
+    topic: TOPICS.bookingOutcomes,
+    key: 'Retell call_id',
+    producer: 'booking',
+    consumers: ['downstream'],
+    about: 'What became of each booking intent: confirmed, alternatives offered, failed, cancelled, rescheduled.',
+    schema: BookingOutcomeV1Schema,
+    events: byTypeField(BookingOutcomeV1Schema),
+  },
 ];
 
 /** The files of docs/contracts: one JSON Schema per topic (as registered) and an index. */
@@ -32,7 +126,7 @@ export function contractDocs(): Map<string, string> {
   for (const c of TOPIC_CONTRACTS) {
     const name = `${c.topic}.schema.json`;
     files.set(name, `${JSON.stringify(toRegistryJsonSchema(c.schema), null, 2)}\n`);
-    rows.push(`| \`${c.topic}\` | ${c.key} | ${c.producer} | [${name}](${name}) |`);
+    rows.push(`| \`${c.topic}\` | ${c.key}${c.compacted ? ' (compacted)' : ''} | ${c.producer} | [${name}](${name}) |`);
   }
   files.set(
     'README.md',
@@ -43,7 +137,9 @@ export function contractDocs(): Map<string, string> {
       'registry (subject `<topic>-value`, BACKWARD compatibility). Values are in the Confluent wire',
       'format (magic byte 0, 4-byte schema id, JSON). Headers are CloudEvents binary mode (`ce_id`,',
       '`ce_type`, `ce_source`, `ce_time`, `ce_subject`, `traceparent`); `ce_id` is deterministic, so',
-      'consumers deduplicate on it. The zod sources are in `packages/contracts/src`.',
+      'consumers deduplicate on it. The zod sources are in `packages/contracts/src`. The same topics',
+      'as an AsyncAPI 3.0 document, with producers, consumers and one message per event type:',
+      '[../asyncapi.yaml](../asyncapi.yaml).',
       '',
       '| topic | key | producer | value schema |',
       '| --- | --- | --- | --- |',
