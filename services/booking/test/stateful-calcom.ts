@@ -34,7 +34,17 @@ export interface Fault {
  * (Request shapes are checked against the OpenAPI document by the Prism contract tests.)
  */
 export async function startStatefulCalcom(
-  options: { durationMinutes?: number; freeStartsUtc?: string[]; validTokens?: string[] } = {},
+  options: {
+    durationMinutes?: number;
+    freeStartsUtc?: string[];
+    validTokens?: string[];
+    /** every answer this late (Cal.com's own latency, for benchmarks) */
+    latencyMs?: number;
+    /** booking uids start with this (Cal.com's are unique everywhere; give each fake its own) */
+    uidPrefix?: string;
+    /** slots are free unless booked (instead of only `freeStartsUtc`): every quarter hour 08:00–18:00 UTC */
+    openCalendar?: boolean;
+  } = {},
 ) {
   const bookings: FakeBooking[] = [];
   const faults: (Fault & { left: number })[] = [];
@@ -63,7 +73,7 @@ export async function startStatefulCalcom(
       }
       const booking: FakeBooking = {
         id: nextId,
-        uid: `fake_${nextId++}`,
+        uid: `${options.uidPrefix ?? 'fake_'}${nextId++}`,
         status: 'accepted',
         start,
         end: new Date(Date.parse(start) + duration * 60_000).toISOString(),
@@ -79,7 +89,7 @@ export async function startStatefulCalcom(
       const from = Date.parse(url.searchParams.get('start')!);
       const to = Date.parse(url.searchParams.get('end')!);
       const days: Record<string, { start: string }[]> = {};
-      for (const start of options.freeStartsUtc ?? []) {
+      for (const start of options.openCalendar ? openStarts(from, to) : (options.freeStartsUtc ?? [])) {
         const t = Date.parse(start);
         if (t < from || t > to) continue;
         if (bookings.some((b) => b.status === 'accepted' && Date.parse(b.start) === t)) continue;
@@ -103,14 +113,28 @@ export async function startStatefulCalcom(
       );
       return [200, envelope(found)];
     }
-    const one = /^\/v2\/bookings\/([^/]+)(\/cancel)?$/.exec(path);
+    const one = /^\/v2\/bookings\/([^/]+)(\/cancel|\/reschedule)?$/.exec(path);
     if (one) {
       const booking = bookings.find((b) => b.uid === decodeURIComponent(one[1]!));
       if (!booking) return [404, error(404, 'NotFoundException', 'booking not found')];
       if (method === 'GET' && !one[2]) return [200, envelope(booking)];
-      if (method === 'POST' && one[2]) {
+      if (method === 'POST' && one[2] === '/cancel') {
         booking.status = 'cancelled';
         return [200, envelope(booking)];
+      }
+      if (method === 'POST' && one[2] === '/reschedule') {
+        if (booking.status !== 'accepted') return [400, error(400, 'BadRequestException', 'booking is cancelled')];
+        const start = new Date(String(body.start)).toISOString();
+        const moved: FakeBooking = {
+          ...booking,
+          id: nextId,
+          uid: `${options.uidPrefix ?? 'fake_'}${nextId++}`,
+          start,
+          end: new Date(Date.parse(start) + duration * 60_000).toISOString(),
+        };
+        booking.status = 'cancelled';
+        bookings.push(moved);
+        return [201, envelope({ ...moved, rescheduledFromUid: booking.uid })];
       }
     }
     return [404, error(404, 'NotFoundException', `no route ${method} ${path}`)];
@@ -137,7 +161,8 @@ export async function startStatefulCalcom(
       }
       if (fault?.status) return reply(fault.status, error(fault.status, 'Injected', 'injected fault'));
       const [status, body] = handle(req.method ?? 'GET', url, raw ? (JSON.parse(raw) as Record<string, unknown>) : {});
-      if (fault?.applyThenDelayMs) setTimeout(() => reply(status, body), fault.applyThenDelayMs);
+      const delay = (fault?.applyThenDelayMs ?? 0) + (options.latencyMs ?? 0);
+      if (delay > 0) setTimeout(() => reply(status, body), delay);
       else reply(status, body);
     });
   });
@@ -157,4 +182,18 @@ export async function startStatefulCalcom(
         server.close(() => resolve());
       }),
   };
+}
+
+/** Quarter hours from 08:00 to 17:45 UTC of every day in [from, to]. */
+function openStarts(from: number, to: number): string[] {
+  const starts: string[] = [];
+  const day = new Date(from);
+  day.setUTCHours(0, 0, 0, 0);
+  for (let d = day.getTime(); d <= to; d += 86_400_000) {
+    for (let minutes = 8 * 60; minutes < 18 * 60; minutes += 15) {
+      const t = d + minutes * 60_000;
+      if (t >= from && t <= to) starts.push(new Date(t).toISOString());
+    }
+  }
+  return starts;
 }

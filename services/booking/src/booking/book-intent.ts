@@ -19,6 +19,8 @@ export interface BookIntentDeps {
   alternativesCount?: number;
   /** when the caller has no phone number, the address the tenant configured for Cal.com (never made up) */
   fallbackEmail?: string;
+  /** see `PlaceBookingInput.beforeCreate`: records durably that a create is about to be sent */
+  beforeCreate?: () => Promise<void>;
 }
 
 /**
@@ -63,10 +65,14 @@ export async function bookIntent(
           callId: intent.callId,
           companyId: intent.attribution.companyId,
           branchId: intent.attribution.branchId,
+          // Cal.com's v2 create has no host choice outside routing forms: the wish travels with
+          // the booking, for the business to see (a staff member's own event type is a service)
+          ...(intent.staffPreference ? { preferredStaff: intent.staffPreference.name.slice(0, 500) } : {}),
         },
       },
       durationMinutes: intent.service.durationMinutes,
       mayHaveBeenSent,
+      ...(deps.beforeCreate ? { beforeCreate: deps.beforeCreate } : {}),
     });
     if (placed.result === 'booked') {
       const day = DateTime.fromISO(placed.booking.start, { zone: 'utc' }).setZone(zone).toISODate()!;
@@ -144,7 +150,7 @@ async function offerAlternatives(
   };
 }
 
-function toOutcomeBooking(booking: CalcomBooking, eventTypeId: number, zone: string) {
+export function toOutcomeBooking(booking: CalcomBooking, eventTypeId: number, zone: string) {
   const at = (iso: string) => {
     const t = DateTime.fromISO(iso, { zone: 'utc' });
     return {

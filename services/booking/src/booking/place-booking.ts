@@ -21,6 +21,11 @@ export interface PlaceBookingInput {
    * 5xx or a crash after sending): then the booking is looked up before anything is created
    */
   mayHaveBeenSent: boolean;
+  /**
+   * Called (and awaited) right before a create is sent: where the caller durably records that
+   * the booking may exist from now on, so that a crash after this point leads to a lookup
+   */
+  beforeCreate?: () => Promise<void>;
 }
 
 /**
@@ -37,6 +42,7 @@ export async function placeBooking(gateway: CalcomGateway, input: PlaceBookingIn
     const existing = await findByIdempotencyKey(gateway, input);
     if (existing) return { result: 'booked', booking: existing, reconciled: true };
   }
+  await input.beforeCreate?.();
   try {
     return { result: 'booked', booking: await gateway.createBooking(input.request), reconciled: false };
   } catch (error) {

@@ -1,4 +1,4 @@
-import { DependencyUnavailableError, RunnerError } from '@rb/kafka-runner';
+import { DependencyUnavailableError } from '@rb/kafka-runner';
 import { CalcomError } from '../calcom/calcom-errors';
 import { toRunnerError } from './runner-errors';
 
@@ -13,11 +13,11 @@ describe('what a Cal.com failure means for the consumer', () => {
     expect(toRunnerError(new CalcomError('overloaded', 'full'))).toMatchObject({ retryAfterMs: 5_000 });
   });
 
-  it('when Cal.com failed in a way worth retrying, then it is a transient failure with backoff', () => {
+  it('when Cal.com itself failed (5xx, network, timeout), then the partition pauses briefly and no attempt counts', () => {
     for (const kind of ['server_error', 'network_error', 'timeout'] as const) {
       const mapped = toRunnerError(new CalcomError(kind, 'x'));
-      expect(mapped).toBeInstanceOf(RunnerError);
-      expect(mapped).toMatchObject({ disposition: 'transient' });
+      expect(mapped).toBeInstanceOf(DependencyUnavailableError);
+      expect(mapped).toMatchObject({ disposition: 'dependency_down', retryAfterMs: 2_000 });
     }
   });
 
@@ -26,5 +26,7 @@ describe('what a Cal.com failure means for the consumer', () => {
     expect(toRunnerError(other)).toBe(other);
     const invalid = new CalcomError('invalid_request', 'no');
     expect(toRunnerError(invalid)).toBe(invalid);
+    const conflict = new CalcomError('conflict', 'busy', { status: 409 });
+    expect(toRunnerError(conflict)).toBe(conflict);
   });
 });

@@ -1,11 +1,16 @@
-import { DependencyUnavailableError, RunnerError } from '@rb/kafka-runner';
+import { DependencyUnavailableError } from '@rb/kafka-runner';
 import { CalcomError } from '../calcom/calcom-errors';
+
+/** How long a partition waits after Cal.com failed (5xx, network, timeout) while its breaker is still closed. */
+const UNWELL_PAUSE_MS = 2_000;
 
 /**
  * What a Cal.com failure that `bookIntent` throws means for the consumer: an open breaker, a
- * spent rate limit or a full bulkhead pause the partition until Cal.com can be asked again (no
- * attempt counts, nothing is dead-lettered); other retryable failures (5xx, network, timeouts,
- * unknown outcomes) are retried with backoff; anything else is for the runner's usual handling.
+ * spent rate limit or a full bulkhead pause the partition until Cal.com can be asked again; so
+ * do Cal.com's own failures (5xx, network, timeouts, unknown outcomes), briefly, until enough of
+ * them open the breaker. None of them counts as an attempt or ever dead-letters an intent: an
+ * outage of Cal.com is never the intent's fault. Anything else (a 409, a bug) is for the runner's
+ * usual handling: retried with backoff, then dead-lettered.
  */
 export function toRunnerError(error: unknown): unknown {
   if (!(error instanceof CalcomError)) return error;
@@ -19,9 +24,13 @@ export function toRunnerError(error: unknown): unknown {
         Math.max(1, error.retryAfterSeconds ?? 5) * 1000,
         { cause: error },
       );
+    case 'server_error':
+    case 'network_error':
+    case 'timeout':
+      return new DependencyUnavailableError(`CALCOM_${error.kind.toUpperCase()}`, error.message, UNWELL_PAUSE_MS, {
+        cause: error,
+      });
     default:
-      return error.retryable
-        ? new RunnerError(`CALCOM_${error.kind.toUpperCase()}`, error.message, 'transient', { cause: error })
-        : error;
+      return error;
   }
 }

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { deadLetterTopic } from '@rb/kafka-runner';
+import { messageCount, uniqueName } from '../../../test/support/kafka';
+import { createTestDatabase } from '../../../test/support/postgres';
+import type { HarnessTopics } from '../test/booking-harness';
+import {
+  admin,
+  createTopics,
+  intentSender,
+  makeIntent,
+  outcomeReader,
+  startService,
+  waitFor,
+} from '../test/booking-harness';
+import { startStatefulCalcom } from '../test/stateful-calcom';
+import { MIGRATIONS } from './infra/db/migrations';
+import type { BookingService } from './service';
+
+/**
+ * Scenarios through the whole service: intents on the real Kafka, booking's own PostgreSQL,
+ * Redis, and a stateful fake Cal.com on 127.0.0.1 with faults injected.
+ */
+jest.setTimeout(60_000);
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+beforeAll(async () => {
+  db = await createTestDatabase('booking_svc', MIGRATIONS);
+});
+afterAll(() => db.drop());
+
+// the service's "now": the wishes below (October 2026) lie ahead of it
+const clock = () => new Date('2026-10-01T08:00:00Z');
+// Tuesday 13 October 2026, 14:30 in Berlin
+const WISH = '2026-10-13T12:30:00Z';
+
+async function scenario(
+  options: { validTokens?: string[]; env?: Record<string, string>; freeStartsUtc?: string[]; partitions?: number } = {},
+) {
+  const calcom = await startStatefulCalcom({
+    validTokens: options.validTokens ?? ['cal_live_good'],
+    freeStartsUtc: options.freeStartsUtc ?? [],
+    uidPrefix: `${uniqueName('uid')}_`,
+  });
+  const topics: HarnessTopics = await createTopics(options.partitions ?? 3);
+  const service: BookingService = await startService(db.url, topics, options.env ?? {}, { clock });
+  const sender = await intentSender(topics.intents);
+  const outcomes = await outcomeReader(topics.outcomes);
+  const connect = async (companyId: string, token = 'cal_live_good') => {
+    const answer = await admin(service.port, 'PUT', `/companies/${companyId}/calcom-account`, {
+      baseUrl: calcom.url,
+      kind: 'api_key',
+      token,
+    });
+    expect(answer.status).toBe(200);
+  };
+  const metrics = async () => (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await service.stop();
+    await sender.stop();
+    await outcomes.stop();
+    await calcom.stop();
+  };
+  running.push(stop);
+  return { calcom, topics, service, sender, outcomes, connect, metrics, stop };
+}
+/** a test that failed half-way leaves nothing running */
+const running: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of running.splice(0)) await stop();
+});
+const metric = (text: string, pattern: RegExp) =>
+  text
+    .split('\n')
+    .filter((line) => pattern.test(line))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+
+describe('the booking service', () => {
+  it('when the same intent arrives three times (a redelivery and a re-emission), then Cal.com gets one booking and one outcome goes out', async () => {
+    const s = await scenario();
+    const company = randomUUID();
+    await s.connect(company);
+    const intent = makeIntent(company, WISH);
+    await s.sender.send(intent);
+    await s.sender.send(intent); // the same event redelivered
+    await s.sender.send(intent, `${intent.callId}:re-emitted`); // the same intent under another event id
+    await waitFor('the outcome', () => s.outcomes.of(intent.callId).length >= 1);
+    await waitFor(
+      'all three handled',
+      async () => metric(await s.metrics(), /^kafka_consumer_messages_total\{.*(processed|duplicate)/) === 3,
+    );
+    await s.stop();
+    const booked = s.calcom.bookings.filter((b) => b.metadata.idempotencyKey === intent.idempotencyKey);
+    expect(booked).toHaveLength(1);
+    expect(s.outcomes.of(intent.callId)).toEqual([
+      expect.objectContaining({
+        type: 'booking.confirmed.v1',
+        booking: expect.objectContaining({
+          uid: booked[0]!.uid,
+          start: expect.objectContaining({ local: '2026-10-13T14:30:00' }),
+        }),
+      }),
+    ]);
+    expect(s.calcom.calls.filter((c) => c === 'POST /v2/bookings')).toHaveLength(1);
+  });
+
+  it('when Cal.com answers 503 for a while, then the breaker opens, consumption pauses, nothing is dead-lettered, and every intent is booked after recovery', async () => {
+    const s = await scenario({ partitions: 1 });
+    const company = randomUUID();
+    await s.connect(company);
+    // Cal.com is down: every call answers 503 for a while
+    s.calcom.inject({ route: '', status: 503, times: 8 });
+    const intents = [0, 1, 2, 3, 4].map((i) =>
+      makeIntent(company, `2026-10-13T${String(7 + i).padStart(2, '0')}:00:00Z`),
+    );
+    for (const intent of intents) await s.sender.send(intent);
+    await waitFor('every intent confirmed', () => intents.every((i) => s.outcomes.of(i.callId).length === 1), 45_000);
+    const text = await s.metrics();
+    await s.stop();
+    expect(metric(text, /^booking_calcom_policy_events_total\{event="breaker_open"/)).toBeGreaterThanOrEqual(1);
+    expect(metric(text, /^kafka_consumer_messages_total\{.*outcome="paused"/)).toBeGreaterThanOrEqual(1);
+    expect(metric(text, /^kafka_consumer_messages_total\{.*outcome="dead_lettered"/)).toBe(0);
+    expect(await messageCount(deadLetterTopic(s.topics.intents))).toBe(0);
+    for (const intent of intents) {
+      expect(s.outcomes.of(intent.callId)).toEqual([expect.objectContaining({ type: 'booking.confirmed.v1' })]);
+      expect(
+        s.calcom.bookings.filter((b) => b.metadata.idempotencyKey === intent.idempotencyKey && b.status === 'accepted'),
+      ).toHaveLength(1);
+    }
+    // the breaker stopped the calls: far fewer creates than a retry loop would have sent
+    expect(s.calcom.calls.length).toBeLessThan(8 + 5 * 3);
+  });
+
+  it('when the wished slot is taken, then ranked alternatives from free slots are offered', async () => {
+    const s = await scenario({
+      freeStartsUtc: ['2026-10-13T09:00:00Z', '2026-10-13T14:00:00Z', '2026-10-14T12:30:00Z', '2026-10-20T12:30:00Z'],
+    });
+    const company = randomUUID();
+    await s.connect(company);
+    const first = makeIntent(company, WISH);
+    await s.sender.send(first);
+    await waitFor('the first booking', () => s.outcomes.of(first.callId).length === 1);
+    const second = makeIntent(company, WISH);
+    await s.sender.send(second);
+    await waitFor('the alternatives', () => s.outcomes.of(second.callId).length === 1);
+    await s.stop();
+    const [offered] = s.outcomes.of(second.callId);
+    expect(offered).toMatchObject({ type: 'booking.alternatives-offered.v1' });
+    const alternatives = (offered as Extract<typeof offered, { type: 'booking.alternatives-offered.v1' }>).alternatives;
+    expect(alternatives.map((a) => [a.start.local, a.strategy])).toEqual([
+      ['2026-10-13T16:00:00', 'same_day_other_time'],
+      ['2026-10-13T11:00:00', 'same_day_other_time'],
+      ['2026-10-14T14:30:00', 'next_workday_same_time'],
+    ]);
+    expect(s.calcom.bookings.filter((b) => b.status === 'accepted')).toHaveLength(1);
+  });
+
+  it("when one tenant's Cal.com key is refused, then its intent fails with the reason and the next tenant's intent on the same partition is booked", async () => {
+    const validTokens = ['cal_live_good', 'cal_live_revoked'];
+    const s = await scenario({ validTokens, partitions: 1 });
+    const [revoked, healthy, unconfigured] = [randomUUID(), randomUUID(), randomUUID()];
+    await s.connect(revoked, 'cal_live_revoked');
+    await s.connect(healthy);
+    validTokens.splice(1, 1); // the business revoked the key in Cal.com
+    const a = makeIntent(revoked, WISH);
+    const b = makeIntent(healthy, '2026-10-13T13:30:00Z');
+    const c = makeIntent(unconfigured, '2026-10-13T14:30:00Z');
+    for (const intent of [a, b, c]) await s.sender.send(intent);
+    await waitFor('three outcomes', () => [a, b, c].every((i) => s.outcomes.of(i.callId).length === 1));
+    await s.stop();
+    expect(s.outcomes.of(a.callId)[0]).toMatchObject({ type: 'booking.failed.v1', reason: 'calcom_unauthorized' });
+    expect(JSON.stringify(s.outcomes.of(a.callId))).not.toContain('cal_live_revoked');
+    expect(s.outcomes.of(b.callId)[0]).toMatchObject({ type: 'booking.confirmed.v1' });
+    expect(s.outcomes.of(c.callId)[0]).toMatchObject({ type: 'booking.failed.v1', reason: 'calcom_not_configured' });
+  });
+
+  it('when the outcome can never be recorded after Cal.com booked, then the booking is cancelled there (compensation) and the intent dead-lettered', async () => {
+    const s = await scenario({ env: { MAX_ATTEMPTS: '2' } });
+    const company = randomUUID();
+    await s.connect(company);
+    const intent = makeIntent(company, WISH);
+    // a local failure that no retry cures, only for this intent's confirmation
+    const fn = uniqueName('refuse').replace(/\W/g, '_');
+    await db.dataSource.query(`CREATE FUNCTION ${fn}() RETURNS trigger AS $$ BEGIN
+        IF NEW.status = 'confirmed' AND NEW.call_id = '${intent.callId}' THEN RAISE EXCEPTION 'disk says no'; END IF;
+        RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await db.dataSource.query(
+      `CREATE TRIGGER ${fn} BEFORE UPDATE ON booking_requests FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+    );
+    try {
+      await s.sender.send(intent);
+      await waitFor('the compensation', () => s.outcomes.of(intent.callId).length === 1);
+      await waitFor('the dead letter', async () => (await messageCount(deadLetterTopic(s.topics.intents))) === 1);
+      const text = await s.metrics();
+      expect(metric(text, /^kafka_consumer_messages_total\{.*outcome="compensated"/)).toBe(1);
+    } finally {
+      await db.dataSource.query(`DROP TRIGGER ${fn} ON booking_requests`);
+      await s.stop();
+    }
+    const booked = s.calcom.bookings.filter((b) => b.metadata.idempotencyKey === intent.idempotencyKey);
+    // the second attempt found the first one's booking instead of making another, then undid it
+    expect(booked.map((b) => b.status)).toEqual(['cancelled']);
+    expect(s.outcomes.of(intent.callId)).toEqual([
+      expect.objectContaining({ type: 'booking.cancelled.v1', uid: booked[0]!.uid, cause: 'compensation' }),
+    ]);
+    const [row] = await db.dataSource.query('SELECT status FROM booking_requests WHERE call_id = $1', [intent.callId]);
+    expect(row.status).toBe('compensated');
+  });
+});

@@ -1,0 +1,229 @@
+import type { BookingIntentEvent, BookingIntentRequestedV1, BookingOutcomeV1, EventEnvelope } from '@rb/contracts';
+import { BookingIntentEventSchema, fromKafkaHeaders, readFramedJson, TOPICS, toKafkaHeaders } from '@rb/contracts';
+import type { ConsumedMessage, MessageHandler, OutboxEvent, RunnerError, Sql, Transactions } from '@rb/kafka-runner';
+import { appendOutbox, PoisonMessageError } from '@rb/kafka-runner';
+import { DateTime } from 'luxon';
+import { loadCalcomAccount } from '../accounts/calcom-accounts';
+import type { Branch } from '../alternatives/find-alternatives';
+import type { AccountGateways } from '../calcom/account-gateways';
+import type { CalcomGateway } from '../calcom/calcom-gateway';
+import type { CredentialCipher } from '../credentials/credential-cipher';
+import { loadBranch } from '../directory/branch-directory';
+import type { RedisAvailabilityCache } from '../infra/redis-availability-cache';
+import { bookIntent } from './book-intent';
+import { markCreateSent, openRequest, recordOutcome, SETTLED } from './booking-requests';
+import { toRunnerError } from './runner-errors';
+
+export interface BookingIntentsDeps {
+  /** statements outside the consumer's transaction (the request row and its "create sent" mark) */
+  db: Sql;
+  /** the compensation's own transaction (the consumer's could not commit) */
+  transactions: Transactions;
+  cipher: CredentialCipher;
+  gateways: AccountGateways;
+  cache: RedisAvailabilityCache;
+  encode: (topic: string, value: unknown) => Buffer;
+  /** booking.outcomes.v1 (tests use their own) */
+  outcomesTopic?: string;
+  source: string;
+  clock: () => Date;
+  searchWindowDays: number;
+  alternativesCount: number;
+  onOutcome?: (outcome: BookingOutcomeV1) => void;
+  /** the intent's branch is not (yet) in booking's read model: defaults were used */
+  onBranchUnknown?: (branchId: string) => void;
+}
+
+type Intent = { kind: 'intent'; intent: BookingIntentRequestedV1; envelope: EventEnvelope } | { kind: 'other' };
+export type Prepared =
+  { kind: 'nothing' } | { kind: 'outcome'; outcome: BookingOutcomeV1; cause: EventEnvelope; gateway?: CalcomGateway };
+
+/**
+ * calls.booking-intents.v1 → Cal.com → booking.outcomes.v1, with the standard recipe: the
+ * Cal.com work happens in `prepare` (before the transaction), made safe by the intent's
+ * idempotency key and the request row's "create sent" mark; `apply` records the outcome and
+ * writes it to the outbox in one transaction. An intent already settled (a redelivery, or the
+ * same intent under another event id) changes nothing. If the outcome can never be committed,
+ * `compensate` cancels the booking it made: a saga, not a distributed transaction.
+ */
+export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Intent, Prepared> {
+  return {
+    decode(message) {
+      const envelope = decodeEnvelope(message);
+      let value: unknown;
+      try {
+        value = readFramedJson(message.value);
+      } catch (error) {
+        throw new PoisonMessageError('VALUE_UNREADABLE', (error as Error).message, { cause: error });
+      }
+      const parsed = BookingIntentEventSchema.safeParse(value);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new PoisonMessageError('CONTRACT_VIOLATION', `${issue?.path.join('.')}: ${issue?.message}`);
+      }
+      const event: BookingIntentEvent = parsed.data;
+      return event.type === 'booking.intent-requested.v1'
+        ? { eventId: envelope.id, eventType: event.type, event: { kind: 'intent', intent: event, envelope } }
+        : { eventId: envelope.id, eventType: event.type, event: { kind: 'other' } };
+    },
+
+    async prepare(event) {
+      if (event.kind !== 'intent') return { kind: 'nothing' };
+      const { intent, envelope } = event;
+      const request = await openRequest(deps.db, intent);
+      if (SETTLED.has(request.status)) return { kind: 'nothing' };
+      const company = intent.attribution.companyId;
+      const account = await loadCalcomAccount(deps.db, company, deps.cipher);
+      if (!account) {
+        return {
+          kind: 'outcome',
+          cause: envelope,
+          outcome: failedOutcome(
+            intent,
+            deps.clock(),
+            'calcom_not_configured',
+            `company ${company} has no Cal.com account`,
+          ),
+        };
+      }
+      const gateway = deps.gateways.for(company, account);
+      try {
+        const outcome = await bookIntent(
+          intent,
+          {
+            gateway,
+            account: company,
+            cache: deps.cache,
+            branch: await branchOf(deps, intent),
+            clock: deps.clock,
+            searchWindowDays: deps.searchWindowDays,
+            alternativesCount: deps.alternativesCount,
+            ...(account.fallbackEmail ? { fallbackEmail: account.fallbackEmail } : {}),
+            beforeCreate: () => markCreateSent(deps.db, intent.idempotencyKey),
+          },
+          request.createSent,
+        );
+        return { kind: 'outcome', outcome, cause: envelope, gateway };
+      } catch (error) {
+        throw toRunnerError(error);
+      }
+    },
+
+    async apply(_event, { sql, prepared }) {
+      if (prepared.kind === 'nothing') return [];
+      await recordOutcome(sql, prepared.outcome);
+      deps.onOutcome?.(prepared.outcome);
+      return [outcomeEvent(prepared.outcome, prepared.cause, deps)];
+    },
+
+    async compensate(event, prepared, cause) {
+      if (prepared.kind !== 'outcome' || prepared.outcome.type !== 'booking.confirmed.v1' || !prepared.gateway) return;
+      if (event.kind !== 'intent') return;
+      await undoBooking(prepared.outcome, prepared.gateway, cause, event.envelope, deps);
+    },
+  };
+}
+
+/**
+ * The saga's compensation: the booking exists in Cal.com but its outcome cannot be committed, so
+ * it is cancelled there; then, if the database takes it, the cancellation is recorded and
+ * emitted (cause `compensation`), so downstream hears how the intent ended.
+ */
+async function undoBooking(
+  confirmed: Extract<BookingOutcomeV1, { type: 'booking.confirmed.v1' }>,
+  gateway: CalcomGateway,
+  cause: RunnerError,
+  envelope: EventEnvelope,
+  deps: BookingIntentsDeps,
+): Promise<void> {
+  await gateway.cancelBooking(
+    confirmed.booking.uid,
+    `Automatically cancelled: the booking could not be recorded (${cause.code})`,
+  );
+  const day = DateTime.fromISO(confirmed.booking.start.utc, { zone: 'utc' })
+    .setZone(confirmed.booking.start.timeZone)
+    .toISODate()!;
+  await deps.cache.invalidate(confirmed.attribution.companyId, day);
+  const cancelled: BookingOutcomeV1 = {
+    type: 'booking.cancelled.v1',
+    callId: confirmed.callId,
+    idempotencyKey: confirmed.idempotencyKey,
+    attribution: confirmed.attribution,
+    occurredAt: deps.clock().toISOString(),
+    uid: confirmed.booking.uid,
+    cause: 'compensation',
+  };
+  await deps.transactions(async (sql) => {
+    await recordOutcome(sql, cancelled);
+    await appendOutbox(sql, [outcomeEvent(cancelled, envelope, deps)]);
+  });
+  deps.onOutcome?.(cancelled);
+}
+
+export function failedOutcome(
+  intent: BookingIntentRequestedV1,
+  now: Date,
+  reason: Extract<BookingOutcomeV1, { type: 'booking.failed.v1' }>['reason'],
+  detail: string,
+): BookingOutcomeV1 {
+  return {
+    type: 'booking.failed.v1',
+    callId: intent.callId,
+    idempotencyKey: intent.idempotencyKey,
+    attribution: intent.attribution,
+    occurredAt: now.toISOString(),
+    reason,
+    detail: detail.slice(0, 500),
+  };
+}
+
+/** The branch from booking's read model; if it has not arrived yet, the intent's zone, Monday to Friday. */
+async function branchOf(deps: BookingIntentsDeps, intent: BookingIntentRequestedV1): Promise<Branch> {
+  const branch = await loadBranch(deps.db, intent.attribution.branchId);
+  if (branch) return branch;
+  deps.onBranchUnknown?.(intent.attribution.branchId);
+  return { timeZone: intent.requestedStart.timeZone, workingDays: [1, 2, 3, 4, 5], federalState: null };
+}
+
+/** booking.outcomes.v1, keyed by call id; the event id names the intent and the change. */
+export function outcomeEvent(
+  outcome: BookingOutcomeV1,
+  cause: EventEnvelope | undefined,
+  deps: Pick<BookingIntentsDeps, 'encode' | 'source' | 'clock' | 'outcomesTopic'>,
+): OutboxEvent {
+  const topic = deps.outcomesTopic ?? TOPICS.bookingOutcomes;
+  const change =
+    'uid' in outcome ? `:${outcome.uid}` : outcome.type === 'booking.rescheduled.v1' ? `:${outcome.booking.uid}` : '';
+  let value: Buffer;
+  try {
+    value = deps.encode(topic, outcome);
+  } catch (error) {
+    // our own event breaking our own contract is a bug: retrying cannot help
+    throw new PoisonMessageError('OUTPUT_CONTRACT_VIOLATION', `${outcome.type}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return {
+    topic,
+    key: outcome.callId,
+    value,
+    headers: toKafkaHeaders({
+      id: `${outcome.idempotencyKey}:${outcome.type}${change}`,
+      type: outcome.type,
+      source: deps.source,
+      time: deps.clock().toISOString(),
+      subject: outcome.callId,
+      contentType: 'application/json',
+      correlationId: outcome.callId,
+      ...(cause ? { causationId: cause.id, traceparent: cause.traceparent } : {}),
+    }),
+  };
+}
+
+function decodeEnvelope(message: ConsumedMessage): EventEnvelope {
+  try {
+    return fromKafkaHeaders(message.headers);
+  } catch (error) {
+    throw new PoisonMessageError('ENVELOPE_INVALID', (error as Error).message, { cause: error });
+  }
+}

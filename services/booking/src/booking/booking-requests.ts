@@ -1,0 +1,119 @@
+import type { BookingIntentRequestedV1, BookingOutcomeV1 } from '@rb/contracts';
+import type { Sql } from '@rb/kafka-runner';
+
+export type RequestStatus = 'pending' | 'confirmed' | 'alternatives_offered' | 'failed' | 'cancelled' | 'compensated';
+
+/** An intent whose outcome was emitted: a second intent with the same key changes nothing. */
+export const SETTLED: ReadonlySet<RequestStatus> = new Set([
+  'confirmed',
+  'alternatives_offered',
+  'failed',
+  'cancelled',
+]);
+
+export interface BookingRequest {
+  status: RequestStatus;
+  /** a create may have reached Cal.com: look the booking up before creating one */
+  createSent: boolean;
+}
+
+/**
+ * The intent's row, created on first sight (outside the consumer's transaction: the "create
+ * sent" mark must survive that transaction's rollback).
+ */
+export async function openRequest(sql: Sql, intent: BookingIntentRequestedV1): Promise<BookingRequest> {
+  const [row] = await sql.query<{ status: RequestStatus; create_sent_at: Date | null }>(
+    `INSERT INTO booking_requests (idempotency_key, call_id, company_id, branch_id, phone_number_id, event_type_id,
+       start_utc, time_zone)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (idempotency_key) DO UPDATE SET updated_at = booking_requests.updated_at
+     RETURNING status, create_sent_at`,
+    [
+      intent.idempotencyKey,
+      intent.callId,
+      intent.attribution.companyId,
+      intent.attribution.branchId,
+      intent.attribution.phoneNumberId,
+      intent.service.calcomEventTypeId,
+      intent.requestedStart.utc,
+      intent.requestedStart.timeZone,
+    ],
+  );
+  return { status: row!.status, createSent: row!.create_sent_at !== null };
+}
+
+/** Committed before a create is sent (autocommit): from now on the booking may exist. */
+export async function markCreateSent(sql: Sql, idempotencyKey: string): Promise<void> {
+  await sql.query('UPDATE booking_requests SET create_sent_at = now(), updated_at = now() WHERE idempotency_key = $1', [
+    idempotencyKey,
+  ]);
+}
+
+const STATUS_OF: Record<BookingOutcomeV1['type'], RequestStatus> = {
+  'booking.confirmed.v1': 'confirmed',
+  'booking.alternatives-offered.v1': 'alternatives_offered',
+  'booking.failed.v1': 'failed',
+  'booking.cancelled.v1': 'cancelled',
+  'booking.rescheduled.v1': 'confirmed',
+};
+
+/** Inside the consumer's transaction, with the outcome's outbox row. */
+export async function recordOutcome(sql: Sql, outcome: BookingOutcomeV1): Promise<void> {
+  const status =
+    outcome.type === 'booking.cancelled.v1' && outcome.cause === 'compensation'
+      ? 'compensated'
+      : STATUS_OF[outcome.type];
+  const booking = 'booking' in outcome ? outcome.booking : undefined;
+  await sql.query(
+    `UPDATE booking_requests SET status = $2, calcom_uid = COALESCE($3, calcom_uid),
+       start_utc = COALESCE($4, start_utc), failure_reason = $5, updated_at = now()
+     WHERE idempotency_key = $1`,
+    [
+      outcome.idempotencyKey,
+      status,
+      booking?.uid ?? null,
+      booking?.start.utc ?? null,
+      outcome.type === 'booking.failed.v1' ? outcome.reason : null,
+    ],
+  );
+}
+
+/** What an admin change of a booking needs to emit its outcome. */
+export interface StoredBooking {
+  idempotencyKey: string;
+  callId: string;
+  attribution: { companyId: string; branchId: string; phoneNumberId: string };
+  eventTypeId: number;
+  timeZone: string;
+  status: RequestStatus;
+  startUtc: string;
+}
+
+export async function findByCalcomUid(sql: Sql, uid: string): Promise<StoredBooking | undefined> {
+  const [row] = await sql.query<{
+    idempotency_key: string;
+    call_id: string;
+    company_id: string;
+    branch_id: string;
+    phone_number_id: string;
+    event_type_id: number;
+    time_zone: string;
+    status: RequestStatus;
+    start_utc: Date;
+  }>(
+    `SELECT idempotency_key, call_id, company_id, branch_id, phone_number_id, event_type_id, time_zone, status, start_utc
+     FROM booking_requests WHERE calcom_uid = $1`,
+    [uid],
+  );
+  return (
+    row && {
+      idempotencyKey: row.idempotency_key,
+      callId: row.call_id,
+      attribution: { companyId: row.company_id, branchId: row.branch_id, phoneNumberId: row.phone_number_id },
+      eventTypeId: row.event_type_id,
+      timeZone: row.time_zone,
+      status: row.status,
+      startUtc: row.start_utc.toISOString(),
+    }
+  );
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { CredentialCipher } from './credentials/credential-cipher';
+
+const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Everything booking reads from the environment, validated once at start-up. */
+export const ConfigSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/booking'),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((s) => s.split(',').map((b) => b.trim()))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1)),
+  /** the booking-intents consumer; the directory read model uses `<group>-directory` */
+  KAFKA_GROUP_ID: z.string().min(1).default('booking'),
+  SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
+  /** Bearer token of the admin API (Cal.com accounts, cancel, reschedule); at least 24 characters. */
+  ADMIN_TOKEN: z.string().min(24, 'must be a secret of at least 24 characters'),
+  /** `id:base64key,…` (32-byte AES keys); new credentials are sealed with the first (or CREDENTIAL_KEY_CURRENT) */
+  CREDENTIAL_KEYS: z
+    .string()
+    .min(1)
+    .refine((keys) => {
+      try {
+        CredentialCipher.fromConfig(keys);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'expected id:base64key,… with 32-byte keys (the keys themselves are not shown)'),
+  CREDENTIAL_KEY_CURRENT: z.string().min(1).optional(),
+  /** each Cal.com call's time limit */
+  CALCOM_TIMEOUT_MS: int(8_000),
+  /** attempts of a Cal.com read (creates are never retried blindly) */
+  CALCOM_READ_ATTEMPTS: int(3),
+  /** consecutive Cal.com failures (5xx, network, timeouts) that open an account's breaker */
+  CALCOM_BREAK_AFTER: int(5),
+  /** how long an open breaker waits before one call tests Cal.com again */
+  CALCOM_HALF_OPEN_AFTER_MS: int(30_000),
+  /** calls to one Cal.com account at once */
+  CALCOM_CONCURRENCY: int(8),
+  /** per credential across all replicas; Cal.com allows 120 a minute per API key */
+  CALCOM_REQUESTS_PER_MINUTE: int(110),
+  CALCOM_BUDGET_BURST: int(20),
+  /** the longest a call waits for its turn in the budget before the partition pauses instead */
+  CALCOM_BUDGET_MAX_WAIT_MS: int(2_000),
+  /** how long a day's free slots are trusted */
+  AVAILABILITY_TTL_SECONDS: int(60),
+  SEARCH_WINDOW_DAYS: int(7),
+  ALTERNATIVES_COUNT: int(3),
+  MAX_ATTEMPTS: int(5),
+  /** partitions of the intents topic handled at once (each partition's intents in order) */
+  CONSUMER_CONCURRENCY: int(12),
+  SHUTDOWN_TIMEOUT_MS: int(15_000),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`) };
+}

@@ -1,0 +1,14 @@
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from './migrations';
+
+/** booking's own database; migrations run at start-up (each once, in a transaction). */
+export function makeDataSource(url: string): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    poolSize: 20,
+  });
+}

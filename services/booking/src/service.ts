@@ -1,0 +1,277 @@
+import type { Server } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { Counter, Gauge } from 'prom-client';
+import type { BookingOutcomeV1 } from '@rb/contracts';
+import { BookingOutcomeV1Schema, makeRegistryEncoder, TOPICS } from '@rb/contracts';
+import { ConsumerRunner, OutboxRelay, typeormAutocommit, typeormTransactions } from '@rb/kafka-runner';
+import type { Logger } from '@rb/observability';
+import { createLogger, createMetricsRegistry, makeConsumerMetrics } from '@rb/observability';
+import { setCalcomAccount } from './accounts/calcom-accounts';
+import { makeBookingIntents } from './booking/booking-intents';
+import { changeBooking } from './booking/change-booking';
+import { AccountGateways } from './calcom/account-gateways';
+import type { Fetch } from './calcom/calcom-client';
+import type { Config } from './config';
+import { CredentialCipher } from './credentials/credential-cipher';
+import { makeBranchDirectory } from './directory/branch-directory';
+import { makeApp } from './entry-points/http/app';
+import { makeCalcomMetrics } from './infra/calcom-metrics';
+import { makeDataSource } from './infra/db/data-source';
+import { RedisAvailabilityCache } from './infra/redis-availability-cache';
+import { RedisCallBudget } from './infra/redis-call-budget';
+
+/** The outbox relay's advisory lock: one publishing replica per booking database. */
+const OUTBOX_LOCK_ID = 0xb00c;
+const SOURCE = '/retell-booking/booking';
+
+export interface BookingService {
+  port: number;
+  /** stops consuming (finishing the intents in hand), publishes what is pending, closes everything */
+  stop(): Promise<void>;
+}
+
+export interface Overrides {
+  log?: Logger;
+  /** how Cal.com is reached (tests: a fault-injecting wrapper) */
+  fetch?: Fetch;
+  clock?: () => Date;
+  /** the consumer's retry backoff (tests shorten it) */
+  backoff?: { initialMs: number; maxMs: number };
+  /** topic names (tests use their own) */
+  topics?: { intents: string; directory: string; outcomes: string };
+  /** called when the consumer crashed for good: main exits, tests fail */
+  onFatal?: (error: Error) => void;
+}
+
+/**
+ * booking, wired: the booking-intents consumer (Cal.com in `prepare`, outcome and outbox in one
+ * transaction), the directory read model's consumer, the outbox relay to booking.outcomes.v1,
+ * and the HTTP server (health, metrics, admin API).
+ */
+export async function startBookingService(config: Config, overrides: Overrides = {}): Promise<BookingService> {
+  const log = overrides.log ?? createLogger({ service: 'booking', level: config.LOG_LEVEL });
+  const clock = overrides.clock ?? (() => new Date());
+  const registry = createMetricsRegistry('booking');
+  const consumerMetrics = makeConsumerMetrics(registry);
+  const calcomMetrics = makeCalcomMetrics(registry);
+  const outcomes = new Counter({
+    name: 'booking_outcomes_total',
+    help: 'Outcomes emitted, by type and (for failures) reason',
+    labelNames: ['type', 'reason'] as const,
+    registers: [registry],
+  });
+  const availability = new Counter({
+    name: 'booking_availability_lookups_total',
+    help: 'Availability lookups per (event type, day) answered from the Redis cache (hit) or Cal.com (miss)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const redisErrors = new Counter({
+    name: 'booking_redis_errors_total',
+    help: 'Redis failures; the cache and the call budget fail open (straight to Cal.com)',
+    labelNames: ['component'] as const,
+    registers: [registry],
+  });
+  const branchUnknown = new Counter({
+    name: 'booking_branch_unknown_total',
+    help: 'Intents whose branch was not in the directory read model yet (defaults used for alternatives)',
+    registers: [registry],
+  });
+
+  const dataSource = makeDataSource(config.DATABASE_URL);
+  await dataSource.initialize();
+  const transactions = typeormTransactions(dataSource);
+  const db = typeormAutocommit(dataSource);
+  const redis = new Redis(config.REDIS_URL, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    enableAutoPipelining: true,
+    lazyConnect: true,
+  });
+  redis.on('error', (error: Error) => log.debug({ err: error.message }, 'redis connection error'));
+  await redis.connect().catch((error: Error) => log.warn({ err: error.message }, 'redis not reachable yet'));
+
+  const cipher = CredentialCipher.fromConfig(config.CREDENTIAL_KEYS, config.CREDENTIAL_KEY_CURRENT);
+  const budget = new RedisCallBudget({
+    redis,
+    perMinute: config.CALCOM_REQUESTS_PER_MINUTE,
+    burst: config.CALCOM_BUDGET_BURST,
+    maxWaitMs: config.CALCOM_BUDGET_MAX_WAIT_MS,
+    onRedisError: () => redisErrors.inc({ component: 'budget' }),
+  });
+  const cache = new RedisAvailabilityCache({
+    redis,
+    ttlSeconds: config.AVAILABILITY_TTL_SECONDS,
+    onLookup: (result) => availability.inc({ result }),
+    onRedisError: () => redisErrors.inc({ component: 'availability_cache' }),
+  });
+  const gateways = new AccountGateways({
+    policy: {
+      timeoutMs: config.CALCOM_TIMEOUT_MS,
+      readAttempts: config.CALCOM_READ_ATTEMPTS,
+      breakAfter: config.CALCOM_BREAK_AFTER,
+      halfOpenAfterMs: config.CALCOM_HALF_OPEN_AFTER_MS,
+      concurrency: config.CALCOM_CONCURRENCY,
+    },
+    budget: (account) => budget.take(account),
+    onEvent: (account, event) => {
+      calcomMetrics.onPolicyEvent(account, event);
+      if (event.type === 'breaker') log.warn({ account, state: event.state }, 'Cal.com breaker changed');
+    },
+    fetch: calcomMetrics.instrument(overrides.fetch ?? fetch),
+  });
+  new Gauge({
+    name: 'booking_calcom_breakers_open',
+    help: 'Cal.com accounts whose breaker is open now (their intents wait, paused)',
+    registers: [registry],
+    collect() {
+      this.set(gateways.openBreakers());
+    },
+  });
+
+  const topics = overrides.topics ?? {
+    intents: TOPICS.bookingIntents,
+    directory: TOPICS.tenantDirectory,
+    outcomes: TOPICS.bookingOutcomes,
+  };
+  const kafka = new Kafka({ clientId: 'booking', brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+  const encode = await makeRegistryEncoder(config.SCHEMA_REGISTRY_URL, {
+    [topics.outcomes]: BookingOutcomeV1Schema,
+  });
+  const countOutcome = (outcome: BookingOutcomeV1) =>
+    outcomes.inc({ type: outcome.type, reason: outcome.type === 'booking.failed.v1' ? outcome.reason : '' });
+
+  const relay = new OutboxRelay({ kafka, transactions, lockId: OUTBOX_LOCK_ID });
+  relay.on('published', (n: number) => consumerMetrics.outboxPublished.inc(n));
+  relay.on('publishFailed', (error: Error) => log.warn({ err: error.message }, 'outbox publish failed; retrying'));
+  await relay.start();
+  const pendingTimer = setInterval(
+    () =>
+      void relay.pending().then(
+        (n) => consumerMetrics.outboxPending.set(n),
+        () => undefined,
+      ),
+    5_000,
+  );
+
+  const onOutcome = (report: Parameters<typeof consumerMetrics.onOutcome>[0] & { error?: { code: string } }) => {
+    consumerMetrics.onOutcome(report);
+    if (report.error && report.outcome !== 'paused')
+      log.warn({ topic: report.topic, outcome: report.outcome, code: report.error.code }, 'intent not processed');
+    else if (report.error) log.info({ topic: report.topic, code: report.error.code }, 'paused: Cal.com unavailable');
+  };
+  // directory first: an intent's branch is usually known by the time it is handled
+  const directory = new ConsumerRunner({
+    kafka,
+    groupId: `${config.KAFKA_GROUP_ID}-directory`,
+    topics: [topics.directory],
+    fromBeginning: true,
+    transactions,
+    maxAttempts: config.MAX_ATTEMPTS,
+    maxChunkSize: 100,
+    handler: makeBranchDirectory(),
+    onOutcome,
+  });
+  await directory.start();
+  const intents = new ConsumerRunner({
+    kafka,
+    groupId: config.KAFKA_GROUP_ID,
+    topics: [topics.intents],
+    fromBeginning: true,
+    transactions,
+    maxAttempts: config.MAX_ATTEMPTS,
+    partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+    // one intent per transaction: `prepare` talks to Cal.com and must not run again for a chunk
+    maxChunkSize: 1,
+    // a partition paused for Cal.com resumes within half a second of its time
+    maxWaitTimeInMs: 500,
+    ...(overrides.backoff ? { backoff: overrides.backoff } : {}),
+    handler: makeBookingIntents({
+      db,
+      transactions,
+      cipher,
+      gateways,
+      cache,
+      encode,
+      outcomesTopic: topics.outcomes,
+      source: SOURCE,
+      clock,
+      searchWindowDays: config.SEARCH_WINDOW_DAYS,
+      alternativesCount: config.ALTERNATIVES_COUNT,
+      onOutcome: countOutcome,
+      onBranchUnknown: (branchId) => {
+        branchUnknown.inc();
+        log.warn({ branchId }, 'branch not in the directory read model yet; default working days used');
+      },
+    }),
+    onOutcome,
+    afterCommit: () => relay.nudge(),
+  });
+  await intents.start();
+  for (const runner of [directory, intents]) {
+    runner.onCrash((error, restarting) => {
+      if (restarting) return log.warn({ err: error.message }, 'consumer crashed; kafkajs restarts it');
+      log.error({ err: error.message }, 'consumer crashed for good');
+      overrides.onFatal?.(error);
+    });
+  }
+
+  let draining = false;
+  const app = makeApp({
+    setAccount: async (input) => {
+      await transactions((sql) => setCalcomAccount(sql, input, { cipher }));
+      return { keyId: cipher.currentKey };
+    },
+    changeBooking: (uid, change) =>
+      changeBooking(
+        {
+          db,
+          transactions,
+          cipher,
+          gateways,
+          cache,
+          encode,
+          outcomesTopic: topics.outcomes,
+          source: SOURCE,
+          clock,
+          onOutcome: countOutcome,
+        },
+        uid,
+        change,
+      ),
+    adminToken: config.ADMIN_TOKEN,
+    health: {
+      isLive: () => true,
+      notReady: () => [
+        ...(draining ? ['draining'] : []),
+        ...(dataSource.isInitialized ? [] : ['database']),
+        ...(redis.status === 'ready' ? [] : ['redis']),
+      ],
+    },
+    registry,
+    log,
+  });
+  const server: Server = app.listen(config.PORT, config.HOST);
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  log.info({ port }, 'booking running');
+
+  return {
+    port,
+    async stop() {
+      draining = true;
+      server.close();
+      server.closeIdleConnections();
+      await intents.stop(); // finishes the intent in hand
+      await directory.stop();
+      await relay.stop(); // publishes what is pending
+      clearInterval(pendingTimer);
+      redis.disconnect();
+      await dataSource.destroy();
+      log.info('booking stopped');
+    },
+  };
+}
