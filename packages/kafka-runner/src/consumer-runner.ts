@@ -92,6 +92,8 @@ export interface ConsumerRunnerOptions<Event, Prepared> {
    * a resume takes effect.
    */
   maxWaitTimeInMs?: number;
+  /** how long the group waits for a silent member before its partitions move (kafkajs default 30,000 ms) */
+  sessionTimeoutMs?: number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -124,6 +126,7 @@ export class ConsumerRunner<Event, Prepared = undefined> {
       groupId,
       allowAutoTopicCreation: false,
       ...(this.options.maxWaitTimeInMs ? { maxWaitTimeInMs: this.options.maxWaitTimeInMs } : {}),
+      ...(this.options.sessionTimeoutMs ? { sessionTimeout: this.options.sessionTimeoutMs } : {}),
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning });

@@ -55,6 +55,8 @@ export const ConfigSchema = z.object({
   MAX_ATTEMPTS: int(5),
   /** partitions of the intents topic handled at once (each partition's intents in order) */
   CONSUMER_CONCURRENCY: int(12),
+  /** a replica that died silently gives up its partitions after this long */
+  CONSUMER_SESSION_TIMEOUT_MS: int(30_000),
   SHUTDOWN_TIMEOUT_MS: int(15_000),
 });
 

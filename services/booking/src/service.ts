@@ -172,6 +172,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
     transactions,
     maxAttempts: config.MAX_ATTEMPTS,
     maxChunkSize: 100,
+    sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
     handler: makeBranchDirectory(),
     onOutcome,
   });
@@ -188,6 +189,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
     maxChunkSize: 1,
     // a partition paused for Cal.com resumes within half a second of its time
     maxWaitTimeInMs: 500,
+    sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
     ...(overrides.backoff ? { backoff: overrides.backoff } : {}),
     handler: makeBookingIntents({
       db,
