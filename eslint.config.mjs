@@ -24,7 +24,7 @@ export default tseslint.config(
       '**/src/main.ts',
       '**/entry-points/cli/**',
       'scripts/**',
-      'test/**',
+      '**/test/**',
       '**/bench/**',
       '**/*.test.ts',
     ],
