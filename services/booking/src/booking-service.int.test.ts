@@ -208,4 +208,85 @@ describe('the booking service', () => {
     const [row] = await db.dataSource.query('SELECT status FROM booking_requests WHERE call_id = $1', [intent.callId]);
     expect(row.status).toBe('compensated');
   });
+
+  describe('the admin API', () => {
+    it('when a credential is set, then it is checked with Cal.com first, never echoed, and a refused one keeps the old', async () => {
+      const s = await scenario();
+      const company = randomUUID();
+      const put = (body: unknown, token?: string) =>
+        admin(s.service.port, 'PUT', `/companies/${company}/calcom-account`, body, token);
+      expect(
+        (await put({ baseUrl: s.calcom.url, kind: 'api_key', token: 'cal_live_good' }, 'wrong-token')).status,
+      ).toBe(401);
+      const invalid = await put({ baseUrl: 'http://cal.example.com', kind: 'api_key', token: 'cal_live_good' });
+      expect(invalid).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+      expect(JSON.stringify(invalid.body)).toMatch(/https/);
+      const ok = await put({ baseUrl: s.calcom.url, kind: 'api_key', token: 'cal_live_good' });
+      expect(ok).toMatchObject({ status: 200, body: { companyId: company, kind: 'api_key', keyId: 'k1' } });
+      expect(JSON.stringify(ok.body)).not.toContain('cal_live_good');
+      const refused = await put({ baseUrl: s.calcom.url, kind: 'api_key', token: 'cal_live_wrong' });
+      expect(refused).toMatchObject({ status: 422, body: { error: 'credential_rejected', reason: 'unauthorized' } });
+      // the old credential still books
+      const intent = makeIntent(company, WISH);
+      await s.sender.send(intent);
+      await waitFor('the outcome', () => s.outcomes.of(intent.callId).length === 1);
+      expect(s.outcomes.of(intent.callId)[0]).toMatchObject({ type: 'booking.confirmed.v1' });
+      const [row] = await db.dataSource.query('SELECT sealed_credential FROM calcom_accounts WHERE company_id = $1', [
+        company,
+      ]);
+      expect(row.sealed_credential).not.toContain('cal_live_good');
+    });
+
+    it('when a business moves and then cancels a booking, then Cal.com changes and booking.rescheduled.v1 and booking.cancelled.v1 go out', async () => {
+      const s = await scenario();
+      const company = randomUUID();
+      await s.connect(company);
+      const intent = makeIntent(company, WISH);
+      await s.sender.send(intent);
+      await waitFor('the booking', () => s.outcomes.of(intent.callId).length === 1);
+      const uid = (s.outcomes.of(intent.callId)[0] as { booking: { uid: string } }).booking.uid;
+      const port = s.service.port;
+
+      expect(await admin(port, 'POST', '/bookings/unknown_uid/cancel', { reason: 'x', cause: 'caller' })).toMatchObject(
+        {
+          status: 404,
+        },
+      );
+      expect(
+        await admin(port, 'POST', `/bookings/${uid}/reschedule`, { startUtc: 'tomorrow', reason: 'x' }),
+      ).toMatchObject({
+        status: 400,
+      });
+      const moved = await admin(port, 'POST', `/bookings/${uid}/reschedule`, {
+        startUtc: '2026-10-14T12:30:00Z',
+        reason: 'caller asked by phone',
+      });
+      expect(moved).toMatchObject({ status: 200, body: { type: 'booking.rescheduled.v1', fromUid: uid } });
+      const newUid = (moved.body as { booking: { uid: string } }).booking.uid;
+      expect(newUid).not.toBe(uid);
+      expect(await admin(port, 'POST', `/bookings/${uid}/cancel`, { reason: 'x', cause: 'caller' })).toMatchObject({
+        status: 404,
+      });
+      const cancelled = await admin(port, 'POST', `/bookings/${newUid}/cancel`, { reason: 'ill', cause: 'caller' });
+      expect(cancelled).toMatchObject({
+        status: 200,
+        body: { type: 'booking.cancelled.v1', uid: newUid, cause: 'caller' },
+      });
+      expect(
+        await admin(port, 'POST', `/bookings/${newUid}/cancel`, { reason: 'again', cause: 'caller' }),
+      ).toMatchObject({
+        status: 409,
+      });
+      await waitFor('three outcomes', () => s.outcomes.of(intent.callId).length === 3);
+      expect(s.outcomes.of(intent.callId).map((o) => o.type)).toEqual([
+        'booking.confirmed.v1',
+        'booking.rescheduled.v1',
+        'booking.cancelled.v1',
+      ]);
+      expect(s.calcom.bookings.map((b) => b.status)).toEqual(['cancelled', 'cancelled']);
+      expect(s.outcomes.of(intent.callId)[1]).toMatchObject({
+        booking: { uid: newUid, start: { local: '2026-10-14T14:30:00', timeZone: 'Europe/Berlin' } },
+      });
+    });
+  });
 });

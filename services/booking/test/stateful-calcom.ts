@@ -53,6 +53,9 @@ export async function startStatefulCalcom(
   let nextId = 1;
 
   const envelope = (data: unknown) => ({ status: 'success', data });
+  /** an accepted booking holds its host from its start to its end: a slot starting inside is taken */
+  const overlaps = (b: FakeBooking, start: number) =>
+    b.status === 'accepted' && start < Date.parse(b.end) && start + duration * 60_000 > Date.parse(b.start);
   const error = (status: number, code: string, message: string) => ({
     status: 'error',
     timestamp: new Date().toISOString(),
@@ -65,7 +68,7 @@ export async function startStatefulCalcom(
     if (method === 'POST' && path === '/v2/bookings') {
       const start = new Date(String(body.start)).toISOString();
       const eventTypeId = Number(body.eventTypeId);
-      if (bookings.some((b) => b.status === 'accepted' && b.eventTypeId === eventTypeId && b.start === start)) {
+      if (bookings.some((b) => b.eventTypeId === eventTypeId && overlaps(b, Date.parse(start)))) {
         return [
           400,
           error(400, 'BadRequestException', 'User either already has booking at this time or is not available'),
@@ -92,7 +95,7 @@ export async function startStatefulCalcom(
       for (const start of options.openCalendar ? openStarts(from, to) : (options.freeStartsUtc ?? [])) {
         const t = Date.parse(start);
         if (t < from || t > to) continue;
-        if (bookings.some((b) => b.status === 'accepted' && Date.parse(b.start) === t)) continue;
+        if (bookings.some((b) => overlaps(b, t))) continue;
         // grouped by the day of the asked zone, times with its offset, as Cal.com answers
         const local = DateTime.fromMillis(t, { zone: url.searchParams.get('timeZone') ?? 'utc' });
         (days[local.toISODate()!] ??= []).push({ start: local.toISO()! });
