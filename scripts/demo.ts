@@ -1,9 +1,12 @@
 /**
  * Shows the system working: posts the shared Retell fixtures to ingress as Retell would (signed,
  * one of them twice, one with a bad signature), prints what landed on the Retell events topic,
- * then what call-processor made of it: lifecycle events and booking intents or callbacks.
+ * then what call-processor made of it: lifecycle events and booking intents or callbacks, and
+ * finally what booking made of the intents: the outcomes on booking.outcomes.v1 (confirmed,
+ * alternatives offered or failed), read from the topic like every other line.
  * Each run gives the fixture calls fresh ids, so a second run is not taken for redeliveries.
- * Usage (after scripts/up.sh started ingress): tsx scripts/demo.ts
+ * Usage (after scripts/up.sh started the services and registered a Cal.com account for each
+ * company; locally that is scripts/fake-calcom.ts, a stand-in for Cal.com): tsx scripts/demo.ts
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -46,14 +49,33 @@ async function main(): Promise<void> {
     return { file, body: raw.split(id).join(`${id}_${run}`) };
   });
   // both fixture calls were settled during the call (booked, moved); one more salon call whose
-  // analysis leaves the booking to us shows a booking intent
-  const wish = JSON.parse(bodies[2]!.body) as {
-    call: { call_id: string; call_analysis: { custom_analysis_data: Record<string, unknown> } };
-  };
-  wish.call.call_id = `call_wish_${run}`;
-  wish.call.call_analysis.custom_analysis_data.termin_gebucht = false;
-  callIds.add(wish.call.call_id);
-  bodies.push({ file: '03-call_analyzed.salon-inbound.json, not booked during the call', body: JSON.stringify(wish) });
+  // analysis leaves the booking to us shows a booking intent. The fixture's wish (16 Oct 2026)
+  // may be long past: it asks for 14:30 on the salon's next working day instead, so booking books
+  // a slot in the future. A second caller asks for the same time: only one of them gets it, the
+  // other is offered alternatives.
+  const wishedStart = nextSalonDayAt('14:30');
+  const wishes: [string, string, string][] = [
+    ['call_wish', '+4917612345678', 'not booked during the call, wish'],
+    ['call_wish_same_time', '+4915112345679', 'another caller, the same wish'],
+  ];
+  for (const [prefix, from, label] of wishes) {
+    const wish = JSON.parse(bodies[2]!.body) as {
+      call: {
+        call_id: string;
+        from_number: string;
+        call_analysis: { custom_analysis_data: Record<string, unknown> };
+      };
+    };
+    wish.call.call_id = `${prefix}_${run}`;
+    wish.call.from_number = from;
+    wish.call.call_analysis.custom_analysis_data.termin_gebucht = false;
+    wish.call.call_analysis.custom_analysis_data.termin_beginn = wishedStart;
+    callIds.add(wish.call.call_id);
+    bodies.push({
+      file: `03-call_analyzed.salon-inbound.json, ${label}: ${wishedStart}`,
+      body: JSON.stringify(wish),
+    });
+  }
 
   console.log(`\nPOST ${INGRESS_URL}/webhooks/retell (signed like Retell, call ids suffixed _${run}):`);
   for (const { file, body } of bodies) await post(file, body);
@@ -100,13 +122,23 @@ async function main(): Promise<void> {
   });
   await consumer.disconnect();
   console.log(`\n${seen} events stored once each; the redelivery was acknowledged but not stored again.`);
-  await showCallProcessorOutput(kafka, serde, run, callIds);
+  const intents = await showCallProcessorOutput(kafka, serde, run, callIds);
+  await showBookingOutcomes(kafka, serde, run, callIds, intents);
 }
 
-/** What call-processor emitted for this run's calls, until every call has ended (30 s at most). */
-async function showCallProcessorOutput(kafka: Kafka, serde: RegistrySerde, run: string, callIds: Set<string>) {
+/**
+ * What call-processor emitted for this run's calls, until every call has ended (30 s at most);
+ * returns the ids of the calls it asked a booking for.
+ */
+async function showCallProcessorOutput(
+  kafka: Kafka,
+  serde: RegistrySerde,
+  run: string,
+  callIds: Set<string>,
+): Promise<Set<string>> {
   console.log(`\nWhat call-processor emitted on ${TOPICS.callLifecycle} and ${TOPICS.bookingIntents}:`);
   const ended = new Set<string>();
+  const intents = new Set<string>();
   const consumer = kafka.consumer({ groupId: `demo-out-${run}` });
   await consumer.connect();
   await consumer.subscribe({ topics: [TOPICS.callLifecycle, TOPICS.bookingIntents], fromBeginning: true });
@@ -123,6 +155,7 @@ async function showCallProcessorOutput(kafka: Kafka, serde: RegistrySerde, run: 
         const event = value as Record<string, unknown> & { type: string };
         console.log(`  ${key}  ${event.type.padEnd(28)} ${summary(event)}`);
         if (event.type === 'call.ended.v1') ended.add(key);
+        if (event.type === 'booking.intent-requested.v1') intents.add(key);
         if (ended.size === callIds.size) {
           clearTimeout(timer);
           setTimeout(done, 1_000); // intents of the last call follow its ended event
@@ -131,6 +164,82 @@ async function showCallProcessorOutput(kafka: Kafka, serde: RegistrySerde, run: 
     });
   });
   await consumer.disconnect();
+  return intents;
+}
+
+/** What booking made of this run's intents, until each has an outcome (30 s at most). */
+async function showBookingOutcomes(
+  kafka: Kafka,
+  serde: RegistrySerde,
+  run: string,
+  callIds: Set<string>,
+  intents: Set<string>,
+) {
+  console.log(`\nWhat booking emitted on ${TOPICS.bookingOutcomes} for the ${intents.size} booking intents:`);
+  if (intents.size === 0) return console.log('  (no booking intents in this run, so no outcomes to wait for)');
+  const settled = new Set<string>();
+  const consumer = kafka.consumer({ groupId: `demo-outcomes-${run}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPICS.bookingOutcomes, fromBeginning: true });
+  await new Promise<void>((done) => {
+    const timer = setTimeout(() => {
+      console.log(`  (${settled.size} of ${intents.size} intents had an outcome within 30 s; see .run/booking.log)`);
+      done();
+    }, 30_000);
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        const key = message.key?.toString() ?? '';
+        if (!callIds.has(key)) return;
+        const { value } = await serde.decode(message.value!);
+        const outcome = value as Record<string, unknown> & { type: string };
+        console.log(`  ${key}  ${outcome.type.padEnd(31)} ${outcomeSummary(outcome)}`);
+        if (intents.has(key)) settled.add(key);
+        if (settled.size === intents.size) {
+          clearTimeout(timer);
+          done();
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+}
+
+/** 14:30 (Europe/Berlin) on the next day after today that Salon Haarmonie works (Tuesday to Saturday). */
+function nextSalonDayAt(time: string): string {
+  const zone = 'Europe/Berlin';
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date()); // YYYY-MM-DD
+  const day = new Date(`${today}T12:00:00Z`);
+  do day.setUTCDate(day.getUTCDate() + 1);
+  while (day.getUTCDay() === 0 || day.getUTCDay() === 1);
+  const date = day.toISOString().slice(0, 10);
+  // the zone's offset on that day ("GMT+01:00"), so the wish reads as Retell's analysis writes it
+  const offset = new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'longOffset' })
+    .formatToParts(new Date(`${date}T${time}:00Z`))
+    .find((p) => p.type === 'timeZoneName')!
+    .value.replace('GMT', '');
+  return `${date}T${time}:00${offset || '+00:00'}`;
+}
+
+function outcomeSummary(outcome: Record<string, unknown>): string {
+  type Instant = { local: string; timeZone: string };
+  const at = (i: Instant) => `${i.local.slice(0, 16).replace('T', ' ')} ${i.timeZone}`;
+  switch (outcome.type) {
+    case 'booking.confirmed.v1':
+    case 'booking.rescheduled.v1': {
+      const booking = outcome.booking as { uid: string; start: Instant; status: string };
+      return `uid=${booking.uid} start="${at(booking.start)}" status=${booking.status}`;
+    }
+    case 'booking.alternatives-offered.v1': {
+      const offered = (outcome.alternatives as { start: Instant; strategy: string }[])
+        .map((a) => `${a.start.local.slice(0, 16).replace('T', ' ')} (${a.strategy})`)
+        .join(', ');
+      return `wish="${at(outcome.requestedStart as Instant)}" taken; offered: ${offered}`;
+    }
+    case 'booking.failed.v1':
+      return `reason=${String(outcome.reason)} detail=${JSON.stringify(outcome.detail)}`;
+    default:
+      return `uid=${String(outcome.uid)} cause=${String(outcome.cause)}`;
+  }
 }
 
 function summary(event: Record<string, unknown>): string {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Stops what scripts/up.sh started: the services (gracefully), then the local infrastructure.
+# Stops what scripts/up.sh started: the services (gracefully), the fake Cal.com, then the local
+# infrastructure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for name in call-processor ingress; do
+for name in booking call-processor ingress fake-calcom; do
   if [ -s ".run/$name.pid" ] && kill -0 "$(cat ".run/$name.pid")" 2>/dev/null; then
     pid=$(cat ".run/$name.pid")
     kill -TERM "$pid"
@@ -11,4 +12,5 @@ for name in call-processor ingress; do
   fi
   rm -f ".run/$name.pid"
 done
+rm -f .run/fake-calcom.url
 bash scripts/infra.sh down

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Starts the whole system locally and shows it working: Node 24 + packages, the real Kafka broker,
-# schema registry, PostgreSQL and Redis, the topics, ingress on http://127.0.0.1:3000 and
-# call-processor on :3001 with the example tenant directory; then posts signed Retell fixture
-# webhooks and prints the resulting Kafka messages, down to lifecycle events and booking intents.
+# schema registry, PostgreSQL and Redis, the topics, ingress on http://127.0.0.1:3000,
+# call-processor on :3001 with the example tenant directory and booking on :3002, which books in a
+# local stand-in for Cal.com (scripts/fake-calcom.ts: no external network, bookings in memory)
+# registered as every example company's Cal.com account; then posts signed Retell fixture webhooks
+# and prints the resulting Kafka messages, down to booking intents and booking outcomes.
 # Stop: bash scripts/down.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,11 +43,51 @@ start_service() {
 
 [ -s .run/admin-token ] || node -e 'console.log("adm_" + require("crypto").randomBytes(18).toString("hex"))' > .run/admin-token
 export ADMIN_TOKEN=${ADMIN_TOKEN:-$(cat .run/admin-token)}
+# booking seals Cal.com credentials with these keys (id:base64 of 32 bytes); kept, so what it
+# stored stays readable across restarts
+[ -s .run/credential-keys ] || (umask 077 &&
+  node -e 'console.log("local1:" + require("crypto").randomBytes(32).toString("base64"))' > .run/credential-keys)
+CREDENTIAL_KEYS=${CREDENTIAL_KEYS:-$(cat .run/credential-keys)}
+
+# the local stand-in for Cal.com (not Cal.com: no network, bookings in memory, one API key)
+CALCOM_TOKEN=${FAKE_CALCOM_TOKEN:-cal_local_demo}
+if [ -s .run/fake-calcom.pid ] && kill -0 "$(cat .run/fake-calcom.pid)" 2>/dev/null && [ -s .run/fake-calcom.url ]; then
+  rb_log "fake Cal.com already running (pid $(cat .run/fake-calcom.pid))"
+else
+  rb_log "starting the fake Cal.com, a local stand-in for Cal.com (log: .run/fake-calcom.log)"
+  rm -f .run/fake-calcom.url
+  FAKE_CALCOM_TOKEN=$CALCOM_TOKEN setsid node --import tsx scripts/fake-calcom.ts >.run/fake-calcom.log 2>&1 </dev/null &
+  echo $! > .run/fake-calcom.pid
+  for _ in $(seq 1 60); do
+    [ -s .run/fake-calcom.url ] && break
+    kill -0 "$(cat .run/fake-calcom.pid)" 2>/dev/null || { cat .run/fake-calcom.log; rb_die "the fake Cal.com exited"; }
+    sleep 0.25
+  done
+  [ -s .run/fake-calcom.url ] || rb_die "the fake Cal.com did not write .run/fake-calcom.url within 15 s"
+fi
+CALCOM_URL=$(cat .run/fake-calcom.url)
+
 start_service ingress "$PORT" services/ingress/dist/main.js
 start_service call-processor 3001 services/call-processor/dist/main.js
 rb_log "importing the example tenant directory (deploy/tenants.example.yaml)"
 curl -fsS -X PUT -H "authorization: Bearer $ADMIN_TOKEN" --data-binary @deploy/tenants.example.yaml \
   http://127.0.0.1:3001/admin/tenants; echo
+CREDENTIAL_KEYS=$CREDENTIAL_KEYS start_service booking 3002 services/booking/dist/main.js
+
+# Each example company books in the fake Cal.com. Company ids are call-processor's (the import
+# above assigned them by slug); booking checks the API key against the fake before storing it.
+rb_log "registering the fake Cal.com ($CALCOM_URL) as every example company's Cal.com account"
+slugs=$(node -e 'const { parse } = require("yaml");
+for (const c of parse(require("fs").readFileSync("deploy/tenants.example.yaml", "utf8")).companies) console.log(c.slug)')
+for slug in $slugs; do
+  id=$(psql -h 127.0.0.1 -U postgres -d call_processor -tAc "SELECT id FROM companies WHERE slug = '$slug'")
+  [ -n "$id" ] || rb_die "company $slug is not in call-processor's database after the import"
+  answer=$(curl -sS -w ' %{http_code}' -X PUT -H "authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' \
+    --data "{\"baseUrl\":\"$CALCOM_URL\",\"kind\":\"api_key\",\"token\":\"$CALCOM_TOKEN\",\"fallbackEmail\":null}" \
+    "http://127.0.0.1:3002/admin/companies/$id/calcom-account")
+  [ "${answer##* }" = 200 ] || rb_die "booking refused the Cal.com account of $slug: $answer"
+  echo "  $slug ($id): ${answer% *}"
+done
 
 INGRESS_URL="http://127.0.0.1:$PORT" pnpm -s exec tsx scripts/demo.ts
 cat <<MSG
@@ -53,9 +95,13 @@ cat <<MSG
 The system is running:
   ingress          http://127.0.0.1:$PORT  (/webhooks/retell, /livez, /readyz, /metrics; log .run/ingress.log)
   call-processor   http://127.0.0.1:3001  (/admin/tenants, /livez, /readyz, /metrics; log .run/call-processor.log)
+  booking          http://127.0.0.1:3002  (/admin/companies/:id/calcom-account, /admin/bookings/:uid/cancel|reschedule,
+                                           /livez, /readyz, /metrics; log .run/booking.log)
+  fake Cal.com     $CALCOM_URL  (a local stand-in for Cal.com, NOT Cal.com: bookings in memory only;
+                                           API key $CALCOM_TOKEN; log .run/fake-calcom.log)
   kafka            127.0.0.1:9092
   schema registry  http://127.0.0.1:8081/apis/ccompat/v7
   webhook key      RETELL_API_KEY=$RETELL_API_KEY
-  admin token      ADMIN_TOKEN=$ADMIN_TOKEN
+  admin token      ADMIN_TOKEN=$ADMIN_TOKEN (call-processor and booking)
 Stop everything with: bash scripts/down.sh
 MSG

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from './paths';
 
-type Service = { image?: string; build?: unknown; profiles?: string[] };
+type Service = { image?: string; build?: unknown; profiles?: string[]; environment?: Record<string, unknown> };
 const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
 };
@@ -33,7 +33,22 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it.each(['ingress', 'call-processor'])(
+  it('when started without profiles, then the services that exist run (only cost waits for "later")', () => {
+    for (const name of ['ingress', 'call-processor', 'booking']) {
+      expect([name, compose.services[name]!.profiles]).toEqual([name, undefined]);
+    }
+  });
+
+  it.each([
+    ['ingress', 'RETELL_API_KEY'],
+    ['call-processor', 'ADMIN_TOKEN'],
+    ['booking', 'ADMIN_TOKEN'],
+    ['booking', 'CREDENTIAL_KEYS'],
+  ])('when %s starts, then its secret %s comes from .env and is required (never a default)', (name, variable) => {
+    expect(String(compose.services[name]!.environment?.[variable])).toMatch(/^\$\{[A-Z_]+:\?.+\}$/);
+  });
+
+  it.each(['ingress', 'call-processor', 'booking'])(
     'when %s is built here, then its Dockerfile base images are pinned too',
     (service) => {
       const dockerfile = readFileSync(join(REPO_ROOT, 'services', service, 'Dockerfile'), 'utf8');
