@@ -89,13 +89,14 @@ export async function startStatefulCalcom(
     }
     if (method === 'GET' && path === '/v2/slots') {
       // the configured free starts in the range that no accepted booking holds
+      const slotEventType = Number(url.searchParams.get('eventTypeId'));
       const from = Date.parse(url.searchParams.get('start')!);
       const to = Date.parse(url.searchParams.get('end')!);
       const days: Record<string, { start: string }[]> = {};
       for (const start of options.openCalendar ? openStarts(from, to) : (options.freeStartsUtc ?? [])) {
         const t = Date.parse(start);
         if (t < from || t > to) continue;
-        if (bookings.some((b) => overlaps(b, t))) continue;
+        if (bookings.some((b) => b.eventTypeId === slotEventType && overlaps(b, t))) continue;
         // grouped by the day of the asked zone, times with its offset, as Cal.com answers
         const local = DateTime.fromMillis(t, { zone: url.searchParams.get('timeZone') ?? 'utc' });
         (days[local.toISODate()!] ??= []).push({ start: local.toISO()! });

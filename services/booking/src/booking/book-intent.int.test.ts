@@ -94,9 +94,13 @@ describe('a booking intent becomes one outcome', () => {
       ],
     });
     expect(lookups.miss).toBe(8);
-    // asked again: the week comes from the cache
-    await bookIntent(intent('call_c'), d, false);
+    // asked again: the week comes from the cache, which already knows the wish is taken, so no
+    // create is sent that Cal.com would refuse
+    const creates = calcom.calls.filter((c) => c === 'POST /v2/bookings').length;
+    const again = await bookIntent(intent('call_c'), d, false);
+    expect(again.type).toBe('booking.alternatives-offered.v1');
     expect(lookups.hit).toBe(8);
+    expect(calcom.calls.filter((c) => c === 'POST /v2/bookings')).toHaveLength(creates);
   });
 
   it('when nothing is free in the window, then the outcome is failed with no_availability', async () => {

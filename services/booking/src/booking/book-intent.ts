@@ -50,6 +50,7 @@ export async function bookIntent(
     return failed('invalid_request', 'the caller has no phone number and the tenant configured no fallback email');
   }
   try {
+    if (!mayHaveBeenSent && (await knownTaken(intent, deps))) return await offerAlternatives(intent, deps, common);
     const placed = await placeBooking(deps.gateway, {
       request: {
         eventTypeId: intent.service.calcomEventTypeId,
@@ -76,7 +77,7 @@ export async function bookIntent(
     });
     if (placed.result === 'booked') {
       const day = DateTime.fromISO(placed.booking.start, { zone: 'utc' }).setZone(zone).toISODate()!;
-      await deps.cache.invalidate(deps.account, day);
+      await deps.cache.markBooked(deps.account, day, placed.booking.start, placed.booking.end);
       return {
         type: 'booking.confirmed.v1',
         ...common,
@@ -102,6 +103,23 @@ export async function bookIntent(
   }
 }
 
+/**
+ * The warm cache already says the wished start is not free (someone booked it, or we did): no
+ * create that Cal.com would refuse. A cold cache says nothing and costs nothing: the create
+ * decides. Within the cache's short TTL a slot freed outside our service may be missed.
+ */
+async function knownTaken(intent: BookingIntentRequestedV1, deps: BookIntentDeps): Promise<boolean> {
+  const zone = intent.requestedStart.timeZone;
+  const wish = DateTime.fromISO(intent.requestedStart.utc, { zone: 'utc' });
+  const free = await deps.cache.peek(
+    deps.account,
+    intent.service.calcomEventTypeId,
+    wish.setZone(zone).toISODate()!,
+    intent.service.durationMinutes,
+  );
+  return free !== undefined && !free.some((start) => Date.parse(start) === wish.toMillis());
+}
+
 async function offerAlternatives(
   intent: BookingIntentRequestedV1,
   deps: BookIntentDeps,
@@ -122,6 +140,7 @@ async function offerAlternatives(
     wishDay.plus({ days: windowDays }).toISODate()!,
     zone,
     (query) => deps.gateway.slots(query),
+    intent.service.durationMinutes,
   );
   const alternatives = findAlternatives({
     wishedStartUtc: intent.requestedStart.utc,

@@ -45,7 +45,7 @@ describe('free slots cached in Redis per account, event type and day', () => {
     expect(lookups).toEqual({ hit: 3, miss: 3 });
   });
 
-  it('when we booked on a day, then that day of every event type of the account is asked again, and only that day', async () => {
+  it('when we cancelled or moved a booking on a day, then that day of every event type of the account is asked again, and only that day', async () => {
     const { cache, asked, fetchSlots } = setup();
     await cache.freeStarts('acct-1', 1201, '2026-10-13', '2026-10-14', 'Europe/Berlin', fetchSlots);
     await cache.freeStarts('acct-1', 1202, '2026-10-13', '2026-10-14', 'Europe/Berlin', fetchSlots);
@@ -59,6 +59,26 @@ describe('free slots cached in Redis per account, event type and day', () => {
     await cache.invalidate('acct-1', '2026-10-14');
     await cache.freeStarts('acct-2', 1201, '2026-10-14', '2026-10-14', 'Europe/Berlin', fetchSlots);
     expect(asked).toHaveLength(4);
+  });
+
+  it('when we booked, then the overlapping starts of every event type of the account are no longer free, without asking Cal.com again', async () => {
+    const { cache, asked, fetchSlots, lookups } = setup();
+    await cache.freeStarts('acct-1', 1201, '2026-10-14', '2026-10-14', 'Europe/Berlin', fetchSlots, 45);
+    await cache.freeStarts('acct-1', 1202, '2026-10-14', '2026-10-14', 'Europe/Berlin', fetchSlots, 45);
+    // 08:30–09:15 UTC holds the host: 08:00 (45 min, until 08:45) and 09:00 both overlap it
+    await cache.markBooked('acct-1', '2026-10-14', '2026-10-14T08:30:00.000Z', '2026-10-14T09:15:00.000Z');
+    const after = await cache.freeStarts('acct-1', 1202, '2026-10-14', '2026-10-14', 'Europe/Berlin', fetchSlots, 45);
+    expect(after.get('2026-10-14')).toEqual([]);
+    // a 30-minute slot at 08:00 ends when the booking starts: still free
+    expect(await cache.peek('acct-1', 1201, '2026-10-14', 30)).toEqual(['2026-10-14T08:00:00.000Z']);
+    expect(asked).toHaveLength(2);
+    expect(lookups).toEqual({ hit: 1, miss: 2 });
+    // another account is untouched; a day the cache does not know says nothing
+    expect(await cache.peek('acct-2', 1201, '2026-10-14', 45)).toBeUndefined();
+    // a cancellation forgets our busy list with the day: Cal.com's next answer holds the truth
+    await cache.invalidate('acct-1', '2026-10-14');
+    const fresh = await cache.freeStarts('acct-1', 1202, '2026-10-14', '2026-10-14', 'Europe/Berlin', fetchSlots, 45);
+    expect(fresh.get('2026-10-14')).toEqual(['2026-10-14T08:00:00.000Z', '2026-10-14T09:00:00.000Z']);
   });
 
   it('when the TTL passed, then Cal.com is asked again', async () => {

@@ -19,10 +19,14 @@ export interface AvailabilityCacheOptions {
 }
 
 /**
- * Free slots per (Cal.com account, event type, local day) in Redis, shared by replicas. Our own
- * bookings and cancellations bump a generation per (account, day), which invalidates every event
- * type of that account on that day at once (event types share hosts). One round trip per lookup
- * (MGET of the generation and the days); Redis down: straight to Cal.com.
+ * Free slots per (Cal.com account, event type, local day) in Redis, shared by replicas.
+ * - Our own bookings are recorded as busy intervals per (account, day): a cached start that
+ *   overlaps one is not free, for every event type of the account (event types share hosts).
+ *   The cached day stays valid, so a busy day does not send every question back to Cal.com.
+ * - Cancellations and moves free time we cannot place exactly: they bump a generation per
+ *   (account, day), which invalidates every event type of that account on that day at once.
+ * One round trip per lookup (the generations, the days and the busy lists, pipelined); Redis
+ * down: straight to Cal.com.
  */
 export class RedisAvailabilityCache {
   constructor(private readonly options: AvailabilityCacheOptions) {}
@@ -35,26 +39,17 @@ export class RedisAvailabilityCache {
     toDay: string,
     timeZone: string,
     fetchSlots: FetchSlots,
+    durationMinutes = 0,
   ): Promise<Map<string, string[]>> {
     const days: string[] = [];
     for (let d = DateTime.fromISO(fromDay); d.toISODate()! <= toDay; d = d.plus({ days: 1 })) days.push(d.toISODate()!);
     const result = new Map<string, string[]>();
-    let cached: (string | null)[] = [];
-    let generations: (string | null)[] = [];
-    try {
-      const values = await this.options.redis.mget(
-        ...days.map((day) => this.generationKey(account, day)),
-        ...days.map((day) => this.slotsKey(account, eventTypeId, day)),
-      );
-      generations = values.slice(0, days.length);
-      cached = values.slice(days.length);
-    } catch (error) {
-      this.options.onRedisError?.(error as Error);
-    }
+    const { cached, generations, busy } = await this.read(account, eventTypeId, days);
     const missing: string[] = [];
     days.forEach((day, i) => {
       const entry = cached[i] ? (JSON.parse(cached[i]!) as { generation: string; startsUtc: string[] }) : undefined;
-      if (entry && entry.generation === (generations[i] ?? '0')) result.set(day, entry.startsUtc);
+      if (entry && entry.generation === (generations[i] ?? '0'))
+        result.set(day, notBusy(entry.startsUtc, busy[i]!, durationMinutes));
       else missing.push(day);
     });
     for (let i = 0; i < days.length - missing.length; i++) this.options.onLookup?.('hit');
@@ -74,7 +69,7 @@ export class RedisAvailabilityCache {
     const writes: [string, string][] = [];
     for (const day of missing) {
       const startsUtc = byDay.get(day) ?? [];
-      result.set(day, startsUtc);
+      result.set(day, notBusy(startsUtc, busy[days.indexOf(day)]!, durationMinutes));
       const generation = generations[days.indexOf(day)] ?? '0';
       writes.push([this.slotsKey(account, eventTypeId, day), JSON.stringify({ generation, startsUtc })]);
     }
@@ -88,7 +83,65 @@ export class RedisAvailabilityCache {
     return new Map([...result.entries()].sort(([a], [b]) => a.localeCompare(b)));
   }
 
-  /** After our own booking, cancellation or move on that local day: every event type of the account. */
+  /**
+   * The free starts of one cached day, or undefined when the cache does not know the day: never
+   * asks Cal.com (a question before a create must not cost a call).
+   */
+  async peek(
+    account: string,
+    eventTypeId: number,
+    day: string,
+    durationMinutes: number,
+  ): Promise<string[] | undefined> {
+    const { cached, generations, busy } = await this.read(account, eventTypeId, [day]);
+    const entry = cached[0] ? (JSON.parse(cached[0]) as { generation: string; startsUtc: string[] }) : undefined;
+    if (!entry || entry.generation !== (generations[0] ?? '0')) return undefined;
+    return notBusy(entry.startsUtc, busy[0]!, durationMinutes);
+  }
+
+  /** After our own booking on that local day: its time is busy for every event type of the account. */
+  async markBooked(account: string, day: string, startUtc: string, endUtc: string): Promise<void> {
+    try {
+      const key = this.busyKey(account, day);
+      await this.options.redis
+        .multi()
+        .rpush(key, `${Date.parse(startUtc)}-${Date.parse(endUtc)}`)
+        .expire(key, this.options.ttlSeconds + 60)
+        .exec();
+    } catch (error) {
+      this.options.onRedisError?.(error as Error);
+    }
+  }
+
+  private async read(account: string, eventTypeId: number, days: string[]) {
+    const empty = { cached: days.map(() => null), generations: days.map(() => null), busy: days.map(() => []) };
+    try {
+      const pipeline = this.options.redis.pipeline();
+      pipeline.mget(
+        ...days.map((day) => this.generationKey(account, day)),
+        ...days.map((day) => this.slotsKey(account, eventTypeId, day)),
+      );
+      for (const day of days) pipeline.lrange(this.busyKey(account, day), 0, -1);
+      const replies = (await pipeline.exec()) ?? [];
+      const failed = replies.find(([error]) => error);
+      if (failed) throw failed[0];
+      const values = replies[0]![1] as (string | null)[];
+      return {
+        generations: values.slice(0, days.length),
+        cached: values.slice(days.length),
+        busy: replies
+          .slice(1)
+          .map(([, intervals]) =>
+            (intervals as string[]).map((interval) => interval.split('-').map(Number) as [number, number]),
+          ),
+      };
+    } catch (error) {
+      this.options.onRedisError?.(error as Error);
+      return empty as { cached: (string | null)[]; generations: (string | null)[]; busy: [number, number][][] };
+    }
+  }
+
+  /** After our own cancellation or move on that local day: every event type of the account. */
   async invalidate(account: string, day: string): Promise<void> {
     try {
       const key = this.generationKey(account, day);
@@ -96,6 +149,8 @@ export class RedisAvailabilityCache {
         .multi()
         .incr(key)
         .expire(key, 7 * 86_400)
+        // what Cal.com answers next already holds our bookings of the day
+        .del(this.busyKey(account, day))
         .exec();
     } catch (error) {
       this.options.onRedisError?.(error as Error);
@@ -105,7 +160,20 @@ export class RedisAvailabilityCache {
   private generationKey(account: string, day: string): string {
     return `${this.options.keyPrefix ?? 'booking:slots:'}gen:${account}:${day}`;
   }
+  private busyKey(account: string, day: string): string {
+    return `${this.options.keyPrefix ?? 'booking:slots:'}busy:${account}:${day}`;
+  }
   private slotsKey(account: string, eventTypeId: number, day: string): string {
     return `${this.options.keyPrefix ?? 'booking:slots:'}${account}:${eventTypeId}:${day}`;
   }
+}
+
+/** The starts whose slot (of `durationMinutes`) overlaps none of our own bookings. */
+function notBusy(startsUtc: string[], busy: [number, number][], durationMinutes: number): string[] {
+  if (busy.length === 0) return startsUtc;
+  const length = Math.max(1, durationMinutes) * 60_000;
+  return startsUtc.filter((start) => {
+    const t = Date.parse(start);
+    return !busy.some(([from, to]) => t < to && t + length > from);
+  });
 }
