@@ -1,0 +1,33 @@
+import { parseConfig } from './config';
+
+const KEYS = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
+
+describe('booking configuration', () => {
+  it('when the admin token and credential keys are missing, then both are named', () => {
+    const result = parseConfig({});
+    const problems = result.ok ? '' : result.problems.join('\n');
+    expect(problems).toMatch(/ADMIN_TOKEN/);
+    expect(problems).toMatch(/CREDENTIAL_KEYS/);
+  });
+
+  it('when a credential key is malformed, then start-up is refused without showing the key', () => {
+    const secret = Buffer.alloc(16, 9).toString('base64');
+    const result = parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), CREDENTIAL_KEYS: `k1:${secret}` });
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toContain(secret);
+  });
+
+  it('when only the secrets are given, then the local defaults apply', () => {
+    expect(parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), CREDENTIAL_KEYS: KEYS })).toMatchObject({
+      ok: true,
+      config: {
+        PORT: 3002,
+        KAFKA_GROUP_ID: 'booking',
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/booking',
+        CALCOM_REQUESTS_PER_MINUTE: 110,
+        SEARCH_WINDOW_DAYS: 7,
+        ALTERNATIVES_COUNT: 3,
+      },
+    });
+  });
+});
