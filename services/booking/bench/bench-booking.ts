@@ -11,7 +11,8 @@
  * book their wish. Reports Cal.com HTTP calls per confirmed booking and the availability cache's
  * hit rate, both from the fake's own count and the service's metrics.
  * Usage: pnpm bench:booking [intents=600] [steady intents/s=20] [steady seconds=15]
- * Env: BENCH_COMPANIES (60), BENCH_LATENCY_MS (100), BENCH_TAKEN (0.2).
+ * Env: BENCH_COMPANIES (20), BENCH_LATENCY_MS (100), BENCH_TAKEN (0.2). The wishes that are not
+ * taken overlap no earlier wish of their business, so the share of taken wishes is BENCH_TAKEN.
  */
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
@@ -26,7 +27,7 @@ const [INTENTS, RATE, STEADY_SECONDS] = [
   Number(process.argv[3] ?? 20),
   Number(process.argv[4] ?? 15),
 ];
-const COMPANIES = Number(process.env.BENCH_COMPANIES ?? 60);
+const COMPANIES = Number(process.env.BENCH_COMPANIES ?? 20);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const TAKEN = Number(process.env.BENCH_TAKEN ?? 0.2);
 const TOKEN = 'cal_bench_key';
@@ -47,9 +48,12 @@ function makeWishes(companies: string[], count: number, firstDay: string, seed: 
     let start: string;
     if (before.length > 0 && random() < TAKEN) start = before[Math.floor(random() * before.length)]!;
     else {
-      let day = DateTime.fromISO(firstDay, { zone: 'utc' }).plus({ days: Math.floor(random() * 14) });
-      while (day.weekday > 5) day = day.plus({ days: 1 });
-      start = day.plus({ minutes: 8 * 60 + 15 * Math.floor(random() * 36) }).toISO({ suppressMilliseconds: true })!;
+      // a free wish: no earlier caller of this business holds any of its 45 minutes
+      do {
+        let day = DateTime.fromISO(firstDay, { zone: 'utc' }).plus({ days: Math.floor(random() * 14) });
+        while (day.weekday > 5) day = day.plus({ days: 1 });
+        start = day.plus({ minutes: 8 * 60 + 15 * Math.floor(random() * 36) }).toISO({ suppressMilliseconds: true })!;
+      } while (before.some((b) => Math.abs(Date.parse(b) - Date.parse(start)) < 45 * 60_000));
     }
     earlier.set(company, [...before, start]);
     intents.push(makeIntent(company, start.replace('.000', ''), { eventTypeId }));

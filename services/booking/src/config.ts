@@ -50,6 +50,8 @@ export const ConfigSchema = z.object({
   CALCOM_BUDGET_MAX_WAIT_MS: int(2_000),
   /** how long a day's free slots are trusted */
   AVAILABILITY_TTL_SECONDS: int(60),
+  /** a cache miss fetches this many days ahead in its one Cal.com call, for the next callers' windows */
+  AVAILABILITY_FETCH_AHEAD_DAYS: int(21),
   SEARCH_WINDOW_DAYS: int(7),
   ALTERNATIVES_COUNT: int(3),
   MAX_ATTEMPTS: int(5),

@@ -105,6 +105,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
   const cache = new RedisAvailabilityCache({
     redis,
     ttlSeconds: config.AVAILABILITY_TTL_SECONDS,
+    fetchAheadDays: config.AVAILABILITY_FETCH_AHEAD_DAYS,
     onLookup: (result) => availability.inc({ result }),
     onRedisError: () => redisErrors.inc({ component: 'availability_cache' }),
   });

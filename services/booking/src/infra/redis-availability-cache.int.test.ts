@@ -8,11 +8,12 @@ describe('free slots cached in Redis per account, event type and day', () => {
   const redis = new Redis(testRedisUrl());
   afterAll(() => redis.quit());
 
-  function setup(ttlSeconds = 60) {
+  function setup(ttlSeconds = 60, fetchAheadDays?: number) {
     const lookups = { hit: 0, miss: 0 };
     const cache = new RedisAvailabilityCache({
       redis,
       ttlSeconds,
+      ...(fetchAheadDays ? { fetchAheadDays } : {}),
       keyPrefix: `${uniqueName('it:slots')}:`,
       onLookup: (r) => lookups[r]++,
     });
@@ -79,6 +80,19 @@ describe('free slots cached in Redis per account, event type and day', () => {
     await cache.invalidate('acct-1', '2026-10-14');
     const fresh = await cache.freeStarts('acct-1', 1202, '2026-10-14', '2026-10-14', 'Europe/Berlin', fetchSlots, 45);
     expect(fresh.get('2026-10-14')).toEqual(['2026-10-14T08:00:00.000Z', '2026-10-14T09:00:00.000Z']);
+  });
+
+  it('when a miss fetches ahead, then the next windows of the account come from the cache, and days ahead alone never cost a call', async () => {
+    const { cache, asked, fetchSlots, lookups } = setup(60, 10);
+    await cache.freeStarts('acct-1', 1201, '2026-10-13', '2026-10-14', 'Europe/Berlin', fetchSlots);
+    // one call for the asked days and the 8 after them
+    expect(asked).toEqual([
+      { eventTypeId: 1201, startUtc: '2026-10-12T22:00:00.000Z', endUtc: '2026-10-22T21:59:59.999Z' },
+    ]);
+    const later = await cache.freeStarts('acct-1', 1201, '2026-10-14', '2026-10-16', 'Europe/Berlin', fetchSlots);
+    expect([...later.keys()]).toEqual(['2026-10-14', '2026-10-15', '2026-10-16']);
+    expect(asked).toHaveLength(1);
+    expect(lookups).toEqual({ hit: 3, miss: 2 });
   });
 
   it('when the TTL passed, then Cal.com is asked again', async () => {

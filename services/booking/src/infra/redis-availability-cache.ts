@@ -13,6 +13,11 @@ export interface AvailabilityCacheOptions {
   redis: Redis;
   /** how long a day's free slots are trusted (short: others book in Cal.com too) */
   ttlSeconds: number;
+  /**
+   * A miss fetches this many days from the first asked day (at least the asked ones), in the same
+   * one call: the next callers' windows of the same account are then answered from the cache
+   */
+  fetchAheadDays?: number;
   keyPrefix?: string;
   onLookup?: (result: 'hit' | 'miss') => void;
   onRedisError?: (error: Error) => void;
@@ -41,20 +46,28 @@ export class RedisAvailabilityCache {
     fetchSlots: FetchSlots,
     durationMinutes = 0,
   ): Promise<Map<string, string[]>> {
+    // the asked days, then the days a miss fetches ahead (the next questions' windows)
+    const lastRead = DateTime.fromISO(fromDay)
+      .plus({ days: Math.max(0, (this.options.fetchAheadDays ?? 0) - 1) })
+      .toISODate()!;
+    const until = toDay > lastRead ? toDay : lastRead;
     const days: string[] = [];
-    for (let d = DateTime.fromISO(fromDay); d.toISODate()! <= toDay; d = d.plus({ days: 1 })) days.push(d.toISODate()!);
+    for (let d = DateTime.fromISO(fromDay); d.toISODate()! <= until; d = d.plus({ days: 1 })) days.push(d.toISODate()!);
+    const asked = (day: string) => day <= toDay;
     const result = new Map<string, string[]>();
     const { cached, generations, busy } = await this.read(account, eventTypeId, days);
     const missing: string[] = [];
     days.forEach((day, i) => {
       const entry = cached[i] ? (JSON.parse(cached[i]!) as { generation: string; startsUtc: string[] }) : undefined;
-      if (entry && entry.generation === (generations[i] ?? '0'))
-        result.set(day, notBusy(entry.startsUtc, busy[i]!, durationMinutes));
-      else missing.push(day);
+      if (entry && entry.generation === (generations[i] ?? '0')) {
+        if (asked(day)) result.set(day, notBusy(entry.startsUtc, busy[i]!, durationMinutes));
+      } else missing.push(day);
     });
-    for (let i = 0; i < days.length - missing.length; i++) this.options.onLookup?.('hit');
-    if (missing.length === 0) return result;
-    for (let i = 0; i < missing.length; i++) this.options.onLookup?.('miss');
+    const missingAsked = missing.filter(asked).length;
+    for (let i = 0; i < days.filter(asked).length - missingAsked; i++) this.options.onLookup?.('hit');
+    // the days ahead are fetched only with a miss among the asked ones: never a call of their own
+    if (missingAsked === 0) return result;
+    for (let i = 0; i < missingAsked; i++) this.options.onLookup?.('miss');
 
     // one Cal.com call for the span of the missing days
     const first = DateTime.fromISO(missing[0]!, { zone: timeZone }).startOf('day');
@@ -69,7 +82,7 @@ export class RedisAvailabilityCache {
     const writes: [string, string][] = [];
     for (const day of missing) {
       const startsUtc = byDay.get(day) ?? [];
-      result.set(day, notBusy(startsUtc, busy[days.indexOf(day)]!, durationMinutes));
+      if (asked(day)) result.set(day, notBusy(startsUtc, busy[days.indexOf(day)]!, durationMinutes));
       const generation = generations[days.indexOf(day)] ?? '0';
       writes.push([this.slotsKey(account, eventTypeId, day), JSON.stringify({ generation, startsUtc })]);
     }
