@@ -73,4 +73,34 @@ describe('statements through typeormTransactions', () => {
     );
     expect(rows).toEqual([{ key: 'call_1' }]);
   });
+
+  it('when a nudge comes while a batch finds nothing, then the row committed meanwhile is published without waiting for the next poll', async () => {
+    const topic = uniqueName('it.outbox');
+    await createTopic(topic);
+    const inner = typeormTransactions(db.dataSource);
+    let relay: OutboxRelay | undefined;
+    let injected = false;
+    // the first empty batch: while its transaction is open, another commits a row and nudges
+    const transactions: typeof inner = (work) =>
+      inner(async (sql) => {
+        const result = await work(sql);
+        if (!injected && result === 0 && relay) {
+          injected = true;
+          await inner((other) => appendOutbox(other, [event(topic, 9)]));
+          relay.nudge();
+        }
+        return result;
+      });
+    relay = new OutboxRelay({ kafka: testKafka(), transactions, lockId: 44, pollIntervalMs: 60_000 });
+    await relay.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!injected || ((await relay.pending()) > 0 && Date.now() < deadline))
+        await new Promise((r) => setTimeout(r, 20));
+      // far sooner than the 60 s poll
+      expect(await relay.pending()).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+  });
 });

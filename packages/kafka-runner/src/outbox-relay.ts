@@ -54,6 +54,7 @@ export class OutboxRelay extends EventEmitter {
 
   /** Publish now instead of at the next poll (call after a transaction that wrote to the outbox). */
   nudge(): void {
+    this.nudged = true;
     this.wake?.();
   }
 
@@ -103,6 +104,8 @@ export class OutboxRelay extends EventEmitter {
     let lastPrune = 0;
     while (this.running) {
       let published = 0;
+      // a nudge that comes while this batch reads the outbox may be for a row it did not see yet
+      this.nudged = false;
       try {
         published = await this.publishBatch();
         if (published > 0) this.emit('published', published);
@@ -119,11 +122,13 @@ export class OutboxRelay extends EventEmitter {
         await this.sleep(Math.min(5_000, pollIntervalMs * 10));
         continue;
       }
-      if (published === 0 && this.running) await this.sleep(pollIntervalMs);
+      if (published === 0 && this.running && !this.nudged) await this.sleep(pollIntervalMs);
     }
     // drain what is left before stopping
     for (let n = 1; n > 0;) n = await this.publishBatch().catch(() => 0);
   }
+
+  private nudged = false;
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
