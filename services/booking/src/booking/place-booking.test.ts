@@ -1,7 +1,7 @@
 import { startStatefulCalcom } from '../../test/stateful-calcom';
 import { CalcomClient } from '../calcom/calcom-client';
 import { CalcomGateway } from '../calcom/calcom-gateway';
-import { placeBooking } from './place-booking';
+import { LookupFailedError, placeBooking } from './place-booking';
 
 /** Exactly once against a stateful Cal.com on 127.0.0.1 with injected faults. */
 describe('placing a booking at most once per idempotency key', () => {
@@ -84,6 +84,23 @@ describe('placing a booking at most once per idempotency key', () => {
       result: 'booked',
       reconciled: false,
     });
+    expect(accepted()).toHaveLength(1);
+  });
+
+  it("when Cal.com gave the booking the event type's own, longer length, then the lookup after a timeout still finds it", async () => {
+    await calcom.stop();
+    calcom = await startStatefulCalcom({ durationMinutes: 90 }); // the directory says 45
+    calcom.inject({ route: 'POST /v2/bookings', applyThenDelayMs: 500 });
+    const placed = await placeBooking(gateway(), input('call_7:booking-intent'));
+    expect(placed).toMatchObject({ result: 'booked', reconciled: true, booking: { uid: 'fake_1' } });
+    expect(accepted()).toHaveLength(1);
+  });
+
+  it('when the lookup before a retried create is refused (a revoked key), then nothing is settled: the outcome stays unknown', async () => {
+    await placeBooking(gateway(), input('call_8:booking-intent'));
+    calcom.inject({ route: 'GET /v2/bookings', status: 401 });
+    const retried = placeBooking(gateway(), input('call_8:booking-intent', true));
+    await expect(retried).rejects.toBeInstanceOf(LookupFailedError);
     expect(accepted()).toHaveLength(1);
   });
 });

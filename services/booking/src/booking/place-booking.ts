@@ -65,19 +65,50 @@ export async function placeBooking(gateway: CalcomGateway, input: PlaceBookingIn
   }
 }
 
-/** Our booking for this idempotency key, if Cal.com has one (pending or accepted). */
+/** The page size of a lookup; a day with more bookings of the event type is read page by page. */
+const LOOKUP_PAGE = 100;
+
+/**
+ * A lookup of our own booking failed in a way that is not Cal.com being down (a refused key, a
+ * bad request): whether the booking exists is unknown, so nothing may be settled on it. Not a
+ * CalcomError on purpose: the runner retries it and then dead-letters it, with the reason.
+ */
+export class LookupFailedError extends Error {
+  readonly code = 'CALCOM_LOOKUP_FAILED';
+}
+
+/**
+ * Our booking for this idempotency key, if Cal.com has one (pending or accepted). Matched on
+ * the metadata key among the event type's bookings starting at the wished minute, whatever
+ * length Cal.com gave them (the event type's own, which may differ from the directory's).
+ */
 export async function findByIdempotencyKey(
   gateway: CalcomGateway,
   input: Pick<PlaceBookingInput, 'request' | 'durationMinutes'>,
 ): Promise<CalcomBooking | undefined> {
   const start = Date.parse(input.request.startUtc);
-  const candidates = await gateway.listBookings({
-    eventTypeId: input.request.eventTypeId,
-    afterStart: new Date(start - 60_000).toISOString(),
-    beforeEnd: new Date(start + (input.durationMinutes + 1) * 60_000).toISOString(),
-    status: ['upcoming', 'unconfirmed'],
-    take: 100,
-  });
   const key = input.request.metadata[IDEMPOTENCY_METADATA_KEY];
-  return candidates.find((b) => b.metadata?.[IDEMPOTENCY_METADATA_KEY] === key);
+  for (let skip = 0; ; skip += LOOKUP_PAGE) {
+    let page: CalcomBooking[];
+    try {
+      page = await gateway.listBookings({
+        eventTypeId: input.request.eventTypeId,
+        afterStart: new Date(start - 60_000).toISOString(),
+        beforeEnd: new Date(start + 24 * 3600_000).toISOString(),
+        status: ['upcoming', 'unconfirmed'],
+        take: LOOKUP_PAGE,
+        ...(skip > 0 ? { skip } : {}),
+      });
+    } catch (error) {
+      if (error instanceof CalcomError && !error.retryable) {
+        throw new LookupFailedError(`looking up booking ${key} failed (${error.kind}): ${error.message}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    const ours = page.find((b) => b.metadata?.[IDEMPOTENCY_METADATA_KEY] === key);
+    if (ours) return ours;
+    if (page.length < LOOKUP_PAGE) return undefined;
+  }
 }

@@ -70,6 +70,7 @@ export interface BookingListQuery {
   beforeEnd?: string;
   status?: ('upcoming' | 'recurring' | 'past' | 'cancelled' | 'unconfirmed')[];
   take?: number;
+  skip?: number;
 }
 
 export type Fetch = typeof fetch;
@@ -134,6 +135,7 @@ export class CalcomClient {
     // repeated (`status=upcoming&status=unconfirmed`): the spec's array form, which Prism checks
     // item by item; Cal.com also documents a comma-separated form
     if (query.take) q.take = String(query.take);
+    if (query.skip) q.skip = String(query.skip);
     const data = await this.request('GET', '/v2/bookings', {
       version: CAL_API_VERSION.bookings,
       query: q,
