@@ -30,4 +30,11 @@ describe('booking configuration', () => {
       },
     });
   });
+
+  it("when the intent lease is shorter than twice a Cal.com call's time limit, then start-up is refused", () => {
+    const result = parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), CREDENTIAL_KEYS: KEYS, INTENT_LEASE_SECONDS: '10' });
+    expect(result.ok ? '' : result.problems.join('\n')).toMatch(
+      /INTENT_LEASE_SECONDS: must be at least twice CALCOM_TIMEOUT_MS/,
+    );
+  });
 });

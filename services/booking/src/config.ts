@@ -4,7 +4,7 @@ import { CredentialCipher } from './credentials/credential-cipher';
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Everything booking reads from the environment, validated once at start-up. */
-export const ConfigSchema = z.object({
+const FieldsSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -54,12 +54,20 @@ export const ConfigSchema = z.object({
   AVAILABILITY_FETCH_AHEAD_DAYS: int(21),
   SEARCH_WINDOW_DAYS: int(7),
   ALTERNATIVES_COUNT: int(3),
+  /** an intent's lease while one replica talks to Cal.com about it (renewed before the create) */
+  INTENT_LEASE_SECONDS: z.coerce.number().int().min(5).default(60),
   MAX_ATTEMPTS: int(5),
   /** partitions of the intents topic handled at once (each partition's intents in order) */
   CONSUMER_CONCURRENCY: int(12),
   /** a replica that died silently gives up its partitions after this long */
   CONSUMER_SESSION_TIMEOUT_MS: int(30_000),
   SHUTDOWN_TIMEOUT_MS: int(15_000),
+});
+
+/** a lease shorter than a create's time limit could run out while the create is in flight */
+export const ConfigSchema = FieldsSchema.refine((c) => c.INTENT_LEASE_SECONDS * 1000 >= 2 * c.CALCOM_TIMEOUT_MS, {
+  path: ['INTENT_LEASE_SECONDS'],
+  message: 'must be at least twice CALCOM_TIMEOUT_MS',
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

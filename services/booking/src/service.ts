@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -202,6 +203,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
       outcomesTopic: topics.outcomes,
       source: SOURCE,
       clock,
+      lease: { owner: `booking-${randomUUID()}`, seconds: config.INTENT_LEASE_SECONDS },
       searchWindowDays: config.SEARCH_WINDOW_DAYS,
       alternativesCount: config.ALTERNATIVES_COUNT,
       onOutcome: countOutcome,

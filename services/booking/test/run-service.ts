@@ -10,8 +10,9 @@ async function main(): Promise<void> {
   const env = process.env;
   const config = testConfig(env.DATABASE_URL!, {
     KAFKA_GROUP_ID: env.KAFKA_GROUP_ID!,
-    CALCOM_TIMEOUT_MS: '30000',
+    CALCOM_TIMEOUT_MS: '2000',
     CONSUMER_SESSION_TIMEOUT_MS: '6000',
+    INTENT_LEASE_SECONDS: '5',
   });
   const service = await startBookingService(config, {
     topics: { intents: env.INTENTS_TOPIC!, directory: env.DIRECTORY_TOPIC!, outcomes: env.OUTCOMES_TOPIC! },

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { BookingIntentEvent, BookingIntentRequestedV1, BookingOutcomeV1, EventEnvelope } from '@rb/contracts';
 import { BookingIntentEventSchema, fromKafkaHeaders, readFramedJson, TOPICS, toKafkaHeaders } from '@rb/contracts';
 import type { ConsumedMessage, MessageHandler, OutboxEvent, RunnerError, Sql, Transactions } from '@rb/kafka-runner';
-import { appendOutbox, PoisonMessageError } from '@rb/kafka-runner';
+import { appendOutbox, DependencyUnavailableError, PoisonMessageError } from '@rb/kafka-runner';
 import { DateTime } from 'luxon';
 import { loadCalcomAccount } from '../accounts/calcom-accounts';
 import type { Branch } from '../alternatives/find-alternatives';
@@ -11,7 +12,7 @@ import type { CredentialCipher } from '../credentials/credential-cipher';
 import { loadBranch } from '../directory/branch-directory';
 import type { RedisAvailabilityCache } from '../infra/redis-availability-cache';
 import { bookIntent } from './book-intent';
-import { markCreateSent, openRequest, recordOutcome, SETTLED } from './booking-requests';
+import { IntentLeasedError, markCreateSent, openRequest, recordOutcome, SETTLED } from './booking-requests';
 import { toRunnerError } from './runner-errors';
 
 export interface BookingIntentsDeps {
@@ -30,8 +31,20 @@ export interface BookingIntentsDeps {
   searchWindowDays: number;
   alternativesCount: number;
   onOutcome?: (outcome: BookingOutcomeV1) => void;
+  /** who holds an intent's lease while talking to Cal.com about it (one id per process) */
+  lease?: { owner: string; seconds: number };
   /** the intent's branch is not (yet) in booking's read model: defaults were used */
   onBranchUnknown?: (branchId: string) => void;
+}
+
+/** one owner per process; renewed before a create, so it need only outlast one step's timeouts and retries */
+const DEFAULT_LEASE = { owner: `booking-${randomUUID()}`, seconds: 60 };
+
+/** Another replica works on the intent: come back when it should be done (or its lease ran out). */
+function leasedToPause(error: unknown): unknown {
+  return error instanceof IntentLeasedError
+    ? new DependencyUnavailableError(error.code, error.message, 5_000, { cause: error })
+    : error;
 }
 
 type Intent = { kind: 'intent'; intent: BookingIntentRequestedV1; envelope: EventEnvelope } | { kind: 'other' };
@@ -70,7 +83,13 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
     async prepare(event) {
       if (event.kind !== 'intent') return { kind: 'nothing' };
       const { intent, envelope } = event;
-      const request = await openRequest(deps.db, intent);
+      const lease = deps.lease ?? DEFAULT_LEASE;
+      let request;
+      try {
+        request = await openRequest(deps.db, intent, lease);
+      } catch (error) {
+        throw leasedToPause(error);
+      }
       if (SETTLED.has(request.status)) return { kind: 'nothing' };
       const company = intent.attribution.companyId;
       const account = await loadCalcomAccount(deps.db, company, deps.cipher);
@@ -99,13 +118,13 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
             searchWindowDays: deps.searchWindowDays,
             alternativesCount: deps.alternativesCount,
             ...(account.fallbackEmail ? { fallbackEmail: account.fallbackEmail } : {}),
-            beforeCreate: () => markCreateSent(deps.db, intent.idempotencyKey),
+            beforeCreate: () => markCreateSent(deps.db, intent.idempotencyKey, lease),
           },
           request.createSent,
         );
         return { kind: 'outcome', outcome, cause: envelope, gateway };
       } catch (error) {
-        throw toRunnerError(error);
+        throw toRunnerError(leasedToPause(error));
       }
     },
 

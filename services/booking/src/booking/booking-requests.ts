@@ -3,13 +3,22 @@ import type { Sql } from '@rb/kafka-runner';
 
 export type RequestStatus = 'pending' | 'confirmed' | 'alternatives_offered' | 'failed' | 'cancelled' | 'compensated';
 
-/** An intent whose outcome was emitted: a second intent with the same key changes nothing. */
+/**
+ * An intent whose outcome was emitted: a second intent with the same key changes nothing. A
+ * compensated one too: its cancellation went out, and a redelivery must not book it again.
+ */
 export const SETTLED: ReadonlySet<RequestStatus> = new Set([
   'confirmed',
   'alternatives_offered',
   'failed',
   'cancelled',
+  'compensated',
 ]);
+
+/** Another replica holds the intent's lease: it is working on it now. */
+export class IntentLeasedError extends Error {
+  readonly code = 'INTENT_LEASED';
+}
 
 export interface BookingRequest {
   status: RequestStatus;
@@ -18,15 +27,22 @@ export interface BookingRequest {
 }
 
 /**
- * The intent's row, created on first sight (outside the consumer's transaction: the "create
- * sent" mark must survive that transaction's rollback).
+ * The intent's row, created on first sight, with its lease taken for `owner` (outside the
+ * consumer's transaction: the lease and the "create sent" mark must survive that transaction's
+ * rollback). Throws IntentLeasedError while another owner's lease runs.
  */
-export async function openRequest(sql: Sql, intent: BookingIntentRequestedV1): Promise<BookingRequest> {
-  const [row] = await sql.query<{ status: RequestStatus; create_sent_at: Date | null }>(
+export async function openRequest(
+  sql: Sql,
+  intent: BookingIntentRequestedV1,
+  lease: { owner: string; seconds: number },
+): Promise<BookingRequest> {
+  const rows = await sql.query<{ status: RequestStatus; create_sent_at: Date | null }>(
     `INSERT INTO booking_requests (idempotency_key, call_id, company_id, branch_id, phone_number_id, event_type_id,
-       start_utc, time_zone)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (idempotency_key) DO UPDATE SET updated_at = booking_requests.updated_at
+       start_utc, time_zone, lease_owner, leased_until)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10))
+     ON CONFLICT (idempotency_key) DO UPDATE SET lease_owner = excluded.lease_owner, leased_until = excluded.leased_until
+       WHERE booking_requests.leased_until IS NULL OR booking_requests.leased_until < now()
+         OR booking_requests.lease_owner = excluded.lease_owner
      RETURNING status, create_sent_at`,
     [
       intent.idempotencyKey,
@@ -37,16 +53,33 @@ export async function openRequest(sql: Sql, intent: BookingIntentRequestedV1): P
       intent.service.calcomEventTypeId,
       intent.requestedStart.utc,
       intent.requestedStart.timeZone,
+      lease.owner,
+      lease.seconds,
     ],
   );
-  return { status: row!.status, createSent: row!.create_sent_at !== null };
+  const row = rows[0];
+  if (!row) throw new IntentLeasedError(`intent ${intent.idempotencyKey} is being handled by another replica`);
+  return { status: row.status, createSent: row.create_sent_at !== null };
 }
 
-/** Committed before a create is sent (autocommit): from now on the booking may exist. */
-export async function markCreateSent(sql: Sql, idempotencyKey: string): Promise<void> {
-  await sql.query('UPDATE booking_requests SET create_sent_at = now(), updated_at = now() WHERE idempotency_key = $1', [
-    idempotencyKey,
-  ]);
+/**
+ * Committed before a create is sent (autocommit): from now on the booking may exist. Only while
+ * `owner` still holds the lease, which it extends to cover the create and the lookups after it;
+ * a lease lost meanwhile (a slow intent, its partition moved) means no create from here.
+ */
+export async function markCreateSent(
+  sql: Sql,
+  idempotencyKey: string,
+  lease: { owner: string; seconds: number },
+): Promise<void> {
+  const rows = await sql.query(
+    `UPDATE booking_requests SET create_sent_at = now(), leased_until = now() + make_interval(secs => $3),
+       updated_at = now()
+     WHERE idempotency_key = $1 AND lease_owner = $2 AND leased_until > now()
+     RETURNING 1 AS ok`,
+    [idempotencyKey, lease.owner, lease.seconds],
+  );
+  if (rows.length === 0) throw new IntentLeasedError(`intent ${idempotencyKey}: lease lost before the create`);
 }
 
 const STATUS_OF: Record<BookingOutcomeV1['type'], RequestStatus> = {
@@ -66,7 +99,8 @@ export async function recordOutcome(sql: Sql, outcome: BookingOutcomeV1): Promis
   const booking = 'booking' in outcome ? outcome.booking : undefined;
   await sql.query(
     `UPDATE booking_requests SET status = $2, calcom_uid = COALESCE($3, calcom_uid),
-       start_utc = COALESCE($4, start_utc), failure_reason = $5, updated_at = now()
+       start_utc = COALESCE($4, start_utc), failure_reason = $5, lease_owner = NULL, leased_until = NULL,
+       updated_at = now()
      WHERE idempotency_key = $1`,
     [
       outcome.idempotencyKey,

@@ -2,6 +2,7 @@ import { CreateMessagingTables1764000000000 } from '@rb/kafka-runner';
 import { CreateCalcomAccounts1765000000100 } from './migrations/1765000000100-create-calcom-accounts';
 import { CreateDirectoryBranches1765000000200 } from './migrations/1765000000200-create-directory-branches';
 import { CreateBookingRequests1765000000300 } from './migrations/1765000000300-create-booking-requests';
+import { AddBookingRequestLease1765000000400 } from './migrations/1765000000400-add-booking-request-lease';
 
 /** booking's own database, in order; append only. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CreateCalcomAccounts1765000000100,
   CreateDirectoryBranches1765000000200,
   CreateBookingRequests1765000000300,
+  AddBookingRequestLease1765000000400,
 ];
