@@ -365,6 +365,8 @@ export class ConsumerRunner<Event, Prepared = undefined> {
     consumer.pause(partition);
     consumer.seek({ topic: message.topic, partition: message.partition, offset: message.offset });
     this.paused.add(key);
+    // stopping: no resume after stop() cleared the timers; the message comes again to whoever consumes next
+    if (this.stopping) return;
     const timer = setTimeout(() => {
       this.resumeTimers.delete(timer);
       this.paused.delete(key);

@@ -218,6 +218,8 @@ describe('the booking service', () => {
       expect(
         (await put({ baseUrl: s.calcom.url, kind: 'api_key', token: 'cal_live_good' }, 'wrong-token')).status,
       ).toBe(401);
+      const notUrl = await put({ baseUrl: 'not a url', kind: 'api_key', token: 'cal_live_good' });
+      expect(notUrl).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
       const invalid = await put({ baseUrl: 'http://cal.example.com', kind: 'api_key', token: 'cal_live_good' });
       expect(invalid).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
       expect(JSON.stringify(invalid.body)).toMatch(/https/);

@@ -268,8 +268,10 @@ export async function startBookingService(config: Config, overrides: Overrides =
     port,
     async stop() {
       draining = true;
-      server.close();
+      // admin changes in flight finish before the database goes
+      const closed = new Promise((resolve) => server.close(resolve));
       server.closeIdleConnections();
+      await closed;
       await intents.stop(); // finishes the intent in hand
       await directory.stop();
       await relay.stop(); // publishes what is pending

@@ -103,6 +103,15 @@ describe('a booking intent becomes one outcome', () => {
     expect(calcom.calls.filter((c) => c === 'POST /v2/bookings')).toHaveLength(creates);
   });
 
+  it('when the intent names a time zone that does not exist, then it fails as an invalid request without asking Cal.com', async () => {
+    calcom = await startStatefulCalcom();
+    const odd = intent('call_zone');
+    odd.requestedStart.timeZone = 'Mars/Olympus_Mons';
+    const outcome = await bookIntent(odd, deps().deps, false);
+    expect(outcome).toMatchObject({ type: 'booking.failed.v1', reason: 'invalid_request' });
+    expect(calcom.calls).toEqual([]);
+  });
+
   it('when nothing is free in the window, then the outcome is failed with no_availability', async () => {
     calcom = await startStatefulCalcom();
     await bookIntent(intent('call_first'), deps().deps, false);

@@ -45,6 +45,8 @@ export async function bookIntent(
   const failed = (reason: Extract<BookingOutcomeV1, { type: 'booking.failed.v1' }>['reason'], detail: string) =>
     ({ type: 'booking.failed.v1', ...common, reason, detail: detail.slice(0, 500) }) as const;
 
+  if (!DateTime.now().setZone(zone).isValid)
+    return failed('invalid_request', `unknown time zone "${zone.slice(0, 64)}"`);
   const phone = intent.customer.phone ?? undefined;
   if (!phone && !deps.fallbackEmail) {
     return failed('invalid_request', 'the caller has no phone number and the tenant configured no fallback email');

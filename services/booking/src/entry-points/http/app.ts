@@ -18,13 +18,18 @@ export interface AppDeps {
 }
 
 /** Plain HTTP only to this machine (tests, a local fake); a credential never travels unencrypted. */
-const calcomBaseUrl = z.url().refine((raw) => {
-  const url = new URL(raw);
+const calcomBaseUrl = z.string().refine((raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
   return (
     url.protocol === 'https:' ||
     (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
   );
-}, 'must be https (plain http only for 127.0.0.1)');
+}, 'must be an https URL (plain http only for 127.0.0.1)');
 
 const AccountBody = z.strictObject({
   /** https://api.cal.com, https://api.cal.eu (EU data residency) or a self-hosted instance */
