@@ -78,20 +78,21 @@ describe('statements through typeormTransactions', () => {
     const topic = uniqueName('it.outbox');
     await createTopic(topic);
     const inner = typeormTransactions(db.dataSource);
-    let relay: OutboxRelay | undefined;
+    const started: { relay?: OutboxRelay } = {};
     let injected = false;
     // the first empty batch: while its transaction is open, another commits a row and nudges
     const transactions: typeof inner = (work) =>
       inner(async (sql) => {
         const result = await work(sql);
-        if (!injected && result === 0 && relay) {
+        if (!injected && result === 0 && started.relay) {
           injected = true;
           await inner((other) => appendOutbox(other, [event(topic, 9)]));
-          relay.nudge();
+          started.relay.nudge();
         }
         return result;
       });
-    relay = new OutboxRelay({ kafka: testKafka(), transactions, lockId: 44, pollIntervalMs: 60_000 });
+    const relay = new OutboxRelay({ kafka: testKafka(), transactions, lockId: 44, pollIntervalMs: 60_000 });
+    started.relay = relay;
     await relay.start();
     try {
       const deadline = Date.now() + 10_000;
