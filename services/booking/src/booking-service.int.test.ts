@@ -34,7 +34,14 @@ const clock = () => new Date('2026-10-01T08:00:00Z');
 const WISH = '2026-10-13T12:30:00Z';
 
 async function scenario(
-  options: { validTokens?: string[]; env?: Record<string, string>; freeStartsUtc?: string[]; partitions?: number } = {},
+  options: {
+    validTokens?: string[];
+    env?: Record<string, string>;
+    freeStartsUtc?: string[];
+    partitions?: number;
+    /** the real clock instead of 1 October 2026 (for what depends on an intent's age) */
+    realClock?: boolean;
+  } = {},
 ) {
   const calcom = await startStatefulCalcom({
     validTokens: options.validTokens ?? ['cal_live_good'],
@@ -42,7 +49,12 @@ async function scenario(
     uidPrefix: `${uniqueName('uid')}_`,
   });
   const topics: HarnessTopics = await createTopics(options.partitions ?? 3);
-  const service: BookingService = await startService(db.url, topics, options.env ?? {}, { clock });
+  const service: BookingService = await startService(
+    db.url,
+    topics,
+    options.env ?? {},
+    options.realClock ? {} : { clock },
+  );
   const sender = await intentSender(topics.intents);
   const outcomes = await outcomeReader(topics.outcomes);
   const connect = async (companyId: string, token = 'cal_live_good') => {
@@ -131,6 +143,26 @@ describe('the booking service', () => {
     }
     // the breaker stopped the calls: far fewer creates than a retry loop would have sent
     expect(s.calcom.calls.length).toBeLessThan(8 + 5 * 3);
+  });
+
+  it("when Cal.com fails one intent's create for longer than an intent may wait, then it fails with calcom_unavailable once a lookup shows no booking, and the partition moves on", async () => {
+    const s = await scenario({ partitions: 1, realClock: true, env: { CALCOM_GIVE_UP_AFTER_MS: '4000' } });
+    const company = randomUUID();
+    await s.connect(company);
+    // a create Cal.com answers with 500 every time (a request it chokes on); lookups work
+    s.calcom.inject({ route: 'POST /v2/bookings', status: 500, times: 100_000 });
+    const stuck = makeIntent(company, '2026-12-15T10:00:00Z');
+    await s.sender.send(stuck);
+    await waitFor('the give-up', () => s.outcomes.of(stuck.callId).length === 1, 40_000);
+    const text = await s.metrics();
+    expect(s.outcomes.of(stuck.callId)[0]).toMatchObject({ type: 'booking.failed.v1', reason: 'calcom_unavailable' });
+    expect(metric(text, /^kafka_consumer_messages_total\{.*outcome="paused"/)).toBeGreaterThanOrEqual(1);
+    expect(await messageCount(deadLetterTopic(s.topics.intents))).toBe(0);
+    expect(s.calcom.bookings).toHaveLength(0);
+    // the next intent on the partition is not held up any longer than that
+    const next = makeIntent(company, '2026-12-15T12:00:00Z');
+    await s.sender.send(next);
+    await waitFor('the next outcome', () => s.outcomes.of(next.callId).length === 1, 40_000);
   });
 
   it('when the wished slot is taken, then ranked alternatives from free slots are offered', async () => {

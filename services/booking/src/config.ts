@@ -54,6 +54,11 @@ const FieldsSchema = z.object({
   AVAILABILITY_FETCH_AHEAD_DAYS: int(21),
   SEARCH_WINDOW_DAYS: int(7),
   ALTERNATIVES_COUNT: int(3),
+  /**
+   * an intent this old (since it was produced) whose Cal.com is still unreachable fails with
+   * `calcom_unavailable` instead of holding its partition longer: the caller is called back
+   */
+  CALCOM_GIVE_UP_AFTER_MS: int(2 * 3600_000),
   /** an intent's lease while one replica talks to Cal.com about it (renewed before the create) */
   INTENT_LEASE_SECONDS: z.coerce.number().int().min(5).default(60),
   MAX_ATTEMPTS: int(5),

@@ -204,6 +204,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
       source: SOURCE,
       clock,
       lease: { owner: `booking-${randomUUID()}`, seconds: config.INTENT_LEASE_SECONDS },
+      giveUpAfterMs: config.CALCOM_GIVE_UP_AFTER_MS,
       searchWindowDays: config.SEARCH_WINDOW_DAYS,
       alternativesCount: config.ALTERNATIVES_COUNT,
       onOutcome: countOutcome,

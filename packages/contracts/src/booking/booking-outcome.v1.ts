@@ -70,6 +70,8 @@ export const BookingFailureReasonSchema = z.enum([
   'calcom_not_configured',
   /** the requested time is in the past or outside the booking window */
   'slot_not_bookable',
+  /** Cal.com could not be reached for longer than booking waits for an intent: call the customer back */
+  'calcom_unavailable',
 ]);
 
 export const BookingFailedV1Schema = z.strictObject({

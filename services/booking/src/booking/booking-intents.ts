@@ -11,7 +11,9 @@ import type { CalcomGateway } from '../calcom/calcom-gateway';
 import type { CredentialCipher } from '../credentials/credential-cipher';
 import { loadBranch } from '../directory/branch-directory';
 import type { RedisAvailabilityCache } from '../infra/redis-availability-cache';
-import { bookIntent } from './book-intent';
+import { CalcomError } from '../calcom/calcom-errors';
+import { bookIntent, toOutcomeBooking } from './book-intent';
+import { findByIdempotencyKey, IDEMPOTENCY_METADATA_KEY } from './place-booking';
 import { IntentLeasedError, markCreateSent, openRequest, recordOutcome, SETTLED } from './booking-requests';
 import { toRunnerError } from './runner-errors';
 
@@ -33,6 +35,8 @@ export interface BookingIntentsDeps {
   onOutcome?: (outcome: BookingOutcomeV1) => void;
   /** who holds an intent's lease while talking to Cal.com about it (one id per process) */
   lease?: { owner: string; seconds: number };
+  /** an intent older than this whose Cal.com is still unreachable fails with `calcom_unavailable` */
+  giveUpAfterMs?: number;
   /** the intent's branch is not (yet) in booking's read model: defaults were used */
   onBranchUnknown?: (branchId: string) => void;
 }
@@ -80,7 +84,7 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
         : { eventId: envelope.id, eventType: event.type, event: { kind: 'other' } };
     },
 
-    async prepare(event) {
+    async prepare(event, message) {
       if (event.kind !== 'intent') return { kind: 'nothing' };
       const { intent, envelope } = event;
       const lease = deps.lease ?? DEFAULT_LEASE;
@@ -124,6 +128,11 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
         );
         return { kind: 'outcome', outcome, cause: envelope, gateway };
       } catch (error) {
+        const waitedMs = deps.clock().getTime() - message.timestamp;
+        if (unavailable(error) && deps.giveUpAfterMs !== undefined && waitedMs >= deps.giveUpAfterMs) {
+          const outcome = await giveUp(intent, gateway, request.createSent, waitedMs, deps);
+          if (outcome) return { kind: 'outcome', outcome, cause: envelope, gateway };
+        }
         throw toRunnerError(leasedToPause(error));
       }
     },
@@ -141,6 +150,54 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
       await undoBooking(prepared.outcome, prepared.gateway, cause, event.envelope, deps);
     },
   };
+}
+
+/** Cal.com itself cannot be reached (as opposed to refusing us). */
+function unavailable(error: unknown): boolean {
+  return (
+    error instanceof CalcomError &&
+    ['server_error', 'network_error', 'timeout', 'circuit_open', 'overloaded'].includes(error.kind)
+  );
+}
+
+/**
+ * An intent waited longer than `giveUpAfterMs` for an unreachable Cal.com: it fails with
+ * `calcom_unavailable`, so its partition moves on and the caller is called back. If a create may
+ * have been sent, only a lookup that Cal.com answers can settle it (found: confirmed); while
+ * Cal.com cannot even answer that, the intent keeps waiting (undefined).
+ */
+async function giveUp(
+  intent: BookingIntentRequestedV1,
+  gateway: CalcomGateway,
+  createSent: boolean,
+  waitedMs: number,
+  deps: BookingIntentsDeps,
+): Promise<BookingOutcomeV1 | undefined> {
+  const detail = `Cal.com unreachable; gave up after ${Math.round(waitedMs / 60_000)} min`;
+  if (!createSent) return failedOutcome(intent, deps.clock(), 'calcom_unavailable', detail);
+  try {
+    const found = await findByIdempotencyKey(gateway, {
+      request: {
+        eventTypeId: intent.service.calcomEventTypeId,
+        startUtc: intent.requestedStart.utc,
+        attendee: { name: '', timeZone: intent.requestedStart.timeZone },
+        metadata: { [IDEMPOTENCY_METADATA_KEY]: intent.idempotencyKey },
+      },
+      durationMinutes: intent.service.durationMinutes,
+    });
+    if (!found) return failedOutcome(intent, deps.clock(), 'calcom_unavailable', detail);
+    return {
+      type: 'booking.confirmed.v1',
+      callId: intent.callId,
+      idempotencyKey: intent.idempotencyKey,
+      attribution: intent.attribution,
+      occurredAt: deps.clock().toISOString(),
+      booking: toOutcomeBooking(found, intent.service.calcomEventTypeId, intent.requestedStart.timeZone),
+      alternative: false,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
