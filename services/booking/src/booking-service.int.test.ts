@@ -322,5 +322,48 @@ describe('the booking service', () => {
         booking: { uid: newUid, start: { local: '2026-10-14T14:30:00', timeZone: 'Europe/Berlin' } },
       });
     });
+
+    it('when a change went through in Cal.com but was not recorded here, then the retry records what Cal.com shows instead of failing', async () => {
+      const s = await scenario();
+      const company = randomUUID();
+      await s.connect(company);
+      const [first, second] = [makeIntent(company, WISH), makeIntent(company, '2026-10-15T12:30:00Z')];
+      for (const intent of [first, second]) await s.sender.send(intent);
+      await waitFor('two bookings', () => [first, second].every((i) => s.outcomes.of(i.callId).length === 1));
+      const uidOf = (callId: string) => (s.outcomes.of(callId)[0] as { booking: { uid: string } }).booking.uid;
+      // earlier attempts reached Cal.com, then our commit failed: Cal.com moved one and cancelled the other
+      const direct = (path: string, body: unknown) =>
+        fetch(`${s.calcom.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer cal_live_good', 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      await direct(`/v2/bookings/${uidOf(first.callId)}/cancel`, { cancellationReason: 'x' });
+      await direct(`/v2/bookings/${uidOf(second.callId)}/reschedule`, { start: '2026-10-16T12:30:00Z' });
+      const port = s.service.port;
+      const cancelled = await admin(port, 'POST', `/bookings/${uidOf(first.callId)}/cancel`, {
+        reason: 'ill',
+        cause: 'caller',
+      });
+      expect(cancelled).toMatchObject({ status: 200, body: { type: 'booking.cancelled.v1' } });
+      const moved = await admin(port, 'POST', `/bookings/${uidOf(second.callId)}/reschedule`, {
+        startUtc: '2026-10-16T12:30:00Z',
+        reason: 'asked',
+      });
+      const newUid = s.calcom.bookings.find((b) => b.status === 'accepted')!.uid;
+      expect(moved).toMatchObject({ status: 200, body: { type: 'booking.rescheduled.v1', booking: { uid: newUid } } });
+      // two at once: the row lock lets one through, the other finds it no longer confirmed
+      const both = await Promise.all([
+        admin(port, 'POST', `/bookings/${newUid}/cancel`, { reason: 'a', cause: 'business' }),
+        admin(port, 'POST', `/bookings/${newUid}/cancel`, { reason: 'b', cause: 'business' }),
+      ]);
+      expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+      await waitFor('all outcomes', () => s.outcomes.of(second.callId).length === 3);
+      expect(s.outcomes.of(second.callId).map((o) => o.type)).toEqual([
+        'booking.confirmed.v1',
+        'booking.rescheduled.v1',
+        'booking.cancelled.v1',
+      ]);
+    });
   });
 });

@@ -12,6 +12,7 @@ interface FakeBooking {
   end: string;
   eventTypeId: number;
   metadata: Record<string, string>;
+  rescheduledToUid?: string;
   attendees: { name: string; phoneNumber?: string; email?: string; timeZone: string }[];
 }
 
@@ -123,6 +124,8 @@ export async function startStatefulCalcom(
       if (!booking) return [404, error(404, 'NotFoundException', 'booking not found')];
       if (method === 'GET' && !one[2]) return [200, envelope(booking)];
       if (method === 'POST' && one[2] === '/cancel') {
+        if (booking.status === 'cancelled')
+          return [400, error(400, 'BadRequestException', 'booking is already cancelled')];
         booking.status = 'cancelled';
         return [200, envelope(booking)];
       }
@@ -137,6 +140,7 @@ export async function startStatefulCalcom(
           end: new Date(Date.parse(start) + duration * 60_000).toISOString(),
         };
         booking.status = 'cancelled';
+        booking.rescheduledToUid = moved.uid;
         bookings.push(moved);
         return [201, envelope({ ...moved, rescheduledFromUid: booking.uid })];
       }

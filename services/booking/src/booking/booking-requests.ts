@@ -123,7 +123,11 @@ export interface StoredBooking {
   startUtc: string;
 }
 
-export async function findByCalcomUid(sql: Sql, uid: string): Promise<StoredBooking | undefined> {
+export async function findByCalcomUid(
+  sql: Sql,
+  uid: string,
+  options: { lock?: boolean } = {},
+): Promise<StoredBooking | undefined> {
   const [row] = await sql.query<{
     idempotency_key: string;
     call_id: string;
@@ -136,7 +140,7 @@ export async function findByCalcomUid(sql: Sql, uid: string): Promise<StoredBook
     start_utc: Date;
   }>(
     `SELECT idempotency_key, call_id, company_id, branch_id, phone_number_id, event_type_id, time_zone, status, start_utc
-     FROM booking_requests WHERE calcom_uid = $1`,
+     FROM booking_requests WHERE calcom_uid = $1${options.lock ? ' FOR UPDATE' : ''}`,
     [uid],
   );
   return (
