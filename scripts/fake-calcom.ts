@@ -3,12 +3,13 @@
  * (services/booking/test/stateful-calcom.ts) as a process, so scripts/up.sh can show booking
  * turning intents into outcomes without any external network. It keeps bookings in memory only,
  * every slot is free from 08:00 to 18:00 UTC on every day until booked, it accepts one API key
- * (FAKE_CALCOM_TOKEN, default cal_local_demo) and its booking uids start with `demo_`.
+ * (FAKE_CALCOM_TOKEN, default cal_local_demo) and its booking uids start with `demo_<run>_`.
  *
  * It listens on a free port of 127.0.0.1, writes its URL to .run/fake-calcom.url (and prints it),
  * logs every request it answers, and runs until SIGTERM or SIGINT.
  * Usage: tsx scripts/fake-calcom.ts   (scripts/up.sh starts it; scripts/down.sh stops it)
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStatefulCalcom } from '../services/booking/test/stateful-calcom';
@@ -18,7 +19,10 @@ const URL_FILE = join(RUN_DIR, 'fake-calcom.url');
 const TOKEN = process.env.FAKE_CALCOM_TOKEN ?? 'cal_local_demo';
 
 async function main(): Promise<void> {
-  const calcom = await startStatefulCalcom({ validTokens: [TOKEN], openCalendar: true, uidPrefix: 'demo_' });
+  // Cal.com's uids are unique for good; this fake forgets its bookings on restart while booking's
+  // database keeps them, so each run gets its own prefix
+  const uidPrefix = `demo_${randomBytes(3).toString('hex')}_`;
+  const calcom = await startStatefulCalcom({ validTokens: [TOKEN], openCalendar: true, uidPrefix });
   mkdirSync(RUN_DIR, { recursive: true });
   writeFileSync(URL_FILE, `${calcom.url}\n`);
   console.log(`fake Cal.com (a local stand-in, not Cal.com) listening on ${calcom.url}; URL written to ${URL_FILE}`);
