@@ -7,8 +7,6 @@ import { REPO_ROOT, SHARED_DIR } from '../paths';
 
 /** Cal.com's bookings OpenAPI subset the contract mock serves (../shared/calcom, see its NOTES.md §C). */
 export const CALCOM_OPENAPI = join(SHARED_DIR, 'calcom', 'openapi-bookings.json');
-/** The whole published document, for endpoints the subset leaves out (reassign). */
-export const CALCOM_OPENAPI_FULL = join(SHARED_DIR, 'calcom', 'openapi.json');
 const PRISM = join(REPO_ROOT, 'services', 'booking', 'node_modules', '.bin', 'prism');
 
 async function freePort(): Promise<number> {
@@ -26,13 +24,11 @@ async function freePort(): Promise<number> {
  * Starts Prism mocking the Cal.com spec on 127.0.0.1 and waits until it answers. Prism validates
  * every request against the spec: an invalid one gets the spec's 400 `validation` example.
  */
-export async function startPrism(
-  spec = CALCOM_OPENAPI,
-): Promise<{ url: string; stop: () => Promise<void>; log: () => string }> {
-  if (!existsSync(spec)) throw new Error(`Cal.com OpenAPI not found at ${spec}; set SHARED_DIR`);
+export async function startPrism(): Promise<{ url: string; stop: () => Promise<void>; log: () => string }> {
+  if (!existsSync(CALCOM_OPENAPI)) throw new Error(`Cal.com OpenAPI not found at ${CALCOM_OPENAPI}; set SHARED_DIR`);
   const port = await freePort();
   let output = '';
-  const child: ChildProcess = spawn(PRISM, ['mock', '-h', '127.0.0.1', '-p', String(port), spec], {
+  const child: ChildProcess = spawn(PRISM, ['mock', '-h', '127.0.0.1', '-p', String(port), CALCOM_OPENAPI], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));

@@ -76,12 +76,6 @@ export async function startBookingService(config: Config, overrides: Overrides =
     labelNames: ['component'] as const,
     registers: [registry],
   });
-  const staffPreference = new Counter({
-    name: 'booking_staff_preference_total',
-    help: "Callers' staff preferences: already_theirs, reassigned (round robin), refused (the event type or the person does not allow it), failed, unknown_host",
-    labelNames: ['result'] as const,
-    registers: [registry],
-  });
   const branchUnknown = new Counter({
     name: 'booking_branch_unknown_total',
     help: 'Intents whose branch was not in the directory read model yet (defaults used for alternatives)',
@@ -214,7 +208,6 @@ export async function startBookingService(config: Config, overrides: Overrides =
       searchWindowDays: config.SEARCH_WINDOW_DAYS,
       alternativesCount: config.ALTERNATIVES_COUNT,
       onOutcome: countOutcome,
-      onStaffPreference: (result) => staffPreference.inc({ result }),
       onBranchUnknown: (branchId) => {
         branchUnknown.inc();
         log.warn({ branchId }, 'branch not in the directory read model yet; default working days used');

@@ -13,7 +13,6 @@ interface FakeBooking {
   eventTypeId: number;
   metadata: Record<string, string>;
   rescheduledToUid?: string;
-  hosts: { id: number; name: string }[];
   attendees: { name: string; phoneNumber?: string; email?: string; timeZone: string }[];
 }
 
@@ -42,8 +41,6 @@ export async function startStatefulCalcom(
     validTokens?: string[];
     /** every answer this late (Cal.com's own latency, for benchmarks) */
     latencyMs?: number;
-    /** round-robin event types and their hosts' user ids: the first one gets each booking */
-    roundRobin?: Record<number, number[]>;
     /** booking uids start with this (Cal.com's are unique everywhere; give each fake its own) */
     uidPrefix?: string;
     /** slots are free unless booked (instead of only `freeStartsUtc`): every quarter hour 08:00–18:00 UTC */
@@ -86,7 +83,6 @@ export async function startStatefulCalcom(
         end: new Date(Date.parse(start) + duration * 60_000).toISOString(),
         eventTypeId,
         metadata: (body.metadata ?? {}) as Record<string, string>,
-        hosts: [{ id: options.roundRobin?.[eventTypeId]?.[0] ?? 1, name: 'Host' }],
         attendees: [body.attendee as FakeBooking['attendees'][number]],
       };
       bookings.push(booking);
@@ -121,17 +117,6 @@ export async function startStatefulCalcom(
           (statuses.length === 0 || statuses.includes(b.status === 'accepted' ? 'upcoming' : 'cancelled')),
       );
       return [200, envelope(found)];
-    }
-    const reassign = /^\/v2\/bookings\/([^/]+)\/reassign\/(\d+)$/.exec(path);
-    if (method === 'POST' && reassign) {
-      const booking = bookings.find((b) => b.uid === decodeURIComponent(reassign[1]!));
-      if (!booking) return [404, error(404, 'NotFoundException', 'booking not found')];
-      const pool = options.roundRobin?.[booking.eventTypeId];
-      const userId = Number(reassign[2]);
-      if (!pool) return [400, error(400, 'BadRequestException', 'only round robin bookings can be reassigned')];
-      if (!pool.includes(userId)) return [400, error(400, 'BadRequestException', 'user is not a host of this event')];
-      booking.hosts = [{ id: userId, name: 'Host' }];
-      return [200, envelope({ bookingUid: booking.uid, reassignedTo: { id: userId } })];
     }
     const one = /^\/v2\/bookings\/([^/]+)(\/cancel|\/reschedule)?$/.exec(path);
     if (one) {

@@ -112,28 +112,6 @@ describe('a booking intent becomes one outcome', () => {
     expect(calcom.calls).toEqual([]);
   });
 
-  it('when the caller asked for someone, then a round-robin booking is given to them, and where the event type does not allow it the booking stands', async () => {
-    calcom = await startStatefulCalcom({ roundRobin: { 1201: [7, 8] } });
-    const results: string[] = [];
-    const d = { ...deps().deps, onStaffPreference: (r: string) => results.push(r) };
-    const wanting = (callId: string, userId: number, eventTypeId = 1201, start = '2026-10-13T12:30:00Z') => {
-      const i = intent(callId);
-      i.staffPreference = { id: '00000000-0000-4000-8000-0000000000b1', name: 'Jonas', calcomUserId: userId };
-      i.service.calcomEventTypeId = eventTypeId;
-      i.requestedStart.utc = start;
-      return i;
-    };
-    expect((await bookIntent(wanting('call_rr', 8), d, false)).type).toBe('booking.confirmed.v1');
-    expect(calcom.bookings[0]!.hosts).toEqual([{ id: 8, name: 'Host' }]);
-    // Cal.com gave it to the wanted person already: no reassignment
-    await bookIntent(wanting('call_rr2', 7, 1201, '2026-10-14T12:30:00Z'), d, false);
-    // not a round-robin event type: Cal.com refuses, the booking stands
-    const other = await bookIntent(wanting('call_single', 8, 1301), d, false);
-    expect(other.type).toBe('booking.confirmed.v1');
-    expect(results).toEqual(['reassigned', 'already_theirs', 'refused']);
-    expect(calcom.calls.filter((c) => c.includes('/reassign/'))).toHaveLength(2);
-  });
-
   it('when nothing is free in the window, then the outcome is failed with no_availability', async () => {
     calcom = await startStatefulCalcom();
     await bookIntent(intent('call_first'), deps().deps, false);

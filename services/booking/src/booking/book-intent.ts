@@ -21,11 +21,7 @@ export interface BookIntentDeps {
   fallbackEmail?: string;
   /** see `PlaceBookingInput.beforeCreate`: records durably that a create is about to be sent */
   beforeCreate?: () => Promise<void>;
-  /** what became of a caller's staff preference (for a metric) */
-  onStaffPreference?: (result: StaffPreferenceResult) => void;
 }
-
-export type StaffPreferenceResult = 'already_theirs' | 'reassigned' | 'refused' | 'failed' | 'unknown_host';
 
 /**
  * One booking intent → one outcome: book the wished slot exactly once; if it is taken, offer
@@ -82,7 +78,6 @@ export async function bookIntent(
       ...(deps.beforeCreate ? { beforeCreate: deps.beforeCreate } : {}),
     });
     if (placed.result === 'booked') {
-      await honourStaffPreference(intent, placed.booking, deps);
       const day = DateTime.fromISO(placed.booking.start, { zone: 'utc' }).setZone(zone).toISODate()!;
       await deps.cache.markBooked(deps.account, day, placed.booking.start, placed.booking.end);
       return {
@@ -125,30 +120,6 @@ async function knownTaken(intent: BookingIntentRequestedV1, deps: BookIntentDeps
     intent.service.durationMinutes,
   );
   return free !== undefined && !free.some((start) => Date.parse(start) === wish.toMillis());
-}
-
-/**
- * The caller asked for someone: where the event type allows it (round robin), the booking Cal.com
- * gave to another host is reassigned to them. Never costs the booking: a refusal (another kind of
- * event type, the person is not free) or a failure keeps the booking as Cal.com made it.
- */
-async function honourStaffPreference(
-  intent: BookingIntentRequestedV1,
-  booking: CalcomBooking,
-  deps: BookIntentDeps,
-): Promise<void> {
-  const wanted = intent.staffPreference?.calcomUserId;
-  if (!wanted) return;
-  const report = deps.onStaffPreference ?? (() => undefined);
-  if (!booking.hosts?.length) return report('unknown_host');
-  if (booking.hosts.some((h) => h.id === wanted)) return report('already_theirs');
-  try {
-    await deps.gateway.reassignBooking(booking.uid, wanted, 'The caller asked for this person');
-    report('reassigned');
-  } catch (error) {
-    if (!(error instanceof CalcomError)) throw error;
-    report(error.retryable ? 'failed' : 'refused');
-  }
 }
 
 async function offerAlternatives(

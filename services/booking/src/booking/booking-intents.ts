@@ -12,7 +12,6 @@ import type { CredentialCipher } from '../credentials/credential-cipher';
 import { loadBranch } from '../directory/branch-directory';
 import type { RedisAvailabilityCache } from '../infra/redis-availability-cache';
 import { CalcomError } from '../calcom/calcom-errors';
-import type { StaffPreferenceResult } from './book-intent';
 import { bookIntent, toOutcomeBooking } from './book-intent';
 import { findByIdempotencyKey, IDEMPOTENCY_METADATA_KEY } from './place-booking';
 import { IntentLeasedError, markCreateSent, openRequest, recordOutcome, SETTLED } from './booking-requests';
@@ -36,8 +35,6 @@ export interface BookingIntentsDeps {
   onOutcome?: (outcome: BookingOutcomeV1) => void;
   /** who holds an intent's lease while talking to Cal.com about it (one id per process) */
   lease?: { owner: string; seconds: number };
-  /** what became of a caller's staff preference */
-  onStaffPreference?: (result: StaffPreferenceResult) => void;
   /** an intent older than this whose Cal.com is still unreachable fails with `calcom_unavailable` */
   giveUpAfterMs?: number;
   /** the intent's branch is not (yet) in booking's read model: defaults were used */
@@ -126,7 +123,6 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
             alternativesCount: deps.alternativesCount,
             ...(account.fallbackEmail ? { fallbackEmail: account.fallbackEmail } : {}),
             beforeCreate: () => markCreateSent(deps.db, intent.idempotencyKey, lease),
-            ...(deps.onStaffPreference ? { onStaffPreference: deps.onStaffPreference } : {}),
           },
           request.createSent,
         );

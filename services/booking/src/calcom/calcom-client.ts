@@ -46,11 +46,6 @@ const BookingSchema = z.looseObject({
   end: z.string(),
   metadata: z.record(z.string(), z.unknown()).optional().nullable(),
   rescheduledToUid: z.string().optional().nullable(),
-  /** who holds the booking (round-robin: the host Cal.com picked) */
-  hosts: z
-    .array(z.looseObject({ id: z.number() }))
-    .optional()
-    .nullable(),
   eventTypeId: z.number().optional().nullable(),
 });
 export type CalcomBooking = z.infer<typeof BookingSchema>;
@@ -167,18 +162,6 @@ export class CalcomClient {
       signal,
     });
     return BookingSchema.parse(Array.isArray(data) ? data[0] : data);
-  }
-
-  /**
-   * Gives a round-robin booking to one host of its team (the caller's staff preference); Cal.com
-   * refuses it for other event types or a host who is not free. The uid stays the same.
-   */
-  async reassignBooking(uid: string, userId: number, reason: string, signal?: AbortSignal): Promise<void> {
-    await this.request('POST', `/v2/bookings/${encodeURIComponent(uid)}/reassign/${userId}`, {
-      version: CAL_API_VERSION.bookings,
-      body: { reason },
-      signal,
-    });
   }
 
   private async request(

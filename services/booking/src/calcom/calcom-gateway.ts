@@ -161,11 +161,6 @@ export class CalcomGateway {
   cancelBooking(uid: string, reason: string): Promise<CalcomBooking> {
     return this.run('cancel_booking', this.guarded, (signal) => this.client.cancelBooking(uid, reason, signal));
   }
-  reassignBooking(uid: string, userId: number, reason: string): Promise<void> {
-    return this.run('reassign_booking', this.guarded, (signal) =>
-      this.client.reassignBooking(uid, userId, reason, signal),
-    );
-  }
   rescheduleBooking(uid: string, startUtc: string, reason: string): Promise<CalcomBooking> {
     return this.run('reschedule_booking', this.guarded, (signal) =>
       this.client.rescheduleBooking(uid, startUtc, reason, signal),
