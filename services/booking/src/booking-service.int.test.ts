@@ -165,6 +165,20 @@ describe('the booking service', () => {
     await waitFor('the next outcome', () => s.outcomes.of(next.callId).length === 1, 40_000);
   });
 
+  it("when an old intent's create went through but its answer and the lookup were lost, then it is not given up as failed: the next lookup finds the booking", async () => {
+    const s = await scenario({ realClock: true, env: { CALCOM_GIVE_UP_AFTER_MS: '1000' } });
+    const company = randomUUID();
+    await s.connect(company);
+    // Cal.com makes the booking but answers after our 1.5 s time limit; the lookup then fails too
+    s.calcom.inject({ route: 'POST /v2/bookings', applyThenDelayMs: 3_000 });
+    s.calcom.inject({ route: 'GET /v2/bookings', status: 503, times: 3 });
+    const intent = makeIntent(company, '2026-12-15T10:00:00Z');
+    await s.sender.send(intent);
+    await waitFor('the outcome', () => s.outcomes.of(intent.callId).length === 1, 40_000);
+    expect(s.outcomes.of(intent.callId)[0]).toMatchObject({ type: 'booking.confirmed.v1' });
+    expect(s.calcom.bookings).toHaveLength(1);
+  });
+
   it('when the wished slot is taken, then ranked alternatives from free slots are offered', async () => {
     const s = await scenario({
       freeStartsUtc: ['2026-10-13T09:00:00Z', '2026-10-13T14:00:00Z', '2026-10-14T12:30:00Z', '2026-10-20T12:30:00Z'],

@@ -14,7 +14,14 @@ import type { RedisAvailabilityCache } from '../infra/redis-availability-cache';
 import { CalcomError } from '../calcom/calcom-errors';
 import { bookIntent, toOutcomeBooking } from './book-intent';
 import { findByIdempotencyKey, IDEMPOTENCY_METADATA_KEY } from './place-booking';
-import { IntentLeasedError, markCreateSent, openRequest, recordOutcome, SETTLED } from './booking-requests';
+import {
+  IntentLeasedError,
+  markCreateSent,
+  markUnavailable,
+  openRequest,
+  recordOutcome,
+  SETTLED,
+} from './booking-requests';
 import { toRunnerError } from './runner-errors';
 
 export interface BookingIntentsDeps {
@@ -110,6 +117,8 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
         };
       }
       const gateway = deps.gateways.for(company, account);
+      // a create may reach Cal.com: since an earlier attempt, or from this one on
+      let createSent = request.createSent;
       try {
         const outcome = await bookIntent(
           intent,
@@ -122,15 +131,17 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
             searchWindowDays: deps.searchWindowDays,
             alternativesCount: deps.alternativesCount,
             ...(account.fallbackEmail ? { fallbackEmail: account.fallbackEmail } : {}),
-            beforeCreate: () => markCreateSent(deps.db, intent.idempotencyKey, lease),
+            beforeCreate: async () => {
+              await markCreateSent(deps.db, intent.idempotencyKey, lease);
+              createSent = true;
+            },
           },
           request.createSent,
         );
         return { kind: 'outcome', outcome, cause: envelope, gateway };
       } catch (error) {
-        const waitedMs = deps.clock().getTime() - message.timestamp;
-        if (unavailable(error) && deps.giveUpAfterMs !== undefined && waitedMs >= deps.giveUpAfterMs) {
-          const outcome = await giveUp(intent, gateway, request.createSent, waitedMs, deps);
+        if (unavailable(error) && deps.giveUpAfterMs !== undefined) {
+          const outcome = await maybeGiveUp(intent, message.timestamp, error as CalcomError, gateway, createSent, deps);
           if (outcome) return { kind: 'outcome', outcome, cause: envelope, gateway };
         }
         throw toRunnerError(leasedToPause(error));
@@ -152,12 +163,36 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
   };
 }
 
-/** Cal.com itself cannot be reached (as opposed to refusing us). */
+/** Cal.com itself cannot be reached (as opposed to refusing us, or our own bulkhead being full). */
 function unavailable(error: unknown): boolean {
   return (
-    error instanceof CalcomError &&
-    ['server_error', 'network_error', 'timeout', 'circuit_open', 'overloaded'].includes(error.kind)
+    error instanceof CalcomError && ['server_error', 'network_error', 'timeout', 'circuit_open'].includes(error.kind)
   );
+}
+
+/** How long Cal.com must have been unreachable for one intent before it gives up, at most. */
+const UNAVAILABLE_AT_LEAST_MS = 10 * 60_000;
+
+/**
+ * Gives up on an intent older than `giveUpAfterMs` (since it was produced) when Cal.com is down:
+ * at once while the account's breaker is open (many calls failed), otherwise only after Cal.com
+ * was unreachable for this intent itself a while, so one failure after a long lag does not end
+ * it. Intents queued behind a down Cal.com thus give up together, not one after another.
+ */
+async function maybeGiveUp(
+  intent: BookingIntentRequestedV1,
+  producedAt: number,
+  error: CalcomError,
+  gateway: CalcomGateway,
+  createSent: boolean,
+  deps: BookingIntentsDeps,
+): Promise<BookingOutcomeV1 | undefined> {
+  const limit = deps.giveUpAfterMs!;
+  const age = deps.clock().getTime() - producedAt;
+  const unreachableFor = await markUnavailable(deps.db, intent.idempotencyKey);
+  if (age < limit) return undefined;
+  if (error.kind !== 'circuit_open' && unreachableFor < Math.min(limit, UNAVAILABLE_AT_LEAST_MS)) return undefined;
+  return giveUp(intent, gateway, createSent, age, deps);
 }
 
 /**

@@ -34,6 +34,8 @@ describe('the lease on an intent', () => {
       detail: 'x',
     });
     expect(await openRequest(sql, intent, b)).toEqual({ status: 'failed', createSent: true });
+    // a settled intent takes no lease: duplicates are answered by any replica at once
+    expect(await openRequest(sql, intent, a)).toEqual({ status: 'failed', createSent: true });
   });
 
   it('when the holder died, then its lease runs out and another replica takes over; the old holder may then not create', async () => {

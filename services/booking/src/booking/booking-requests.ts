@@ -40,9 +40,12 @@ export async function openRequest(
     `INSERT INTO booking_requests (idempotency_key, call_id, company_id, branch_id, phone_number_id, event_type_id,
        start_utc, time_zone, lease_owner, leased_until)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10))
-     ON CONFLICT (idempotency_key) DO UPDATE SET lease_owner = excluded.lease_owner, leased_until = excluded.leased_until
-       WHERE booking_requests.leased_until IS NULL OR booking_requests.leased_until < now()
-         OR booking_requests.lease_owner = excluded.lease_owner
+     ON CONFLICT (idempotency_key) DO UPDATE
+       -- a settled intent takes no lease: a duplicate of it is answered at once by any replica
+       SET lease_owner = CASE WHEN booking_requests.status = 'pending' THEN excluded.lease_owner END,
+         leased_until = CASE WHEN booking_requests.status = 'pending' THEN excluded.leased_until END
+       WHERE booking_requests.status <> 'pending' OR booking_requests.leased_until IS NULL
+         OR booking_requests.leased_until < now() OR booking_requests.lease_owner = excluded.lease_owner
      RETURNING status, create_sent_at`,
     [
       intent.idempotencyKey,
@@ -80,6 +83,17 @@ export async function markCreateSent(
     [idempotencyKey, lease.owner, lease.seconds],
   );
   if (rows.length === 0) throw new IntentLeasedError(`intent ${idempotencyKey}: lease lost before the create`);
+}
+
+/** Cal.com could not be reached for this intent: how long that has been so (ms), from the first time. */
+export async function markUnavailable(sql: Sql, idempotencyKey: string): Promise<number> {
+  const [row] = await sql.query<{ ms: string }>(
+    `UPDATE booking_requests SET unavailable_since = COALESCE(unavailable_since, now())
+     WHERE idempotency_key = $1
+     RETURNING (extract(epoch FROM now() - unavailable_since) * 1000)::bigint AS ms`,
+    [idempotencyKey],
+  );
+  return Number(row?.ms ?? 0);
 }
 
 const STATUS_OF: Record<BookingOutcomeV1['type'], RequestStatus> = {

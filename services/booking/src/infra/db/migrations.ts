@@ -3,6 +3,7 @@ import { CreateCalcomAccounts1765000000100 } from './migrations/1765000000100-cr
 import { CreateDirectoryBranches1765000000200 } from './migrations/1765000000200-create-directory-branches';
 import { CreateBookingRequests1765000000300 } from './migrations/1765000000300-create-booking-requests';
 import { AddBookingRequestLease1765000000400 } from './migrations/1765000000400-add-booking-request-lease';
+import { AddBookingRequestUnavailableSince1765000000500 } from './migrations/1765000000500-add-booking-request-unavailable-since';
 
 /** booking's own database, in order; append only. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateDirectoryBranches1765000000200,
   CreateBookingRequests1765000000300,
   AddBookingRequestLease1765000000400,
+  AddBookingRequestUnavailableSince1765000000500,
 ];
