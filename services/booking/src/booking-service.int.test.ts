@@ -341,9 +341,13 @@ describe('the booking service', () => {
       const s = await scenario();
       const company = randomUUID();
       await s.connect(company);
-      const [first, second] = [makeIntent(company, WISH), makeIntent(company, '2026-10-15T12:30:00Z')];
-      for (const intent of [first, second]) await s.sender.send(intent);
-      await waitFor('two bookings', () => [first, second].every((i) => s.outcomes.of(i.callId).length === 1));
+      const [first, second, third] = [
+        makeIntent(company, WISH),
+        makeIntent(company, '2026-10-15T12:30:00Z'),
+        makeIntent(company, '2026-10-20T12:30:00Z'),
+      ];
+      for (const intent of [first, second, third]) await s.sender.send(intent);
+      await waitFor('three bookings', () => [first, second, third].every((i) => s.outcomes.of(i.callId).length === 1));
       const uidOf = (callId: string) => (s.outcomes.of(callId)[0] as { booking: { uid: string } }).booking.uid;
       // earlier attempts reached Cal.com, then our commit failed: Cal.com moved one and cancelled the other
       const direct = (path: string, body: unknown) =>
@@ -354,6 +358,7 @@ describe('the booking service', () => {
         });
       await direct(`/v2/bookings/${uidOf(first.callId)}/cancel`, { cancellationReason: 'x' });
       await direct(`/v2/bookings/${uidOf(second.callId)}/reschedule`, { start: '2026-10-16T12:30:00Z' });
+      await direct(`/v2/bookings/${uidOf(third.callId)}/reschedule`, { start: '2026-10-21T12:30:00Z' });
       const port = s.service.port;
       const cancelled = await admin(port, 'POST', `/bookings/${uidOf(first.callId)}/cancel`, {
         reason: 'ill',
@@ -364,8 +369,19 @@ describe('the booking service', () => {
         startUtc: '2026-10-16T12:30:00Z',
         reason: 'asked',
       });
-      const newUid = s.calcom.bookings.find((b) => b.status === 'accepted')!.uid;
+      const newUid = s.calcom.bookings.find((b) => b.status === 'accepted' && b.start.startsWith('2026-10-16'))!.uid;
       expect(moved).toMatchObject({ status: 200, body: { type: 'booking.rescheduled.v1', booking: { uid: newUid } } });
+      // a cancel of a booking an unrecorded change moved elsewhere: the move is recorded, the cancel refused
+      const movedAway = await admin(port, 'POST', `/bookings/${uidOf(third.callId)}/cancel`, {
+        reason: 'x',
+        cause: 'caller',
+      });
+      expect(movedAway).toMatchObject({ status: 409, body: { error: 'booking_moved' } });
+      await waitFor('the recorded move', () => s.outcomes.of(third.callId).length === 2);
+      expect(s.outcomes.of(third.callId)[1]).toMatchObject({
+        type: 'booking.rescheduled.v1',
+        booking: { start: { local: '2026-10-21T14:30:00' } },
+      });
       // two at once: the row lock lets one through, the other finds it no longer confirmed
       const both = await Promise.all([
         admin(port, 'POST', `/bookings/${newUid}/cancel`, { reason: 'a', cause: 'business' }),

@@ -154,7 +154,7 @@ export async function findByCalcomUid(
     start_utc: Date;
   }>(
     `SELECT idempotency_key, call_id, company_id, branch_id, phone_number_id, event_type_id, time_zone, status, start_utc
-     FROM booking_requests WHERE calcom_uid = $1${options.lock ? ' FOR UPDATE' : ''}`,
+     FROM booking_requests WHERE calcom_uid = $1${options.lock ? ' FOR UPDATE NOWAIT' : ''}`,
     [uid],
   );
   return (

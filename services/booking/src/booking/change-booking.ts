@@ -44,15 +44,24 @@ export async function changeBooking(
   uid: string,
   change: BookingChange,
 ): Promise<ChangeResult> {
-  // the row stays locked from the check to the record: two changes of one booking take turns
+  // the row stays locked from the check to the record; a second change of the same booking
+  // meanwhile is refused at once (409) rather than waiting with a connection held
+  let emitted: BookingOutcomeV1 | undefined;
   const result = await deps.transactions(async (sql): Promise<ChangeResult> => {
-    const stored = await findByCalcomUid(sql, uid, { lock: true });
+    let stored: StoredBooking | undefined;
+    try {
+      stored = await findByCalcomUid(sql, uid, { lock: true });
+    } catch (error) {
+      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+      return { ok: false, status: 409, error: 'change_in_progress', detail: `booking ${uid} is being changed` };
+    }
     if (!stored) return { ok: false, status: 404, error: 'booking_not_found', detail: `no booking ${uid} made by us` };
     if (stored.status !== 'confirmed') {
       return { ok: false, status: 409, error: 'booking_not_confirmed', detail: `booking ${uid} is ${stored.status}` };
     }
     const company = stored.attribution.companyId;
-    const account = await loadCalcomAccount(deps.db, company, deps.cipher);
+    // on this transaction's connection: a second one per change could exhaust the pool
+    const account = await loadCalcomAccount(sql, company, deps.cipher);
     if (!account) {
       return {
         ok: false,
@@ -62,7 +71,7 @@ export async function changeBooking(
       };
     }
     const gateway = deps.gateways.for(company, account);
-    let changed: { outcome: BookingOutcomeV1; days: string[] };
+    let changed: Changed;
     try {
       changed = await applyChange(gateway, stored, uid, change, deps.clock());
     } catch (error) {
@@ -73,10 +82,24 @@ export async function changeBooking(
     for (const day of changed.days) await deps.cache.invalidate(company, day);
     await recordOutcome(sql, changed.outcome);
     await appendOutbox(sql, [outcomeEvent(changed.outcome, undefined, deps)]);
-    return { ok: true, outcome: changed.outcome };
+    emitted = changed.outcome;
+    return changed.refusal ?? { ok: true, outcome: changed.outcome };
   });
-  if (result.ok) deps.onOutcome?.(result.outcome);
+  if (emitted) deps.onOutcome?.(emitted);
   return result;
+}
+
+/** PostgreSQL: FOR UPDATE NOWAIT met a row another transaction holds. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * What Cal.com did, to record; with `refusal` when that is not what was asked (an earlier,
+ * unrecorded change moved the booking elsewhere): recorded all the same, then refused.
+ */
+interface Changed {
+  outcome: BookingOutcomeV1;
+  days: string[];
+  refusal?: Extract<ChangeResult, { ok: false }>;
 }
 
 /**
@@ -90,7 +113,7 @@ async function applyChange(
   uid: string,
   change: BookingChange,
   now: Date,
-): Promise<{ outcome: BookingOutcomeV1; days: string[] }> {
+): Promise<Changed> {
   const common = {
     callId: stored.callId,
     idempotencyKey: stored.idempotencyKey,
@@ -122,10 +145,15 @@ async function applyChange(
   } catch (error) {
     if (!(error instanceof CalcomError) || error.retryable) throw error;
     const current = await gateway.getBooking(uid).catch(() => undefined);
-    if (change.kind === 'cancel' && current?.status === 'cancelled') return cancelled(current.start);
-    if (change.kind === 'reschedule' && current?.rescheduledToUid) {
-      return moved(await gateway.getBooking(current.rescheduledToUid));
+    if (current?.rescheduledToUid) {
+      // moved by an earlier attempt (a moved booking shows as cancelled too): record the move
+      const to = await gateway.getBooking(current.rescheduledToUid);
+      const move = moved(to);
+      if (change.kind === 'reschedule' && Date.parse(to.start) === Date.parse(change.startUtc)) return move;
+      const detail = `booking ${uid} was moved to ${to.uid} at ${to.start}; change that one`;
+      return { ...move, refusal: { ok: false, status: 409, error: 'booking_moved', detail } };
     }
+    if (change.kind === 'cancel' && current?.status === 'cancelled') return cancelled(current.start);
     throw error;
   }
 }

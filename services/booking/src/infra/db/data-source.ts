@@ -10,5 +10,7 @@ export function makeDataSource(url: string): DataSource {
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     poolSize: 20,
+    // a pool that cannot give a connection says so instead of hanging every caller
+    extra: { connectionTimeoutMillis: 10_000 },
   });
 }
