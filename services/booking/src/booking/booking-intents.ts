@@ -71,6 +71,12 @@ export type Prepared =
  * `compensate` cancels the booking it made: a saga, not a distributed transaction.
  */
 export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Intent, Prepared> {
+  const lease = deps.lease ?? DEFAULT_LEASE;
+  // intents this process is handling, from prepare to the recorded outcome: the lease is per
+  // process, so two handlers of one intent here (a partition given back after a rebalance while
+  // a slow intent is still running) are kept apart by this; entries older than a lease are stale
+  const inFlight = new Map<string, number>();
+  const release = (key: string) => inFlight.delete(key);
   return {
     decode(message) {
       const envelope = decodeEnvelope(message);
@@ -94,65 +100,32 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
     async prepare(event, message) {
       if (event.kind !== 'intent') return { kind: 'nothing' };
       const { intent, envelope } = event;
-      const lease = deps.lease ?? DEFAULT_LEASE;
-      let request;
-      try {
-        request = await openRequest(deps.db, intent, lease);
-      } catch (error) {
-        throw leasedToPause(error);
+      const key = intent.idempotencyKey;
+      const since = inFlight.get(key);
+      if (since !== undefined && Date.now() - since < lease.seconds * 1000) {
+        throw new DependencyUnavailableError('INTENT_IN_FLIGHT', `intent ${key} is being handled here`, 2_000);
       }
-      if (SETTLED.has(request.status)) return { kind: 'nothing' };
-      const company = intent.attribution.companyId;
-      const account = await loadCalcomAccount(deps.db, company, deps.cipher);
-      if (!account) {
-        return {
-          kind: 'outcome',
-          cause: envelope,
-          outcome: failedOutcome(
-            intent,
-            deps.clock(),
-            'calcom_not_configured',
-            `company ${company} has no Cal.com account`,
-          ),
-        };
-      }
-      const gateway = deps.gateways.for(company, account);
-      // a create may reach Cal.com: since an earlier attempt, or from this one on
-      let createSent = request.createSent;
+      inFlight.set(key, Date.now());
       try {
-        const outcome = await bookIntent(
-          intent,
-          {
-            gateway,
-            account: company,
-            cache: deps.cache,
-            branch: await branchOf(deps, intent),
-            clock: deps.clock,
-            searchWindowDays: deps.searchWindowDays,
-            alternativesCount: deps.alternativesCount,
-            ...(account.fallbackEmail ? { fallbackEmail: account.fallbackEmail } : {}),
-            beforeCreate: async () => {
-              await markCreateSent(deps.db, intent.idempotencyKey, lease);
-              createSent = true;
-            },
-          },
-          request.createSent,
-        );
-        return { kind: 'outcome', outcome, cause: envelope, gateway };
+        const prepared = await prepareIntent(intent, envelope, message.timestamp);
+        if (prepared.kind === 'nothing') release(key);
+        return prepared;
       } catch (error) {
-        if (unavailable(error) && deps.giveUpAfterMs !== undefined) {
-          const outcome = await maybeGiveUp(intent, message.timestamp, error as CalcomError, gateway, createSent, deps);
-          if (outcome) return { kind: 'outcome', outcome, cause: envelope, gateway };
-        }
-        throw toRunnerError(leasedToPause(error));
+        release(key);
+        throw error;
       }
     },
 
-    async apply(_event, { sql, prepared }) {
-      if (prepared.kind === 'nothing') return [];
-      await recordOutcome(sql, prepared.outcome);
-      deps.onOutcome?.(prepared.outcome);
-      return [outcomeEvent(prepared.outcome, prepared.cause, deps)];
+    async apply(event, { sql, prepared }) {
+      try {
+        if (prepared.kind === 'nothing') return [];
+        await recordOutcome(sql, prepared.outcome);
+        deps.onOutcome?.(prepared.outcome);
+        return [outcomeEvent(prepared.outcome, prepared.cause, deps)];
+      } finally {
+        // from here the row is locked by this transaction until it commits: a second handler waits on it
+        if (event.kind === 'intent') release(event.intent.idempotencyKey);
+      }
     },
 
     async compensate(event, prepared, cause) {
@@ -161,6 +134,64 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
       await undoBooking(prepared.outcome, prepared.gateway, cause, event.envelope, deps);
     },
   };
+
+  async function prepareIntent(
+    intent: BookingIntentRequestedV1,
+    envelope: EventEnvelope,
+    producedAt: number,
+  ): Promise<Prepared> {
+    let request;
+    try {
+      request = await openRequest(deps.db, intent, lease);
+    } catch (error) {
+      throw leasedToPause(error);
+    }
+    if (SETTLED.has(request.status)) return { kind: 'nothing' };
+    const company = intent.attribution.companyId;
+    const account = await loadCalcomAccount(deps.db, company, deps.cipher);
+    if (!account) {
+      return {
+        kind: 'outcome',
+        cause: envelope,
+        outcome: failedOutcome(
+          intent,
+          deps.clock(),
+          'calcom_not_configured',
+          `company ${company} has no Cal.com account`,
+        ),
+      };
+    }
+    const gateway = deps.gateways.for(company, account);
+    // a create may reach Cal.com: since an earlier attempt, or from this one on
+    let createSent = request.createSent;
+    try {
+      const outcome = await bookIntent(
+        intent,
+        {
+          gateway,
+          account: company,
+          cache: deps.cache,
+          branch: await branchOf(deps, intent),
+          clock: deps.clock,
+          searchWindowDays: deps.searchWindowDays,
+          alternativesCount: deps.alternativesCount,
+          ...(account.fallbackEmail ? { fallbackEmail: account.fallbackEmail } : {}),
+          beforeCreate: async () => {
+            await markCreateSent(deps.db, intent.idempotencyKey, lease);
+            createSent = true;
+          },
+        },
+        request.createSent,
+      );
+      return { kind: 'outcome', outcome, cause: envelope, gateway };
+    } catch (error) {
+      if (unavailable(error) && deps.giveUpAfterMs !== undefined) {
+        const outcome = await maybeGiveUp(intent, producedAt, error as CalcomError, gateway, createSent, deps);
+        if (outcome) return { kind: 'outcome', outcome, cause: envelope, gateway };
+      }
+      throw toRunnerError(leasedToPause(error));
+    }
+  }
 }
 
 /** Cal.com itself cannot be reached (as opposed to refusing us, or our own bulkhead being full). */
