@@ -47,11 +47,23 @@ describe('the outbox relay', () => {
     await holder.startTransaction();
     await holder.query('SELECT pg_advisory_xact_lock(43)'); // the other replica
     await transactions((sql) => appendOutbox(sql, [event(topic, 7)]));
-    const relay = new OutboxRelay({ kafka: testKafka(), transactions, lockId: 43, pollIntervalMs: 50 });
+    const relay = new OutboxRelay({
+      kafka: testKafka(),
+      transactions,
+      lockId: 43,
+      pollIntervalMs: 50,
+      pendingEveryMs: 50,
+    });
+    const counted: number[] = [];
+    relay.on('pending', (n: number) => counted.push(n));
     await relay.start();
     try {
       expect(await relay.publishBatch()).toBe(0);
       expect(await relay.pending()).toBe(1);
+      // the rows still to publish are reported on their own (for the outbox_pending_events gauge)
+      const until = Date.now() + 5_000;
+      while (!counted.includes(1) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(counted).toContain(1);
     } finally {
       await holder.commitTransaction();
       await holder.release();

@@ -12,6 +12,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** published rows older than this are deleted */
   retainPublishedMs?: number;
+  /** how often the rows still to publish are counted (the 'pending' event) */
+  pendingEveryMs?: number;
 }
 
 interface OutboxRow {
@@ -29,13 +31,15 @@ interface OutboxRow {
  * between the broker's acknowledgement and the commit republishes the batch: at least once,
  * and consumers are idempotent on the event id.
  *
- * Events: 'published' (count), 'publishFailed' (error).
+ * Events: 'published' (count), 'publishFailed' (error), 'pending' (rows still to publish, every
+ * `pendingEveryMs`).
  */
 export class OutboxRelay extends EventEmitter {
   private producer: Producer | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private pendingTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {
     super();
@@ -50,6 +54,15 @@ export class OutboxRelay extends EventEmitter {
     await this.producer.connect();
     this.running = true;
     this.loop = this.run();
+    this.pendingTimer = setInterval(
+      () =>
+        void this.pending().then(
+          (n) => this.emit('pending', n),
+          () => undefined,
+        ),
+      this.options.pendingEveryMs ?? 5_000,
+    );
+    this.pendingTimer.unref();
   }
 
   /** Publish now instead of at the next poll (call after a transaction that wrote to the outbox). */
@@ -61,6 +74,7 @@ export class OutboxRelay extends EventEmitter {
   /** Finishes the batch in flight, publishes what is pending, then disconnects. */
   async stop(): Promise<void> {
     this.running = false;
+    clearInterval(this.pendingTimer);
     this.wake?.();
     await this.loop;
     await this.producer?.disconnect();

@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
+import type { EventEmitter } from 'node:events';
 import type { Registry } from 'prom-client';
+import type { Logger } from './logger';
 import { SLO_BUCKETS_SECONDS } from './metrics';
 
 /** What a consumer reports per message (the kafka runner's OutcomeReport has this shape). */
@@ -55,8 +57,12 @@ export function makeConsumerMetrics(registry: Registry) {
       duration.observe({ topic: report.topic }, report.seconds);
       age.observe({ topic: report.topic }, report.ageSeconds);
     },
-    outboxPending: pending,
-    outboxPublished: published,
+    /** the outbox relay's events ('published', 'pending', 'publishFailed') as metrics and a log line */
+    watchRelay(relay: EventEmitter, log: Logger): void {
+      relay.on('published', (n: number) => published.inc(n));
+      relay.on('pending', (n: number) => pending.set(n));
+      relay.on('publishFailed', (error: Error) => log.warn({ err: error.message }, 'outbox publish failed; retrying'));
+    },
   };
 }
 

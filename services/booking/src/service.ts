@@ -147,17 +147,8 @@ export async function startBookingService(config: Config, overrides: Overrides =
     outcomes.inc({ type: outcome.type, reason: outcome.type === 'booking.failed.v1' ? outcome.reason : '' });
 
   const relay = new OutboxRelay({ kafka, transactions, lockId: OUTBOX_LOCK_ID });
-  relay.on('published', (n: number) => consumerMetrics.outboxPublished.inc(n));
-  relay.on('publishFailed', (error: Error) => log.warn({ err: error.message }, 'outbox publish failed; retrying'));
+  consumerMetrics.watchRelay(relay, log);
   await relay.start();
-  const pendingTimer = setInterval(
-    () =>
-      void relay.pending().then(
-        (n) => consumerMetrics.outboxPending.set(n),
-        () => undefined,
-      ),
-    5_000,
-  );
 
   const onOutcome = (report: Parameters<typeof consumerMetrics.onOutcome>[0] & { error?: { code: string } }) => {
     consumerMetrics.onOutcome(report);
@@ -276,7 +267,6 @@ export async function startBookingService(config: Config, overrides: Overrides =
       await intents.stop(); // finishes the intent in hand
       await directory.stop();
       await relay.stop(); // publishes what is pending
-      clearInterval(pendingTimer);
       redis.disconnect();
       await dataSource.destroy();
       log.info('booking stopped');

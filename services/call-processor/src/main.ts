@@ -75,17 +75,8 @@ async function main(): Promise<void> {
   await directory.start();
 
   const relay = new OutboxRelay({ kafka, transactions, lockId: OUTBOX_LOCK_ID });
-  relay.on('published', (n: number) => consumerMetrics.outboxPublished.inc(n));
-  relay.on('publishFailed', (error: Error) => log.warn({ err: error.message }, 'outbox publish failed; retrying'));
+  consumerMetrics.watchRelay(relay, log);
   await relay.start();
-  const pendingTimer = setInterval(
-    () =>
-      void relay.pending().then(
-        (n) => consumerMetrics.outboxPending.set(n),
-        () => undefined,
-      ),
-    5_000,
-  );
 
   const runner = new ConsumerRunner({
     kafka,
@@ -153,7 +144,6 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
       await runner.stop(); // finishes the message in hand
       await relay.stop(); // publishes what is pending
-      clearInterval(pendingTimer);
       await directory.stop();
       await dataSource.destroy();
       log.info('call-processor stopped');
