@@ -2,4 +2,4 @@ export * from './logger';
 export * from './metrics';
 export * from './health';
 export * from './consumer-metrics';
-export * from './bearer';
+export * from './admin-http';

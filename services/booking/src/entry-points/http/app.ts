@@ -1,9 +1,9 @@
 import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { HealthChecks, Logger } from '@rb/observability';
-import { healthRouter, httpMetricsMiddleware, requireBearer } from '@rb/observability';
+import { adminFallbacks, healthRouter, httpMetricsMiddleware, requireBearer } from '@rb/observability';
 import type { AccountInput } from '../../accounts/calcom-accounts';
 import { CredentialRejectedError, Secret } from '../../accounts/calcom-accounts';
 import type { BookingChange, ChangeResult } from '../../booking/change-booking';
@@ -110,18 +110,9 @@ export function makeApp(deps: AppDeps): express.Express {
   );
 
   app.use('/admin', admin);
-  app.use((_req: Request, res: Response) => res.status(404).json({ error: 'not_found' }));
-  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    if (error.type === 'entity.too.large') return void res.status(413).json({ error: 'payload_too_large' });
-    if (typeof error.status === 'number' && error.status < 500)
-      return void res.status(400).json({ error: 'unreadable_body' });
-    // code and message only: never a request body (it may hold a credential)
-    deps.log.error(
-      { code: (error as { code?: unknown }).code, err: error.message },
-      'unexpected error in the admin API',
-    );
-    res.status(503).json({ error: 'temporarily_unavailable' });
-  });
+  const [notFound, failed] = adminFallbacks(deps.log);
+  app.use(notFound);
+  app.use(failed);
   return app;
 }
 
