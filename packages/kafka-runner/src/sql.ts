@@ -1,4 +1,5 @@
-import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 /** What the kit needs of a database connection: one parameterised statement at a time. */
 export interface Sql {
@@ -21,6 +22,26 @@ export function typeormTransactions(dataSource: DataSource): Transactions {
           (await manager.queryRunner!.query(text, parameters, true)).records as Row[],
       }),
     );
+}
+
+/**
+ * A service's own PostgreSQL: its migrations run at start-up (each once, in its own
+ * transaction), and a pool that cannot give a connection says so instead of hanging callers.
+ */
+export function serviceDataSource(
+  url: string,
+  migrations: (new () => MigrationInterface)[],
+  options: { poolSize?: number } = {},
+): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    migrations,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    poolSize: options.poolSize ?? 10,
+    extra: { connectionTimeoutMillis: 10_000 },
+  });
 }
 
 /** Single statements outside any transaction (each commits on its own), answered like `typeormTransactions`. */

@@ -146,6 +146,19 @@ export async function startBookingService(config: Config, overrides: Overrides =
   const countOutcome = (outcome: BookingOutcomeV1) =>
     outcomes.inc({ type: outcome.type, reason: outcome.type === 'booking.failed.v1' ? outcome.reason : '' });
 
+  // what both intents and admin changes need to reach Cal.com and record an outcome
+  const outcomeDeps = {
+    db,
+    transactions,
+    cipher,
+    gateways,
+    cache,
+    encode,
+    outcomesTopic: topics.outcomes,
+    source: SOURCE,
+    clock,
+    onOutcome: countOutcome,
+  };
   const relay = new OutboxRelay({ kafka, transactions, lockId: OUTBOX_LOCK_ID });
   consumerMetrics.watchRelay(relay, log);
   await relay.start();
@@ -185,20 +198,11 @@ export async function startBookingService(config: Config, overrides: Overrides =
     sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
     ...(overrides.backoff ? { backoff: overrides.backoff } : {}),
     handler: makeBookingIntents({
-      db,
-      transactions,
-      cipher,
-      gateways,
-      cache,
-      encode,
-      outcomesTopic: topics.outcomes,
-      source: SOURCE,
-      clock,
+      ...outcomeDeps,
       lease: { owner: `booking-${randomUUID()}`, seconds: config.INTENT_LEASE_SECONDS },
       giveUpAfterMs: config.CALCOM_GIVE_UP_AFTER_MS,
       searchWindowDays: config.SEARCH_WINDOW_DAYS,
       alternativesCount: config.ALTERNATIVES_COUNT,
-      onOutcome: countOutcome,
       onBranchUnknown: (branchId) => {
         branchUnknown.inc();
         log.warn({ branchId }, 'branch not in the directory read model yet; default working days used');
@@ -222,23 +226,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
       await transactions((sql) => setCalcomAccount(sql, input, { cipher }));
       return { keyId: cipher.currentKey };
     },
-    changeBooking: (uid, change) =>
-      changeBooking(
-        {
-          db,
-          transactions,
-          cipher,
-          gateways,
-          cache,
-          encode,
-          outcomesTopic: topics.outcomes,
-          source: SOURCE,
-          clock,
-          onOutcome: countOutcome,
-        },
-        uid,
-        change,
-      ),
+    changeBooking: (uid, change) => changeBooking(outcomeDeps, uid, change),
     adminToken: config.ADMIN_TOKEN,
     health: {
       isLive: () => true,

@@ -1,31 +1,30 @@
 import type { BookingOutcomeV1 } from '@rb/contracts';
-import type { Transactions, Sql } from '@rb/kafka-runner';
 import { appendOutbox } from '@rb/kafka-runner';
 import { DateTime } from 'luxon';
 import { loadCalcomAccount } from '../accounts/calcom-accounts';
-import type { AccountGateways } from '../calcom/account-gateways';
 import type { CalcomBooking } from '../calcom/calcom-client';
 import type { CalcomGateway } from '../calcom/calcom-gateway';
 import { CalcomError } from '../calcom/calcom-errors';
-import type { CredentialCipher } from '../credentials/credential-cipher';
-import type { RedisAvailabilityCache } from '../infra/redis-availability-cache';
 import { toOutcomeBooking } from './book-intent';
 import type { StoredBooking } from './booking-requests';
 import { findByCalcomUid, recordOutcome } from './booking-requests';
+import type { BookingIntentsDeps } from './booking-intents';
 import { outcomeEvent } from './booking-intents';
 
-export interface ChangeBookingDeps {
-  db: Sql;
-  transactions: Transactions;
-  cipher: CredentialCipher;
-  gateways: AccountGateways;
-  cache: RedisAvailabilityCache;
-  encode: (topic: string, value: unknown) => Buffer;
-  outcomesTopic?: string;
-  source: string;
-  clock: () => Date;
-  onOutcome?: (outcome: BookingOutcomeV1) => void;
-}
+/** What a change needs: the same parts an intent's handling uses. */
+export type ChangeBookingDeps = Pick<
+  BookingIntentsDeps,
+  | 'db'
+  | 'transactions'
+  | 'cipher'
+  | 'gateways'
+  | 'cache'
+  | 'encode'
+  | 'outcomesTopic'
+  | 'source'
+  | 'clock'
+  | 'onOutcome'
+>;
 
 export type ChangeResult =
   { ok: true; outcome: BookingOutcomeV1 } | { ok: false; status: 404 | 409 | 422 | 503; error: string; detail: string };

@@ -1,16 +1,8 @@
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { serviceDataSource } from '@rb/kafka-runner';
 import { MIGRATIONS } from './migrations';
 
-/** booking's own database; migrations run at start-up (each once, in a transaction). */
+/** booking's own database (a Cal.com call can hold a connection a while: a larger pool). */
 export function makeDataSource(url: string): DataSource {
-  return new DataSource({
-    type: 'postgres',
-    url,
-    migrations: MIGRATIONS,
-    migrationsRun: true,
-    migrationsTransactionMode: 'each',
-    poolSize: 20,
-    // a pool that cannot give a connection says so instead of hanging every caller
-    extra: { connectionTimeoutMillis: 10_000 },
-  });
+  return serviceDataSource(url, MIGRATIONS, { poolSize: 20 });
 }

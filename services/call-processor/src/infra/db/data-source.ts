@@ -1,5 +1,5 @@
-import { DataSource } from 'typeorm';
-import { CreateMessagingTables1764000000000 } from '@rb/kafka-runner';
+import type { DataSource } from 'typeorm';
+import { CreateMessagingTables1764000000000, serviceDataSource } from '@rb/kafka-runner';
 import { CreateTenantDirectory1764000000100 } from './migrations/1764000000100-create-tenant-directory';
 import { CreateCallRecords1764000000200 } from './migrations/1764000000200-create-call-records';
 import { AddCallTranscript1764000000300 } from './migrations/1764000000300-add-call-transcript';
@@ -13,14 +13,7 @@ export const MIGRATIONS = [
   AddCompanyAnalysisFields1764000000400,
 ];
 
-/** call-processor's own database; migrations run at start-up (each once, in a transaction). */
+/** call-processor's own database. */
 export function makeDataSource(url: string): DataSource {
-  return new DataSource({
-    type: 'postgres',
-    url,
-    migrations: MIGRATIONS,
-    migrationsRun: true,
-    migrationsTransactionMode: 'each',
-    poolSize: 10,
-  });
+  return serviceDataSource(url, MIGRATIONS);
 }
