@@ -139,31 +139,17 @@ async function showCallProcessorOutput(
   console.log(`\nWhat call-processor emitted on ${TOPICS.callLifecycle} and ${TOPICS.bookingIntents}:`);
   const ended = new Set<string>();
   const intents = new Set<string>();
-  const consumer = kafka.consumer({ groupId: `demo-out-${run}` });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [TOPICS.callLifecycle, TOPICS.bookingIntents], fromBeginning: true });
-  await new Promise<void>((done) => {
-    const timer = setTimeout(() => {
-      console.log(`  (${ended.size} of ${callIds.size} calls ended within 30 s; see .run/call-processor.log)`);
-      done();
-    }, 30_000);
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        const key = message.key?.toString() ?? '';
-        if (!callIds.has(key)) return;
-        const { value } = await serde.decode(message.value!);
-        const event = value as Record<string, unknown> & { type: string };
-        console.log(`  ${key}  ${event.type.padEnd(28)} ${summary(event)}`);
-        if (event.type === 'call.ended.v1') ended.add(key);
-        if (event.type === 'booking.intent-requested.v1') intents.add(key);
-        if (ended.size === callIds.size) {
-          clearTimeout(timer);
-          setTimeout(done, 1_000); // intents of the last call follow its ended event
-        }
-      },
-    });
+  await readRunUntil(kafka, serde, `demo-out-${run}`, [TOPICS.callLifecycle, TOPICS.bookingIntents], callIds, {
+    onEvent(key, event) {
+      console.log(`  ${key}  ${event.type.padEnd(28)} ${summary(event)}`);
+      if (event.type === 'call.ended.v1') ended.add(key);
+      if (event.type === 'booking.intent-requested.v1') intents.add(key);
+      return ended.size === callIds.size;
+    },
+    // intents of the last call follow its ended event
+    lingerMs: 1_000,
+    timedOut: () => `${ended.size} of ${callIds.size} calls ended within 30 s; see .run/call-processor.log`,
   });
-  await consumer.disconnect();
   return intents;
 }
 
@@ -178,12 +164,38 @@ async function showBookingOutcomes(
   console.log(`\nWhat booking emitted on ${TOPICS.bookingOutcomes} for the ${intents.size} booking intents:`);
   if (intents.size === 0) return console.log('  (no booking intents in this run, so no outcomes to wait for)');
   const settled = new Set<string>();
-  const consumer = kafka.consumer({ groupId: `demo-outcomes-${run}` });
+  await readRunUntil(kafka, serde, `demo-outcomes-${run}`, [TOPICS.bookingOutcomes], callIds, {
+    onEvent(key, outcome) {
+      console.log(`  ${key}  ${outcome.type.padEnd(31)} ${outcomeSummary(outcome)}`);
+      if (intents.has(key)) settled.add(key);
+      return settled.size === intents.size;
+    },
+    timedOut: () => `${settled.size} of ${intents.size} intents had an outcome within 30 s; see .run/booking.log`,
+  });
+}
+
+/**
+ * Reads this run's events (keys in `callIds`) from the topics until `onEvent` says it has seen
+ * enough, or 30 s passed (then `timedOut` says what is missing).
+ */
+async function readRunUntil(
+  kafka: Kafka,
+  serde: RegistrySerde,
+  groupId: string,
+  topics: string[],
+  callIds: Set<string>,
+  how: {
+    onEvent: (key: string, event: Record<string, unknown> & { type: string }) => boolean;
+    timedOut: () => string;
+    lingerMs?: number;
+  },
+): Promise<void> {
+  const consumer = kafka.consumer({ groupId });
   await consumer.connect();
-  await consumer.subscribe({ topic: TOPICS.bookingOutcomes, fromBeginning: true });
+  await consumer.subscribe({ topics, fromBeginning: true });
   await new Promise<void>((done) => {
     const timer = setTimeout(() => {
-      console.log(`  (${settled.size} of ${intents.size} intents had an outcome within 30 s; see .run/booking.log)`);
+      console.log(`  (${how.timedOut()})`);
       done();
     }, 30_000);
     void consumer.run({
@@ -191,12 +203,9 @@ async function showBookingOutcomes(
         const key = message.key?.toString() ?? '';
         if (!callIds.has(key)) return;
         const { value } = await serde.decode(message.value!);
-        const outcome = value as Record<string, unknown> & { type: string };
-        console.log(`  ${key}  ${outcome.type.padEnd(31)} ${outcomeSummary(outcome)}`);
-        if (intents.has(key)) settled.add(key);
-        if (settled.size === intents.size) {
+        if (how.onEvent(key, value as Record<string, unknown> & { type: string })) {
           clearTimeout(timer);
-          done();
+          setTimeout(done, how.lingerMs ?? 0);
         }
       },
     });
