@@ -11,6 +11,18 @@ import { contractDocs } from './docs';
 import { toKafkaHeaders } from './envelope';
 import { TOPICS } from './topics';
 
+/** what every booking outcome carries */
+const common = {
+  callId: 'call_1',
+  idempotencyKey: 'call_1:booking-intent',
+  attribution: {
+    companyId: '00000000-0000-4000-8000-000000000001',
+    branchId: '00000000-0000-4000-8000-000000000002',
+    phoneNumberId: '00000000-0000-4000-8000-000000000003',
+  },
+  occurredAt: '2026-10-13T08:05:00.000Z',
+};
+
 describe('the generated contract docs for downstream teams', () => {
   it('when the committed docs/contracts are compared with what the contracts generate, then they are the same (run pnpm contracts:docs)', () => {
     for (const [name, text] of contractDocs()) {
@@ -84,14 +96,7 @@ describe('docs/asyncapi.yaml', () => {
   it('when an outcome is checked against its message payload, then its own type passes and another type does not', () => {
     const outcome = {
       type: 'booking.failed.v1',
-      callId: 'call_1',
-      idempotencyKey: 'call_1:booking-intent',
-      attribution: {
-        companyId: '00000000-0000-4000-8000-000000000001',
-        branchId: '00000000-0000-4000-8000-000000000002',
-        phoneNumberId: '00000000-0000-4000-8000-000000000003',
-      },
-      occurredAt: '2026-10-13T08:05:00.000Z',
+      ...common,
       reason: 'no_availability',
       detail: 'nothing free this week',
     };
@@ -134,16 +139,6 @@ describe('docs/asyncapi.yaml', () => {
 });
 
 describe('booking.outcomes.v1', () => {
-  const common = {
-    callId: 'call_1',
-    idempotencyKey: 'call_1:booking-intent',
-    attribution: {
-      companyId: '00000000-0000-4000-8000-000000000001',
-      branchId: '00000000-0000-4000-8000-000000000002',
-      phoneNumberId: '00000000-0000-4000-8000-000000000003',
-    },
-    occurredAt: '2026-10-13T08:05:00.000Z',
-  };
   const at = (utc: string, local: string) => ({ utc, local, timeZone: 'Europe/Berlin' });
 
   it('when each kind of outcome is written, then the contract accepts it', () => {
