@@ -3,3 +3,4 @@ export * from './metrics';
 export * from './health';
 export * from './consumer-metrics';
 export * from './admin-http';
+export * from './env-config';

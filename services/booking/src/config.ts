@@ -1,23 +1,18 @@
 import { z } from 'zod';
+import type { EnvConfigResult } from '@rb/observability';
+import { commonEnvFields, parseEnvConfig, positiveInt } from '@rb/observability';
 import { CredentialCipher } from './credentials/credential-cipher';
 
-const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const int = positiveInt;
 
 /** Everything booking reads from the environment, validated once at start-up. */
 const FieldsSchema = z.object({
-  HOST: z.string().default('127.0.0.1'),
+  ...commonEnvFields,
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/booking'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
-  KAFKA_BROKERS: z
-    .string()
-    .default('127.0.0.1:9092')
-    .transform((s) => s.split(',').map((b) => b.trim()))
-    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1)),
   /** the booking-intents consumer; the directory read model uses `<group>-directory` */
   KAFKA_GROUP_ID: z.string().min(1).default('booking'),
-  SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
   /** Bearer token of the admin API (Cal.com accounts, cancel, reschedule); at least 24 characters. */
   ADMIN_TOKEN: z.string().min(24, 'must be a secret of at least 24 characters'),
   /** `id:base64key,…` (32-byte AES keys); new credentials are sealed with the first (or CREDENTIAL_KEY_CURRENT) */
@@ -76,10 +71,8 @@ export const ConfigSchema = FieldsSchema.refine((c) => c.INTENT_LEASE_SECONDS * 
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+export type ConfigResult = EnvConfigResult<Config>;
 
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
-  const parsed = ConfigSchema.safeParse(env);
-  if (parsed.success) return { ok: true, config: parsed.data };
-  return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`) };
+  return parseEnvConfig(ConfigSchema, env);
 }

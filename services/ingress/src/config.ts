@@ -1,22 +1,17 @@
 import { z } from 'zod';
+import type { EnvConfigResult } from '@rb/observability';
+import { commonEnvFields, parseEnvConfig, positiveInt } from '@rb/observability';
 
-const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const int = positiveInt;
 
 /** Everything ingress reads from the environment, validated once at start-up. */
 export const ConfigSchema = z.object({
-  HOST: z.string().default('127.0.0.1'),
+  ...commonEnvFields,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The Retell API key with the "webhook" badge: it is the HMAC key of X-Retell-Signature. */
   RETELL_API_KEY: z.string().min(8, 'must be the Retell API key with the webhook badge'),
   SIGNATURE_TOLERANCE_MS: int(300_000),
-  KAFKA_BROKERS: z
-    .string()
-    .default('127.0.0.1:9092')
-    .transform((s) => s.split(',').map((b) => b.trim()))
-    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1)),
   KAFKA_CLIENT_ID: z.string().default('ingress'),
-  SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   /** Largest webhook body accepted; Retell's call_analyzed with a long transcript runs to hundreds of KB. */
   MAX_BODY_BYTES: int(2 * 1024 * 1024),
@@ -33,10 +28,8 @@ export const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+export type ConfigResult = EnvConfigResult<Config>;
 
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
-  const parsed = ConfigSchema.safeParse(env);
-  if (parsed.success) return { ok: true, config: parsed.data };
-  return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`) };
+  return parseEnvConfig(ConfigSchema, env);
 }
