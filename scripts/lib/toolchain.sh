@@ -55,8 +55,6 @@ rb_ensure_toolchain() {
   rb_ensure_node
   rb_ensure_pnpm
   export KAFKAJS_NO_PARTITIONER_WARNING=1
-  # kafkajs 2.2.4's request queue trips a cosmetic warning on Node 24 (kafkajs issue #1751)
-  export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"
 }
 
 rb_ensure_packages() { # installs workspace packages when the lockfile or a manifest changed
