@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RetellCallSchema } from './call';
+import { RetellCallSchema, RetellIdSchema, StoredRetellCallSchema, TransferTargetSchema } from './call';
 
 /**
  * Call-event webhooks Retell POSTs to `/webhooks/retell`: `{ event, call, ... }`.
@@ -21,55 +21,64 @@ export function isKnownRetellEventType(event: string): event is KnownRetellEvent
   return (KNOWN_RETELL_EVENT_TYPES as readonly string[]).includes(event);
 }
 
-const callEvent = <E extends KnownRetellEventType>(event: E) =>
-  z.looseObject({ event: z.literal(event), call: RetellCallSchema });
+/** The event schemas over one call schema: the bounded one for what enters, the stored one for the topic. */
+function callEventSchemas(call: typeof StoredRetellCallSchema, bounded: boolean) {
+  // a fresh z.string() per use: a shared instance would become a `$ref` in the registered schema
+  const transferTarget = () => (bounded ? TransferTargetSchema : z.string());
+  const extension = bounded ? z.string().max(32) : z.string();
+  const callEvent = <E extends KnownRetellEventType>(event: E) => z.looseObject({ event: z.literal(event), call });
+  /** The docs give an object; older samples a bare number. `transfer_option` is opaque JSON. */
+  const TransferDestinationSchema = z.union([
+    z.looseObject({ number: transferTarget(), extension: extension.nullish() }),
+    transferTarget(),
+  ]);
+  const transferEvent = <E extends KnownRetellEventType>(event: E) =>
+    z.looseObject({
+      event: z.literal(event),
+      call,
+      transfer_destination: TransferDestinationSchema.nullish(),
+      transfer_option: z.unknown().optional(),
+    });
+  const byType = {
+    call_started: callEvent('call_started'),
+    call_ended: callEvent('call_ended'),
+    call_analyzed: callEvent('call_analyzed'),
+    transcript_updated: callEvent('transcript_updated'),
+    transfer_started: transferEvent('transfer_started'),
+    transfer_bridged: transferEvent('transfer_bridged'),
+    transfer_cancelled: transferEvent('transfer_cancelled'),
+    transfer_ended: transferEvent('transfer_ended'),
+  } as const;
+  const known = z.discriminatedUnion('event', [
+    byType.call_started,
+    byType.call_ended,
+    byType.call_analyzed,
+    byType.transcript_updated,
+    byType.transfer_started,
+    byType.transfer_bridged,
+    byType.transfer_cancelled,
+    byType.transfer_ended,
+  ]);
+  return { byType, known };
+}
 
-export const CallStartedSchema = callEvent('call_started');
-export const CallEndedSchema = callEvent('call_ended');
-export const CallAnalyzedSchema = callEvent('call_analyzed');
-export const TranscriptUpdatedSchema = callEvent('transcript_updated');
+const accepted = callEventSchemas(RetellCallSchema, true);
+const stored = callEventSchemas(StoredRetellCallSchema, false);
 
-/** The docs give an object; older samples a bare number. `transfer_option` is opaque JSON. */
-const TransferDestinationSchema = z.union([
-  z.looseObject({ number: z.string(), extension: z.string().nullish() }),
-  z.string(),
-]);
-const transferEvent = <E extends KnownRetellEventType>(event: E) =>
-  z.looseObject({
-    event: z.literal(event),
-    call: RetellCallSchema,
-    transfer_destination: TransferDestinationSchema.nullish(),
-    transfer_option: z.unknown().optional(),
-  });
-
-export const TransferStartedSchema = transferEvent('transfer_started');
-export const TransferBridgedSchema = transferEvent('transfer_bridged');
-export const TransferCancelledSchema = transferEvent('transfer_cancelled');
-export const TransferEndedSchema = transferEvent('transfer_ended');
+export const CallStartedSchema = accepted.byType.call_started;
+export const CallEndedSchema = accepted.byType.call_ended;
+export const CallAnalyzedSchema = accepted.byType.call_analyzed;
+export const TranscriptUpdatedSchema = accepted.byType.transcript_updated;
+export const TransferStartedSchema = accepted.byType.transfer_started;
+export const TransferBridgedSchema = accepted.byType.transfer_bridged;
+export const TransferCancelledSchema = accepted.byType.transfer_cancelled;
+export const TransferEndedSchema = accepted.byType.transfer_ended;
 
 /** The schema of each known event type, for consumers that pick one by `event`. */
-export const RETELL_WEBHOOK_EVENT_SCHEMAS = {
-  call_started: CallStartedSchema,
-  call_ended: CallEndedSchema,
-  call_analyzed: CallAnalyzedSchema,
-  transcript_updated: TranscriptUpdatedSchema,
-  transfer_started: TransferStartedSchema,
-  transfer_bridged: TransferBridgedSchema,
-  transfer_cancelled: TransferCancelledSchema,
-  transfer_ended: TransferEndedSchema,
-} as const satisfies Record<KnownRetellEventType, z.ZodType>;
+export const RETELL_WEBHOOK_EVENT_SCHEMAS = accepted.byType satisfies Record<KnownRetellEventType, z.ZodType>;
 
-/** Every event type the contracts know, discriminated by `event`. */
-export const KnownRetellWebhookEventSchema = z.discriminatedUnion('event', [
-  CallStartedSchema,
-  CallEndedSchema,
-  CallAnalyzedSchema,
-  TranscriptUpdatedSchema,
-  TransferStartedSchema,
-  TransferBridgedSchema,
-  TransferCancelledSchema,
-  TransferEndedSchema,
-]);
+/** Every event type the contracts know, discriminated by `event`, with the bounds of what enters. */
+export const KnownRetellWebhookEventSchema = accepted.known;
 export type KnownRetellWebhookEvent = z.infer<typeof KnownRetellWebhookEventSchema>;
 
 /**
@@ -77,6 +86,10 @@ export type KnownRetellWebhookEvent = z.infer<typeof KnownRetellWebhookEventSche
  * accepted with just this much (Retell adds event types) and stored as it came.
  */
 export const RetellWebhookEnvelopeSchema = z.looseObject({
+  event: z.string().min(1).max(64),
+  call: z.looseObject({ call_id: RetellIdSchema.min(1) }),
+});
+const StoredRetellWebhookEnvelopeSchema = z.looseObject({
   event: z.string().min(1),
   call: z.looseObject({ call_id: z.string().min(1) }),
 });
@@ -91,9 +104,10 @@ export type TransferEvent = z.infer<typeof TransferStartedSchema>;
 /**
  * Value schema of the Retell events topic: the webhook body exactly as Retell sent it (bytes
  * unchanged). Known event types are checked strictly at ingress; the envelope branch admits the
- * ones the contracts do not know yet.
+ * ones the contracts do not know yet. Registered as it was first published (without the bounds
+ * ingress checks since), so the registry keeps accepting it under BACKWARD.
  */
 export const RetellWebhookEventValueSchema = z
-  .union([KnownRetellWebhookEventSchema, RetellWebhookEnvelopeSchema])
+  .union([stored.known, StoredRetellWebhookEnvelopeSchema])
   .describe('A Retell call-event webhook body as received by ingress (retell.webhook-events.v1)');
 export type RetellWebhookEventValue = z.infer<typeof RetellWebhookEventValueSchema>;

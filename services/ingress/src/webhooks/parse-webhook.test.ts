@@ -32,6 +32,18 @@ describe('parsing a webhook body', () => {
     expect(paths).toEqual(expect.arrayContaining(['call.call_id', 'call.agent_id']));
   });
 
+  it('when a signed-looking call_ended carries a 68,000-character call id, then it is a schema violation at call.call_id (it once stalled every tenant)', () => {
+    const body = JSON.parse(fixture('02-call_ended.salon-inbound.json').toString()) as { call: object };
+    const parsed = parseWebhook(json({ ...body, call: { ...body.call, call_id: `call_${'7'.repeat(68_000)}` } }));
+    expect(parsed).toMatchObject({ kind: 'schema_violation' });
+    expect(parsed.kind === 'schema_violation' && parsed.issues.map((i) => i.path)).toEqual(['call.call_id']);
+  });
+
+  it('when an unknown event type carries an oversized call id, then it is refused at call.call_id too', () => {
+    const parsed = parseWebhook(json({ event: 'call_rated', call: { call_id: 'x'.repeat(65) } }));
+    expect(parsed).toEqual({ kind: 'schema_violation', issues: [expect.objectContaining({ path: 'call.call_id' })] });
+  });
+
   it('when an unknown event lacks call.call_id, then only that path is named', () => {
     const parsed = parseWebhook(json({ event: 'call_rated', call: {} }));
     expect(parsed).toEqual({ kind: 'schema_violation', issues: [expect.objectContaining({ path: 'call.call_id' })] });
