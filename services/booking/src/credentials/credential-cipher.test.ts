@@ -29,6 +29,19 @@ describe('credentials sealed with AES-256-GCM and a key id', () => {
     expect(() => cipher.open('cal_live_plaintext', 'acct-1')).toThrow(/not a sealed credential/);
   });
 
+  it('when the tag of a sealed value is cut to 4 bytes, then it does not open (the tag length is pinned to 16)', () => {
+    const sealed = cipher.seal(new Secret(API_KEY), 'acct-1');
+    const parts = sealed.split('.');
+    expect(Buffer.from(parts[4]!, 'base64url')).toHaveLength(16);
+    for (const bytes of [4, 8, 12, 15]) {
+      const short = [
+        ...parts.slice(0, 4),
+        Buffer.from(parts[4]!, 'base64url').subarray(0, bytes).toString('base64url'),
+      ];
+      expect(() => cipher.open(short.join('.'), 'acct-1')).toThrow(/does not open/);
+    }
+  });
+
   it('when keys rotate, then old values still open, new ones use the current key, and reseal moves the old ones', () => {
     const old = cipher.seal(new Secret(API_KEY), 'acct-1');
     const rotated = CredentialCipher.fromConfig(`k2:${k2},k1:${k1}`);

@@ -33,6 +33,8 @@ export class CredentialCipherError extends Error {
 }
 
 const FORMAT = 'v1';
+/** GCM's full tag: a shorter one (Node accepts down to 4 bytes unless told) is forgeable far sooner */
+const TAG_BYTES = 16;
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
 /**
@@ -89,7 +91,7 @@ export class CredentialCipher {
 
   seal(secret: Secret, accountId: string): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKeyId)!, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKeyId)!, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(accountId, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(secret.reveal(), 'utf8'), cipher.final()]);
     return [FORMAT, this.currentKeyId, iv, ciphertext, cipher.getAuthTag()]
@@ -106,9 +108,14 @@ export class CredentialCipher {
     if (!key)
       throw new CredentialCipherError('UNKNOWN_KEY', `sealed with credential key "${keyId}", which is not configured`);
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(Buffer.from(accountId, 'utf8'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      // setAuthTag refuses another length given authTagLength; said here too, not left to that
+      const authTag = Buffer.from(tag, 'base64url');
+      if (authTag.length !== TAG_BYTES) throw new Error('truncated tag');
+      decipher.setAuthTag(authTag);
       const plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
       return new Secret(plain.toString('utf8'));
     } catch {
