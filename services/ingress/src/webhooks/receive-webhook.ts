@@ -79,51 +79,61 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
     if (schemaId === undefined) return reject({ result: 'rejected', reason: 'not_ready', retryAfterSeconds: 5 });
 
     // both asked at once: with the Redis client's auto-pipelining that is one round trip, not two
-    const [rate, claim] = await Promise.all([deps.rateLimiter.take(businessKey), deps.dedup.claim(eventId)]);
-    if (!rate.allowed) {
-      if (claim.status === 'claimed') await deps.dedup.release(eventId, claim.token);
-      return reject({ result: 'rejected', reason: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds });
-    }
-    if (claim.status === 'duplicate') {
-      metrics.duplicates.inc({ event_type: eventType });
-      return { result: 'duplicate', eventId };
-    }
-    if (claim.status === 'busy') return reject({ result: 'rejected', reason: 'busy', retryAfterSeconds: 1 });
+    const claiming = deps.dedup.claim(eventId);
+    // until the produce takes the claim over, every return or throw gives it back in `finally`:
+    // a claim kept by mistake makes each redelivery of the event wait on it, in Redis and in memory
+    let handedOver = false;
+    try {
+      const [rate, claim] = await Promise.all([deps.rateLimiter.take(businessKey), claiming]);
+      if (!rate.allowed)
+        return reject({ result: 'rejected', reason: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds });
+      if (claim.status === 'duplicate') {
+        metrics.duplicates.inc({ event_type: eventType });
+        return { result: 'duplicate', eventId };
+      }
+      if (claim.status === 'busy') return reject({ result: 'rejected', reason: 'busy', retryAfterSeconds: 1 });
 
-    const headers = toKafkaHeaders({
-      id: eventId,
-      type: retellEventType(event),
-      source: deps.source,
-      time: new Date(now).toISOString(),
-      subject: callId,
-      contentType: 'application/json',
-      correlationId: callId,
-      traceparent:
-        request.traceparent && TRACEPARENT.test(request.traceparent) ? request.traceparent : newTraceparent(),
-    });
-    // the body's bytes go to Kafka unchanged; zod has validated them against the same contract
-    // the registered JSON Schema is generated from
-    const value = request.withHeadroom
-      ? frameInPlace(schemaId, request.withHeadroom)
-      : frameJson(schemaId, request.rawBody);
-    const publishing = deps.publisher.publish({ key: callId, value, headers });
-    // The claim follows the produce's real outcome, even when the answer cannot wait for it: a
-    // produce still in flight at the deadline may yet be stored, and Retell's retry must then be
-    // a duplicate, not a second message; if it fails, the retry finds the claim released.
-    const settled = publishing.then(
-      () => {
-        metrics.produced.inc({ event_type: eventType });
-        if (!known) metrics.unknownEvents.inc({ event_type: eventType });
-        return deps.dedup.confirm(eventId, claim.token).then(() => true);
-      },
-      (error: unknown) => {
-        log.warn({ eventId, err: (error as Error).message }, 'webhook not stored: broker did not acknowledge');
-        return deps.dedup.release(eventId, claim.token).then(() => false);
-      },
-    );
-    const stored = await withinDeadline(settled, deps.answerWithinMs);
-    if (stored !== true) return reject({ result: 'rejected', reason: 'kafka_unavailable', retryAfterSeconds: 5 });
-    return { result: 'stored', eventId };
+      const headers = toKafkaHeaders({
+        id: eventId,
+        type: retellEventType(event),
+        source: deps.source,
+        time: new Date(now).toISOString(),
+        subject: callId,
+        contentType: 'application/json',
+        correlationId: callId,
+        traceparent:
+          request.traceparent && TRACEPARENT.test(request.traceparent) ? request.traceparent : newTraceparent(),
+      });
+      // the body's bytes go to Kafka unchanged; zod has validated them against the same contract
+      // the registered JSON Schema is generated from
+      const value = request.withHeadroom
+        ? frameInPlace(schemaId, request.withHeadroom)
+        : frameJson(schemaId, request.rawBody);
+      const publishing = deps.publisher.publish({ key: callId, value, headers });
+      handedOver = true;
+      // The claim follows the produce's real outcome, even when the answer cannot wait for it: a
+      // produce still in flight at the deadline may yet be stored, and Retell's retry must then be
+      // a duplicate, not a second message; if it fails, the retry finds the claim released.
+      const settled = publishing.then(
+        () => {
+          metrics.produced.inc({ event_type: eventType });
+          if (!known) metrics.unknownEvents.inc({ event_type: eventType });
+          return deps.dedup.confirm(eventId, claim.token).then(() => true);
+        },
+        (error: unknown) => {
+          log.warn({ eventId, err: (error as Error).message }, 'webhook not stored: broker did not acknowledge');
+          return deps.dedup.release(eventId, claim.token).then(() => false);
+        },
+      );
+      const stored = await withinDeadline(settled, deps.answerWithinMs);
+      if (stored !== true) return reject({ result: 'rejected', reason: 'kafka_unavailable', retryAfterSeconds: 5 });
+      return { result: 'stored', eventId };
+    } finally {
+      if (!handedOver) {
+        const held = await claiming.catch(() => undefined);
+        if (held?.status === 'claimed') await deps.dedup.release(eventId, held.token);
+      }
+    }
   };
 }
 
