@@ -123,3 +123,66 @@ describe('free slots cached in Redis per account, event type and day', () => {
     down.disconnect();
   });
 });
+
+describe('a value in the availability cache that it cannot read', () => {
+  const redis = new Redis(testRedisUrl());
+  afterAll(() => redis.quit());
+
+  function setup() {
+    const prefix = `${uniqueName('it:slots')}:`;
+    const counted = { corrupt: 0, hit: 0, miss: 0 };
+    const cache = new RedisAvailabilityCache({
+      redis,
+      ttlSeconds: 60,
+      keyPrefix: prefix,
+      onLookup: (r) => counted[r]++,
+      onCorruptValue: () => counted.corrupt++,
+    });
+    let calls = 0;
+    const fetchSlots: FetchSlots = async () => {
+      calls++;
+      return [{ day: '2026-10-13', startsUtc: ['2026-10-13T08:00:00.000Z', '2026-10-13T09:00:00.000Z'] }];
+    };
+    return { cache, prefix, counted, fetchSlots, calls: () => calls };
+  }
+
+  it.each([
+    ['not JSON', '\u0000\u00ff{garbage'],
+    ['JSON of another shape', '{"generation":0,"startsUtc":"2026-10-13T08:00:00.000Z"}'],
+    ['JSON null', 'null'],
+    ['starts that are not times', '{"generation":"0","startsUtc":[42,"soon"]}'],
+  ])(
+    'when a cached day is %s, then the lookup is a miss answered by Cal.com, counted, and the day is cached anew',
+    async (_, garbage) => {
+      const { cache, prefix, counted, fetchSlots, calls } = setup();
+      await redis.set(`${prefix}acct-1:1201:2026-10-13`, garbage, 'EX', 60);
+
+      const days = await cache.freeStarts('acct-1', 1201, '2026-10-13', '2026-10-13', 'Europe/Berlin', fetchSlots);
+      expect(days.get('2026-10-13')).toEqual(['2026-10-13T08:00:00.000Z', '2026-10-13T09:00:00.000Z']);
+      expect(calls()).toBe(1);
+      expect(counted).toEqual({ corrupt: 1, hit: 0, miss: 1 });
+
+      // the miss overwrote the garbage: the next lookup is a plain hit
+      await cache.freeStarts('acct-1', 1201, '2026-10-13', '2026-10-13', 'Europe/Berlin', fetchSlots);
+      expect(calls()).toBe(1);
+      expect(counted).toEqual({ corrupt: 1, hit: 1, miss: 1 });
+    },
+  );
+
+  it('when a cached day is garbage, then a peek says the day is unknown instead of throwing', async () => {
+    const { cache, prefix, counted } = setup();
+    await redis.set(`${prefix}acct-1:1201:2026-10-13`, 'not json at all', 'EX', 60);
+    await expect(cache.peek('acct-1', 1201, '2026-10-13', 30)).resolves.toBeUndefined();
+    expect(counted.corrupt).toBe(1);
+  });
+
+  it('when a busy interval is garbage, then it is skipped and counted, and the readable ones still count', async () => {
+    const { cache, prefix, counted, fetchSlots } = setup();
+    await cache.markBooked('acct-1', '2026-10-13', '2026-10-13T08:00:00.000Z', '2026-10-13T08:30:00.000Z');
+    await redis.rpush(`${prefix}busy:acct-1:2026-10-13`, 'NaN-NaN', '{"oops":1}');
+
+    const days = await cache.freeStarts('acct-1', 1201, '2026-10-13', '2026-10-13', 'Europe/Berlin', fetchSlots, 30);
+    expect(days.get('2026-10-13')).toEqual(['2026-10-13T09:00:00.000Z']);
+    expect(counted.corrupt).toBe(2);
+  });
+});

@@ -21,6 +21,13 @@ export interface AvailabilityCacheOptions {
   keyPrefix?: string;
   onLookup?: (result: 'hit' | 'miss') => void;
   onRedisError?: (error: Error) => void;
+  /** a value under one of the cache's keys that it cannot read: used as a miss, never thrown */
+  onCorruptValue?: () => void;
+}
+
+interface CachedDay {
+  generation: string;
+  startsUtc: string[];
 }
 
 /**
@@ -31,7 +38,8 @@ export interface AvailabilityCacheOptions {
  * - Cancellations and moves free time we cannot place exactly: they bump a generation per
  *   (account, day), which invalidates every event type of that account on that day at once.
  * One round trip per lookup (the generations, the days and the busy lists, pipelined); Redis
- * down: straight to Cal.com.
+ * down: straight to Cal.com. A value it cannot read (another writer, a partial restore) is a
+ * miss, reported through `onCorruptValue`, and the miss overwrites it: a lookup never throws on it.
  */
 export class RedisAvailabilityCache {
   constructor(private readonly options: AvailabilityCacheOptions) {}
@@ -58,7 +66,7 @@ export class RedisAvailabilityCache {
     const { cached, generations, busy } = await this.read(account, eventTypeId, days);
     const missing: string[] = [];
     days.forEach((day, i) => {
-      const entry = cached[i] ? (JSON.parse(cached[i]!) as { generation: string; startsUtc: string[] }) : undefined;
+      const entry = this.parseDay(cached[i]);
       if (entry && entry.generation === (generations[i] ?? '0')) {
         if (asked(day)) result.set(day, notBusy(entry.startsUtc, busy[i]!, durationMinutes));
       } else missing.push(day);
@@ -107,7 +115,7 @@ export class RedisAvailabilityCache {
     durationMinutes: number,
   ): Promise<string[] | undefined> {
     const { cached, generations, busy } = await this.read(account, eventTypeId, [day]);
-    const entry = cached[0] ? (JSON.parse(cached[0]) as { generation: string; startsUtc: string[] }) : undefined;
+    const entry = this.parseDay(cached[0]);
     if (!entry || entry.generation !== (generations[0] ?? '0')) return undefined;
     return notBusy(entry.startsUtc, busy[0]!, durationMinutes);
   }
@@ -142,11 +150,7 @@ export class RedisAvailabilityCache {
       return {
         generations: values.slice(0, days.length),
         cached: values.slice(days.length),
-        busy: replies
-          .slice(1)
-          .map(([, intervals]) =>
-            (intervals as string[]).map((interval) => interval.split('-').map(Number) as [number, number]),
-          ),
+        busy: replies.slice(1).map(([, intervals]) => this.parseBusy(intervals as string[])),
       };
     } catch (error) {
       this.options.onRedisError?.(error as Error);
@@ -168,6 +172,35 @@ export class RedisAvailabilityCache {
     } catch (error) {
       this.options.onRedisError?.(error as Error);
     }
+  }
+
+  /** A cached day as written by `freeStarts`; anything else is reported and read as absent. */
+  private parseDay(raw: string | null | undefined): CachedDay | undefined {
+    if (raw === null || raw === undefined) return undefined;
+    try {
+      const value = JSON.parse(raw) as Partial<CachedDay> | null;
+      if (
+        typeof value?.generation === 'string' &&
+        Array.isArray(value.startsUtc) &&
+        value.startsUtc.every((start) => typeof start === 'string' && !Number.isNaN(Date.parse(start)))
+      )
+        return { generation: value.generation, startsUtc: value.startsUtc };
+    } catch {
+      // not JSON: reported below
+    }
+    this.options.onCorruptValue?.();
+    return undefined;
+  }
+
+  /** `<start ms>-<end ms>` intervals as written by `markBooked`; unreadable ones are reported and skipped. */
+  private parseBusy(intervals: string[]): [number, number][] {
+    const parsed: [number, number][] = [];
+    for (const interval of intervals) {
+      const match = /^(\d+)-(\d+)$/.exec(interval);
+      if (match) parsed.push([Number(match[1]), Number(match[2])]);
+      else this.options.onCorruptValue?.();
+    }
+    return parsed;
   }
 
   private generationKey(account: string, day: string): string {
