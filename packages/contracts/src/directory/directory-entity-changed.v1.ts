@@ -4,8 +4,23 @@ import { z } from 'zod';
  * `tenants.directory.v1` (compacted, key = entity id): the current state of each directory entity
  * whenever it is created or changed, so other services keep their own read model (event-carried
  * state transfer). Deactivation is `active: false`, never a tombstone. No secrets ever.
+ *
+ * Of two states of one entity, the one with the higher `version` is the newer: the database
+ * assigns it inside the writing transaction, so it follows commit order. `changedAt` is the
+ * writer's clock, read before its transaction: it only orders events that carry no version
+ * (written before the field was added).
  */
-const base = { id: z.uuid(), active: z.boolean(), changedAt: z.iso.datetime({ offset: true }) };
+const base = {
+  id: z.uuid(),
+  active: z.boolean(),
+  changedAt: z.iso.datetime({ offset: true }),
+  version: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('per entity, assigned by the database when the change commits; higher = newer (absent on old events)'),
+};
 
 export const CompanyChangedV1Schema = z.strictObject({
   entity: z.literal('company'),

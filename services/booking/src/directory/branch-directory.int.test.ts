@@ -20,11 +20,18 @@ describe("booking's read model of the directory's branches (tenants.directory.v1
   afterAll(() => db?.drop());
 
   const branchId = '00000000-0000-4000-8000-0000000000b1';
-  const branch = (changedAt: string, workingDays: number[], active = true): DirectoryEntityChangedV1 => ({
+  const branch = (
+    changedAt: string,
+    workingDays: number[],
+    active = true,
+    version?: number,
+    id = branchId,
+  ): DirectoryEntityChangedV1 => ({
     entity: 'branch',
-    id: branchId,
+    id,
     active,
     changedAt,
+    ...(version === undefined ? {} : { version }),
     companyId: '00000000-0000-4000-8000-000000000001',
     slug: 'koeln-mitte',
     name: 'Köln Mitte',
@@ -114,5 +121,26 @@ describe("booking's read model of the directory's branches (tenants.directory.v1
     await apply(branch('2026-11-05T10:00:00.000Z', [1, 2, 3], false));
     await apply(branch('2026-11-03T10:00:00.000Z', [1, 2, 3, 4, 5, 6, 7]));
     expect(await tx((sql) => loadBranch(sql, branchId))).toMatchObject({ workingDays: [1, 2, 3], active: false });
+  });
+
+  it('when states carry versions, then the higher version wins whatever their clocks say; without a version on either side, the later time does', async () => {
+    const tx = typeormTransactions(db.dataSource);
+    const handler = makeBranchDirectory();
+    const id = '00000000-0000-4000-8000-0000000000b2';
+    const apply = (event: DirectoryEntityChangedV1) =>
+      tx((sql) =>
+        handler.apply({ kind: 'branch', branch: event as never }, { sql, prepared: undefined, message: {} as never }),
+      );
+    const held = () => tx((sql) => loadBranch(sql, id));
+    // an event from before versions existed, then the first versioned one: compared by time
+    await apply(branch('2026-11-01T10:00:00.000Z', [1], true, undefined, id));
+    await apply(branch('2026-11-01T11:00:00.000Z', [2], true, 3, id));
+    expect(await held()).toMatchObject({ workingDays: [2] });
+    // committed later (higher version), though its writer read an earlier clock
+    await apply(branch('2026-11-01T10:30:00.000Z', [3], true, 4, id));
+    expect(await held()).toMatchObject({ workingDays: [3] });
+    // a lower version arriving late, with the latest clock of all, changes nothing
+    await apply(branch('2026-11-09T10:00:00.000Z', [4], true, 2, id));
+    expect(await held()).toMatchObject({ workingDays: [3] });
   });
 });

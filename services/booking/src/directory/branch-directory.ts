@@ -11,8 +11,10 @@ export type DirectoryMessage = { kind: 'branch'; branch: BranchChanged } | { kin
 
 /**
  * tenants.directory.v1 → booking's `directory_branches`, with the standard recipe (inbox by
- * `ce_id`, which names the entity and its change time). The topic is compacted and replayed from
- * the start, so an older state never overwrites a newer one. Other entities are not needed here.
+ * `ce_id`, which names the entity and its version). The topic is compacted and replayed from the
+ * start, so an older state never overwrites a newer one: newer is the higher `version`, which
+ * call-processor's database assigns in commit order; only when either state has none (events from
+ * before the field) the later `changedAt`, a writer's clock. Other entities are not needed here.
  */
 export function makeBranchDirectory(): MessageHandler<DirectoryMessage> {
   return {
@@ -38,13 +40,15 @@ export function makeBranchDirectory(): MessageHandler<DirectoryMessage> {
       if (message.kind !== 'branch') return [];
       const b = message.branch;
       await sql.query(
-        `INSERT INTO directory_branches (id, company_id, time_zone, federal_state, working_days, active, changed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO directory_branches (id, company_id, time_zone, federal_state, working_days, active, changed_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (id) DO UPDATE SET company_id = excluded.company_id, time_zone = excluded.time_zone,
            federal_state = excluded.federal_state, working_days = excluded.working_days, active = excluded.active,
-           changed_at = excluded.changed_at
-         WHERE directory_branches.changed_at <= excluded.changed_at`,
-        [b.id, b.companyId, b.timeZone, b.federalState, b.workingDays, b.active, b.changedAt],
+           changed_at = excluded.changed_at, version = excluded.version
+         WHERE CASE WHEN directory_branches.version IS NULL OR excluded.version IS NULL
+                    THEN directory_branches.changed_at <= excluded.changed_at
+                    ELSE directory_branches.version < excluded.version END`,
+        [b.id, b.companyId, b.timeZone, b.federalState, b.workingDays, b.active, b.changedAt, b.version ?? null],
       );
       return [];
     },

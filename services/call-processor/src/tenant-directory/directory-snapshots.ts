@@ -5,19 +5,22 @@ export type EntityKind = DirectoryEntityChangedV1['entity'];
 type Row = Record<string, unknown>;
 
 const SNAPSHOT: Record<EntityKind, string> = {
-  company: 'SELECT id, slug, name, active FROM companies WHERE id = $1',
-  service: `SELECT id, company_id, slug, name, synonyms, calcom_event_type_id, duration_minutes, price_minor, currency, active
+  company: 'SELECT id, slug, name, active, version FROM companies WHERE id = $1',
+  service: `SELECT id, company_id, slug, name, synonyms, calcom_event_type_id, duration_minutes, price_minor, currency, active, version
             FROM services WHERE id = $1`,
-  branch: `SELECT id, company_id, slug, name, time_zone, federal_state, working_days, default_service_id, active,
+  branch: `SELECT id, company_id, slug, name, time_zone, federal_state, working_days, default_service_id, active, version,
               ARRAY(SELECT service_id FROM branch_services WHERE branch_id = b.id ORDER BY service_id) AS service_ids
            FROM branches b WHERE id = $1`,
-  phone_number: 'SELECT id, company_id, branch_id, number, active FROM phone_numbers WHERE id = $1',
-  staff: `SELECT id, company_id, branch_id, slug, name, calcom_user_id, active,
+  phone_number: 'SELECT id, company_id, branch_id, number, active, version FROM phone_numbers WHERE id = $1',
+  staff: `SELECT id, company_id, branch_id, slug, name, calcom_user_id, active, version,
             ARRAY(SELECT service_id FROM staff_services WHERE staff_id = s.id ORDER BY service_id) AS service_ids
           FROM staff s WHERE id = $1`,
 };
 
-/** The entity's current state as the directory topic carries it; undefined if there is none. */
+/**
+ * The entity's current state as the directory topic carries it, with the version its last write
+ * got (read in the writing transaction, which holds the row lock); undefined if there is none.
+ */
 export async function snapshot(
   sql: Sql,
   entity: EntityKind,
@@ -26,7 +29,7 @@ export async function snapshot(
 ): Promise<DirectoryEntityChangedV1 | undefined> {
   const [r] = await sql.query<Row>(SNAPSHOT[entity], [id]);
   if (!r) return undefined;
-  const base = { id: String(r.id), active: Boolean(r.active), changedAt };
+  const base = { id: String(r.id), active: Boolean(r.active), changedAt, version: Number(r.version) };
   switch (entity) {
     case 'company':
       return { entity, ...base, slug: String(r.slug), name: String(r.name) };

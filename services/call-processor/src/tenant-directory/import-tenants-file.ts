@@ -41,7 +41,10 @@ export function makeImportTenantsFile(deps: ImportTenantsDeps) {
   };
 }
 
-/** A directory entity's state as an outbox row for `tenants.directory.v1` (key = entity id). */
+/**
+ * A directory entity's state as an outbox row for `tenants.directory.v1` (key = entity id). The
+ * event id names the entity and its version, so two changes within one millisecond stay two events.
+ */
 export function toOutboxEvent(
   event: DirectoryEntityChangedV1,
   deps: Omit<ImportTenantsDeps, 'transactions' | 'clock'>,
@@ -51,7 +54,7 @@ export function toOutboxEvent(
     key: event.id,
     value: deps.encode(event),
     headers: toKafkaHeaders({
-      id: `${event.entity}:${event.id}:${event.changedAt}`,
+      id: `${event.entity}:${event.id}:${event.version === undefined ? event.changedAt : `v${event.version}`}`,
       type: DIRECTORY_ENTITY_CHANGED_V1,
       source: deps.source,
       time: event.changedAt,

@@ -11,7 +11,8 @@ export const DIRECTORY_CHANGED_CHANNEL = 'tenant_directory_changed';
  * the company, staff slug within the branch, the number itself) inside the caller's transaction,
  * and returns every entity's new state for the directory topic. Offered services and staff skills
  * are replaced by what the file says; entities the file does not mention are left as they are
- * (deactivate with `active: false`). Listeners are told to reload their cache at commit.
+ * (deactivate with `active: false`). Each event carries the version the database gave the row in
+ * this transaction. Listeners are told to reload their cache at commit.
  */
 export async function importTenants(
   sql: Sql,
@@ -25,15 +26,15 @@ export async function importTenants(
 }
 
 async function importCompany(sql: Sql, company: Company, changedAt: string): Promise<DirectoryEntityChangedV1[]> {
-  const [row] = await sql.query<{ id: string }>(
+  const [row] = await sql.query<{ id: string; version: string }>(
     `INSERT INTO companies (slug, name, active, analysis_fields) VALUES ($1, $2, $3, $4)
      ON CONFLICT (slug) DO UPDATE SET name = excluded.name, active = excluded.active,
-       analysis_fields = excluded.analysis_fields, updated_at = now() RETURNING id`,
+       analysis_fields = excluded.analysis_fields, updated_at = now() RETURNING id, version`,
     [company.slug, company.name, company.active, JSON.stringify(company.analysisFields)],
   );
   const companyId = row!.id;
   const s = company.services;
-  const services = await sql.query<{ id: string; slug: string }>(
+  const services = await sql.query<{ id: string; slug: string; version: string }>(
     `INSERT INTO services (company_id, slug, name, synonyms, calcom_event_type_id, duration_minutes, price_minor, currency, active)
      SELECT $1, slug, name, ARRAY(SELECT jsonb_array_elements_text(synonyms)), event_type, duration, price, currency, active
      FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::int[], $6::int[], $7::int[], $8::text[], $9::bool[])
@@ -41,7 +42,7 @@ async function importCompany(sql: Sql, company: Company, changedAt: string): Pro
      ON CONFLICT (company_id, slug) DO UPDATE SET name = excluded.name, synonyms = excluded.synonyms,
        calcom_event_type_id = excluded.calcom_event_type_id, duration_minutes = excluded.duration_minutes,
        price_minor = excluded.price_minor, currency = excluded.currency, active = excluded.active, updated_at = now()
-     RETURNING id, slug`,
+     RETURNING id, slug, version`,
     [
       companyId,
       s.map((x) => x.slug),
@@ -55,13 +56,23 @@ async function importCompany(sql: Sql, company: Company, changedAt: string): Pro
     ],
   );
   const serviceId = new Map(services.map((r) => [r.slug, r.id]));
+  const serviceVersion = new Map(services.map((r) => [r.slug, Number(r.version)]));
   const events: DirectoryEntityChangedV1[] = [
-    { entity: 'company', id: companyId, active: company.active, changedAt, slug: company.slug, name: company.name },
+    {
+      entity: 'company',
+      id: companyId,
+      active: company.active,
+      changedAt,
+      version: Number(row!.version),
+      slug: company.slug,
+      name: company.name,
+    },
     ...s.map((x) => ({
       entity: 'service' as const,
       id: serviceId.get(x.slug)!,
       active: x.active,
       changedAt,
+      version: serviceVersion.get(x.slug)!,
       companyId,
       slug: x.slug,
       name: x.name,
@@ -85,13 +96,13 @@ async function importBranch(
   changedAt: string,
 ): Promise<DirectoryEntityChangedV1[]> {
   const offered = branch.services.map((slug) => serviceId.get(slug)!);
-  const [row] = await sql.query<{ id: string }>(
+  const [row] = await sql.query<{ id: string; version: string }>(
     `INSERT INTO branches (company_id, slug, name, time_zone, federal_state, working_days, default_service_id, active)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (company_id, slug) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone,
        federal_state = excluded.federal_state, working_days = excluded.working_days,
        default_service_id = excluded.default_service_id, active = excluded.active, updated_at = now()
-     RETURNING id`,
+     RETURNING id, version`,
     [
       companyId,
       branch.slug,
@@ -112,11 +123,11 @@ async function importBranch(
     `INSERT INTO branch_services (branch_id, service_id, company_id) SELECT $1, unnest($2::uuid[]), $3 ON CONFLICT DO NOTHING`,
     [branchId, offered, companyId],
   );
-  const numbers = await sql.query<{ id: string; number: string }>(
+  const numbers = await sql.query<{ id: string; number: string; version: string }>(
     `INSERT INTO phone_numbers (number, branch_id, company_id, active) SELECT unnest($1::text[]), $2, $3, $4
      ON CONFLICT (number) DO UPDATE SET branch_id = excluded.branch_id, company_id = excluded.company_id,
        active = excluded.active, updated_at = now()
-     RETURNING id, number`,
+     RETURNING id, number, version`,
     [branch.phoneNumbers, branchId, companyId, branch.active],
   );
   const staff = await importStaff(sql, companyId, branchId, branch, serviceId);
@@ -126,6 +137,7 @@ async function importBranch(
       id: branchId,
       active: branch.active,
       changedAt,
+      version: Number(row!.version),
       companyId,
       slug: branch.slug,
       name: branch.name,
@@ -140,15 +152,17 @@ async function importBranch(
       id: n.id,
       active: branch.active,
       changedAt,
+      version: Number(n.version),
       companyId,
       branchId,
       number: n.number,
     })),
     ...branch.staff.map((m) => ({
       entity: 'staff' as const,
-      id: staff.get(m.slug)!,
+      id: staff.get(m.slug)!.id,
       active: m.active,
       changedAt,
+      version: staff.get(m.slug)!.version,
       companyId,
       branchId,
       slug: m.slug,
@@ -165,15 +179,15 @@ async function importStaff(
   branchId: string,
   branch: Branch,
   serviceId: Map<string, string>,
-): Promise<Map<string, string>> {
+): Promise<Map<string, { id: string; version: number }>> {
   if (branch.staff.length === 0) return new Map();
   const m = branch.staff;
-  const rows = await sql.query<{ id: string; slug: string }>(
+  const rows = await sql.query<{ id: string; slug: string; version: string }>(
     `INSERT INTO staff (company_id, branch_id, slug, name, calcom_user_id, active)
      SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::int[], $6::bool[])
      ON CONFLICT (branch_id, slug) DO UPDATE SET name = excluded.name, calcom_user_id = excluded.calcom_user_id,
        active = excluded.active, updated_at = now()
-     RETURNING id, slug`,
+     RETURNING id, slug, version`,
     [
       companyId,
       branchId,
@@ -190,5 +204,5 @@ async function importStaff(
     `INSERT INTO staff_services (staff_id, service_id, company_id) SELECT s, v, $3 FROM unnest($1::uuid[], $2::uuid[]) AS t(s, v)`,
     [pairs.map((p) => p[0]), pairs.map((p) => p[1]), companyId],
   );
-  return staffId;
+  return new Map(rows.map((r) => [r.slug, { id: r.id, version: Number(r.version) }]));
 }

@@ -4,6 +4,7 @@ import { CreateDirectoryBranches1765000000200 } from './migrations/1765000000200
 import { CreateBookingRequests1765000000300 } from './migrations/1765000000300-create-booking-requests';
 import { AddBookingRequestLease1765000000400 } from './migrations/1765000000400-add-booking-request-lease';
 import { AddBookingRequestUnavailableSince1765000000500 } from './migrations/1765000000500-add-booking-request-unavailable-since';
+import { AddDirectoryBranchVersion1765000000610 } from './migrations/1765000000610-add-directory-branch-version';
 
 /** booking's own database, in order; append only. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateBookingRequests1765000000300,
   AddBookingRequestLease1765000000400,
   AddBookingRequestUnavailableSince1765000000500,
+  AddDirectoryBranchVersion1765000000610,
 ];

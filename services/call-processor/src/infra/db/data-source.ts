@@ -4,6 +4,7 @@ import { CreateTenantDirectory1764000000100 } from './migrations/1764000000100-c
 import { CreateCallRecords1764000000200 } from './migrations/1764000000200-create-call-records';
 import { AddCallTranscript1764000000300 } from './migrations/1764000000300-add-call-transcript';
 import { AddCompanyAnalysisFields1764000000400 } from './migrations/1764000000400-add-company-analysis-fields';
+import { AddDirectoryVersions1764000000510 } from './migrations/1764000000510-add-directory-versions';
 
 export const MIGRATIONS = [
   CreateMessagingTables1764000000000,
@@ -11,6 +12,7 @@ export const MIGRATIONS = [
   CreateCallRecords1764000000200,
   AddCallTranscript1764000000300,
   AddCompanyAnalysisFields1764000000400,
+  AddDirectoryVersions1764000000510,
 ];
 
 /** call-processor's own database. */
