@@ -1,66 +1,12 @@
 import type { DateTime } from 'luxon';
 import type { Found } from './time-expressions';
+import { MONTHS, WEEKDAYS } from './calendar-words';
 import { CARDINAL, numberValue, ORDINAL } from './number-words';
 
 const B = '(?<![\\p{L}\\d])';
 const E = '(?![\\p{L}\\d])';
 const rx = (source: string) => new RegExp(`${B}${source}${E}`, 'giu');
 
-const WEEKDAYS: Record<string, number> = {
-  montag: 1,
-  dienstag: 2,
-  mittwoch: 3,
-  donnerstag: 4,
-  freitag: 5,
-  samstag: 6,
-  sonnabend: 6,
-  sonntag: 7,
-  monday: 1,
-  tuesday: 2,
-  wednesday: 3,
-  thursday: 4,
-  friday: 5,
-  saturday: 6,
-  sunday: 7,
-};
-const MONTHS: Record<string, number> = {
-  januar: 1,
-  jänner: 1,
-  january: 1,
-  jan: 1,
-  februar: 2,
-  february: 2,
-  feb: 2,
-  märz: 3,
-  march: 3,
-  mär: 3,
-  mar: 3,
-  april: 4,
-  apr: 4,
-  mai: 5,
-  may: 5,
-  juni: 6,
-  june: 6,
-  jun: 6,
-  juli: 7,
-  july: 7,
-  jul: 7,
-  august: 8,
-  aug: 8,
-  september: 9,
-  sept: 9,
-  sep: 9,
-  oktober: 10,
-  october: 10,
-  okt: 10,
-  oct: 10,
-  november: 11,
-  nov: 11,
-  dezember: 12,
-  december: 12,
-  dez: 12,
-  dec: 12,
-};
 const WD = `(${Object.keys(WEEKDAYS).join('|')})s?`;
 const MONTH = `(${Object.keys(MONTHS)
   .sort((a, b) => b.length - a.length)
@@ -68,6 +14,15 @@ const MONTH = `(${Object.keys(MONTHS)
 const COUNT = `(${CARDINAL}|einer|einem|eine|a|an)`;
 const NEXT_WEEK = '(?:nächste|nächsten|kommende|kommenden) woche|next week';
 const WEEK_AFTER_NEXT = 'übernächste woche|übernächsten woche|the week after next';
+/** a number right after these words is a clock time ("um 9.12", "at 3 may I …"), not a day */
+const NOT_A_CLOCK = '(?<!(?:um|gegen|at|by|around) )(?<!\\d[:.,])';
+/** the day of a date: "14.", "14th", "vierzehnten", or a bare "14" as speech-to-text writes it */
+const DAY = `(${ORDINAL}|\\d{1,2})`;
+/** what follows a number that is an amount or a time, not a date ("2.5 Euro", "9.12 Uhr") */
+/** before a number that is an amount ("kostet der 2.5", "the price is 12.10") */
+const NOT_AN_AMOUNT = '(?<!(?:kostet|kosten|preis|macht|zahle|zahlen|cost|costs|price|pay)(?: \\p{L}+)? )';
+const NOT_A_DAY_AFTER =
+  '(?! ?(?:uhr|h|euro|eur|cent|prozent|stunden?|std|minuten|min|mal|kilo|kg|km|liter)(?![\\p{L}])|\\s?[€%$])';
 
 /** How sure a form is of its day: an explicit date beats a relative day, which beats a weekday. */
 export type DateForm = 'explicit' | 'relative' | 'weekday';
@@ -104,8 +59,9 @@ function upcoming(
 
 /** Most specific first; a span taken by one rule is not looked at again. */
 const RULES: Rule[] = [
+  // "14. Januar", "am 3 März" (no ordinal dot, as speech-to-text writes it), "the 20th of March"
   [
-    rx(`(?:${WD},? )?(?:(?:den|the) )?${ORDINAL.replace('(?:', '(')} (?:of )?${MONTH}(?: (\\d{4}))?`),
+    rx(`(?:${WD},? )?(?:(?:den|the) )?${NOT_A_CLOCK}${DAY} (?:of )?${MONTH}(?: (\\d{4}))?`),
     'explicit',
     (m, t) => upcoming(t, MONTHS[m[3]!], dayOf(m[2]!), m[4] ? Number(m[4]) : undefined),
   ],
@@ -114,10 +70,21 @@ const RULES: Rule[] = [
     'explicit',
     (m, t) => upcoming(t, MONTHS[m[1]!], Number(m[2]), m[3] ? Number(m[3]) : undefined),
   ],
+  // "20.03.2026", "den 7.4."
   [
-    rx(`(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4}|\\d{2})?(?!:)`),
+    rx(`${NOT_A_CLOCK}${NOT_AN_AMOUNT}(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4}|\\d{2})?(?!:)${NOT_A_DAY_AFTER}`),
     'explicit',
     (m, t) => upcoming(t, Number(m[2]), Number(m[1]), m[3] ? Number(m[3]) : undefined),
+  ],
+  // "der 9.12", "am 22.1", "Mittwoch, 9.12": a short date only after a word that makes it one, and
+  // after a weekday only when it falls on that weekday ("Montag 8.10" may as well be 8:10)
+  [
+    rx(`${NOT_AN_AMOUNT}(?:am|der|den|dem|vom|zum|${WD},?) (\\d{1,2})\\.(\\d{1,2})(?![.,:]?\\d)${NOT_A_DAY_AFTER}`),
+    'explicit',
+    (m, t) => {
+      const day = upcoming(t, Number(m[3]), Number(m[2]));
+      return m[1] && day?.weekday !== WEEKDAYS[m[1]] ? undefined : day;
+    },
   ],
   [rx('(?:übermorgen|the day after tomorrow|day after tomorrow)'), 'relative', (_m, t) => t.plus({ days: 2 })],
   [/(?<![\p{L}\d])(?<!guten )(?:morgen|tomorrow)(?![\p{L}\d])/giu, 'relative', (_m, t) => t.plus({ days: 1 })],

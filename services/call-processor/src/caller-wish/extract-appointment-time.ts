@@ -4,6 +4,8 @@ import type { Language } from './time-expressions';
 import { findTimes, resolveTime } from './time-expressions';
 import type { SpokenDate } from './date-expressions';
 import { findDates } from './date-expressions';
+import type { Mention } from './ruled-out';
+import { passedOver, withoutRuledOut } from './ruled-out';
 
 export interface AppointmentTime {
   /** YYYY-MM-DD in the branch's zone, or null when the call fixed no day */
@@ -22,9 +24,6 @@ interface Slot {
   time?: SpokenTime;
 }
 
-const NEGATION =
-  /(?<![\p{L}])(nicht|kein|keine|leider|belegt|ausgebucht|voll|vergeben|not|can't|cannot|won't|doesn't|taken|booked up|unfortunately)(?![\p{L}])/iu;
-const NOT_A_WISH = /(?<![\p{L}])(geöffnet|offen|öffnungszeit\p{L}*|open|opening hours|closed?)(?![\p{L}])/iu;
 const AGENT_CONFIRMS =
   /(?<![\p{L}])(also|gebucht|eingetragen|notiert|bestätig\p{L}*|reserviert|booked|confirmed|i've got you|so that's)(?![\p{L}])/iu;
 const ACCEPTS =
@@ -69,10 +68,10 @@ export function extractAppointmentTime(input: {
       continue;
     }
     askedBirthDate = turn.speaker === 'agent' && ASKS_BIRTH_DATE.test(turn.text);
-    const slots = clauses(turn.text).map((clause) => ({ clause, slot: slotOf(clause, today, language) }));
-    const said = slots.filter(
-      ({ clause, slot }) => (slot.date || slot.time) && !NEGATION.test(clause) && !NOT_A_WISH.test(clause),
-    );
+    const said = clauses(turn.text)
+      .map((clause) => withoutRuledOut(clause, (text) => spansIn(text, today, language)))
+      .map((clause) => ({ clause, slot: slotOf(clause, today, language) }))
+      .filter(({ slot }) => slot.date || slot.time);
     if (turn.speaker === 'agent') {
       if (AGENT_CONFIRMS.test(turn.text) && said.length > 0) merge(wish, combine(said.map((s) => s.slot)));
       offers = said.flatMap((s) => eachOffer(s.clause, s.slot, language));
@@ -96,7 +95,7 @@ export function extractAppointmentTime(input: {
 function clauses(text: string): string[] {
   // a period after a digit is an ordinal ("am 2. März"), not the end of a sentence
   return text.split(
-    /(?<=[^\d][.!?;]|[!?;])\s+|,\s*(?=(?:aber|sondern|lieber|dann|oder|but|or|rather)\b)|\s+(?=(?:aber|sondern|but)\s)/iu,
+    /(?<=[^\d][.!?;]|[!?;])\s+|,\s*(?=(?:aber|sondern|lieber|dann|dafür|stattdessen|oder|but|or|rather|instead)(?![\p{L}]))|\s+(?=(?:aber|sondern|dafür|stattdessen|but|instead)\s)/iu,
   );
 }
 
@@ -107,9 +106,24 @@ function eachOffer(clause: string, slot: Slot, language: Language): Slot[] {
   return times.map((t) => ({ ...(slot.date ? { date: slot.date } : {}), time: t.value }));
 }
 
+/** The days and times a clause names as a wish: not one passed over ("statt Freitag"), no day past. */
+function mentionsIn(clause: string, today: DateTime, language: Language) {
+  const wished = <T>({ start }: Found<T>) => !passedOver(clause, start);
+  const notPast = ({ value }: Found<SpokenDate>) => value.date >= today.toISODate()!;
+  return {
+    dates: findDates(clause, today).filter(wished).filter(notPast),
+    times: findTimes(clause, language).filter(wished),
+  };
+}
+
+function spansIn(text: string, today: DateTime, language: Language): Mention[] {
+  const dates = findDates(text, today).map(({ start, end }) => ({ kind: 'date' as const, start, end }));
+  const times = findTimes(text, language).map(({ start, end }) => ({ kind: 'time' as const, start, end }));
+  return [...dates, ...times];
+}
+
 function slotOf(clause: string, today: DateTime, language: Language): Slot {
-  const dates = findDates(clause, today);
-  const times = findTimes(clause, language);
+  const { dates, times } = mentionsIn(clause, today, language);
   return { date: bestDate(dates), time: times.at(-1)?.value };
 }
 
