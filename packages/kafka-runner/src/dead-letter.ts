@@ -2,6 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { ConsumedMessage } from './consumed-message';
 import { toConsumed } from './consumed-message';
 import type { RunnerError } from './errors';
+import { redactPersonalData, safeErrorCode } from './personal-data';
 
 export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
 
@@ -16,7 +17,12 @@ const DLQ_HEADERS = [
   'dlq_failed_at',
 ] as const;
 
-/** The message as it came (key, value, headers) plus what went wrong, on `<topic>.dlq`, acks=all. */
+/**
+ * The message as it came (key, value, headers) plus what went wrong, on `<topic>.dlq`, acks=all.
+ * The error's code and text often quote someone else (a remote API's answer): headers are read by
+ * more people and tools than values, so e-mail addresses and phone numbers in them are replaced
+ * and a code that is not a plain code is not copied.
+ */
 export async function deadLetterMessage(
   producer: Producer,
   message: ConsumedMessage,
@@ -34,8 +40,8 @@ export async function deadLetterMessage(
           dlq_original_topic: message.topic,
           dlq_original_partition: String(message.partition),
           dlq_original_offset: message.offset,
-          dlq_error_code: failure.error.code,
-          dlq_error_message: failure.error.message.slice(0, 1_000),
+          dlq_error_code: safeErrorCode(failure.error.code) ?? 'UNSPECIFIED',
+          dlq_error_message: redactPersonalData(failure.error.message).slice(0, 1_000),
           dlq_attempts: String(failure.attempts),
           dlq_consumer: failure.consumer,
           dlq_failed_at: new Date().toISOString(),
