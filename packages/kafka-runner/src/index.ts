@@ -1,5 +1,11 @@
-export type { Sql, Transactions } from './sql';
-export { CreateMessagingTables1764000000000, serviceDataSource, typeormAutocommit, typeormTransactions } from './sql';
+export type { ServiceDataSourceOptions, Sql, Transactions } from './sql';
+export {
+  CreateMessagingTables1764000000000,
+  DATABASE_TIMEOUT_DEFAULTS,
+  serviceDataSource,
+  typeormAutocommit,
+  typeormTransactions,
+} from './sql';
 export type { OutboxEvent } from './inbox-outbox';
 export { appendOutbox, claimInbox } from './inbox-outbox';
 export type { OutboxRelayOptions } from './outbox-relay';

@@ -24,15 +24,35 @@ export function typeormTransactions(dataSource: DataSource): Transactions {
     );
 }
 
+export interface ServiceDataSourceOptions {
+  poolSize?: number;
+  /** the server cancels a statement running longer than this (`statement_timeout`); 0 = never */
+  statementTimeoutMs?: number;
+  /**
+   * the server ends a session that sits this long inside a transaction without a statement
+   * (`idle_in_transaction_session_timeout`), which rolls the transaction back and frees its locks;
+   * 0 = never
+   */
+  idleInTransactionTimeoutMs?: number;
+}
+
+/** What a service's pool uses unless its configuration says otherwise. */
+export const DATABASE_TIMEOUT_DEFAULTS = { statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 60_000 };
+
 /**
  * A service's own PostgreSQL: its migrations run at start-up (each once, in its own
  * transaction), and a pool that cannot give a connection says so instead of hanging callers.
+ * Every session of the pool has a statement timeout and an idle-in-transaction timeout, so no
+ * statement and no transaction left open across a call elsewhere (Kafka, Cal.com) holds rows
+ * locked indefinitely. A migration that needs longer than the statement timeout raises it for
+ * its own transaction (`SET LOCAL statement_timeout = ...`).
  */
 export function serviceDataSource(
   url: string,
   migrations: (new () => MigrationInterface)[],
-  options: { poolSize?: number } = {},
+  options: ServiceDataSourceOptions = {},
 ): DataSource {
+  const { statementTimeoutMs, idleInTransactionTimeoutMs } = { ...DATABASE_TIMEOUT_DEFAULTS, ...definedOnly(options) };
   return new DataSource({
     type: 'postgres',
     url,
@@ -40,8 +60,17 @@ export function serviceDataSource(
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     poolSize: options.poolSize ?? 10,
-    extra: { connectionTimeoutMillis: 10_000 },
+    // node-postgres sends these as start-up parameters of every connection of the pool
+    extra: {
+      connectionTimeoutMillis: 10_000,
+      statement_timeout: statementTimeoutMs,
+      idle_in_transaction_session_timeout: idleInTransactionTimeoutMs,
+    },
   });
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Single statements outside any transaction (each commits on its own), answered like `typeormTransactions`. */

@@ -10,6 +10,10 @@ const FieldsSchema = z.object({
   ...commonEnvFields,
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/booking'),
+  /** PostgreSQL cancels a statement running longer than this (statement_timeout) */
+  DATABASE_STATEMENT_TIMEOUT_MS: int(30_000),
+  /** PostgreSQL ends a session idle this long inside a transaction, rolling it back (idle_in_transaction_session_timeout) */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60_000),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   /** the booking-intents consumer; the directory read model uses `<group>-directory` */
   KAFKA_GROUP_ID: z.string().min(1).default('booking'),

@@ -82,7 +82,10 @@ export async function startBookingService(config: Config, overrides: Overrides =
     registers: [registry],
   });
 
-  const dataSource = makeDataSource(config.DATABASE_URL);
+  const dataSource = makeDataSource(config.DATABASE_URL, {
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  });
   await dataSource.initialize();
   const transactions = typeormTransactions(dataSource);
   const db = typeormAutocommit(dataSource);

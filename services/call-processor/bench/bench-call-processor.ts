@@ -27,7 +27,7 @@ import {
 import type { Sql, Transactions } from '@rb/kafka-runner';
 import { ConsumerRunner, OutboxRelay, typeormTransactions } from '@rb/kafka-runner';
 import { makeRecordCallEvent } from '../src/call-records/record-call-event';
-import { MIGRATIONS } from '../src/infra/db/data-source';
+import { makeDataSource } from '../src/infra/db/data-source';
 import { loadDirectory } from '../src/tenant-directory/directory';
 import { makeImportTenantsFile } from '../src/tenant-directory/import-tenants-file';
 
@@ -91,13 +91,7 @@ async function main(): Promise<void> {
   await admin.query(`CREATE DATABASE "${dbName}"`);
   const url = new URL(SERVER);
   url.pathname = `/${dbName}`;
-  const dataSource = new DataSource({
-    type: 'postgres',
-    url: url.toString(),
-    migrations: MIGRATIONS,
-    migrationsRun: true,
-    poolSize: 10,
-  });
+  const dataSource = makeDataSource(url.toString()); // the service's own pool, with its timeouts
   await dataSource.initialize();
   const kafkaAdmin = kafka.admin();
   await kafkaAdmin.connect();

@@ -9,6 +9,10 @@ export const ConfigSchema = z.object({
   ...commonEnvFields,
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/call_processor'),
+  /** PostgreSQL cancels a statement running longer than this (statement_timeout) */
+  DATABASE_STATEMENT_TIMEOUT_MS: int(30_000),
+  /** PostgreSQL ends a session idle this long inside a transaction, rolling it back (idle_in_transaction_session_timeout) */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60_000),
   KAFKA_GROUP_ID: z.string().min(1).default('call-processor'),
   /** Bearer token of the admin API (tenant import); at least 24 characters. */
   ADMIN_TOKEN: z.string().min(24, 'must be a secret of at least 24 characters'),

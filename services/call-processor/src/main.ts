@@ -52,7 +52,10 @@ async function main(): Promise<void> {
     registers: [registry],
   });
 
-  const dataSource = makeDataSource(config.DATABASE_URL);
+  const dataSource = makeDataSource(config.DATABASE_URL, {
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  });
   await dataSource.initialize();
   const transactions = typeormTransactions(dataSource);
   const kafka = new Kafka({ clientId: 'call-processor', brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { ServiceDataSourceOptions } from '@rb/kafka-runner';
 import { CreateMessagingTables1764000000000, serviceDataSource } from '@rb/kafka-runner';
 import { CreateTenantDirectory1764000000100 } from './migrations/1764000000100-create-tenant-directory';
 import { CreateCallRecords1764000000200 } from './migrations/1764000000200-create-call-records';
@@ -15,7 +16,7 @@ export const MIGRATIONS = [
   AddDirectoryVersions1764000000510,
 ];
 
-/** call-processor's own database. */
-export function makeDataSource(url: string): DataSource {
-  return serviceDataSource(url, MIGRATIONS);
+/** call-processor's own database (timeouts: the kit's defaults unless configured). */
+export function makeDataSource(url: string, options: ServiceDataSourceOptions = {}): DataSource {
+  return serviceDataSource(url, MIGRATIONS, options);
 }
