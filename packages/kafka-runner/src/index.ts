@@ -6,6 +6,8 @@ export {
   typeormAutocommit,
   typeormTransactions,
 } from './sql';
+export type { InboxRetentionOptions } from './inbox-retention';
+export { INBOX_RETENTION_DEFAULT_MS, InboxRetention, pruneInboxBatch } from './inbox-retention';
 export type { OutboxEvent } from './inbox-outbox';
 export { appendOutbox, claimInbox } from './inbox-outbox';
 export type { OutboxRelayOptions } from './outbox-relay';

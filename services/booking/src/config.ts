@@ -14,6 +14,8 @@ const FieldsSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: int(30_000),
   /** PostgreSQL ends a session idle this long inside a transaction, rolling it back (idle_in_transaction_session_timeout) */
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60_000),
+  /** inbox rows (processed event ids) are kept this long: longer than any redelivery, above the topics' retention */
+  INBOX_RETENTION_DAYS: int(14),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   /** the booking-intents consumer; the directory read model uses `<group>-directory` */
   KAFKA_GROUP_ID: z.string().min(1).default('booking'),

@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Counter, Gauge } from 'prom-client';
 import type { BookingOutcomeV1 } from '@rb/contracts';
 import { BookingOutcomeV1Schema, makeRegistryEncoder, TOPICS } from '@rb/contracts';
-import { ConsumerRunner, OutboxRelay, typeormAutocommit, typeormTransactions } from '@rb/kafka-runner';
+import { ConsumerRunner, InboxRetention, OutboxRelay, typeormAutocommit, typeormTransactions } from '@rb/kafka-runner';
 import type { Logger } from '@rb/observability';
 import { createLogger, createMetricsRegistry, makeConsumerMetrics } from '@rb/observability';
 import { setCalcomAccount } from './accounts/calcom-accounts';
@@ -165,6 +165,11 @@ export async function startBookingService(config: Config, overrides: Overrides =
   const relay = new OutboxRelay({ kafka, transactions, lockId: OUTBOX_LOCK_ID });
   consumerMetrics.watchRelay(relay, log);
   await relay.start();
+  // one inbox for both consumers
+  const inbox = new InboxRetention({ sql: db, retainMs: config.INBOX_RETENTION_DAYS * 24 * 3600_000 });
+  inbox.on('pruned', (rows: number) => log.info({ rows }, 'old inbox rows deleted'));
+  inbox.on('pruneFailed', (error: Error) => log.warn({ err: error.message }, 'inbox pruning failed; next round later'));
+  inbox.start();
 
   const onOutcome = (report: Parameters<typeof consumerMetrics.onOutcome>[0] & { error?: { code: string } }) => {
     consumerMetrics.onOutcome(report);
@@ -258,6 +263,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
       await intents.stop(); // finishes the intent in hand
       await directory.stop();
       await relay.stop(); // publishes what is pending
+      await inbox.stop();
       redis.disconnect();
       await dataSource.destroy();
       log.info('booking stopped');

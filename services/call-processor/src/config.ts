@@ -13,6 +13,8 @@ export const ConfigSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: int(30_000),
   /** PostgreSQL ends a session idle this long inside a transaction, rolling it back (idle_in_transaction_session_timeout) */
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60_000),
+  /** inbox rows (processed event ids) are kept this long: longer than any redelivery, above the topics' retention */
+  INBOX_RETENTION_DAYS: int(14),
   KAFKA_GROUP_ID: z.string().min(1).default('call-processor'),
   /** Bearer token of the admin API (tenant import); at least 24 characters. */
   ADMIN_TOKEN: z.string().min(24, 'must be a secret of at least 24 characters'),

@@ -9,7 +9,7 @@ import {
   makeRegistryEncoder,
   TOPICS,
 } from '@rb/contracts';
-import { ConsumerRunner, OutboxRelay, typeormTransactions } from '@rb/kafka-runner';
+import { ConsumerRunner, InboxRetention, OutboxRelay, typeormAutocommit, typeormTransactions } from '@rb/kafka-runner';
 import { createLogger, createMetricsRegistry, makeConsumerMetrics } from '@rb/observability';
 import { makeRecordCallEvent } from './call-records/record-call-event';
 import { parseConfig } from './config';
@@ -80,6 +80,13 @@ async function main(): Promise<void> {
   const relay = new OutboxRelay({ kafka, transactions, lockId: OUTBOX_LOCK_ID });
   consumerMetrics.watchRelay(relay, log);
   await relay.start();
+  const inbox = new InboxRetention({
+    sql: typeormAutocommit(dataSource),
+    retainMs: config.INBOX_RETENTION_DAYS * 24 * 3600_000,
+  });
+  inbox.on('pruned', (rows: number) => log.info({ rows }, 'old inbox rows deleted'));
+  inbox.on('pruneFailed', (error: Error) => log.warn({ err: error.message }, 'inbox pruning failed; next round later'));
+  inbox.start();
 
   const runner = new ConsumerRunner({
     kafka,
@@ -147,6 +154,7 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
       await runner.stop(); // finishes the message in hand
       await relay.stop(); // publishes what is pending
+      await inbox.stop();
       await directory.stop();
       await dataSource.destroy();
       log.info('call-processor stopped');
