@@ -1,13 +1,18 @@
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { ConsumedMessage } from './consumed-message';
 import { toConsumed } from './consumed-message';
-import { DependencyUnavailableError, isRunnerError, RunnerError } from './errors';
+import type { RunnerError } from './errors';
+import { asRunnerError } from './errors';
+import type { RestartReport } from './consumer-supervisor';
+import { ConsumerSupervisor } from './consumer-supervisor';
+import { ignoreGone, PartitionPauses } from './partition-pauses';
 import type { OutboxEvent } from './inbox-outbox';
 import { appendOutbox, claimInbox, claimInboxMany } from './inbox-outbox';
 import type { Sql, Transactions } from './sql';
 import { deadLetterMessage } from './dead-letter';
 
 export type { ConsumedMessage } from './consumed-message';
+export type { RestartReport } from './consumer-supervisor';
 
 export interface MessageHandler<Event, Prepared = undefined> {
   /** Reads the message; throws PoisonMessageError when it cannot be read. `eventId` is the inbox key. */
@@ -94,6 +99,10 @@ export interface ConsumerRunnerOptions<Event, Prepared> {
   maxWaitTimeInMs?: number;
   /** how long the group waits for a silent member before its partitions move (kafkajs default 30,000 ms) */
   sessionTimeoutMs?: number;
+  /** delays between restarts of a crashed consumer (default 1 s doubling up to 30 s), indefinitely */
+  restartBackoff?: { initialMs: number; maxMs: number };
+  /** each restart of a crashed consumer, e.g. for `kafka_consumer_restarts_total` */
+  onRestart?: (report: RestartReport) => void;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -106,9 +115,10 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * without a trace, and the partition never blocks on one message.
  */
 export class ConsumerRunner<Event, Prepared = undefined> {
-  private consumer: Consumer | undefined;
+  private readonly supervisor: ConsumerSupervisor;
   private dlqProducer: Producer | undefined;
-  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  /** partitions paused for a dependency that is down, until their resume timer fires */
+  private readonly pauses = new PartitionPauses();
   /** per topic-partition: the next offset to commit, once a flush comes */
   private readonly processed = new Map<string, { topic: string; partition: number; offset: string }>();
   private commitTimer: NodeJS.Timeout | undefined;
@@ -116,34 +126,61 @@ export class ConsumerRunner<Event, Prepared = undefined> {
   /** bumped when the group rebalances: offsets processed before belong to the old assignment */
   private generation = 0;
 
-  constructor(private readonly options: ConsumerRunnerOptions<Event, Prepared>) {}
-
-  async start(): Promise<void> {
-    const { kafka, groupId, topics, fromBeginning = false } = this.options;
-    this.dlqProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await this.dlqProducer.connect();
-    this.consumer = kafka.consumer({
+  constructor(private readonly options: ConsumerRunnerOptions<Event, Prepared>) {
+    const { groupId, topics, restartBackoff, onRestart } = options;
+    this.supervisor = new ConsumerSupervisor({
       groupId,
+      topics,
+      create: () => this.createConsumer(),
+      run: (consumer) => this.runConsumer(consumer),
+      backoff: restartBackoff ?? { initialMs: 1_000, maxMs: 30_000 },
+      ...(onRestart ? { onRestart } : {}),
+    });
+  }
+
+  /** Starts consuming; throws when the consumer cannot start (e.g. a topic that does not exist). */
+  async start(): Promise<void> {
+    const dlq = { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false };
+    this.dlqProducer = this.options.kafka.producer(dlq);
+    await this.dlqProducer.connect();
+    await this.supervisor.start();
+    this.commitTimer = setInterval(() => void this.flushCommits(), this.options.commitIntervalMs ?? 200);
+  }
+
+  /** A fresh consumer (the first, or after a crash): what the previous one had in hand is dropped. */
+  private createConsumer(): Consumer {
+    // its uncommitted offsets are redelivered (duplicates); its pauses ended with it
+    this.generation++;
+    this.processed.clear();
+    this.pauses.clear();
+    return this.options.kafka.consumer({
+      groupId: this.options.groupId,
       allowAutoTopicCreation: false,
+      // every crash goes to the supervisor, which restarts for all but configuration errors
+      retry: { retries: 5, restartOnFailure: async () => false },
       ...(this.options.maxWaitTimeInMs ? { maxWaitTimeInMs: this.options.maxWaitTimeInMs } : {}),
       ...(this.options.sessionTimeoutMs ? { sessionTimeout: this.options.sessionTimeoutMs } : {}),
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics, fromBeginning });
+  }
+
+  private async runConsumer(consumer: Consumer): Promise<void> {
+    const { topics, fromBeginning = false } = this.options;
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning });
     // offsets not yet committed when partitions move are redelivered to the new owner: duplicates
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, () => {
       this.generation++;
       this.processed.clear();
     });
     const chunkSize = Math.max(1, this.options.maxChunkSize ?? 1);
-    await this.consumer.run({
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       // kafkajs fetches on from the last resolved offset: a message is resolved once it is done
       // (processed, duplicate or dead-lettered), never when its partition was paused and rewound
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-        const paused = () => this.paused.has(`${batch.topic}:${batch.partition}`);
+        const paused = () => this.pauses.has(batch.topic, batch.partition);
         const goOn = () => !this.stopping && isRunning() && !isStale() && !paused();
         const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
         for (let start = 0; start < messages.length && goOn(); start += chunkSize) {
@@ -164,12 +201,11 @@ export class ConsumerRunner<Event, Prepared = undefined> {
         }
       },
     });
-    this.commitTimer = setInterval(() => void this.flushCommits(), this.options.commitIntervalMs ?? 200);
   }
 
-  /** Called when kafkajs reports a crash; `restarting` false means it gave up on this consumer. */
+  /** Each crash; `restarting` false: a configuration error, after which nothing is consumed. */
   onCrash(listener: (error: Error, restarting: boolean) => void): void {
-    this.consumer?.on(this.consumer.events.CRASH, ({ payload }) => listener(payload.error, payload.restart));
+    this.supervisor.onCrash(listener);
   }
 
   /** Commits the offsets processed since the last flush; one flush at a time. */
@@ -179,12 +215,13 @@ export class ConsumerRunner<Event, Prepared = undefined> {
   }
 
   private async commitProcessed(): Promise<void> {
-    if (this.processed.size === 0 || !this.consumer) return;
+    const consumer = this.supervisor.consumer;
+    if (this.processed.size === 0 || !consumer) return;
     const offsets = [...this.processed.values()];
     const generation = this.generation;
     this.processed.clear();
     try {
-      await this.consumer.commitOffsets(offsets);
+      await consumer.commitOffsets(offsets);
     } catch {
       // kept for the next flush, unless the partitions moved meanwhile or a newer offset came
       if (generation !== this.generation) return;
@@ -198,19 +235,19 @@ export class ConsumerRunner<Event, Prepared = undefined> {
   /** Stops fetching, lets the messages in hand finish, commits their offsets, then disconnects. */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const timer of this.resumeTimers) clearTimeout(timer);
+    await this.supervisor.stop();
+    this.pauses.clear();
     clearInterval(this.commitTimer);
-    this.consumer?.pause(this.options.topics.map((topic) => ({ topic })));
+    const consumer = this.supervisor.consumer;
+    ignoreGone(() => consumer?.pause(this.options.topics.map((topic) => ({ topic }))));
     while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     await this.flushCommits();
-    await this.consumer?.disconnect();
+    await consumer?.disconnect();
     await this.dlqProducer?.disconnect();
   }
 
   private inFlight = 0;
   private stopping = false;
-  /** partitions this runner paused, until their resume timer fires */
-  private readonly paused = new Set<string>();
 
   /**
    * A chunk of one partition's messages in one transaction. False when anything failed: nothing
@@ -291,7 +328,9 @@ export class ConsumerRunner<Event, Prepared = undefined> {
       } catch (caught) {
         const error = asRunnerError(caught);
         if (error.disposition === 'dependency_down') {
-          this.pause(message, (error as { retryAfterMs?: number }).retryAfterMs ?? 5_000);
+          const resumeAfterMs = (error as { retryAfterMs?: number }).retryAfterMs ?? 5_000;
+          // stopping: no resume timer; the message comes again to whoever consumes next
+          this.pauses.pause(this.supervisor.consumer!, message, this.stopping ? undefined : resumeAfterMs);
           return this.report(message, eventType, 'paused', started, error);
         }
         if (error.disposition === 'poison' || attempt >= maxAttempts) {
@@ -357,24 +396,6 @@ export class ConsumerRunner<Event, Prepared = undefined> {
     return Promise.resolve();
   }
 
-  /** Stops this partition and rewinds it to the message, so it is read again on resume. */
-  private pause(message: ConsumedMessage, resumeAfterMs: number): void {
-    const consumer = this.consumer!;
-    const partition = [{ topic: message.topic, partitions: [message.partition] }];
-    const key = `${message.topic}:${message.partition}`;
-    consumer.pause(partition);
-    consumer.seek({ topic: message.topic, partition: message.partition, offset: message.offset });
-    this.paused.add(key);
-    // stopping: no resume after stop() cleared the timers; the message comes again to whoever consumes next
-    if (this.stopping) return;
-    const timer = setTimeout(() => {
-      this.resumeTimers.delete(timer);
-      this.paused.delete(key);
-      consumer.resume(partition);
-    }, resumeAfterMs);
-    this.resumeTimers.add(timer);
-  }
-
   private report(
     message: ConsumedMessage,
     eventType: string,
@@ -391,34 +412,4 @@ export class ConsumerRunner<Event, Prepared = undefined> {
       ...(error ? { error: { code: error.code, message: error.message } } : {}),
     });
   }
-}
-
-/** Network and server-state errors of the database: the dependency is down, not the message bad. */
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  '57P01',
-  '57P02',
-  '57P03',
-  '53300',
-]);
-const CONNECTION_MESSAGES =
-  /connection terminated|timeout exceeded when trying to connect|connection (is )?closed|Client has encountered a connection error/i;
-
-function asRunnerError(error: unknown): RunnerError {
-  if (isRunnerError(error)) return error;
-  const cause = error as { code?: unknown; message?: unknown };
-  const code = typeof cause?.code === 'string' ? cause.code : 'UNEXPECTED';
-  const message = String(cause?.message ?? error);
-  if (CONNECTION_CODES.has(code) || code.startsWith('08') || CONNECTION_MESSAGES.test(message)) {
-    // pause and come back, instead of burning attempts and dead-lettering a healthy stream
-    return new DependencyUnavailableError(code === 'UNEXPECTED' ? 'DATABASE_UNAVAILABLE' : code, message, 5_000, {
-      cause: error,
-    });
-  }
-  return new RunnerError(code, message, 'transient', { cause: error });
 }

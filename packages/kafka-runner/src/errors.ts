@@ -37,3 +37,34 @@ export class DependencyUnavailableError extends RunnerError {
 }
 
 export const isRunnerError = (error: unknown): error is RunnerError => error instanceof RunnerError;
+
+/** Network and server-state errors of the database: the dependency is down, not the message bad. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const CONNECTION_MESSAGES =
+  /connection terminated|timeout exceeded when trying to connect|connection (is )?closed|Client has encountered a connection error/i;
+
+/** What the runner makes of anything a handler throws. */
+export function asRunnerError(error: unknown): RunnerError {
+  if (isRunnerError(error)) return error;
+  const cause = error as { code?: unknown; message?: unknown };
+  const code = typeof cause?.code === 'string' ? cause.code : 'UNEXPECTED';
+  const message = String(cause?.message ?? error);
+  if (CONNECTION_CODES.has(code) || code.startsWith('08') || CONNECTION_MESSAGES.test(message)) {
+    // pause and come back, instead of burning attempts and dead-lettering a healthy stream
+    return new DependencyUnavailableError(code === 'UNEXPECTED' ? 'DATABASE_UNAVAILABLE' : code, message, 5_000, {
+      cause: error,
+    });
+  }
+  return new RunnerError(code, message, 'transient', { cause: error });
+}

@@ -13,10 +13,19 @@ export interface ConsumedOutcome {
   ageSeconds: number;
 }
 
+/** A consumer's restart after a crash (the kafka runner's RestartReport has this shape). */
+export interface ConsumerRestart {
+  topics: readonly string[];
+  attempt: number;
+  delayMs: number;
+  error: { message: string };
+}
+
 /**
  * The generic consumer and outbox metrics every service shares:
  * `kafka_consumer_messages_total{topic,event_type,outcome}`, `kafka_consumer_handler_duration_seconds`,
- * `kafka_consumer_event_age_seconds`, `outbox_pending_events`, `outbox_published_total`.
+ * `kafka_consumer_event_age_seconds`, `kafka_consumer_restarts_total{topic}`, `outbox_pending_events`,
+ * `outbox_published_total`.
  */
 export function makeConsumerMetrics(registry: Registry) {
   const messages = new Counter({
@@ -39,6 +48,12 @@ export function makeConsumerMetrics(registry: Registry) {
     buckets: [...SLO_BUCKETS_SECONDS, 10, 30, 60, 300],
     registers: [registry],
   });
+  const restarts = new Counter({
+    name: 'kafka_consumer_restarts_total',
+    help: 'Restarts of a crashed consumer (broker away, group coordinator lost), each attempt',
+    labelNames: ['topic'] as const,
+    registers: [registry],
+  });
   const pending = new Gauge({
     name: 'outbox_pending_events',
     help: 'Outbox rows not yet published',
@@ -56,6 +71,13 @@ export function makeConsumerMetrics(registry: Registry) {
       if (!FINAL_OUTCOMES.has(report.outcome)) return;
       duration.observe({ topic: report.topic }, report.seconds);
       age.observe({ topic: report.topic }, report.ageSeconds);
+    },
+    /** for a consumer runner's `onRestart`: each restart counted once per topic it reads, and logged */
+    restartReporter(log: Logger): (restart: ConsumerRestart) => void {
+      return ({ topics, attempt, delayMs, error }) => {
+        for (const topic of topics) restarts.inc({ topic });
+        log.warn({ topics, attempt, delayMs, err: error.message }, 'consumer crashed; restarting it');
+      };
     },
     /** the outbox relay's events ('published', 'pending', 'publishFailed') as metrics and a log line */
     watchRelay(relay: EventEmitter, log: Logger): void {

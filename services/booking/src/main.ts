@@ -24,7 +24,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  // a crash kafkajs will not recover from must not leave a ready-looking process that consumes nothing
+  // a consumer stopped by a configuration error (every other crash restarts it) must not leave a
+  // ready-looking process that consumes nothing
   const service = await startBookingService(config, { log, onFatal: () => shutdown('consumer-crash') });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
