@@ -13,6 +13,8 @@ import { ConsumerRunner, InboxRetention, OutboxRelay, typeormAutocommit, typeorm
 import { createLogger, createMetricsRegistry, makeConsumerMetrics } from '@rb/observability';
 import { makeRecordCallEvent } from './call-records/record-call-event';
 import { parseConfig } from './config';
+import { watchConsumers } from './entry-points/health/consumer-watch';
+import { Readiness, selectOne } from './entry-points/health/readiness';
 import { makeApp } from './entry-points/http/app';
 import { makeDataSource } from './infra/db/data-source';
 import { DirectoryCache } from './tenant-directory/directory-cache';
@@ -88,8 +90,10 @@ async function main(): Promise<void> {
   inbox.on('pruneFailed', (error: Error) => log.warn({ err: error.message }, 'inbox pruning failed; next round later'));
   inbox.start();
 
+  // readiness asks whether the runner's consumer is in its group (not crashed, not restarting)
+  const consumerWatch = watchConsumers(kafka);
   const runner = new ConsumerRunner({
-    kafka,
+    kafka: consumerWatch.kafka,
     groupId: config.KAFKA_GROUP_ID,
     topics: [TOPICS.retellWebhookEvents],
     fromBeginning: true,
@@ -112,6 +116,8 @@ async function main(): Promise<void> {
     afterCommit: () => relay.nudge(),
   });
   await runner.start();
+  const readiness = new Readiness({ pingDatabase: selectOne(dataSource), consumerRunning: consumerWatch.running });
+  await readiness.start();
   // a crash kafkajs will not recover from (a non-retriable error) must not leave a ready-looking
   // process that consumes nothing: exit, and let the supervisor start a fresh one
   runner.onCrash((error, restarting) => {
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
     adminToken: config.ADMIN_TOKEN,
     health: {
       isLive: () => true,
-      notReady: () => (draining ? ['draining'] : dataSource.isInitialized ? [] : ['database']),
+      notReady: () => (draining ? ['draining'] : readiness.notReady()),
     },
     registry,
     log,
@@ -156,6 +162,7 @@ async function main(): Promise<void> {
       await relay.stop(); // publishes what is pending
       await inbox.stop();
       await directory.stop();
+      readiness.stop();
       await dataSource.destroy();
       log.info('call-processor stopped');
       process.exit(0);

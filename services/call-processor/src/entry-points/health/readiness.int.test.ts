@@ -48,9 +48,6 @@ describe("call-processor's readiness", () => {
       expect(readiness.notReady()).toEqual(['consumer']);
       consumerRunning = true;
       expect(readiness.notReady()).toEqual([]);
-
-      readiness.drain();
-      expect(readiness.notReady()).toEqual(['draining']);
     } finally {
       readiness.stop();
     }

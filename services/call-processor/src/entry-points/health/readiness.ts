@@ -17,7 +17,7 @@ export interface ReadinessOptions {
 /**
  * What call-processor's `/readyz` reports: the database as a cheap ping last answered (run every
  * `cacheMs` in the background, so the endpoint never waits on the database, and failing after
- * `timeoutMs`), the consumer as it is right now, and draining during shutdown. An answer older
+ * `timeoutMs`) and the consumer as it is right now. An answer older
  * than twice `cacheMs` (the pings stopped coming) counts as not ready.
  */
 export class Readiness {
@@ -25,7 +25,6 @@ export class Readiness {
   private answeredAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private probing: Promise<void> | undefined;
-  private draining = false;
 
   constructor(private readonly options: ReadinessOptions) {}
 
@@ -40,14 +39,8 @@ export class Readiness {
     clearInterval(this.timer);
   }
 
-  /** From now on not ready: the process is shutting down. */
-  drain(): void {
-    this.draining = true;
-  }
-
-  /** What is not ready, by name: `draining`, `database`, `consumer`; empty when ready. */
+  /** What is not ready, by name: `database`, `consumer`; empty when ready. */
   notReady(): string[] {
-    if (this.draining) return ['draining'];
     const fresh = Date.now() - this.answeredAt <= 2 * this.cacheMs;
     return [...(this.databaseUp && fresh ? [] : ['database']), ...(this.options.consumerRunning() ? [] : ['consumer'])];
   }
