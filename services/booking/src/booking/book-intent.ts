@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { redactPersonalData } from '@rb/kafka-runner';
 import type { BookingIntentRequestedV1, BookingOutcomeV1 } from '@rb/contracts';
 import type { Branch } from '../alternatives/find-alternatives';
 import { findAlternatives } from '../alternatives/find-alternatives';
@@ -42,8 +43,15 @@ export async function bookIntent(
     occurredAt: deps.clock().toISOString(),
   };
   const zone = intent.requestedStart.timeZone;
+  // the detail is free text that may quote Cal.com: never the caller (name, number, address) in it
+  const personal = [intent.customer.name, intent.customer.phone, deps.fallbackEmail];
   const failed = (reason: Extract<BookingOutcomeV1, { type: 'booking.failed.v1' }>['reason'], detail: string) =>
-    ({ type: 'booking.failed.v1', ...common, reason, detail: detail.slice(0, 500) }) as const;
+    ({
+      type: 'booking.failed.v1',
+      ...common,
+      reason,
+      detail: redactPersonalData(detail, personal).slice(0, 500),
+    }) as const;
 
   if (!DateTime.now().setZone(zone).isValid)
     return failed('invalid_request', `unknown time zone "${zone.slice(0, 64)}"`);

@@ -112,6 +112,7 @@ export class CalcomClient {
         ...(request.lengthInMinutes ? { lengthInMinutes: request.lengthInMinutes } : {}),
         ...(request.bookingFieldsResponses ? { bookingFieldsResponses: request.bookingFieldsResponses } : {}),
       },
+      personal: [request.attendee.name, request.attendee.email, request.attendee.phoneNumber],
       signal,
     });
     return BookingSchema.parse(Array.isArray(data) ? data[0] : data);
@@ -140,6 +141,7 @@ export class CalcomClient {
       version: CAL_API_VERSION.bookings,
       query: q,
       repeated: query.status?.length ? { status: query.status } : undefined,
+      personal: [query.attendeeEmail, query.attendeeName],
       signal,
     });
     return z.array(BookingSchema).parse(data);
@@ -172,6 +174,8 @@ export class CalcomClient {
       query?: Record<string, string>;
       repeated?: Record<string, readonly string[]>;
       body?: unknown;
+      /** what the request says about a person: kept out of error messages (`classifyResponse`) */
+      personal?: readonly (string | undefined)[];
       signal?: AbortSignal;
     },
   ): Promise<unknown> {
@@ -210,7 +214,7 @@ export class CalcomClient {
     } catch {
       // a proxy's HTML error page, for example: classified by its status
     }
-    if (!response.ok) throw classifyResponse(response.status, body, response.headers, requestId);
+    if (!response.ok) throw classifyResponse(response.status, body, response.headers, requestId, options.personal);
     const envelope = body as { status?: unknown; data?: unknown } | undefined;
     if (!envelope || envelope.status !== 'success') {
       throw new CalcomError('server_error', `Cal.com ${method} ${url.pathname}: an answer without status "success"`, {

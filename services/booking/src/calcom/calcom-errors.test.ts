@@ -43,6 +43,40 @@ describe('what a Cal.com failure means', () => {
   });
 });
 
+describe('Cal.com echoing the attendee', () => {
+  const attendee = ['Sabine Krüger', 'sabine.krueger@example.com', '+4917612345678'];
+
+  it('when an error message repeats the attendee we sent, then the error names no one, and its kind is still read from the words', () => {
+    const echo = envelope(
+      'BadRequestException',
+      'Sabine Krüger (sabine.krueger@example.com, +4917612345678) either already has booking at this time or is not available',
+    );
+    const error = classifyResponse(400, echo, noHeaders, 'req-1', attendee);
+    expect(error.kind).toBe('slot_unavailable');
+    expect(error.message).toBe(
+      'Cal.com 400 BadRequestException: [redacted] ([email], [phone]) either already has booking at this time or is not available',
+    );
+  });
+
+  it('when the message quotes an address or number we did not send, or a bare name part, then they are replaced too', () => {
+    const echo = envelope(
+      'BAD_REQUEST',
+      'responses.email - krüger@example.org is taken; call 0176 9876543, Frau Krüger',
+    );
+    expect(classifyResponse(400, echo, noHeaders, 'req-1', attendee).message).toBe(
+      'Cal.com 400 BAD_REQUEST: responses.email - [email] is taken; call [phone], Frau [redacted]',
+    );
+    const bare = { statusCode: 500, message: 'booking_conflict_error for sabine.krueger@example.com' };
+    expect(classifyResponse(500, bare, noHeaders).message).toBe('Cal.com 500: booking_conflict_error for [email]');
+  });
+
+  it('when the error code is not a code, then it is left out', () => {
+    const error = classifyResponse(409, envelope('user sabine@example.com', 'conflict'), noHeaders);
+    expect(error.code).toBeUndefined();
+    expect(error.message).toBe('Cal.com 409: conflict');
+  });
+});
+
 describe('when the rate-limit window resets', () => {
   const now = () => 1_764_000_000_000;
   it('when Reset holds seconds, then those; with several limits, the soonest', () => {

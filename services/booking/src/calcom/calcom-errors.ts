@@ -1,6 +1,11 @@
+import { redactPersonalData, safeErrorCode } from '@rb/kafka-runner';
+
 /**
  * What a failed Cal.com call means for us, from its status and error envelope (../shared/calcom/
- * NOTES.md §4). Messages carry Cal.com's words and our request id, never a credential.
+ * NOTES.md §4). Messages carry Cal.com's words and our request id, never a credential, and never
+ * the person: Cal.com echoes attendees, and these messages travel into outcomes, dead-letter
+ * headers and HTTP answers, so e-mail addresses, phone numbers and the attendee we sent are
+ * replaced (`[email]`, `[phone]`, `[redacted]`).
  */
 export type CalcomFailureKind =
   /** the slot is taken, the host busy, outside the booking window or in the past: offer alternatives */
@@ -89,18 +94,28 @@ interface ErrorBody {
   statusCode?: unknown;
 }
 
-/** Classifies an HTTP answer that was not a success. */
-export function classifyResponse(status: number, body: unknown, headers: Headers, requestId?: string): CalcomError {
+/**
+ * Classifies an HTTP answer that was not a success. `personal`: what the request said about a
+ * person (the attendee's name, number, address), replaced wherever Cal.com's text repeats it.
+ */
+export function classifyResponse(
+  status: number,
+  body: unknown,
+  headers: Headers,
+  requestId?: string,
+  personal: readonly (string | undefined)[] = [],
+): CalcomError {
   const parsed = (typeof body === 'object' && body !== null ? body : {}) as ErrorBody;
-  const code = typeof parsed.error?.code === 'string' ? parsed.error.code : undefined;
+  const code = safeErrorCode(typeof parsed.error?.code === 'string' ? parsed.error.code : undefined);
   const message =
     (typeof parsed.error?.message === 'string' && parsed.error.message) ||
     (typeof parsed.message === 'string' && parsed.message) ||
     (typeof body === 'string' && body.slice(0, 300)) ||
     `HTTP ${status}`;
   const detail = { status, code, requestId };
+  const said = redactPersonalData(message, personal);
   const say = (kind: CalcomFailureKind, extra: Partial<typeof detail & { retryAfterSeconds: number }> = {}) =>
-    new CalcomError(kind, `Cal.com ${status}${code ? ` ${code}` : ''}: ${message}`, { ...detail, ...extra });
+    new CalcomError(kind, `Cal.com ${status}${code ? ` ${code}` : ''}: ${said}`, { ...detail, ...extra });
 
   if (status === 429) return say('rate_limited', { retryAfterSeconds: rateLimitResetSeconds(headers) ?? 60 });
   if (status === 401 || status === 498) return say('unauthorized');
