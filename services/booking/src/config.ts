@@ -62,6 +62,11 @@ const FieldsSchema = z.object({
   CALCOM_GIVE_UP_AFTER_MS: int(2 * 3600_000),
   /** an intent's lease while one replica talks to Cal.com about it (renewed before the create) */
   INTENT_LEASE_SECONDS: z.coerce.number().int().min(5).default(60),
+  /**
+   * how often parked intents (their Cal.com was unavailable) are looked for; they are also taken
+   * when their breaker would half-open, at once when it closes, and after a restart
+   */
+  PARKED_REDRIVE_INTERVAL_MS: int(5_000),
   MAX_ATTEMPTS: int(5),
   /** partitions of the intents topic handled at once (each partition's intents in order) */
   CONSUMER_CONCURRENCY: int(12),

@@ -12,6 +12,8 @@ import type { Logger } from '@rb/observability';
 import { createLogger, createMetricsRegistry, makeConsumerMetrics } from '@rb/observability';
 import { setCalcomAccount } from './accounts/calcom-accounts';
 import { makeBookingIntents } from './booking/booking-intents';
+import { makeParkingMetrics } from './booking/parking-metrics';
+import { ParkedRedriver } from './booking/redrive-parked';
 import { changeBooking } from './booking/change-booking';
 import { AccountGateways } from './calcom/account-gateways';
 import type { Fetch } from './calcom/calcom-client';
@@ -125,12 +127,14 @@ export async function startBookingService(config: Config, overrides: Overrides =
     onEvent: (account, event) => {
       calcomMetrics.onPolicyEvent(account, event);
       if (event.type === 'breaker') log.warn({ account, state: event.state }, 'Cal.com breaker changed');
+      // its Cal.com answers again: its parked intents are due now
+      if (event.type === 'breaker' && event.state === 'closed') void redriver.accountRecovered(account);
     },
     fetch: calcomMetrics.instrument(overrides.fetch ?? fetch),
   });
   new Gauge({
     name: 'booking_calcom_breakers_open',
-    help: 'Cal.com accounts whose breaker is open now (their intents wait, paused)',
+    help: 'Cal.com accounts whose breaker is open now (their intents are parked)',
     registers: [registry],
     collect() {
       this.set(gateways.openBreakers());
@@ -191,6 +195,36 @@ export async function startBookingService(config: Config, overrides: Overrides =
     onOutcome,
   });
   await directory.start();
+  const parkingMetrics = makeParkingMetrics(registry, db);
+  const intentsHandler = makeBookingIntents({
+    ...outcomeDeps,
+    lease: { owner: `booking-${randomUUID()}`, seconds: config.INTENT_LEASE_SECONDS },
+    giveUpAfterMs: config.CALCOM_GIVE_UP_AFTER_MS,
+    searchWindowDays: config.SEARCH_WINDOW_DAYS,
+    alternativesCount: config.ALTERNATIVES_COUNT,
+    onBranchUnknown: (branchId) => {
+      branchUnknown.inc();
+      log.warn({ branchId }, 'branch not in the directory read model yet; default working days used');
+    },
+    onParked: (park) => {
+      parkingMetrics.onParked(park);
+      redriver.wakeIn(park.retryAfterMs);
+    },
+  });
+  // intents whose Cal.com is unavailable wait in `parked_intents`, not in their partition
+  const redriver = new ParkedRedriver({
+    handler: intentsHandler,
+    db,
+    transactions,
+    consumer: config.KAFKA_GROUP_ID,
+    intervalMs: config.PARKED_REDRIVE_INTERVAL_MS,
+    claimSeconds: config.INTENT_LEASE_SECONDS,
+    maxAttempts: config.MAX_ATTEMPTS,
+    ...(overrides.backoff ? { backoff: overrides.backoff } : {}),
+    afterCommit: () => relay.nudge(),
+    onRedrive: parkingMetrics.onRedrive,
+    onError: (error) => log.warn({ err: (error as Error).message }, 're-driving parked intents failed'),
+  });
   const intents = new ConsumerRunner({
     kafka,
     groupId: config.KAFKA_GROUP_ID,
@@ -205,21 +239,12 @@ export async function startBookingService(config: Config, overrides: Overrides =
     maxWaitTimeInMs: 500,
     sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
     ...(overrides.backoff ? { backoff: overrides.backoff } : {}),
-    handler: makeBookingIntents({
-      ...outcomeDeps,
-      lease: { owner: `booking-${randomUUID()}`, seconds: config.INTENT_LEASE_SECONDS },
-      giveUpAfterMs: config.CALCOM_GIVE_UP_AFTER_MS,
-      searchWindowDays: config.SEARCH_WINDOW_DAYS,
-      alternativesCount: config.ALTERNATIVES_COUNT,
-      onBranchUnknown: (branchId) => {
-        branchUnknown.inc();
-        log.warn({ branchId }, 'branch not in the directory read model yet; default working days used');
-      },
-    }),
+    handler: intentsHandler,
     onOutcome,
     afterCommit: () => relay.nudge(),
   });
   await intents.start();
+  redriver.start(); // parked intents left by an earlier run are taken at once
   for (const runner of [directory, intents]) {
     runner.onCrash((error, restarting) => {
       if (restarting) return log.warn({ err: error.message }, 'consumer crashed; kafkajs restarts it');
@@ -260,6 +285,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeIdleConnections();
       await closed;
+      await redriver.stop(); // finishes the re-drive in hand
       await intents.stop(); // finishes the intent in hand
       await directory.stop();
       await relay.stop(); // publishes what is pending

@@ -80,4 +80,62 @@ describe('one intent handled twice in one process at once', () => {
       await calcom.stop();
     }
   });
+
+  it('when a prepared outcome is never applied (its transaction failed before, or the inbox called it a duplicate), then the next handling of the intent is not held up: it finds the booking, and Cal.com has one', async () => {
+    const calcom = await startStatefulCalcom({ uidPrefix: `${uniqueName('u')}_` });
+    try {
+      const { handler, company } = await handlerFor(calcom.url);
+      const intent = makeIntent(company, '2026-10-14T12:30:00Z');
+      const event = {
+        kind: 'intent' as const,
+        intent,
+        envelope: { id: 'e1', type: intent.type, source: '/t', time: new Date().toISOString() },
+      };
+      const message: ConsumedMessage = {
+        topic: 't',
+        partition: 0,
+        offset: '0',
+        key: intent.callId,
+        value: null,
+        headers: { ce_id: 'e1' },
+        timestamp: Date.now(),
+      };
+      const first = await handler.prepare!(event, message);
+      expect(first).toMatchObject({ kind: 'outcome', outcome: { type: 'booking.confirmed.v1' } });
+      // no apply: the runner's transaction never got that far; its next attempt comes at once
+      const again = await handler.prepare!(event, message);
+      expect(again).toMatchObject({ kind: 'outcome', outcome: { type: 'booking.confirmed.v1' } });
+      const uid = (p: typeof first) => (p.kind === 'outcome' && 'booking' in p.outcome ? p.outcome.booking.uid : '');
+      expect(uid(again)).toBe(uid(first));
+      expect(calcom.bookings).toHaveLength(1);
+    } finally {
+      await calcom.stop();
+    }
+  });
+
+  async function handlerFor(calcomUrl: string) {
+    const cipher = CredentialCipher.fromConfig(CREDENTIAL_KEYS);
+    const transactions = typeormTransactions(db.dataSource);
+    const company = randomUUID();
+    await transactions((sql) =>
+      setCalcomAccount(
+        sql,
+        { companyId: company, baseUrl: calcomUrl, kind: 'api_key', token: new Secret('cal_test') },
+        { cipher, verify: async () => undefined },
+      ),
+    );
+    const handler = makeBookingIntents({
+      db: typeormAutocommit(db.dataSource),
+      transactions,
+      cipher,
+      gateways: new AccountGateways({ policy: {} }),
+      cache: new RedisAvailabilityCache({ redis, ttlSeconds: 30, keyPrefix: `${uniqueName('it:slots')}:` }),
+      encode: (_topic, value) => Buffer.from(JSON.stringify(value)),
+      source: '/test',
+      clock: () => new Date('2026-10-01T08:00:00Z'),
+      searchWindowDays: 7,
+      alternativesCount: 3,
+    });
+    return { handler, company };
+  }
 });

@@ -20,9 +20,11 @@ import {
   markUnavailable,
   openRequest,
   recordOutcome,
+  releaseLease,
   SETTLED,
 } from './booking-requests';
-import { toRunnerError } from './runner-errors';
+import { hasParked, parkIntent, unpark } from './parked-intents.repository';
+import { parkingFor, toRunnerError } from './runner-errors';
 
 export interface BookingIntentsDeps {
   /** statements outside the consumer's transaction (the request row and its "create sent" mark) */
@@ -46,6 +48,8 @@ export interface BookingIntentsDeps {
   giveUpAfterMs?: number;
   /** the intent's branch is not (yet) in booking's read model: defaults were used */
   onBranchUnknown?: (branchId: string) => void;
+  /** an intent was parked (in the consumer's transaction): due for its re-drive after `retryAfterMs` */
+  onParked?: (park: Park) => void;
 }
 
 /** one owner per process; renewed before a create, so it need only outlast one step's timeouts and retries */
@@ -58,9 +62,16 @@ function leasedToPause(error: unknown): unknown {
     : error;
 }
 
-type Intent = { kind: 'intent'; intent: BookingIntentRequestedV1; envelope: EventEnvelope } | { kind: 'other' };
+/** `parked`: a re-drive of the parked event with this id (see redrive-parked.ts) */
+export type Intent =
+  | { kind: 'intent'; intent: BookingIntentRequestedV1; envelope: EventEnvelope; parked?: { id: string } }
+  | { kind: 'other' };
+/** why an intent waits in `parked_intents`: its Cal.com's failure kind, or `behind_parked` (its call's order) */
+export type Park = { kind: 'park'; reason: string; retryAfterMs: number };
 export type Prepared =
-  { kind: 'nothing' } | { kind: 'outcome'; outcome: BookingOutcomeV1; cause: EventEnvelope; gateway?: CalcomGateway };
+  | { kind: 'nothing' }
+  | { kind: 'outcome'; outcome: BookingOutcomeV1; cause: EventEnvelope; gateway?: CalcomGateway }
+  | Park;
 
 /**
  * calls.booking-intents.v1 → Cal.com → booking.outcomes.v1, with the standard recipe: the
@@ -68,13 +79,15 @@ export type Prepared =
  * idempotency key and the request row's "create sent" mark; `apply` records the outcome and
  * writes it to the outbox in one transaction. An intent already settled (a redelivery, or the
  * same intent under another event id) changes nothing. If the outcome can never be committed,
- * `compensate` cancels the booking it made: a saga, not a distributed transaction.
+ * `compensate` cancels the booking it made: a saga, not a distributed transaction. An intent
+ * whose Cal.com is unavailable is parked (`parked_intents`, with its inbox claim) instead of
+ * pausing the partition for every tenant on it; redrive-parked.ts brings it back here.
  */
 export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Intent, Prepared> {
   const lease = deps.lease ?? DEFAULT_LEASE;
-  // intents this process is handling, from prepare to the recorded outcome: the lease is per
-  // process, so two handlers of one intent here (a partition given back after a rebalance while
-  // a slow intent is still running) are kept apart by this; entries older than a lease are stale
+  // intents this process is talking to Cal.com about: the lease is per process, so two handlers
+  // of one intent here (a partition given back after a rebalance while a slow intent is still
+  // running, or a re-drive) are kept apart by this; released when `prepare` ends, however it ends
   const inFlight = new Map<string, number>();
   const release = (key: string) => inFlight.delete(key);
   return {
@@ -100,6 +113,10 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
     async prepare(event, message) {
       if (event.kind !== 'intent') return { kind: 'nothing' };
       const { intent, envelope } = event;
+      // a call's events stay in order: one behind a parked event of its call is parked too
+      if (!event.parked && (await hasParked(deps.db, intent.callId))) {
+        return { kind: 'park', reason: 'behind_parked', retryAfterMs: 0 };
+      }
       const key = intent.idempotencyKey;
       const since = inFlight.get(key);
       if (since !== undefined && Date.now() - since < lease.seconds * 1000) {
@@ -107,25 +124,42 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
       }
       inFlight.set(key, Date.now());
       try {
-        const prepared = await prepareIntent(intent, envelope, message.timestamp);
-        if (prepared.kind === 'nothing') release(key);
-        return prepared;
+        return await prepareIntent(intent, envelope, message.timestamp);
       } catch (error) {
-        release(key);
+        // its Cal.com is unavailable: parked, so the partition moves on; a re-drive stays parked,
+        // its lease let go for whichever replica re-drives it next
+        const park = parkingFor(error);
+        if (park && !event.parked) return { kind: 'park', ...park };
+        if (park) await releaseLease(deps.db, key, lease.owner).catch(() => undefined);
         throw error;
+      } finally {
+        // whatever the outcome, and whether or not the transaction ever applies it: a second
+        // handler from here finds the "create sent" mark (or the recorded outcome) and looks up
+        release(key);
       }
     },
 
-    async apply(event, { sql, prepared }) {
-      try {
-        if (prepared.kind === 'nothing') return [];
-        await recordOutcome(sql, prepared.outcome);
-        deps.onOutcome?.(prepared.outcome);
-        return [outcomeEvent(prepared.outcome, prepared.cause, deps)];
-      } finally {
-        // from here the row is locked by this transaction until it commits: a second handler waits on it
-        if (event.kind === 'intent') release(event.intent.idempotencyKey);
+    async apply(event, { sql, prepared, message }) {
+      if (event.kind !== 'intent') return [];
+      if (event.parked) await unpark(sql, event.parked.id);
+      if (prepared.kind === 'park') {
+        const { intent, envelope } = event;
+        await parkIntent(sql, {
+          ...prepared,
+          eventId: envelope.id,
+          callId: intent.callId,
+          companyId: intent.attribution.companyId,
+          idempotencyKey: intent.idempotencyKey,
+          message,
+        });
+        await releaseLease(sql, intent.idempotencyKey, lease.owner);
+        deps.onParked?.(prepared);
+        return [];
       }
+      if (prepared.kind === 'nothing') return [];
+      await recordOutcome(sql, prepared.outcome);
+      deps.onOutcome?.(prepared.outcome);
+      return [outcomeEvent(prepared.outcome, prepared.cause, deps)];
     },
 
     async compensate(event, prepared, cause) {

@@ -85,6 +85,15 @@ export async function markCreateSent(
   if (rows.length === 0) throw new IntentLeasedError(`intent ${idempotencyKey}: lease lost before the create`);
 }
 
+/** The intent is parked: whoever re-drives it (this replica or another, after a restart) may take it at once. */
+export async function releaseLease(sql: Sql, idempotencyKey: string, owner: string): Promise<void> {
+  await sql.query(
+    `UPDATE booking_requests SET lease_owner = NULL, leased_until = NULL
+     WHERE idempotency_key = $1 AND lease_owner = $2 AND status = 'pending'`,
+    [idempotencyKey, owner],
+  );
+}
+
 /** Cal.com could not be reached for this intent: how long that has been so (ms), from the first time. */
 export async function markUnavailable(sql: Sql, idempotencyKey: string): Promise<number> {
   const [row] = await sql.query<{ ms: string }>(

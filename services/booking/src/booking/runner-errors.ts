@@ -34,3 +34,13 @@ export function toRunnerError(error: unknown): unknown {
       return error;
   }
 }
+
+/**
+ * Whether an intent should be parked instead of pausing its partition: its company's own Cal.com
+ * is unavailable (the pause `toRunnerError` chose names a Cal.com failure), so waiting in the
+ * partition would hold up every other tenant on it. Due again after the pause it would have taken.
+ */
+export function parkingFor(error: unknown): { reason: string; retryAfterMs: number } | undefined {
+  if (!(error instanceof DependencyUnavailableError) || !(error.cause instanceof CalcomError)) return undefined;
+  return { reason: error.cause.kind, retryAfterMs: error.retryAfterMs };
+}

@@ -5,6 +5,7 @@ import { CreateBookingRequests1765000000300 } from './migrations/1765000000300-c
 import { AddBookingRequestLease1765000000400 } from './migrations/1765000000400-add-booking-request-lease';
 import { AddBookingRequestUnavailableSince1765000000500 } from './migrations/1765000000500-add-booking-request-unavailable-since';
 import { AddDirectoryBranchVersion1765000000610 } from './migrations/1765000000610-add-directory-branch-version';
+import { CreateParkedIntents1765000000700 } from './migrations/1765000000700-create-parked-intents';
 
 /** booking's own database, in order; append only. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AddBookingRequestLease1765000000400,
   AddBookingRequestUnavailableSince1765000000500,
   AddDirectoryBranchVersion1765000000610,
+  CreateParkedIntents1765000000700,
 ];

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { BookingIntentRequestedV1 } from '@rb/contracts';
+import { frameJson, toKafkaHeaders } from '@rb/contracts';
+import type { ConsumedMessage } from '@rb/kafka-runner';
+import { appendOutbox, claimInbox, typeormAutocommit, typeormTransactions } from '@rb/kafka-runner';
+import { testRedisUrl, uniqueName } from '../../../../test/support/kafka';
+import { createTestDatabase } from '../../../../test/support/postgres';
+import { CREDENTIAL_KEYS, makeIntent, waitFor } from '../../test/booking-harness';
+import { startStatefulCalcom } from '../../test/stateful-calcom';
+import { setCalcomAccount } from '../accounts/calcom-accounts';
+import { AccountGateways } from '../calcom/account-gateways';
+import type { Fetch } from '../calcom/calcom-client';
+import { CredentialCipher, Secret } from '../credentials/credential-cipher';
+import { MIGRATIONS } from '../infra/db/migrations';
+import { RedisAvailabilityCache } from '../infra/redis-availability-cache';
+import { makeBookingIntents } from './booking-intents';
+import type { RedriveOutcome } from './redrive-parked';
+import { ParkedRedriver } from './redrive-parked';
+
+/**
+ * Integration: booking's PostgreSQL, Redis and the stateful fake Cal.com; the intents handler fed
+ * as the consumer runner feeds it (prepare, then one transaction with the inbox claim), and the
+ * re-driver of a second "process" (another lease owner, fresh breakers) after a restart.
+ */
+jest.setTimeout(30_000);
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+const redis = new Redis(testRedisUrl());
+beforeAll(async () => {
+  db = await createTestDatabase('booking_redrive', MIGRATIONS);
+});
+afterAll(async () => {
+  await db.drop();
+  redis.disconnect();
+});
+
+const GROUP = 'booking-test';
+const clock = () => new Date('2026-10-01T08:00:00Z');
+
+/** one booking process's intents handler (its own lease owner and breakers) over `fetch` */
+function processWith(fetch: Fetch) {
+  const transactions = typeormTransactions(db.dataSource);
+  const handler = makeBookingIntents({
+    db: typeormAutocommit(db.dataSource),
+    transactions,
+    cipher: CredentialCipher.fromConfig(CREDENTIAL_KEYS),
+    gateways: new AccountGateways({ policy: { breakAfter: 2, halfOpenAfterMs: 500, timeoutMs: 1_000 }, fetch }),
+    cache: new RedisAvailabilityCache({ redis, ttlSeconds: 30, keyPrefix: `${uniqueName('it:slots')}:` }),
+    encode: (_topic, value) => Buffer.from(JSON.stringify(value)),
+    source: '/test',
+    clock,
+    searchWindowDays: 7,
+    alternativesCount: 3,
+    lease: { owner: `it-${randomUUID()}`, seconds: 30 },
+  });
+  /** what the consumer runner does with one message: prepare, then claim and apply in one transaction */
+  const consume = async (message: ConsumedMessage) => {
+    const { eventId, event } = handler.decode(message);
+    const prepared = await handler.prepare!(event, message);
+    await transactions(async (sql) => {
+      if (await claimInbox(sql, GROUP, eventId))
+        await appendOutbox(sql, await handler.apply(event, { sql, prepared, message }));
+    });
+    return prepared;
+  };
+  return { handler, transactions, consume };
+}
+
+let offset = 0;
+function messageOf(intent: BookingIntentRequestedV1, eventId: string): ConsumedMessage {
+  return {
+    topic: 'it.booking-intents',
+    partition: 0,
+    offset: String(offset++),
+    key: intent.callId,
+    value: frameJson(1, Buffer.from(JSON.stringify(intent))),
+    headers: toKafkaHeaders({ id: eventId, type: intent.type, source: '/t', time: new Date().toISOString() }),
+    timestamp: Date.now(),
+  };
+}
+
+const down: Fetch = async () =>
+  new Response(JSON.stringify({ status: 'error', error: { code: 'ServiceUnavailable', message: 'down' } }), {
+    status: 503,
+    headers: { 'content-type': 'application/json' },
+  });
+
+it("when intents were parked while a company's Cal.com was down and the service restarts, then the new process re-drives them: each call's events in order, one booking per intent, outcomes in the outbox, nothing left parked", async () => {
+  const calcom = await startStatefulCalcom({ uidPrefix: `${uniqueName('u')}_`, openCalendar: true });
+  try {
+    const company = randomUUID();
+    const before = processWith(down);
+    await before.transactions((sql) =>
+      setCalcomAccount(
+        sql,
+        { companyId: company, baseUrl: calcom.url, kind: 'api_key', token: new Secret('cal_test') },
+        { cipher: CredentialCipher.fromConfig(CREDENTIAL_KEYS), verify: async () => undefined },
+      ),
+    );
+    const first = makeIntent(company, '2026-10-13T08:00:00Z');
+    const other = makeIntent(company, '2026-10-13T10:00:00Z');
+    const messages = [
+      messageOf(first, `${first.callId}:intent`),
+      messageOf(other, `${other.callId}:intent`),
+      // the first call's intent again under another event id: it must not overtake the first
+      messageOf(first, `${first.callId}:re-emitted`),
+    ];
+    const prepared = [];
+    for (const message of messages) prepared.push(await before.consume(message));
+    // a redelivery of a parked message (its offset was not committed) is not parked twice
+    await before.consume(messages[0]!);
+    const reasons = prepared.map((p) => (p.kind === 'park' ? p.reason : p.kind));
+    expect(reasons).toEqual([expect.stringMatching(/server_error|circuit_open/), 'circuit_open', 'behind_parked']);
+    const parked = async () => Number((await db.dataSource.query('SELECT count(*) AS n FROM parked_intents'))[0].n);
+    expect(await parked()).toBe(3);
+    expect(calcom.bookings).toHaveLength(0);
+
+    // restart: another process (another lease owner, fresh breakers) whose Cal.com answers
+    const after = processWith(fetch);
+    const outcomes: RedriveOutcome[] = [];
+    const redriver = new ParkedRedriver({
+      handler: after.handler,
+      db: typeormAutocommit(db.dataSource),
+      transactions: after.transactions,
+      consumer: GROUP,
+      intervalMs: 100,
+      claimSeconds: 30,
+      maxAttempts: 3,
+      onRedrive: (report) => outcomes.push(report.outcome),
+    });
+    redriver.start();
+    try {
+      await waitFor('nothing parked', async () => (await parked()) === 0);
+    } finally {
+      await redriver.stop();
+    }
+    expect(outcomes.sort()).toEqual(['already_settled', 'settled', 'settled']);
+    for (const intent of [first, other]) {
+      expect(calcom.bookings.filter((b) => b.metadata.idempotencyKey === intent.idempotencyKey)).toHaveLength(1);
+    }
+    const emitted: { key: string; headers: Record<string, string> }[] = await db.dataSource.query(
+      'SELECT key, headers FROM outbox ORDER BY id',
+    );
+    // the first call's outcome was caused by its first event, not by the re-emission parked behind it
+    expect(emitted.map((e) => [e.key, e.headers.ce_type, e.headers.causationid])).toEqual(
+      expect.arrayContaining([
+        [first.callId, 'booking.confirmed.v1', `${first.callId}:intent`],
+        [other.callId, 'booking.confirmed.v1', `${other.callId}:intent`],
+      ]),
+    );
+    expect(emitted).toHaveLength(2);
+    const [row] = await db.dataSource.query('SELECT status FROM booking_requests WHERE idempotency_key = $1', [
+      first.idempotencyKey,
+    ]);
+    expect(row.status).toBe('confirmed');
+  } finally {
+    await calcom.stop();
+  }
+});
