@@ -158,3 +158,81 @@ it("when intents were parked while a company's Cal.com was down and the service 
     await calcom.stop();
   }
 });
+
+it('when a parked intent keeps failing its re-drive for another reason than Cal.com, then after maxAttempts the booking it made is cancelled (compensation) and it is dead-lettered through the outbox, with scrubbed headers, its parked row and inbox claim gone', async () => {
+  const calcom = await startStatefulCalcom({ uidPrefix: `${uniqueName('u')}_`, openCalendar: true });
+  const fn = uniqueName('refuse').replace(/\W/g, '_');
+  try {
+    const company = randomUUID();
+    const before = processWith(down);
+    await before.transactions((sql) =>
+      setCalcomAccount(
+        sql,
+        { companyId: company, baseUrl: calcom.url, kind: 'api_key', token: new Secret('cal_test') },
+        { cipher: CredentialCipher.fromConfig(CREDENTIAL_KEYS), verify: async () => undefined },
+      ),
+    );
+    const intent = makeIntent(company, '2026-10-14T09:00:00Z');
+    const eventId = `${intent.callId}:intent`;
+    expect(await before.consume(messageOf(intent, eventId))).toMatchObject({ kind: 'park' });
+    // a local failure no retry cures, only for this intent's confirmation (its text quotes a person)
+    await db.dataSource.query(`CREATE FUNCTION ${fn}() RETURNS trigger AS $$ BEGIN
+        IF NEW.status = 'confirmed' AND NEW.call_id = '${intent.callId}' THEN
+          RAISE EXCEPTION 'refused for sabine.kruger@example.com'; END IF;
+        RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await db.dataSource.query(
+      `CREATE TRIGGER ${fn} BEFORE UPDATE ON booking_requests FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+    );
+    const after = processWith(fetch);
+    const outcomes: RedriveOutcome[] = [];
+    const redriver = new ParkedRedriver({
+      handler: after.handler,
+      db: typeormAutocommit(db.dataSource),
+      transactions: after.transactions,
+      consumer: GROUP,
+      intervalMs: 50,
+      claimSeconds: 30,
+      maxAttempts: 3,
+      backoff: { initialMs: 10, maxMs: 20 },
+      onRedrive: (report) => outcomes.push(report.outcome),
+    });
+    redriver.start();
+    try {
+      await waitFor('the dead letter', () => outcomes.includes('dead_lettered'));
+    } finally {
+      await redriver.stop();
+    }
+    expect(outcomes).toEqual(['retried', 'retried', 'dead_lettered']);
+    const booked = calcom.bookings.filter((b) => b.metadata.idempotencyKey === intent.idempotencyKey);
+    expect(booked.map((b) => b.status)).toEqual(['cancelled']);
+    const rows: { topic: string; key: string; headers: Record<string, string> }[] = await db.dataSource.query(
+      'SELECT topic, key, headers FROM outbox WHERE key = $1 ORDER BY id',
+      [intent.callId],
+    );
+    expect(rows.map((r) => [r.topic, r.headers.ce_type])).toEqual([
+      ['booking.outcomes.v1', 'booking.cancelled.v1'],
+      ['it.booking-intents.dlq', intent.type],
+    ]);
+    const dlq = rows[1]!.headers;
+    expect(dlq).toMatchObject({
+      ce_id: eventId,
+      dlq_attempts: '3',
+      dlq_consumer: GROUP,
+      dlq_original_topic: 'it.booking-intents',
+    });
+    expect(dlq.dlq_error_message).toContain('[email]');
+    expect(JSON.stringify(dlq)).not.toContain('sabine');
+    expect(await db.dataSource.query('SELECT 1 FROM parked_intents WHERE call_id = $1', [intent.callId])).toHaveLength(
+      0,
+    );
+    expect(
+      await db.dataSource.query('SELECT 1 FROM processed_messages WHERE consumer = $1 AND event_id = $2', [
+        GROUP,
+        eventId,
+      ]),
+    ).toHaveLength(0);
+  } finally {
+    await db.dataSource.query(`DROP TRIGGER IF EXISTS ${fn} ON booking_requests`);
+    await calcom.stop();
+  }
+});

@@ -1,12 +1,7 @@
 import type { MessageHandler, Sql, Transactions } from '@rb/kafka-runner';
-import {
-  appendOutbox,
-  deadLetterTopic,
-  DependencyUnavailableError,
-  isRunnerError,
-  RunnerError,
-} from '@rb/kafka-runner';
+import { appendOutbox, DependencyUnavailableError } from '@rb/kafka-runner';
 import type { Intent, Prepared } from './booking-intents';
+import { asRunnerError, deadLetterEvent } from './parked-dead-letter';
 import type { ParkedIntent } from './parked-intents.repository';
 import {
   claimDueHeads,
@@ -194,7 +189,7 @@ export class ParkedRedriver {
     done: { event: Intent; prepared: Prepared } | undefined,
     poison: boolean,
   ): Promise<Result> {
-    const error = isRunnerError(caught) ? caught : asRunnerError(caught);
+    const error = asRunnerError(caught);
     const attempts = parked.attempts + 1;
     if (!poison && error.disposition !== 'poison' && attempts < this.options.maxAttempts) {
       const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 200, maxMs: 5_000 };
@@ -213,7 +208,7 @@ export class ParkedRedriver {
     }
     await this.options.transactions(async (sql) => {
       await dropParked(sql, parked, this.options.consumer);
-      await appendOutbox(sql, [deadLetter(parked, error, attempts, this.options.consumer)]);
+      await appendOutbox(sql, [await deadLetterEvent(parked, error, attempts, this.options.consumer)]);
     });
     this.options.afterCommit?.();
     this.options.onRedrive?.({ outcome: 'dead_lettered', code: error.code });
@@ -248,37 +243,4 @@ export class ParkedRedriver {
     this.timer = undefined;
     this.timerAt = Infinity;
   }
-}
-
-function asRunnerError(error: unknown): RunnerError {
-  const code = (error as { code?: unknown })?.code;
-  return new RunnerError(
-    typeof code === 'string' ? code : 'UNEXPECTED',
-    String((error as Error)?.message ?? error),
-    'transient',
-    {
-      cause: error,
-    },
-  );
-}
-
-/** The parked message as it came, with what went wrong, for `<topic>.dlq` (the headers the runner's dead letters carry). */
-function deadLetter(parked: ParkedIntent, error: RunnerError, attempts: number, consumer: string) {
-  const { message } = parked;
-  return {
-    topic: deadLetterTopic(message.topic),
-    key: message.key ?? parked.callId,
-    value: message.value ?? Buffer.alloc(0),
-    headers: {
-      ...message.headers,
-      dlq_original_topic: message.topic,
-      dlq_original_partition: String(message.partition),
-      dlq_original_offset: message.offset,
-      dlq_error_code: error.code,
-      dlq_error_message: error.message.slice(0, 1_000),
-      dlq_attempts: String(attempts),
-      dlq_consumer: consumer,
-      dlq_failed_at: new Date().toISOString(),
-    },
-  };
 }
