@@ -1,16 +1,26 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from './logger';
 
-/** Admin routes: a shared bearer token, compared in constant time; 401 with a challenge otherwise. */
-export function requireBearer(token: string) {
-  const expected = Buffer.from(token);
+/**
+ * Admin routes: a bearer token, one of `tokens` (several while a token is rotated: the new one is
+ * added, the clients move to it, the old one goes), compared in constant time with each of them;
+ * 401 with a challenge otherwise. Both sides are hashed first, so neither the tokens' lengths nor
+ * which of them matched shows in the time taken. The token is never logged.
+ */
+export function requireBearer(tokens: readonly string[]) {
+  if (tokens.length === 0 || tokens.some((t) => t.length === 0)) throw new Error('requireBearer: no admin token');
+  const expected = tokens.map(digest);
   return (req: Request, res: Response, next: NextFunction): void => {
-    const given = Buffer.from(/^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    const given = digest(/^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '');
+    let matched = false;
+    for (const token of expected) matched = timingSafeEqual(given, token) || matched;
+    if (matched) return next();
     res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'unauthorized' });
   };
 }
+
+const digest = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
 
 /**
  * The last two handlers of an admin API: 404 for unknown routes; 413 or 400 for bodies that

@@ -15,6 +15,52 @@ export const commonEnvFields = {
   SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
 };
 
+const ADMIN_SECRET = 'must be a secret of at least 24 characters';
+const unsetWhenEmpty = (value: unknown) => (value === '' ? undefined : value);
+
+/**
+ * The admin API's bearer tokens: `ADMIN_TOKEN`, and `ADMIN_TOKENS` (comma-separated), every one of
+ * them accepted, so a token can be rotated without downtime. At least one is required
+ * (`adminTokenRequired`); `adminTokensOf` gives the list. Problems name the setting, never a token.
+ */
+export const adminTokenFields = {
+  ADMIN_TOKEN: z.preprocess(unsetWhenEmpty, z.string().min(24, ADMIN_SECRET).optional()),
+  ADMIN_TOKENS: z.preprocess(
+    unsetWhenEmpty,
+    z
+      .string()
+      .optional()
+      .transform((list) =>
+        (list ?? '')
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().min(24, ADMIN_SECRET))),
+  ),
+};
+
+/** `schema.refine(...adminTokenRequired)`: one of ADMIN_TOKEN, ADMIN_TOKENS set, named with the other problems */
+export const adminTokenRequired: [
+  check: (config: { ADMIN_TOKEN?: unknown; ADMIN_TOKENS?: unknown }) => boolean,
+  options: { path: PropertyKey[]; message: string; when: () => boolean },
+] = [
+  (config) =>
+    config.ADMIN_TOKEN !== undefined ||
+    (Array.isArray(config.ADMIN_TOKENS) ? config.ADMIN_TOKENS.length > 0 : config.ADMIN_TOKENS !== undefined),
+  {
+    path: ['ADMIN_TOKEN'],
+    message: `set ADMIN_TOKEN or ADMIN_TOKENS (comma-separated); each ${ADMIN_SECRET.replace('must be ', '')}`,
+    // also when other settings are wrong: every problem is named at once
+    when: () => true,
+  },
+];
+
+/** Every admin token the config accepts. */
+export function adminTokensOf(config: { ADMIN_TOKEN?: string | undefined; ADMIN_TOKENS: string[] }): string[] {
+  return [...new Set([...(config.ADMIN_TOKEN ? [config.ADMIN_TOKEN] : []), ...config.ADMIN_TOKENS])];
+}
+
 export type EnvConfigResult<T> = { ok: true; config: T } | { ok: false; problems: string[] };
 
 /** The environment read once at start-up: the config, or every problem named (never a value). */

@@ -1,3 +1,4 @@
+import { adminTokensOf } from '@rb/observability';
 import { parseConfig } from './config';
 
 const KEYS = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
@@ -36,5 +37,12 @@ describe('booking configuration', () => {
     expect(result.ok ? '' : result.problems.join('\n')).toMatch(
       /INTENT_LEASE_SECONDS: must be at least twice CALCOM_TIMEOUT_MS/,
     );
+  });
+
+  it('when ADMIN_TOKENS names a second token for a rotation, then booking accepts it beside ADMIN_TOKEN', () => {
+    const result = parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), ADMIN_TOKENS: 'b'.repeat(24), CREDENTIAL_KEYS: KEYS });
+    expect(result.ok && adminTokensOf(result.config)).toEqual(['a'.repeat(24), 'b'.repeat(24)]);
+    const rotated = parseConfig({ ADMIN_TOKENS: `${'b'.repeat(24)},${'c'.repeat(24)}`, CREDENTIAL_KEYS: KEYS });
+    expect(rotated.ok && adminTokensOf(rotated.config)).toEqual(['b'.repeat(24), 'c'.repeat(24)]);
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EnvConfigResult } from '@rb/observability';
-import { commonEnvFields, parseEnvConfig, positiveInt } from '@rb/observability';
+import { adminTokenFields, adminTokenRequired, commonEnvFields, parseEnvConfig, positiveInt } from '@rb/observability';
 import { CredentialCipher } from './credentials/credential-cipher';
 
 const int = positiveInt;
@@ -19,8 +19,11 @@ const FieldsSchema = z.object({
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   /** the booking-intents consumer; the directory read model uses `<group>-directory` */
   KAFKA_GROUP_ID: z.string().min(1).default('booking'),
-  /** Bearer token of the admin API (Cal.com accounts, cancel, reschedule); at least 24 characters. */
-  ADMIN_TOKEN: z.string().min(24, 'must be a secret of at least 24 characters'),
+  /**
+   * Bearer tokens of the admin API (Cal.com accounts, cancel, reschedule): ADMIN_TOKEN and/or ADMIN_TOKENS
+   * (comma-separated, all accepted: rotation without downtime); each at least 24 characters.
+   */
+  ...adminTokenFields,
   /** `id:base64key,…` (32-byte AES keys); new credentials are sealed with the first (or CREDENTIAL_KEY_CURRENT) */
   CREDENTIAL_KEYS: z
     .string()
@@ -79,7 +82,7 @@ const FieldsSchema = z.object({
 export const ConfigSchema = FieldsSchema.refine((c) => c.INTENT_LEASE_SECONDS * 1000 >= 2 * c.CALCOM_TIMEOUT_MS, {
   path: ['INTENT_LEASE_SECONDS'],
   message: 'must be at least twice CALCOM_TIMEOUT_MS',
-});
+}).refine(...adminTokenRequired);
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigResult = EnvConfigResult<Config>;

@@ -9,7 +9,7 @@ import type { BookingOutcomeV1 } from '@rb/contracts';
 import { BookingOutcomeV1Schema, makeRegistryEncoder, TOPICS } from '@rb/contracts';
 import { ConsumerRunner, InboxRetention, OutboxRelay, typeormAutocommit, typeormTransactions } from '@rb/kafka-runner';
 import type { Logger } from '@rb/observability';
-import { createLogger, createMetricsRegistry, makeConsumerMetrics } from '@rb/observability';
+import { adminTokensOf, createLogger, createMetricsRegistry, makeConsumerMetrics } from '@rb/observability';
 import { setCalcomAccount } from './accounts/calcom-accounts';
 import { makeBookingIntents } from './booking/booking-intents';
 import { makeParkingMetrics } from './booking/parking-metrics';
@@ -260,7 +260,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
       return { keyId: cipher.currentKey };
     },
     changeBooking: (uid, change) => changeBooking(outcomeDeps, uid, change),
-    adminToken: config.ADMIN_TOKEN,
+    adminTokens: adminTokensOf(config),
     health: {
       isLive: () => true,
       notReady: () => [

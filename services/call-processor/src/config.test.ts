@@ -1,3 +1,4 @@
+import { adminTokensOf } from '@rb/observability';
 import { parseConfig } from './config';
 
 describe('call-processor configuration', () => {
@@ -17,5 +18,12 @@ describe('call-processor configuration', () => {
         DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/call_processor',
       },
     });
+  });
+
+  it('when ADMIN_TOKENS names a second token for a rotation, then call-processor accepts both', () => {
+    const result = parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), ADMIN_TOKENS: 'b'.repeat(24) });
+    expect(result.ok && adminTokensOf(result.config)).toEqual(['a'.repeat(24), 'b'.repeat(24)]);
+    const problems = parseConfig({ ADMIN_TOKENS: 'short' });
+    expect(problems.ok ? '' : problems.problems.join('\n')).toMatch(/ADMIN_TOKENS\.0: must be a secret/);
   });
 });

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { EnvConfigResult } from '@rb/observability';
-import { commonEnvFields, parseEnvConfig, positiveInt } from '@rb/observability';
+import { adminTokenFields, adminTokenRequired, commonEnvFields, parseEnvConfig, positiveInt } from '@rb/observability';
 
 const int = positiveInt;
 
 /** Everything call-processor reads from the environment, validated once at start-up. */
-export const ConfigSchema = z.object({
+const FieldsSchema = z.object({
   ...commonEnvFields,
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/call_processor'),
@@ -16,8 +16,11 @@ export const ConfigSchema = z.object({
   /** inbox rows (processed event ids) are kept this long: longer than any redelivery, above the topics' retention */
   INBOX_RETENTION_DAYS: int(14),
   KAFKA_GROUP_ID: z.string().min(1).default('call-processor'),
-  /** Bearer token of the admin API (tenant import); at least 24 characters. */
-  ADMIN_TOKEN: z.string().min(24, 'must be a secret of at least 24 characters'),
+  /**
+   * Bearer tokens of the admin API (tenant import): ADMIN_TOKEN and/or ADMIN_TOKENS
+   * (comma-separated, all accepted: rotation without downtime); each at least 24 characters.
+   */
+  ...adminTokenFields,
   /** A full reload of the directory at this interval, besides the reload on every change notice. */
   DIRECTORY_RELOAD_MS: int(60_000),
   MAX_ATTEMPTS: int(5),
@@ -28,6 +31,8 @@ export const ConfigSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(15_000),
 });
 
+export const ConfigSchema = FieldsSchema.refine(...adminTokenRequired);
+
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigResult = EnvConfigResult<Config>;
 
@@ -37,5 +42,5 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
 
 /** What the command-line tools need: only the database. */
 export function parseDatabaseConfig(env: Record<string, string | undefined>): { DATABASE_URL: string } {
-  return ConfigSchema.pick({ DATABASE_URL: true }).parse(env);
+  return FieldsSchema.pick({ DATABASE_URL: true }).parse(env);
 }

@@ -10,7 +10,7 @@ import {
   TOPICS,
 } from '@rb/contracts';
 import { ConsumerRunner, InboxRetention, OutboxRelay, typeormAutocommit, typeormTransactions } from '@rb/kafka-runner';
-import { createLogger, createMetricsRegistry, makeConsumerMetrics } from '@rb/observability';
+import { adminTokensOf, createLogger, createMetricsRegistry, makeConsumerMetrics } from '@rb/observability';
 import { makeRecordCallEvent } from './call-records/record-call-event';
 import { parseConfig } from './config';
 import { watchConsumers } from './entry-points/health/consumer-watch';
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   const app = makeApp({
     importTenantsFile: makeImportTenantsFile(directoryDeps),
     administer: makeDirectoryAdmin(directoryDeps),
-    adminToken: config.ADMIN_TOKEN,
+    adminTokens: adminTokensOf(config),
     health: {
       isLive: () => true,
       notReady: () => (draining ? ['draining'] : readiness.notReady()),

@@ -11,7 +11,8 @@ import type { BookingChange, ChangeResult } from '../../booking/change-booking';
 export interface AppDeps {
   setAccount: (input: AccountInput) => Promise<{ keyId: string }>;
   changeBooking: (uid: string, change: BookingChange) => Promise<ChangeResult>;
-  adminToken: string;
+  /** every accepted bearer token (several while one is rotated) */
+  adminTokens: readonly string[];
   health: HealthChecks;
   registry: Registry;
   log: Logger;
@@ -61,7 +62,7 @@ export function makeApp(deps: AppDeps): express.Express {
   app.use(httpMetricsMiddleware(deps.registry));
   app.use(healthRouter(deps.health, deps.registry));
   const admin = express.Router();
-  admin.use(requireBearer(deps.adminToken));
+  admin.use(requireBearer(deps.adminTokens));
   admin.use(express.json({ limit: '16kb' }));
 
   admin.put('/companies/:companyId/calcom-account', async (req: Request, res: Response) => {

@@ -32,7 +32,7 @@ beforeAll(async () => {
   const app = makeApp({
     importTenantsFile: makeImportTenantsFile(deps),
     administer: makeDirectoryAdmin(deps),
-    adminToken: TOKEN,
+    adminTokens: [TOKEN],
     health: { isLive: () => true, notReady: () => [] },
     registry: createMetricsRegistry('test'),
     log: createLogger({ service: 'test', level: 'silent' }),

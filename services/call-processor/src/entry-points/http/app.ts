@@ -9,7 +9,8 @@ import type { ImportResult } from '../../tenant-directory/import-tenants-file';
 export interface AppDeps {
   importTenantsFile: (text: string) => Promise<ImportResult>;
   administer: (operation: AdminOperation, target: string | undefined, body: unknown) => Promise<AdminResult>;
-  adminToken: string;
+  /** every accepted bearer token (several while one is rotated) */
+  adminTokens: readonly string[];
   health: HealthChecks;
   registry: Registry;
   log: Logger;
@@ -25,7 +26,7 @@ export function makeApp(deps: AppDeps): express.Express {
   app.use(httpMetricsMiddleware(deps.registry));
   app.use(healthRouter(deps.health, deps.registry));
   const admin = express.Router();
-  admin.use(requireBearer(deps.adminToken));
+  admin.use(requireBearer(deps.adminTokens));
   admin.put('/tenants', express.text({ type: () => true, limit: '5mb' }), async (req: Request, res: Response) => {
     const result = await deps.importTenantsFile(typeof req.body === 'string' ? req.body : '');
     if (result.ok) res.status(200).json({ imported: result.counts });
