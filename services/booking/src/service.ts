@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { Counter, Gauge } from 'prom-client';
 import type { BookingOutcomeV1 } from '@rb/contracts';
@@ -25,6 +24,7 @@ import { makeCalcomMetrics } from './infra/calcom-metrics';
 import { makeDataSource } from './infra/db/data-source';
 import { RedisAvailabilityCache } from './infra/redis-availability-cache';
 import { RedisCallBudget } from './infra/redis-call-budget';
+import { makeRedisClient } from './infra/redis-client';
 
 /** The outbox relay's advisory lock: one publishing replica per booking database. */
 const OUTBOX_LOCK_ID = 0xb00c;
@@ -91,13 +91,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
   await dataSource.initialize();
   const transactions = typeormTransactions(dataSource);
   const db = typeormAutocommit(dataSource);
-  const redis = new Redis(config.REDIS_URL, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    enableAutoPipelining: true,
-    lazyConnect: true,
-  });
-  redis.on('error', (error: Error) => log.debug({ err: error.message }, 'redis connection error'));
+  const redis = makeRedisClient(config.REDIS_URL, log);
   await redis.connect().catch((error: Error) => log.warn({ err: error.message }, 'redis not reachable yet'));
 
   const cipher = CredentialCipher.fromConfig(config.CREDENTIAL_KEYS, config.CREDENTIAL_KEY_CURRENT);
