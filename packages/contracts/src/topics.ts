@@ -26,3 +26,12 @@ export function deadLetterTopic(topic: string): string {
 export function valueSubject(topic: string): string {
   return `${topic}-value`;
 }
+
+/**
+ * The largest record batch every topic (and its dead-letter topic) accepts: `max.message.bytes`
+ * of each topic, the broker's `message.max.bytes`, and what producers may put in one request for
+ * one partition. It leaves room above ingress's largest body (MAX_BODY_BYTES, 2 MiB) for the
+ * registry header, CloudEvents headers and the batch's framing, so everything ingress accepts is
+ * storable, even uncompressed. Consumers fetch at least this much per partition.
+ */
+export const TOPIC_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;

@@ -12,7 +12,17 @@ export type { OutboxEvent } from './inbox-outbox';
 export { appendOutbox, claimInbox } from './inbox-outbox';
 export type { OutboxRelayOptions } from './outbox-relay';
 export { OutboxRelay } from './outbox-relay';
+export type { OutboxBacklog } from './outbox-store';
+export { OutboxDeadLettersAndLease1766000000000 } from './outbox-store';
+export {
+  compressionFor,
+  isTooLargeError,
+  messageBytes,
+  packRequests,
+  PRODUCE_REQUEST_MAX_BYTES,
+} from './produce-limits';
 export type { ConsumedMessage, ConsumerRunnerOptions, MessageHandler, Outcome, OutcomeReport } from './consumer-runner';
 export { ConsumerRunner } from './consumer-runner';
 export { DependencyUnavailableError, isRunnerError, PoisonMessageError, RunnerError } from './errors';
 export { deadLetterMessage, deadLetterTopic, replayDeadLetters } from './dead-letter';
+export { redactPersonalData, safeErrorCode } from './personal-data';

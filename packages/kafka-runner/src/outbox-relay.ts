@@ -1,67 +1,75 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Kafka, Producer } from 'kafkajs';
+import {
+  compressionFor,
+  isTooLargeError,
+  messageBytes,
+  packRequests,
+  PRODUCE_REQUEST_MAX_BYTES,
+} from './produce-limits';
 import type { Transactions } from './sql';
+import type { OutboxBacklog, OutboxRow } from './outbox-store';
+import { outboxStore } from './outbox-store';
 
 export interface OutboxRelayOptions {
   kafka: Kafka;
   transactions: Transactions;
-  /** a number unique to this service's outbox: only the relay holding its advisory lock publishes */
+  /** a number unique to this service's outbox: only the relay holding its lease publishes */
   lockId: number;
   batchSize?: number;
+  /** bytes per produce request (a single larger row goes alone); under the topics' max.message.bytes */
+  maxRequestBytes?: number;
+  /** a produce not acknowledged within this long counts as failed (the producer is replaced) */
+  sendTimeoutMs?: number;
+  /** how long the publishing replica's lease lasts without renewal; longer than sendTimeoutMs */
+  leaseMs?: number;
   /** how often to look for new rows when nothing was found */
   pollIntervalMs?: number;
   /** published rows older than this are deleted */
   retainPublishedMs?: number;
-  /** how often the rows still to publish are counted (the 'pending' event) */
+  /** how often the backlog is measured (the 'pending' and 'oldestPendingAge' events) */
   pendingEveryMs?: number;
-}
-
-interface OutboxRow {
-  id: string;
-  topic: string;
-  key: string;
-  value: Buffer;
-  headers: Record<string, string>;
+  /** the relay counts as stalled (readiness) while its oldest unpublished row is older than this */
+  stalledAfterMs?: number;
 }
 
 /**
  * Publishes outbox rows in insertion order with an idempotent producer (acks=all) and marks them
- * published in the transaction that locked them. Only the replica holding the outbox's advisory
- * lock publishes, so one key's events are never published out of order by two relays. A crash
- * between the broker's acknowledgement and the commit republishes the batch: at least once,
- * and consumers are idempotent on the event id.
+ * published afterwards. Only the replica holding the outbox's lease publishes, so one key's events
+ * are never published out of order by two relays; no transaction or row lock is held while it
+ * waits for the broker. A crash (or a lost acknowledgement) between the broker's acknowledgement
+ * and the mark republishes the batch: at least once, and consumers are idempotent on the event id.
  *
- * Events: 'published' (count), 'publishFailed' (error), 'pending' (rows still to publish, every
- * `pendingEveryMs`).
+ * Produce requests are bounded in bytes, and a row the broker refuses as too large even on its
+ * own becomes a dead letter (`dead_lettered_at`, `dead_letter_reason`) instead of blocking every
+ * row behind it. A producer whose send failed is replaced: its sequence numbers may be ahead of
+ * what the broker stored, and reusing it fails every later send ("out of order sequence number").
+ *
+ * Events: 'published' (count), 'publishFailed' (error), 'deadLettered' ({ topic, reason }),
+ * 'pending' (rows still to publish) and 'oldestPendingAge' (seconds), every `pendingEveryMs`.
  */
 export class OutboxRelay extends EventEmitter {
   private producer: Producer | undefined;
+  private producerBroken = false;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private pendingTimer: NodeJS.Timeout | undefined;
+  private nudged = false;
+  private lastBacklog: OutboxBacklog = { pending: 0, oldestAgeSeconds: 0 };
+  private readonly owner = randomUUID();
 
   constructor(private readonly options: OutboxRelayOptions) {
     super();
   }
 
   async start(): Promise<void> {
-    this.producer = this.options.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
+    this.producer = this.newProducer();
     await this.producer.connect();
     this.running = true;
     this.loop = this.run();
-    this.pendingTimer = setInterval(
-      () =>
-        void this.pending().then(
-          (n) => this.emit('pending', n),
-          () => undefined,
-        ),
-      this.options.pendingEveryMs ?? 5_000,
-    );
+    this.pendingTimer = setInterval(() => void this.measure(), this.options.pendingEveryMs ?? 5_000);
     this.pendingTimer.unref();
   }
 
@@ -71,46 +79,126 @@ export class OutboxRelay extends EventEmitter {
     this.wake?.();
   }
 
-  /** Finishes the batch in flight, publishes what is pending, then disconnects. */
+  /** Finishes the batch in flight, publishes what is pending, then gives up the lease and disconnects. */
   async stop(): Promise<void> {
     this.running = false;
     clearInterval(this.pendingTimer);
     this.wake?.();
     await this.loop;
-    await this.producer?.disconnect();
+    await this.options
+      .transactions((sql) => outboxStore.releaseLease(sql, this.options.lockId, this.owner))
+      .catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
   }
 
-  /** Publishes one batch if this replica holds the lock; returns how many rows it published. */
-  async publishBatch(): Promise<number> {
-    const { transactions, lockId, batchSize = 500 } = this.options;
-    return transactions(async (sql) => {
-      const [lock] = await sql.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [lockId]);
-      if (!lock?.locked) return 0;
-      const rows = await sql.query<OutboxRow>(
-        `SELECT id, topic, key, value, headers FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE`,
-        [batchSize],
-      );
-      if (rows.length === 0) return 0;
-      const byTopic = new Map<string, OutboxRow[]>();
-      for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
-      await this.producer!.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, topicRows]) => ({
-          topic,
-          messages: topicRows.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
-        })),
-      });
-      await sql.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
-      return rows.length;
-    });
+  /** true while the oldest row still to publish has waited longer than `stalledAfterMs` (readiness) */
+  stalled(): boolean {
+    return this.lastBacklog.oldestAgeSeconds * 1000 > (this.options.stalledAfterMs ?? 60_000);
   }
 
-  /** Rows still to publish (for the `outbox_pending_events` gauge). */
+  /** Rows still to publish (for the `outbox_pending_events` gauge); dead letters are not pending. */
   async pending(): Promise<number> {
-    const [row] = await this.options.transactions((sql) =>
-      sql.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL'),
+    return (await this.backlog()).pending;
+  }
+
+  async backlog(): Promise<OutboxBacklog> {
+    this.lastBacklog = await this.options.transactions((sql) => outboxStore.backlog(sql));
+    return this.lastBacklog;
+  }
+
+  /** Publishes one batch if this replica holds the lease; returns how many rows it published. */
+  async publishBatch(): Promise<number> {
+    const { transactions, lockId, batchSize = 500, leaseMs = 30_000 } = this.options;
+    const rows = await transactions(async (sql) =>
+      (await outboxStore.takeLease(sql, lockId, this.owner, leaseMs)) ? outboxStore.next(sql, batchSize) : [],
     );
-    return Number(row?.n ?? 0);
+    let published = 0;
+    const maxBytes = this.options.maxRequestBytes ?? PRODUCE_REQUEST_MAX_BYTES;
+    for (const request of packRequests(rows, messageBytes, maxBytes)) {
+      published += await this.publishRequest(request);
+    }
+    return published;
+  }
+
+  /** Sends one request; a refusal as too large is retried row by row, and a row refused alone is dead-lettered. */
+  private async publishRequest(rows: OutboxRow[]): Promise<number> {
+    try {
+      await this.send(rows);
+    } catch (error) {
+      if (!isTooLargeError(error)) throw error;
+      if (rows.length > 1) {
+        let published = 0;
+        for (const row of rows) published += await this.publishRequest([row]);
+        return published;
+      }
+      const [row] = rows as [OutboxRow];
+      const reason = `too_large: ${(error as Error).message}`.slice(0, 500);
+      await this.options.transactions((sql) => outboxStore.deadLetter(sql, row.id, reason));
+      this.emit('deadLettered', { topic: row.topic, reason: 'too_large' });
+      return 0;
+    }
+    await this.options.transactions((sql) =>
+      outboxStore.markPublished(
+        sql,
+        rows.map((r) => r.id),
+      ),
+    );
+    return rows.length;
+  }
+
+  private async send(rows: OutboxRow[]): Promise<void> {
+    const byTopic = new Map<string, OutboxRow[]>();
+    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    const bytes = rows.reduce((n, r) => n + messageBytes(r), 0);
+    const producer = await this.usableProducer();
+    const timeoutMs = this.options.sendTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        producer.sendBatch({
+          acks: -1,
+          compression: compressionFor(bytes),
+          topicMessages: [...byTopic].map(([topic, topicRows]) => ({
+            topic,
+            messages: topicRows.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+          })),
+        }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`produce not acknowledged within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      this.producerBroken = true;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async usableProducer(): Promise<Producer> {
+    if (this.producer && !this.producerBroken) return this.producer;
+    const old = this.producer;
+    this.producer = undefined;
+    await old?.disconnect().catch(() => undefined);
+    const fresh = this.newProducer();
+    await fresh.connect();
+    this.producer = fresh;
+    this.producerBroken = false;
+    return fresh;
+  }
+
+  private newProducer(): Producer {
+    return this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  }
+
+  private async measure(): Promise<void> {
+    try {
+      const { pending, oldestAgeSeconds } = await this.backlog();
+      this.emit('pending', pending);
+      this.emit('oldestPendingAge', oldestAgeSeconds);
+    } catch {
+      // the database is unreachable: the next measurement reports again
+    }
   }
 
   private async run(): Promise<void> {
@@ -125,11 +213,7 @@ export class OutboxRelay extends EventEmitter {
         if (published > 0) this.emit('published', published);
         if (Date.now() - lastPrune > 60_000) {
           lastPrune = Date.now();
-          await this.options.transactions((sql) =>
-            sql.query(`DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)`, [
-              retainPublishedMs / 1000,
-            ]),
-          );
+          await this.options.transactions((sql) => outboxStore.prune(sql, retainPublishedMs));
         }
       } catch (error) {
         this.emit('publishFailed', error);
@@ -141,8 +225,6 @@ export class OutboxRelay extends EventEmitter {
     // drain what is left before stopping
     for (let n = 1; n > 0;) n = await this.publishBatch().catch(() => 0);
   }
-
-  private nudged = false;
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {

@@ -5,8 +5,8 @@ import { KnownRetellWebhookEventSchema, RetellWebhookEnvelopeSchema, RetellWebho
 
 requireSharedDir();
 
-const fixture = (file: string): Record<string, any> =>
-  JSON.parse(readFileSync(join(RETELL_FIXTURES_DIR, file), 'utf8')) as Record<string, any>;
+type Body = Record<string, unknown> & { call: Record<string, unknown> };
+const fixture = (file: string): Body => JSON.parse(readFileSync(join(RETELL_FIXTURES_DIR, file), 'utf8')) as Body;
 const issuePaths = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
   (result.error?.issues ?? []).map((i) => i.path.map(String).join('.'));
 const withCall = (patch: Record<string, unknown>) => {
@@ -27,7 +27,9 @@ describe('the bounds of what enters the system', () => {
     ['a newline', 'call_abc\n'],
     ['65 characters', 'c'.repeat(65)],
   ])('when a call id has %s, then it is refused', (_what, callId) => {
-    expect(issuePaths(KnownRetellWebhookEventSchema.safeParse(withCall({ call_id: callId })))).toContain('call.call_id');
+    expect(issuePaths(KnownRetellWebhookEventSchema.safeParse(withCall({ call_id: callId })))).toContain(
+      'call.call_id',
+    );
   });
 
   it('when an event type the contracts do not know has an oversized call id, then its envelope is refused too', () => {
@@ -41,7 +43,9 @@ describe('the bounds of what enters the system', () => {
     ['from_number', '+0123456'],
     ['to_number', `+49${'1'.repeat(20)}`],
   ])('when %s is %j (not E.164), then it is refused at its path', (field, number) => {
-    expect(issuePaths(KnownRetellWebhookEventSchema.safeParse(withCall({ [field]: number })))).toContain(`call.${field}`);
+    expect(issuePaths(KnownRetellWebhookEventSchema.safeParse(withCall({ [field]: number })))).toContain(
+      `call.${field}`,
+    );
   });
 
   it('when a web call has no numbers at all, then it is valid', () => {
@@ -57,7 +61,9 @@ describe('the bounds of what enters the system', () => {
     ['disconnection_reason', 'r'.repeat(300)],
     ['recording_url', `https://example.invalid/${'p'.repeat(5_000)}`],
   ])('when %s is beyond its bound, then it is refused', (field, value) => {
-    expect(issuePaths(KnownRetellWebhookEventSchema.safeParse(withCall({ [field]: value })))).toContain(`call.${field}`);
+    expect(issuePaths(KnownRetellWebhookEventSchema.safeParse(withCall({ [field]: value })))).toContain(
+      `call.${field}`,
+    );
   });
 
   it('when a transfer names a destination that is neither E.164 nor a sip: URI, then it is refused', () => {

@@ -22,7 +22,10 @@ export function isKnownRetellEventType(event: string): event is KnownRetellEvent
 }
 
 /** The event schemas over one call schema: the bounded one for what enters, the stored one for the topic. */
-function callEventSchemas(call: typeof StoredRetellCallSchema, bounded: boolean) {
+function callEventSchemas<Call extends typeof StoredRetellCallSchema | typeof RetellCallSchema>(
+  call: Call,
+  bounded: boolean,
+) {
   // a fresh z.string() per use: a shared instance would become a `$ref` in the registered schema
   const transferTarget = () => (bounded ? TransferTargetSchema : z.string());
   const extension = bounded ? z.string().max(32) : z.string();

@@ -1,4 +1,4 @@
-import { CreateMessagingTables1764000000000 } from '@rb/kafka-runner';
+import { CreateMessagingTables1764000000000, OutboxDeadLettersAndLease1766000000000 } from '@rb/kafka-runner';
 import { CreateCalcomAccounts1765000000100 } from './migrations/1765000000100-create-calcom-accounts';
 import { CreateDirectoryBranches1765000000200 } from './migrations/1765000000200-create-directory-branches';
 import { CreateBookingRequests1765000000300 } from './migrations/1765000000300-create-booking-requests';
@@ -17,4 +17,5 @@ export const MIGRATIONS = [
   AddBookingRequestUnavailableSince1765000000500,
   AddDirectoryBranchVersion1765000000610,
   CreateParkedIntents1765000000700,
+  OutboxDeadLettersAndLease1766000000000,
 ];

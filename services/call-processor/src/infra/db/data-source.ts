@@ -1,6 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { ServiceDataSourceOptions } from '@rb/kafka-runner';
-import { CreateMessagingTables1764000000000, serviceDataSource } from '@rb/kafka-runner';
+import {
+  CreateMessagingTables1764000000000,
+  OutboxDeadLettersAndLease1766000000000,
+  serviceDataSource,
+} from '@rb/kafka-runner';
 import { CreateTenantDirectory1764000000100 } from './migrations/1764000000100-create-tenant-directory';
 import { CreateCallRecords1764000000200 } from './migrations/1764000000200-create-call-records';
 import { AddCallTranscript1764000000300 } from './migrations/1764000000300-add-call-transcript';
@@ -14,6 +18,7 @@ export const MIGRATIONS = [
   AddCallTranscript1764000000300,
   AddCompanyAnalysisFields1764000000400,
   AddDirectoryVersions1764000000510,
+  OutboxDeadLettersAndLease1766000000000,
 ];
 
 /** call-processor's own database (timeouts: the kit's defaults unless configured). */
