@@ -3,8 +3,9 @@
  * topic is keyed by call id; partitions bound consumer parallelism, so they are set here, not by
  * broker auto-creation. Usage: tsx scripts/create-topics.ts [partitions=6]
  */
-import { deadLetterTopic, TOPICS } from '@rb/contracts';
-import { Kafka, logLevel } from 'kafkajs';
+import { deadLetterTopic, TOPIC_MAX_MESSAGE_BYTES, TOPICS } from '@rb/contracts';
+import type { Admin } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 
 async function main(): Promise<void> {
   const partitions = Number(process.argv[2] ?? 6);
@@ -25,19 +26,51 @@ async function main(): Promise<void> {
         topics: missing.map((topic) => ({
           topic,
           numPartitions: partitions,
-          // the directory is state, not history: the latest value per entity id is kept
-          ...(topic === TOPICS.tenantDirectory
-            ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }
-            : {}),
+          configEntries: [
+            // everything ingress accepts (MAX_BODY_BYTES) is storable, and so is its dead letter
+            { name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) },
+            // the directory is state, not history: the latest value per entity id is kept
+            ...(topic === TOPICS.tenantDirectory ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+          ],
         })),
       });
     }
+    await alignSizeLimits(
+      admin,
+      wanted.filter((t) => existing.has(t)),
+    );
     console.log(
       `topics: ${wanted.length - missing.length} present, ${missing.length} created${missing.length ? ` (${missing.join(', ')})` : ''}`,
     );
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Topics created before the size limit was set get it now (an incremental change, nothing else touched). */
+async function alignSizeLimits(admin: Admin, topics: string[]): Promise<void> {
+  if (topics.length === 0) return;
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes'] })),
+  });
+  const behind = described.resources
+    .filter((r) =>
+      r.configEntries.some(
+        (e) => e.configName === 'max.message.bytes' && Number(e.configValue) < TOPIC_MAX_MESSAGE_BYTES,
+      ),
+    )
+    .map((r) => r.resourceName);
+  if (behind.length === 0) return;
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: behind.map((name) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name,
+      configEntries: [{ name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) }],
+    })),
+  });
+  console.log(`topics: max.message.bytes raised to ${TOPIC_MAX_MESSAGE_BYTES} on ${behind.join(', ')}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,25 +1,10 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { KafkaMessage } from 'kafkajs';
-import {
-  BookingIntentEventSchema,
-  CallLifecycleEventSchema,
-  DirectoryEntityChangedV1Schema,
-  frameJson,
-  makeRegistryEncoder,
-  registerValueSchema,
-} from '@rb/contracts';
-import type { OutcomeReport } from '@rb/kafka-runner';
-import { ConsumerRunner, deadLetterTopic, OutboxRelay, typeormTransactions } from '@rb/kafka-runner';
+import { deadLetterTopic } from '@rb/kafka-runner';
 import { createLogger } from '../packages/observability/src';
 import { startIngress } from '../services/ingress/src/ingress';
 import { postWebhook, testConfig as ingressConfig, withFreshCallId } from '../services/ingress/test/support';
-import { makeRecordCallEvent } from '../services/call-processor/src/call-records/record-call-event';
-import { MIGRATIONS as CALL_PROCESSOR_MIGRATIONS } from '../services/call-processor/src/infra/db/data-source';
-import { loadDirectory } from '../services/call-processor/src/tenant-directory/directory';
-import { makeImportTenantsFile } from '../services/call-processor/src/tenant-directory/import-tenants-file';
 import { MIGRATIONS as BOOKING_MIGRATIONS } from '../services/booking/src/infra/db/migrations';
 import {
   admin,
@@ -32,16 +17,9 @@ import {
 } from '../services/booking/test/booking-harness';
 import { calcomError } from '../services/booking/test/scripted-calcom';
 import { startStatefulCalcom } from '../services/booking/test/stateful-calcom';
-import { REPO_ROOT, requireSharedDir } from './paths';
-import {
-  createTopic,
-  messageCount,
-  readAll,
-  testKafka,
-  testRedisUrl,
-  testRegistryUrl,
-  uniqueName,
-} from './support/kafka';
+import { requireSharedDir } from './paths';
+import { createTopic, messageCount, readAll, testRedisUrl, uniqueName } from './support/kafka';
+import { startTestCallProcessor } from './support/call-processor';
 import { createTestDatabase } from './support/postgres';
 
 /**
@@ -143,58 +121,13 @@ describe('personal data stays out of ids, keys, headers and logs', () => {
       topic: retellTopic,
     });
     // call-processor's consumer and outbox relay on its own database, logging as its main does
-    const db = await createTestDatabase('call_processor_pii', CALL_PROCESSOR_MIGRATIONS);
-    const transactions = typeormTransactions(db.dataSource);
-    const directorySchema = await registerValueSchema(
-      testRegistryUrl(),
-      uniqueName('it.pii.directory'),
-      DirectoryEntityChangedV1Schema,
-    );
-    const imported = await makeImportTenantsFile({
-      transactions,
-      encode: (e) => frameJson(directorySchema, Buffer.from(JSON.stringify(e))),
-      clock: () => new Date(),
-      source: '/test',
-    })(readFileSync(join(REPO_ROOT, 'deploy', 'tenants.example.yaml'), 'utf8'));
-    expect(imported.ok).toBe(true);
-    // the directory's own events are not this test's: they stay off the shared directory topic
-    await db.dataSource.query('DELETE FROM outbox');
-    const directory = await transactions(loadDirectory);
-    const cpLog = capturedLogger('call-processor', logs.callProcessor);
-    const reports: OutcomeReport[] = [];
-    const relay = new OutboxRelay({ kafka: testKafka(), transactions, lockId: 0x9119 });
-    relay.on('publishFailed', (error: Error) => cpLog.warn({ err: error.message }, 'outbox publish failed; retrying'));
-    await relay.start();
-    const runner = new ConsumerRunner({
-      kafka: testKafka(),
-      groupId: uniqueName('it.pii.call-processor'),
-      topics: [retellTopic],
-      fromBeginning: true,
-      transactions,
-      maxAttempts: 2,
-      backoff: { initialMs: 10, maxMs: 20 },
-      handler: makeRecordCallEvent({
-        directory: () => directory,
-        encode: await makeRegistryEncoder(testRegistryUrl(), {
-          [lifecycleTopic]: CallLifecycleEventSchema,
-          [intentsTopic]: BookingIntentEventSchema,
-        }),
-        source: '/retell-booking/call-processor',
-        clock: () => new Date(),
-        topics: { lifecycle: lifecycleTopic, intents: intentsTopic },
-      }),
-      onOutcome: (report) => {
-        reports.push(report);
-        cpLog.debug({ topic: report.topic, eventType: report.eventType, outcome: report.outcome }, 'message handled');
-        if (report.error)
-          cpLog.warn(
-            { topic: report.topic, outcome: report.outcome, code: report.error.code },
-            'message not processed',
-          );
-      },
-      afterCommit: () => relay.nudge(),
+    const callProcessor = await startTestCallProcessor({
+      retellTopic,
+      lifecycleTopic,
+      intentsTopic,
+      log: capturedLogger('call-processor', logs.callProcessor),
     });
-    await runner.start();
+    const reports = callProcessor.reports;
 
     try {
       // Retell delivers, and delivers again
@@ -220,10 +153,8 @@ describe('personal data stays out of ids, keys, headers and logs', () => {
       expect(logs.ingress.length).toBeGreaterThan(0);
       expect(found).toEqual([]);
     } finally {
-      await runner.stop();
-      await relay.stop();
+      await callProcessor.stop();
       await ingress.stop();
-      await db.drop();
     }
   });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, KafkaMessage } from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
+import { TOPIC_MAX_MESSAGE_BYTES } from '@rb/contracts';
 
 export const testBrokers = (): string[] => (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const testRegistryUrl = (): string => process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -24,8 +25,12 @@ export async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T>
   }
 }
 
+/** A topic configured like the project's own (scripts/create-topics.ts): the same size limit. */
 export async function createTopic(topic: string, numPartitions = 1): Promise<void> {
-  await withAdmin((admin) => admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true }));
+  const configEntries = [{ name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) }];
+  await withAdmin((admin) =>
+    admin.createTopics({ topics: [{ topic, numPartitions, configEntries }], waitForLeaders: true }),
+  );
 }
 
 /** How many messages the topic holds: deterministic once every producer has its acknowledgement. */

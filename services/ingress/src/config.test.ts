@@ -17,4 +17,11 @@ describe('ingress configuration', () => {
       config: { PORT: 3000, KAFKA_BROKERS: ['127.0.0.1:9092'], SIGNATURE_TOLERANCE_MS: 300_000 },
     });
   });
+
+  it('when MAX_BODY_BYTES would accept bodies the topics cannot store, then it is refused with the reason', () => {
+    const result = parseConfig({ RETELL_API_KEY: 'key_0123456789', MAX_BODY_BYTES: String(4 * 1024 * 1024) });
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.problems.join('\n')).toMatch(/MAX_BODY_BYTES.*max\.message\.bytes/);
+    expect(parseConfig({ RETELL_API_KEY: 'key_0123456789', MAX_BODY_BYTES: String(3 * 1024 * 1024) }).ok).toBe(true);
+  });
 });

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import type { EnvConfigResult } from '@rb/observability';
+import { TOPIC_MAX_MESSAGE_BYTES } from '@rb/contracts';
 import { commonEnvFields, parseEnvConfig, positiveInt } from '@rb/observability';
 
 const int = positiveInt;
+
+/** registry header, CloudEvents headers and the record batch's framing */
+const BODY_HEADROOM_BYTES = 64 * 1024;
 
 /** Everything ingress reads from the environment, validated once at start-up. */
 export const ConfigSchema = z.object({
@@ -13,8 +17,18 @@ export const ConfigSchema = z.object({
   SIGNATURE_TOLERANCE_MS: int(300_000),
   KAFKA_CLIENT_ID: z.string().default('ingress'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
-  /** Largest webhook body accepted; Retell's call_analyzed with a long transcript runs to hundreds of KB. */
-  MAX_BODY_BYTES: int(2 * 1024 * 1024),
+  /**
+   * Largest webhook body accepted; a long call's call_ended with word timings runs to megabytes.
+   * Everything accepted must be storable, so it stays below the topics' max.message.bytes with
+   * room for the registry header and CloudEvents headers.
+   */
+  MAX_BODY_BYTES: int(2 * 1024 * 1024).refine((n) => n + BODY_HEADROOM_BYTES <= TOPIC_MAX_MESSAGE_BYTES, {
+    message: `must leave ${BODY_HEADROOM_BYTES} bytes below the topics' max.message.bytes (${TOPIC_MAX_MESSAGE_BYTES}), or accepted webhooks could not be stored`,
+  }),
+  /** produce requests this large are gzip-compressed (smaller ones are not worth the CPU) */
+  PRODUCE_COMPRESS_FROM_BYTES: int(512 * 1024),
+  /** how often readiness asks the broker for the topic's metadata (and at once after a failed produce) */
+  BROKER_PROBE_EVERY_MS: int(2_000),
   /** How long a webhook may wait for the broker's acknowledgement before answering 503. */
   PRODUCE_TIMEOUT_MS: int(5_000),
   /** Pending webhooks beyond this answer 503 at once instead of queueing (back-pressure). */

@@ -8,6 +8,7 @@ import { createMetricsRegistry } from '@rb/observability';
 import type { Config } from './config';
 import { makeApp } from './entry-points/http/app';
 import { BatchingPublisher } from './infra/batching-publisher';
+import { BrokerProbe } from './infra/broker-probe';
 import { RedisDeduplicator } from './infra/redis-dedup';
 import { RedisRateLimiter } from './infra/redis-rate-limiter';
 import { makeIngressMetrics } from './webhooks/ingress-metrics';
@@ -37,11 +38,14 @@ export async function startIngress(
     requestTimeout: config.PRODUCE_TIMEOUT_MS,
     logLevel: logLevel.NOTHING,
   });
+  const broker = new BrokerProbe({ kafka, topic, everyMs: config.BROKER_PROBE_EVERY_MS, timeoutMs: 2_000 });
   const publisher = new BatchingPublisher({
     kafka,
     topic,
     timeoutMs: config.PRODUCE_TIMEOUT_MS,
     maxPending: config.MAX_PENDING_PRODUCES,
+    compressFromBytes: config.PRODUCE_COMPRESS_FROM_BYTES,
+    onProduceFailed: () => void broker.check(),
     metrics,
     log,
   });
@@ -84,7 +88,7 @@ export async function startIngress(
     [
       draining && 'draining',
       schemaId === undefined && 'schema-registry',
-      !publisher.connected && 'kafka',
+      !broker.reachable && 'kafka',
       redis.status !== 'ready' && 'redis',
     ].filter((x): x is string => typeof x === 'string');
   const app = makeApp({
@@ -108,6 +112,7 @@ export async function startIngress(
   await Promise.race([registration, sleep(5_000)]).catch(() => undefined);
   await Promise.all([
     publisher.connect().catch((error: Error) => log.warn({ err: error.message }, 'kafka not reachable at start')),
+    broker.start(),
     redis.connect().catch((error: Error) => log.warn({ err: error.message }, 'redis not reachable at start')),
   ]);
   const server: Server = app.listen(config.PORT, config.HOST);
@@ -133,6 +138,7 @@ export async function startIngress(
       await closed;
       clearInterval(closeIdle);
       await publisher.close();
+      await broker.stop();
       redis.disconnect();
       log.info('ingress stopped');
     },

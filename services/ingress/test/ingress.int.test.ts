@@ -1,6 +1,13 @@
 import { readSchemaId } from '@rb/contracts';
 import { RegistrySerde } from '@rb/contracts/serde';
-import { createTopic, messageCount, readAll, testRegistryUrl, uniqueName } from '../../../test/support/kafka';
+import {
+  createTopic,
+  messageCount,
+  readAll,
+  testRegistryUrl,
+  uniqueName,
+  withAdmin,
+} from '../../../test/support/kafka';
 import { fixtureBytes, postWebhook, startTestIngress, withFreshCallId } from './support';
 
 /** Integration: real Kafka broker (acks=all), real schema registry, real Redis. */
@@ -164,7 +171,7 @@ describe('ingress rate limiting and Redis failure', () => {
         JSON.stringify({
           event: 'call_started',
           call: {
-            call_id: uniqueName(`c${i}`),
+            call_id: uniqueName(`c${i}`).replace('.', '_'), // Retell ids have no dots
             call_type: 'phone_call',
             agent_id: 'a',
             call_status: 'ongoing',
@@ -226,5 +233,35 @@ describe('ingress graceful shutdown', () => {
     expect(stored).toBeGreaterThan(0);
     expect(statuses.filter((s) => typeof s === 'number' && s >= 500)).toEqual([]);
     expect(await messageCount(topic)).toBe(stored);
+  });
+});
+
+describe('ingress readiness', () => {
+  it('when the broker refuses one webhook for good (over its topic’s size limit), then that webhook gets 503 but ingress stays ready and stores the next', async () => {
+    const topic = uniqueName('it.small-topic');
+    await withAdmin((admin) =>
+      admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '8192' }] }],
+      }),
+    );
+    const ingress = await startTestIngress(topic, { BROKER_PROBE_EVERY_MS: '200' });
+    try {
+      const large = withFreshCallId('02-call_ended.salon-inbound.json');
+      expect(large.body.length).toBeGreaterThan(8192);
+      expect((await postWebhook(ingress.url, large.body)).status).toBe(503);
+      // readiness asks the broker itself (now, and every 200 ms): over several probes it stays ready
+      const seen: unknown[] = [];
+      for (let i = 0; i < 15; i++) {
+        seen.push(await (await fetch(`${ingress.url}/readyz`)).json());
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(seen.filter((s) => (s as { ready: boolean }).ready !== true)).toEqual([]);
+      const small = withFreshCallId('01-call_started.salon-inbound.json');
+      expect(small.body.length).toBeLessThan(6_000);
+      expect((await postWebhook(ingress.url, small.body)).status).toBe(204);
+    } finally {
+      await ingress.stop();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from '@rb/observability';
+import { compressionFor, isTooLargeError, messageBytes, PRODUCE_REQUEST_MAX_BYTES } from '@rb/kafka-runner';
 import type { EventPublisher, OutgoingMessage } from '../webhooks/ports';
 import type { IngressMetrics } from '../webhooks/ingress-metrics';
 
@@ -28,6 +29,12 @@ export interface BatchingPublisherOptions {
   timeoutMs: number;
   maxPending: number;
   maxBatch?: number;
+  /** bytes per produce request; a single larger message goes alone (the topic takes up to TOPIC_MAX_MESSAGE_BYTES) */
+  maxBatchBytes?: number;
+  /** requests this large are gzip-compressed */
+  compressFromBytes?: number;
+  /** told when a produce failed, so readiness can ask the broker itself instead of trusting one failure */
+  onProduceFailed?: () => void;
   metrics: IngressMetrics;
   log: Logger;
 }
@@ -39,7 +46,9 @@ export interface BatchingPublisherOptions {
  * acknowledgement or definite failure: a message still queued at its deadline is given up (it was
  * never sent), one already sent waits for the broker's answer, since giving up on it could not
  * stop it being stored. A producer whose send failed is replaced before the next send, so a batch the
- * broker may have half-seen never shares sequence numbers with the next one.
+ * broker may have half-seen never shares sequence numbers with the next one. A request is bounded
+ * in bytes as well as in messages, so a long call's megabytes never ride with others past the
+ * topic's limit; large requests are compressed.
  */
 export class BatchingPublisher implements EventPublisher {
   private readonly queue: Pending[] = [];
@@ -47,19 +56,10 @@ export class BatchingPublisher implements EventPublisher {
   private sending = false;
   private needsFreshProducer = false;
   private closed = false;
-  private connectedFlag = false;
-  /** false from a timed-out or failed produce until the next acknowledged one */
-  private acknowledging = true;
-  private sendStartedAt: number | undefined;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
 
   constructor(private readonly options: BatchingPublisherOptions) {}
-
-  get connected(): boolean {
-    const stuck = this.sendStartedAt !== undefined && Date.now() - this.sendStartedAt > this.options.timeoutMs;
-    return this.connectedFlag && !this.needsFreshProducer && this.acknowledging && !stuck;
-  }
 
   async connect(): Promise<void> {
     this.producer = this.newProducer();
@@ -82,7 +82,6 @@ export class BatchingPublisher implements EventPublisher {
       };
       pending.timer = setTimeout(() => {
         if (pending.sent) return;
-        this.acknowledging = false;
         settle(pending, new PublishError('PRODUCE_TIMEOUT', `not sent within ${this.options.timeoutMs} ms`));
       }, this.options.timeoutMs);
       this.queue.push(pending);
@@ -95,7 +94,6 @@ export class BatchingPublisher implements EventPublisher {
     this.closed = true;
     await this.idle;
     await this.producer?.disconnect().catch(() => undefined);
-    this.connectedFlag = false;
   }
 
   private async drain(): Promise<void> {
@@ -103,7 +101,7 @@ export class BatchingPublisher implements EventPublisher {
     this.idle = new Promise((resolve) => (this.markIdle = resolve));
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.options.maxBatch ?? 500).filter((p) => !p.settled);
+        const batch = this.nextBatch();
         if (batch.length > 0) await this.sendBatch(batch);
       }
     } finally {
@@ -112,27 +110,51 @@ export class BatchingPublisher implements EventPublisher {
     }
   }
 
+  /** the next messages still waiting, in order, up to the request's message and byte bounds */
+  private nextBatch(): Pending[] {
+    const maxCount = this.options.maxBatch ?? 500;
+    const maxBytes = this.options.maxBatchBytes ?? PRODUCE_REQUEST_MAX_BYTES;
+    const batch: Pending[] = [];
+    let bytes = 0;
+    while (this.queue.length > 0 && batch.length < maxCount) {
+      const next = this.queue[0]!;
+      if (next.settled) {
+        this.queue.shift();
+        continue;
+      }
+      const size = messageBytes(next.message);
+      if (batch.length > 0 && bytes + size > maxBytes) break;
+      this.queue.shift();
+      batch.push(next);
+      bytes += size;
+    }
+    return batch;
+  }
+
   private async sendBatch(batch: Pending[]): Promise<void> {
     const { metrics } = this.options;
     const started = process.hrtime.bigint();
     for (const pending of batch) pending.sent = true;
-    this.sendStartedAt = Date.now();
+    const bytes = batch.reduce((n, p) => n + messageBytes(p.message), 0);
     try {
       const producer = await this.usableProducer();
-      await producer.send({ topic: this.options.topic, acks: -1, messages: batch.map((p) => p.message) });
-      this.acknowledging = true;
+      await producer.send({
+        topic: this.options.topic,
+        acks: -1,
+        compression: compressionFor(bytes, this.options.compressFromBytes),
+        messages: batch.map((p) => p.message),
+      });
       metrics.produceBatchSize.observe(batch.length);
       metrics.produceDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
       for (const pending of batch) settle(pending);
     } catch (error) {
       this.needsFreshProducer = true;
-      this.acknowledging = false;
-      metrics.dependencyErrors.inc({ dependency: 'kafka', operation: 'produce' });
-      this.options.log.warn({ err: (error as Error).message, batch: batch.length }, 'produce failed');
+      const tooLarge = isTooLargeError(error);
+      metrics.dependencyErrors.inc({ dependency: 'kafka', operation: tooLarge ? 'produce_too_large' : 'produce' });
+      this.options.log.warn({ err: (error as Error).message, batch: batch.length, bytes }, 'produce failed');
       const failure = new PublishError('PRODUCE_FAILED', 'broker did not acknowledge', { cause: error });
       for (const pending of batch) settle(pending, failure);
-    } finally {
-      this.sendStartedAt = undefined;
+      this.options.onProduceFailed?.();
     }
   }
 
@@ -149,15 +171,12 @@ export class BatchingPublisher implements EventPublisher {
   }
 
   private newProducer(): Producer {
-    const producer = this.options.kafka.producer({
+    return this.options.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
-    producer.on(producer.events.CONNECT, () => (this.connectedFlag = true));
-    producer.on(producer.events.DISCONNECT, () => (this.connectedFlag = false));
-    return producer;
   }
 }
 
