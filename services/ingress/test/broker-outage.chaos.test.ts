@@ -34,7 +34,12 @@ describe('ingress when the broker goes down and comes back', () => {
     expect(during.status).toBe(503);
     expect(during.headers.get('retry-after')).toBe('5');
     expect(await during.json()).toEqual({ error: 'kafka_unavailable' });
-    const notReady = (await (await fetch(`${ingress.url}/readyz`)).json()) as { waitingFor: string[] };
+    // readiness asks the broker itself (at once after the failed produce, then every 2 s)
+    let notReady = { waitingFor: [] as string[] };
+    for (let i = 0; i < 50 && !notReady.waitingFor.includes('kafka'); i++) {
+      notReady = (await (await fetch(`${ingress.url}/readyz`)).json()) as { waitingFor: string[] };
+      if (!notReady.waitingFor.includes('kafka')) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     expect(notReady.waitingFor).toContain('kafka');
 
     infra('up', 'kafka');
@@ -49,7 +54,11 @@ describe('ingress when the broker goes down and comes back', () => {
     expect([200, 204]).toContain(retry.status);
     expect((await postWebhook(ingress.url, body)).status).toBe(200);
     expect(await messageCount(topic)).toBe(2);
-    const ready = (await (await fetch(`${ingress.url}/readyz`)).json()) as { ready: boolean };
+    let ready = { ready: false };
+    for (let i = 0; i < 50 && !ready.ready; i++) {
+      ready = (await (await fetch(`${ingress.url}/readyz`)).json()) as { ready: boolean };
+      if (!ready.ready) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     expect(ready.ready).toBe(true);
   });
 });
