@@ -64,6 +64,17 @@ export function makeConsumerMetrics(registry: Registry) {
     help: 'Outbox rows published',
     registers: [registry],
   });
+  const oldestPending = new Gauge({
+    name: 'outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest outbox row not yet published (0 when none): a stalled relay shows here first',
+    registers: [registry],
+  });
+  const deadLettered = new Counter({
+    name: 'outbox_dead_letters_total',
+    help: 'Outbox rows the broker refused for good (e.g. over the topic size limit), set aside in the outbox',
+    labelNames: ['topic', 'reason'] as const,
+    registers: [registry],
+  });
   return {
     onOutcome(report: ConsumedOutcome): void {
       messages.inc({ topic: report.topic, event_type: report.eventType, outcome: report.outcome });
@@ -79,10 +90,15 @@ export function makeConsumerMetrics(registry: Registry) {
         log.warn({ topics, attempt, delayMs, err: error.message }, 'consumer crashed; restarting it');
       };
     },
-    /** the outbox relay's events ('published', 'pending', 'publishFailed') as metrics and a log line */
+    /** the outbox relay's events ('published', 'pending', 'oldestPendingAge', 'deadLettered', 'publishFailed') as metrics and log lines */
     watchRelay(relay: EventEmitter, log: Logger): void {
       relay.on('published', (n: number) => published.inc(n));
       relay.on('pending', (n: number) => pending.set(n));
+      relay.on('oldestPendingAge', (seconds: number) => oldestPending.set(seconds));
+      relay.on('deadLettered', (d: { topic: string; reason: string }) => {
+        deadLettered.inc(d);
+        log.error(d, 'outbox row refused by the broker for good: set aside as a dead letter');
+      });
       relay.on('publishFailed', (error: Error) => log.warn({ err: error.message }, 'outbox publish failed; retrying'));
     },
   };
