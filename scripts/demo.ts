@@ -28,7 +28,11 @@ const FILES = [
   '07-call_analyzed.praxis-inbound-transfer.json',
 ];
 
-async function post(label: string, body: string, signature = signRetellBody(body, API_KEY, Date.now())) {
+async function post(
+  label: string,
+  body: string,
+  signature = signRetellBody(body, API_KEY, Date.now()),
+): Promise<number> {
   const response = await fetch(`${INGRESS_URL}/webhooks/retell`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-retell-signature': signature },
@@ -36,12 +40,20 @@ async function post(label: string, body: string, signature = signRetellBody(body
   });
   const text = await response.text();
   console.log(`  ${String(response.status).padEnd(4)} ${label}${text ? `  ${text}` : ''}`);
+  return response.status;
+}
+
+/** What the demo expected and did not see; the demo fails (non-zero) naming each, so up.sh does too. */
+const missing: string[] = [];
+function expectStatus(what: string, status: number, wanted: number[]): void {
+  if (!wanted.includes(status)) missing.push(`${what}: answered ${status}, expected ${wanted.join(' or ')}`);
 }
 
 async function main(): Promise<void> {
   if (!API_KEY) throw new Error('RETELL_API_KEY must be set to the key ingress verifies with');
   const run = Date.now().toString(36);
   const callIds = new Set<string>();
+  const wishIds = new Set<string>();
   const bodies = FILES.map((file) => {
     const raw = readFileSync(join(FIXTURES, file), 'utf8');
     const id = (JSON.parse(raw) as { call: { call_id: string } }).call.call_id;
@@ -71,6 +83,7 @@ async function main(): Promise<void> {
     wish.call.call_analysis.custom_analysis_data.termin_gebucht = false;
     wish.call.call_analysis.custom_analysis_data.termin_beginn = wishedStart;
     callIds.add(wish.call.call_id);
+    wishIds.add(wish.call.call_id);
     bodies.push({
       file: `03-call_analyzed.salon-inbound.json, ${label}: ${wishedStart}`,
       body: JSON.stringify(wish),
@@ -78,14 +91,11 @@ async function main(): Promise<void> {
   }
 
   console.log(`\nPOST ${INGRESS_URL}/webhooks/retell (signed like Retell, call ids suffixed _${run}):`);
-  for (const { file, body } of bodies) await post(file, body);
-  await post(`${bodies[1]!.file} again (Retell redelivery)`, bodies[1]!.body);
-  await post(
-    `${bodies[0]!.file} with a wrong key`,
-    bodies[0]!.body,
-    signRetellBody(bodies[0]!.body, 'wrong-key', Date.now()),
-  );
-  await post('a body that is not JSON', '{"event":', undefined);
+  for (const { file, body } of bodies) expectStatus(file, await post(file, body), [204]);
+  expectStatus('the redelivery', await post(`${bodies[1]!.file} again (Retell redelivery)`, bodies[1]!.body), [200]);
+  const wrongKey = signRetellBody(bodies[0]!.body, 'wrong-key', Date.now());
+  expectStatus('the wrong key', await post(`${bodies[0]!.file} with a wrong key`, bodies[0]!.body, wrongKey), [401]);
+  expectStatus('the body that is not JSON', await post('a body that is not JSON', '{"event":', undefined), [400]);
 
   console.log(`\nMessages on ${TOPICS.retellWebhookEvents} for this run:`);
   const kafka = new Kafka({
@@ -122,8 +132,12 @@ async function main(): Promise<void> {
   });
   await consumer.disconnect();
   console.log(`\n${seen} events stored once each; the redelivery was acknowledged but not stored again.`);
-  const intents = await showCallProcessorOutput(kafka, serde, run, callIds);
+  const intents = await showCallProcessorOutput(kafka, serde, run, callIds, wishIds);
   await showBookingOutcomes(kafka, serde, run, callIds, intents);
+  if (missing.length > 0) {
+    throw new Error(`the system did not do what the demo expects:\n  - ${missing.join('\n  - ')}`);
+  }
+  console.log('\nEverything the demo expects was seen: stored events, lifecycle events, intents and outcomes.');
 }
 
 /**
@@ -135,6 +149,7 @@ async function showCallProcessorOutput(
   serde: RegistrySerde,
   run: string,
   callIds: Set<string>,
+  wishIds: Set<string>,
 ): Promise<Set<string>> {
   console.log(`\nWhat call-processor emitted on ${TOPICS.callLifecycle} and ${TOPICS.bookingIntents}:`);
   const ended = new Set<string>();
@@ -144,12 +159,15 @@ async function showCallProcessorOutput(
       console.log(`  ${key}  ${event.type.padEnd(28)} ${summary(event)}`);
       if (event.type === 'call.ended.v1') ended.add(key);
       if (event.type === 'booking.intent-requested.v1') intents.add(key);
-      return ended.size === callIds.size;
+      return ended.size === callIds.size && [...wishIds].every((id) => intents.has(id));
     },
     // intents of the last call follow its ended event
     lingerMs: 1_000,
     timedOut: () => `${ended.size} of ${callIds.size} calls ended within 30 s; see .run/call-processor.log`,
   });
+  for (const id of callIds) if (!ended.has(id)) missing.push(`call.ended.v1 for ${id} (see .run/call-processor.log)`);
+  for (const id of wishIds)
+    if (!intents.has(id)) missing.push(`a booking intent for ${id} (see .run/call-processor.log)`);
   return intents;
 }
 
@@ -164,14 +182,20 @@ async function showBookingOutcomes(
   console.log(`\nWhat booking emitted on ${TOPICS.bookingOutcomes} for the ${intents.size} booking intents:`);
   if (intents.size === 0) return console.log('  (no booking intents in this run, so no outcomes to wait for)');
   const settled = new Set<string>();
+  const types = new Set<string>();
   await readRunUntil(kafka, serde, `demo-outcomes-${run}`, [TOPICS.bookingOutcomes], callIds, {
     onEvent(key, outcome) {
       console.log(`  ${key}  ${outcome.type.padEnd(31)} ${outcomeSummary(outcome)}`);
+      types.add(outcome.type);
       if (intents.has(key)) settled.add(key);
       return settled.size === intents.size;
     },
     timedOut: () => `${settled.size} of ${intents.size} intents had an outcome within 30 s; see .run/booking.log`,
   });
+  for (const id of intents) if (!settled.has(id)) missing.push(`an outcome for ${id} (see .run/booking.log)`);
+  // two callers wished the same time: one is booked, the other is offered alternatives
+  for (const type of ['booking.confirmed.v1', 'booking.alternatives-offered.v1'])
+    if (intents.size > 0 && !types.has(type)) missing.push(`a ${type} among the outcomes (see .run/booking.log)`);
 }
 
 /**
