@@ -45,4 +45,30 @@ describe('booking configuration', () => {
     const rotated = parseConfig({ ADMIN_TOKENS: `${'b'.repeat(24)},${'c'.repeat(24)}`, CREDENTIAL_KEYS: KEYS });
     expect(rotated.ok && adminTokensOf(rotated.config)).toEqual(['b'.repeat(24), 'c'.repeat(24)]);
   });
+
+  it('when Cal.com hosts are configured, then each is read as host or host:port and a malformed one is named', () => {
+    const result = parseConfig({
+      ADMIN_TOKEN: 'a'.repeat(24),
+      CREDENTIAL_KEYS: KEYS,
+      CALCOM_ALLOWED_HOSTS: 'cal.example.org, cal.internal.example:8443',
+      CALCOM_ALLOW_PRIVATE_HOSTS: '127.0.0.1:4010',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      config: {
+        CALCOM_ALLOWED_HOSTS: ['cal.example.org', 'cal.internal.example:8443'],
+        CALCOM_ALLOW_PRIVATE_HOSTS: ['127.0.0.1:4010'],
+        CALCOM_MAX_RESPONSE_BYTES: 1024 * 1024,
+      },
+    });
+    expect(parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), CREDENTIAL_KEYS: KEYS })).toMatchObject({
+      config: { CALCOM_ALLOWED_HOSTS: [], CALCOM_ALLOW_PRIVATE_HOSTS: [] },
+    });
+    const bad = parseConfig({
+      ADMIN_TOKEN: 'a'.repeat(24),
+      CREDENTIAL_KEYS: KEYS,
+      CALCOM_ALLOWED_HOSTS: 'https://x/y',
+    });
+    expect(bad.ok ? [] : bad.problems).toEqual(['CALCOM_ALLOWED_HOSTS.0: expected host or host:port']);
+  });
 });

@@ -1,9 +1,21 @@
 import { z } from 'zod';
 import type { EnvConfigResult } from '@rb/observability';
 import { adminTokenFields, adminTokenRequired, commonEnvFields, parseEnvConfig, positiveInt } from '@rb/observability';
+import { MAX_RESPONSE_BYTES } from './calcom/calcom-client';
+import { parseHostRule } from './calcom/calcom-egress';
 import { CredentialCipher } from './credentials/credential-cipher';
 
 const int = positiveInt;
+const hostList = z
+  .string()
+  .default('')
+  .transform((list) =>
+    list
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().refine((h) => parseHostRule(h) !== undefined, 'expected host or host:port')));
 
 /** Everything booking reads from the environment, validated once at start-up. */
 const FieldsSchema = z.object({
@@ -37,6 +49,18 @@ const FieldsSchema = z.object({
       }
     }, 'expected id:base64key,… with 32-byte keys (the keys themselves are not shown)'),
   CREDENTIAL_KEY_CURRENT: z.string().min(1).optional(),
+  /**
+   * self-hosted Cal.com instances allowed besides https://api.cal.com and https://api.cal.eu:
+   * `host` or `host:port`, comma-separated; they must resolve to public addresses only
+   */
+  CALCOM_ALLOWED_HOSTS: hostList,
+  /**
+   * hosts (`host` or `host:port`) that may resolve to private, loopback or link-local addresses: an
+   * in-cluster Cal.com, or the local stand-in (`127.0.0.1:<port>`); plain http only to loopback
+   */
+  CALCOM_ALLOW_PRIVATE_HOSTS: hostList,
+  /** the largest Cal.com answer read; a larger one fails the call */
+  CALCOM_MAX_RESPONSE_BYTES: int(MAX_RESPONSE_BYTES),
   /** each Cal.com call's time limit */
   CALCOM_TIMEOUT_MS: int(8_000),
   /** attempts of a Cal.com read (creates are never retried blindly) */

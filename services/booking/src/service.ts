@@ -15,6 +15,7 @@ import { makeParkingMetrics } from './booking/parking-metrics';
 import { ParkedRedriver } from './booking/redrive-parked';
 import { changeBooking } from './booking/change-booking';
 import { AccountGateways } from './calcom/account-gateways';
+import { CalcomEgress } from './calcom/calcom-egress';
 import type { Fetch } from './calcom/calcom-client';
 import type { Config } from './config';
 import { CredentialCipher } from './credentials/credential-cipher';
@@ -38,7 +39,7 @@ export interface BookingService {
 
 export interface Overrides {
   log?: Logger;
-  /** how Cal.com is reached (tests: a fault-injecting wrapper) */
+  /** how Cal.com is reached instead of the egress (tests: a fault-injecting wrapper) */
   fetch?: Fetch;
   clock?: () => Date;
   /** the consumer's retry backoff (tests shorten it) */
@@ -109,6 +110,11 @@ export async function startBookingService(config: Config, overrides: Overrides =
     onLookup: (result) => availability.inc({ result }),
     onRedisError: () => redisErrors.inc({ component: 'availability_cache' }),
   });
+  // every Cal.com request goes out through the egress: allowed hosts and addresses, no redirects
+  const egress = new CalcomEgress({
+    allowedHosts: config.CALCOM_ALLOWED_HOSTS,
+    privateHosts: config.CALCOM_ALLOW_PRIVATE_HOSTS,
+  });
   const gateways = new AccountGateways({
     policy: {
       timeoutMs: config.CALCOM_TIMEOUT_MS,
@@ -124,7 +130,8 @@ export async function startBookingService(config: Config, overrides: Overrides =
       // its Cal.com answers again: its parked intents are due now
       if (event.type === 'breaker' && event.state === 'closed') void redriver.accountRecovered(account);
     },
-    fetch: calcomMetrics.instrument(overrides.fetch ?? fetch),
+    fetch: calcomMetrics.instrument(overrides.fetch ?? egress.fetch),
+    client: { maxResponseBytes: config.CALCOM_MAX_RESPONSE_BYTES },
   });
   new Gauge({
     name: 'booking_calcom_breakers_open',
@@ -249,10 +256,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
 
   let draining = false;
   const app = makeApp({
-    setAccount: async (input) => {
-      await transactions((sql) => setCalcomAccount(sql, input, { cipher }));
-      return { keyId: cipher.currentKey };
-    },
+    setAccount: (input) => setCalcomAccount(db, input, { cipher, egress }),
     changeBooking: (uid, change) => changeBooking(outcomeDeps, uid, change),
     adminTokens: adminTokensOf(config),
     health: {
@@ -285,6 +289,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
       await relay.stop(); // publishes what is pending
       await inbox.stop();
       redis.disconnect();
+      egress.close();
       await dataSource.destroy();
       log.info('booking stopped');
     },

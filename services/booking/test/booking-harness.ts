@@ -39,7 +39,7 @@ export async function createTopics(partitions = 3): Promise<HarnessTopics> {
   return topics;
 }
 
-/** booking's configuration for tests: its own consumer group, fast breaker, quiet logs. */
+/** booking's configuration for tests: its own consumer group, fast breaker, quiet logs, Cal.com on 127.0.0.1. */
 export function testConfig(databaseUrl: string, env: Record<string, string> = {}) {
   return ConfigSchema.parse({
     ADMIN_TOKEN,
@@ -53,6 +53,8 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     CALCOM_BREAK_AFTER: '3',
     CALCOM_HALF_OPEN_AFTER_MS: '1500',
     CALCOM_TIMEOUT_MS: '1500',
+    // the fake Cal.com listens on 127.0.0.1: allowed by configuration, as an operator would for a local one
+    CALCOM_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
     ...env,
   });
 }

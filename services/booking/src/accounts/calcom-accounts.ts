@@ -1,13 +1,15 @@
 import type { Sql } from '@rb/kafka-runner';
-import type { CalcomAccount } from '../calcom/calcom-client';
+import type { CalcomAccount, Fetch } from '../calcom/calcom-client';
 import { CalcomClient } from '../calcom/calcom-client';
+import type { CalcomEgress } from '../calcom/calcom-egress';
+import { EgressRefusedError } from '../calcom/calcom-egress';
 import { CalcomError } from '../calcom/calcom-errors';
 import type { CredentialCipher } from '../credentials/credential-cipher';
 import { Secret } from '../credentials/credential-cipher';
 
 export interface AccountInput {
   companyId: string;
-  /** https://api.cal.com, https://api.cal.eu or a self-hosted instance's root */
+  /** https://api.cal.com, https://api.cal.eu or an allowed self-hosted instance's root */
   baseUrl: string;
   kind: 'api_key' | 'oauth_token';
   token: Secret;
@@ -15,40 +17,70 @@ export interface AccountInput {
   fallbackEmail?: string | null;
 }
 
-export class CredentialRejectedError extends Error {
-  readonly code = 'CALCOM_CREDENTIAL_REJECTED';
-  constructor(
-    message: string,
-    readonly reason: 'unauthorized' | 'forbidden' | 'unreachable',
-  ) {
-    super(message);
-  }
-}
+/**
+ * What setting an account came to. `CALCOM_TARGET_NOT_ALLOWED` is decided from the configuration
+ * alone; `CALCOM_UNVERIFIED` is every way Cal.com could not be asked (unreachable, an address or a
+ * redirect refused, an answer that is not Cal.com's), alike on purpose: a caller cannot tell a
+ * closed port from an open one. Its `cause` is for the log only.
+ */
+export type SetAccountResult =
+  | { ok: true; keyId: string }
+  | { ok: false; code: 'CALCOM_TARGET_NOT_ALLOWED'; detail: string }
+  | { ok: false; code: 'CALCOM_CREDENTIAL_REJECTED'; reason: 'unauthorized' | 'forbidden' }
+  | { ok: false; code: 'CALCOM_UNVERIFIED'; cause: string };
 
-/** Asks Cal.com with the credential (an authenticated read); throws when Cal.com refuses it or cannot be asked. */
-export async function verifyWithCalcom(account: CalcomAccount, signal?: AbortSignal): Promise<void> {
+export type VerifyResult =
+  Extract<SetAccountResult, { code: 'CALCOM_CREDENTIAL_REJECTED' | 'CALCOM_UNVERIFIED' }> | { ok: true };
+type Verify = (account: CalcomAccount) => Promise<VerifyResult | void>;
+
+/** Asks Cal.com with the credential (an authenticated read) through `fetch` (the egress). */
+export async function verifyWithCalcom(
+  account: CalcomAccount,
+  options: { fetch: Fetch; maxResponseBytes?: number; signal?: AbortSignal },
+): Promise<VerifyResult> {
   try {
-    await new CalcomClient(account).listBookings({ take: 1 }, signal ?? AbortSignal.timeout(5_000));
+    const client = new CalcomClient(account, options.fetch, {
+      maxResponseBytes: options.maxResponseBytes ?? 64 * 1024,
+    });
+    await client.listBookings({ take: 1 }, options.signal ?? AbortSignal.timeout(5_000));
+    return { ok: true };
   } catch (error) {
     if (error instanceof CalcomError && (error.kind === 'unauthorized' || error.kind === 'forbidden')) {
-      throw new CredentialRejectedError(`Cal.com refused the new credential (${error.status})`, error.kind);
+      return { ok: false, code: 'CALCOM_CREDENTIAL_REJECTED', reason: error.kind };
     }
-    const detail = error instanceof CalcomError ? error.kind : 'error';
-    throw new CredentialRejectedError(`Cal.com could not check the new credential (${detail})`, 'unreachable');
+    const refused = (error as { cause?: unknown }).cause;
+    const cause =
+      refused instanceof EgressRefusedError
+        ? refused.code
+        : error instanceof CalcomError
+          ? `${error.kind}${error.status ? ` ${error.status}` : ''}`
+          : 'unexpected_answer';
+    return { ok: false, code: 'CALCOM_UNVERIFIED', cause };
   }
 }
 
 /**
- * Sets a company's Cal.com account. The new credential is first checked against Cal.com; only
- * if Cal.com accepts it does it replace the old one (sealed, bound to the company).
+ * Sets a company's Cal.com account. The base URL must be an allowed Cal.com host; the new
+ * credential is first checked against Cal.com through the egress; only if Cal.com accepts it does
+ * it replace the old one (sealed, bound to the company). No transaction is held while Cal.com is
+ * asked: the write is one statement.
  */
 export async function setCalcomAccount(
   sql: Sql,
   input: AccountInput,
-  deps: { cipher: CredentialCipher; verify?: (account: CalcomAccount) => Promise<void> },
-): Promise<void> {
+  deps:
+    { cipher: CredentialCipher; egress: CalcomEgress; verify?: Verify } | { cipher: CredentialCipher; verify: Verify },
+): Promise<SetAccountResult> {
+  if ('egress' in deps) {
+    const target = deps.egress.target(input.baseUrl);
+    if (!target.ok) return { ok: false, code: 'CALCOM_TARGET_NOT_ALLOWED', detail: target.detail };
+  }
   const baseUrl = new URL(input.baseUrl).origin;
-  await (deps.verify ?? verifyWithCalcom)({ baseUrl, token: input.token.reveal() });
+  const account = { baseUrl, token: input.token.reveal() };
+  const verify: Verify =
+    'egress' in deps ? (deps.verify ?? ((a) => verifyWithCalcom(a, { fetch: deps.egress.fetch }))) : deps.verify;
+  const verified = (await verify(account)) ?? { ok: true };
+  if (!verified.ok) return verified;
   const sealed = deps.cipher.seal(input.token, input.companyId);
   await sql.query(
     `INSERT INTO calcom_accounts (company_id, base_url, credential_kind, sealed_credential, key_id, fallback_email)
@@ -58,6 +90,7 @@ export async function setCalcomAccount(
        fallback_email = excluded.fallback_email, updated_at = now()`,
     [input.companyId, baseUrl, input.kind, sealed, deps.cipher.keyOf(sealed), input.fallbackEmail ?? null],
   );
+  return { ok: true, keyId: deps.cipher.keyOf(sealed)! };
 }
 
 /** The company's account with its credential opened, or undefined if none is configured. */

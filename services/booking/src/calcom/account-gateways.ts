@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CalcomAccount, Fetch } from './calcom-client';
+import type { CalcomAccount, CalcomClientOptions, Fetch } from './calcom-client';
 import { CalcomClient } from './calcom-client';
 import type { GatewayOptions, PolicyEvent } from './calcom-gateway';
 import { CalcomGateway } from './calcom-gateway';
@@ -11,6 +11,8 @@ export interface AccountGatewaysOptions {
   budget?: (account: string) => Promise<void>;
   onEvent?: (account: string, event: PolicyEvent) => void;
   fetch?: Fetch;
+  /** the answers' size cap */
+  client?: CalcomClientOptions;
 }
 
 /**
@@ -28,7 +30,7 @@ export class AccountGateways {
     const known = this.gateways.get(account);
     if (known?.fingerprint === fingerprint) return known.gateway;
     const { budget, onEvent } = this.options;
-    const gateway = new CalcomGateway(new CalcomClient(calcom, this.options.fetch), {
+    const gateway = new CalcomGateway(new CalcomClient(calcom, this.options.fetch, this.options.client), {
       ...this.options.policy,
       account,
       ...(budget ? { budget: () => budget(account) } : {}),

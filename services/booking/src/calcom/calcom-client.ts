@@ -75,10 +75,19 @@ export interface BookingListQuery {
 
 export type Fetch = typeof fetch;
 
+/** The most a Cal.com answer may hold: more is refused before it is read whole (a slots answer for three weeks is ~50 kB). */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+export interface CalcomClientOptions {
+  /** answers larger than this fail as `server_error` (default MAX_RESPONSE_BYTES) */
+  maxResponseBytes?: number;
+}
+
 export class CalcomClient {
   constructor(
     private readonly account: CalcomAccount,
     private readonly fetchImpl: Fetch = fetch,
+    private readonly options: CalcomClientOptions = {},
   ) {}
 
   /** Free start times, as UTC instants, per day of the requested zone. */
@@ -197,6 +206,8 @@ export class CalcomClient {
         },
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
         signal: options.signal,
+        // a redirect could lead anywhere, the credential with it: it is an error, never followed
+        redirect: 'manual',
       });
     } catch (error) {
       const aborted = (error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError';
@@ -207,7 +218,14 @@ export class CalcomClient {
         { requestId, cause: aborted ? undefined : error },
       );
     }
-    const text = await response.text();
+    if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
+      await response.body?.cancel().catch(() => undefined);
+      throw new CalcomError('server_error', `Cal.com ${method} ${url.pathname}: answered a redirect, not followed`, {
+        status: response.status,
+        requestId,
+      });
+    }
+    const text = await this.readBounded(response, `Cal.com ${method} ${url.pathname}`, requestId);
     let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : undefined;
@@ -223,5 +241,43 @@ export class CalcomClient {
       });
     }
     return envelope.data;
+  }
+
+  /** The answer's text, read only up to the size cap: past it the rest is not read and the call fails. */
+  private async readBounded(response: Response, what: string, requestId: string): Promise<string> {
+    const max = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    const tooLarge = () =>
+      new CalcomError('server_error', `${what}: an answer larger than ${max} bytes`, {
+        status: response.status,
+        requestId,
+      });
+    if (Number(response.headers.get('content-length') ?? 0) > max) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    if (!response.body) return '';
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > max) {
+          await reader.cancel().catch(() => undefined);
+          throw tooLarge();
+        }
+        chunks.push(value);
+      }
+    } catch (error) {
+      if (error instanceof CalcomError) throw error;
+      const aborted = (error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError';
+      throw new CalcomError(aborted ? 'timeout' : 'network_error', `${what}: the answer broke off`, {
+        requestId,
+        cause: aborted ? undefined : error,
+      });
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 }

@@ -4,12 +4,12 @@ import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { HealthChecks, Logger } from '@rb/observability';
 import { adminFallbacks, healthRouter, httpMetricsMiddleware, requireBearer } from '@rb/observability';
-import type { AccountInput } from '../../accounts/calcom-accounts';
-import { CredentialRejectedError, Secret } from '../../accounts/calcom-accounts';
+import type { AccountInput, SetAccountResult } from '../../accounts/calcom-accounts';
+import { Secret } from '../../accounts/calcom-accounts';
 import type { BookingChange, ChangeResult } from '../../booking/change-booking';
 
 export interface AppDeps {
-  setAccount: (input: AccountInput) => Promise<{ keyId: string }>;
+  setAccount: (input: AccountInput) => Promise<SetAccountResult>;
   changeBooking: (uid: string, change: BookingChange) => Promise<ChangeResult>;
   /** every accepted bearer token (several while one is rotated) */
   adminTokens: readonly string[];
@@ -18,23 +18,12 @@ export interface AppDeps {
   log: Logger;
 }
 
-/** Plain HTTP only to this machine (tests, a local fake); a credential never travels unencrypted. */
-const calcomBaseUrl = z.string().refine((raw) => {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return false;
-  }
-  return (
-    url.protocol === 'https:' ||
-    (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
-  );
-}, 'must be an https URL (plain http only for 127.0.0.1)');
+/** A URL; which hosts, schemes and addresses are allowed is the egress policy's (CALCOM_ALLOWED_HOSTS …) */
+const calcomBaseUrl = z.string().refine((raw) => URL.canParse(raw), 'must be an https URL');
 
 const AccountBody = z.strictObject({
   /** https://api.cal.com, https://api.cal.eu (EU data residency) or a self-hosted instance */
-  baseUrl: calcomBaseUrl,
+  baseUrl: calcomBaseUrl.max(2048),
   kind: z.enum(['api_key', 'oauth_token']),
   token: z.string().min(8).max(4096),
   fallbackEmail: z.email().nullable().optional(),
@@ -71,25 +60,42 @@ export function makeApp(deps: AppDeps): express.Express {
     if (!companyId.success || !body.success) {
       return void res.status(400).json({ error: 'invalid_request', issues: issuesOf(companyId, body) });
     }
-    try {
-      const { keyId } = await deps.setAccount({
-        companyId: companyId.data,
-        baseUrl: body.data.baseUrl,
-        kind: body.data.kind,
-        token: new Secret(body.data.token),
-        fallbackEmail: body.data.fallbackEmail ?? null,
-      });
-      res.status(200).json({
+    const result = await deps.setAccount({
+      companyId: companyId.data,
+      baseUrl: body.data.baseUrl,
+      kind: body.data.kind,
+      token: new Secret(body.data.token),
+      fallbackEmail: body.data.fallbackEmail ?? null,
+    });
+    if (result.ok) {
+      return void res.status(200).json({
         companyId: companyId.data,
         baseUrl: new URL(body.data.baseUrl).origin,
         kind: body.data.kind,
         fallbackEmail: body.data.fallbackEmail ?? null,
-        keyId,
+        keyId: result.keyId,
       });
-    } catch (error) {
-      if (!(error instanceof CredentialRejectedError)) throw error;
-      if (error.reason === 'unreachable') res.status(503).json({ error: 'calcom_unreachable', detail: error.message });
-      else res.status(422).json({ error: 'credential_rejected', reason: error.reason, detail: error.message });
+    }
+    switch (result.code) {
+      case 'CALCOM_TARGET_NOT_ALLOWED':
+        return void res
+          .status(400)
+          .json({ error: 'invalid_request', issues: [{ path: 'baseUrl', message: result.detail }] });
+      case 'CALCOM_CREDENTIAL_REJECTED':
+        return void res.status(422).json({
+          error: 'credential_rejected',
+          reason: result.reason,
+          detail: `Cal.com refused the credential (${result.reason})`,
+        });
+      case 'CALCOM_UNVERIFIED':
+        // one answer whatever happened (closed port, refused address, redirect, not Cal.com); the log says which
+        deps.log.warn(
+          { companyId: companyId.data, calcom: new URL(body.data.baseUrl).origin, cause: result.cause },
+          'Cal.com account not set: the credential could not be verified',
+        );
+        return void res.status(502).json({ error: 'calcom_unverified', detail: UNVERIFIED });
+      default:
+        return assertNever(result);
     }
   });
 
@@ -115,6 +121,12 @@ export function makeApp(deps: AppDeps): express.Express {
   app.use(notFound);
   app.use(failed);
   return app;
+}
+
+const UNVERIFIED = 'Cal.com could not be asked to verify the credential at this base URL; nothing was changed';
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected result ${JSON.stringify(value)}`);
 }
 
 function issuesOf(...results: { success: boolean; error?: z.ZodError }[]) {
