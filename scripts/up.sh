@@ -72,7 +72,10 @@ start_service call-processor 3001 services/call-processor/dist/main.js
 rb_log "importing the example tenant directory (deploy/tenants.example.yaml)"
 curl -fsS -X PUT -H "authorization: Bearer $ADMIN_TOKEN" --data-binary @deploy/tenants.example.yaml \
   http://127.0.0.1:3001/admin/tenants; echo
-CREDENTIAL_KEYS=$CREDENTIAL_KEYS start_service booking 3002 services/booking/dist/main.js
+# booking reaches Cal.com only at allowed hosts and public addresses: the stand-in on this
+# machine is allowed explicitly (its host:port), as an operator would allow an in-cluster Cal.com
+CREDENTIAL_KEYS=$CREDENTIAL_KEYS CALCOM_ALLOW_PRIVATE_HOSTS=${CALCOM_URL#http://} \
+  start_service booking 3002 services/booking/dist/main.js
 
 # Each example company books in the fake Cal.com. Company ids are call-processor's (the import
 # above assigned them by slug); booking checks the API key against the fake before storing it.
