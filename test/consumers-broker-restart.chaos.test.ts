@@ -3,8 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
+import { createLogger } from '../packages/observability/src';
 import {
   frameJson,
   registerValueSchema,
@@ -185,10 +184,11 @@ it('when the broker is down for 30 s while call-processor and booking consume, t
     topics,
     { KAFKA_GROUP_ID: bookingGroup, LOG_LEVEL: 'info' },
     {
-      log: pino(
-        { level: 'info' },
-        new Writable({ write: (chunk: Buffer, _, done) => (bookingLog.add(chunk.toString()), done()) }),
-      ),
+      log: createLogger({
+        service: 'booking',
+        level: 'info',
+        destination: { write: (line: string) => void bookingLog.add(line) },
+      }),
       onFatal: (error) => fatal.push(error),
     },
   );

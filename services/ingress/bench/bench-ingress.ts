@@ -71,6 +71,7 @@ async function startServer(mode: 'full' | 'ceiling', topic: string): Promise<{ c
       BENCH_TOPIC: topic,
       RETELL_API_KEY: KEY,
       PORT: '0',
+      OPS_PORT: '0',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -44,7 +44,6 @@ async function main(): Promise<void> {
   const app = makeApp({
     receiveWebhook,
     maxBodyBytes: config.MAX_BODY_BYTES,
-    health: { isLive: () => true, notReady: () => [] },
     registry,
     metrics,
     log,

@@ -11,7 +11,19 @@ const BODY_HEADROOM_BYTES = 64 * 1024;
 /** Everything ingress reads from the environment, validated once at start-up. */
 export const ConfigSchema = z.object({
   ...commonEnvFields,
+  /** the public listener: Retell's webhook route only */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** the internal listener: /livez, /readyz, /metrics (never expose it to the internet) */
+  OPS_HOST: z.string().default('127.0.0.1'),
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  /** a client must send its request headers within this long (slow-header attacks) */
+  HTTP_HEADERS_TIMEOUT_MS: int(10_000),
+  /** ... and the whole request, body included, within this long */
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000),
+  /** idle keep-alive connections are closed after this long; above a load balancer's idle timeout */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(65_000),
+  /** connections beyond this are refused (each pending webhook holds one) */
+  MAX_CONNECTIONS: int(2_000),
   /** The Retell API key with the "webhook" badge: it is the HMAC key of X-Retell-Signature. */
   RETELL_API_KEY: z.string().min(8, 'must be the Retell API key with the webhook badge'),
   SIGNATURE_TOLERANCE_MS: int(300_000),
@@ -42,8 +54,13 @@ export const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+const ConfigWithRules = ConfigSchema.refine((c) => c.HTTP_HEADERS_TIMEOUT_MS <= c.HTTP_REQUEST_TIMEOUT_MS, {
+  message: 'HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS',
+  path: ['HTTP_HEADERS_TIMEOUT_MS'],
+});
+
 export type ConfigResult = EnvConfigResult<Config>;
 
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
-  return parseEnvConfig(ConfigSchema, env);
+  return parseEnvConfig(ConfigWithRules, env);
 }

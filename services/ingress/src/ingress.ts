@@ -1,10 +1,11 @@
 import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { registerValueSchema, RetellWebhookEventValueSchema, TOPICS } from '@rb/contracts';
 import type { Logger } from '@rb/observability';
-import { createMetricsRegistry } from '@rb/observability';
+import { createMetricsRegistry, startOpsServer } from '@rb/observability';
 import type { Config } from './config';
 import { makeApp } from './entry-points/http/app';
 import { BatchingPublisher } from './infra/batching-publisher';
@@ -16,8 +17,10 @@ import { retellContract } from './webhooks/parse-webhook';
 import { makeReceiveWebhook } from './webhooks/receive-webhook';
 
 export interface RunningIngress {
-  /** the address the HTTP server listens on, e.g. http://127.0.0.1:3000 */
+  /** the public listener (Retell's webhooks), e.g. http://127.0.0.1:3000 */
   url: string;
+  /** the internal listener (/livez, /readyz, /metrics), e.g. http://127.0.0.1:3100 */
+  opsUrl: string;
   /** graceful: not ready → stop accepting → finish in-flight → flush producer → close Redis */
   stop(): Promise<void>;
 }
@@ -91,14 +94,7 @@ export async function startIngress(
       !broker.reachable && 'kafka',
       redis.status !== 'ready' && 'redis',
     ].filter((x): x is string => typeof x === 'string');
-  const app = makeApp({
-    receiveWebhook,
-    maxBodyBytes: config.MAX_BODY_BYTES,
-    health: { isLive: () => true, notReady },
-    registry,
-    metrics,
-    log,
-  });
+  const app = makeApp({ receiveWebhook, maxBodyBytes: config.MAX_BODY_BYTES, registry, metrics, log });
 
   // Dependencies that are down at start-up do not stop ingress from serving: until the schema is
   // registered webhooks get 503 (Retell retries), the producer reconnects on the next send, and
@@ -115,18 +111,35 @@ export async function startIngress(
     broker.start(),
     redis.connect().catch((error: Error) => log.warn({ err: error.message }, 'redis not reachable at start')),
   ]);
-  const server: Server = app.listen(config.PORT, config.HOST);
+  const ops = await startOpsServer({
+    host: config.OPS_HOST,
+    port: config.OPS_PORT,
+    health: { isLive: () => true, notReady },
+    registry,
+  });
+  const server: Server = createServer(
+    {
+      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      // how often the two timeouts above are checked (Node's default is every 30 s)
+      connectionsCheckingInterval: Math.min(1_000, config.HTTP_HEADERS_TIMEOUT_MS),
+    },
+    app,
+  );
+  server.maxConnections = config.MAX_CONNECTIONS;
+  server.listen(config.PORT, config.HOST);
   server.on('request', (_req, res: { shouldKeepAlive: boolean }) => {
     if (draining) res.shouldKeepAlive = false;
   });
   await once(server, 'listening');
-  server.keepAliveTimeout = 65_000;
   const address = server.address();
   const url = typeof address === 'object' && address ? `http://${address.address}:${address.port}` : String(address);
-  log.info({ url, topic, schemaId }, 'ingress listening');
+  log.info({ url, opsUrl: ops.url, topic, schemaId }, 'ingress listening');
 
   return {
     url,
+    opsUrl: ops.url,
     async stop() {
       draining = true;
       registration.cancel();
@@ -139,6 +152,7 @@ export async function startIngress(
       clearInterval(closeIdle);
       await publisher.close();
       await broker.stop();
+      await ops.close();
       redis.disconnect();
       log.info('ingress stopped');
     },

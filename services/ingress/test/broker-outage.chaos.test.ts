@@ -37,7 +37,7 @@ describe('ingress when the broker goes down and comes back', () => {
     // readiness asks the broker itself (at once after the failed produce, then every 2 s)
     let notReady = { waitingFor: [] as string[] };
     for (let i = 0; i < 50 && !notReady.waitingFor.includes('kafka'); i++) {
-      notReady = (await (await fetch(`${ingress.url}/readyz`)).json()) as { waitingFor: string[] };
+      notReady = (await (await fetch(`${ingress.opsUrl}/readyz`)).json()) as { waitingFor: string[] };
       if (!notReady.waitingFor.includes('kafka')) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(notReady.waitingFor).toContain('kafka');
@@ -56,7 +56,7 @@ describe('ingress when the broker goes down and comes back', () => {
     expect(await messageCount(topic)).toBe(2);
     let ready = { ready: false };
     for (let i = 0; i < 50 && !ready.ready; i++) {
-      ready = (await (await fetch(`${ingress.url}/readyz`)).json()) as { ready: boolean };
+      ready = (await (await fetch(`${ingress.opsUrl}/readyz`)).json()) as { ready: boolean };
       if (!ready.ready) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(ready.ready).toBe(true);

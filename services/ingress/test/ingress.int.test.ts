@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { readSchemaId } from '@rb/contracts';
 import { RegistrySerde } from '@rb/contracts/serde';
 import {
@@ -95,7 +97,7 @@ describe('ingress against the real broker, registry and Redis', () => {
     expect((await postWebhook(ingress.url, body)).status).toBe(204);
     const message = (await readAll(topic)).find((m) => m.key?.toString() === callId);
     expect(message?.value?.subarray(5).equals(body)).toBe(true);
-    const metrics = await (await fetch(`${ingress.url}/metrics`)).text();
+    const metrics = await (await fetch(`${ingress.opsUrl}/metrics`)).text();
     expect(metrics).toMatch(/ingress_unknown_events_total\{event_type="call_reviewed",service="ingress"\} 1/);
   });
 
@@ -137,10 +139,10 @@ describe('ingress against the real broker, registry and Redis', () => {
   });
 
   it('when /livez, /readyz and /metrics are asked, then ingress is live, ready and exports its metrics', async () => {
-    expect((await fetch(`${ingress.url}/livez`)).status).toBe(200);
-    const ready = await fetch(`${ingress.url}/readyz`);
+    expect((await fetch(`${ingress.opsUrl}/livez`)).status).toBe(200);
+    const ready = await fetch(`${ingress.opsUrl}/readyz`);
     expect(await ready.json()).toEqual({ ready: true, waitingFor: [] });
-    const metrics = await (await fetch(`${ingress.url}/metrics`)).text();
+    const metrics = await (await fetch(`${ingress.opsUrl}/metrics`)).text();
     for (const pattern of [
       /http_request_duration_seconds_bucket\{le="0.025",service="ingress",method="POST",route="\/webhooks\/retell",status_code="204"\} [1-9]/,
       /ingress_events_produced_total\{event_type="call_ended",service="ingress"\} [1-9]/,
@@ -201,11 +203,11 @@ describe('ingress rate limiting and Redis failure', () => {
       const { body } = withFreshCallId('01-call_started.salon-inbound.json');
       expect((await postWebhook(ingress.url, body)).status).toBe(204);
       expect(await messageCount(topic)).toBe(1);
-      const metrics = await (await fetch(`${ingress.url}/metrics`)).text();
+      const metrics = await (await fetch(`${ingress.opsUrl}/metrics`)).text();
       expect(metrics).toMatch(
         /ingress_dependency_errors_total\{dependency="redis",operation="dedup_claim",service="ingress"\} [1-9]/,
       );
-      const ready = (await (await fetch(`${ingress.url}/readyz`)).json()) as { waitingFor: string[] };
+      const ready = (await (await fetch(`${ingress.opsUrl}/readyz`)).json()) as { waitingFor: string[] };
       expect(ready.waitingFor).toContain('redis');
     } finally {
       await ingress.stop();
@@ -253,7 +255,7 @@ describe('ingress readiness', () => {
       // readiness asks the broker itself (now, and every 200 ms): over several probes it stays ready
       const seen: unknown[] = [];
       for (let i = 0; i < 15; i++) {
-        seen.push(await (await fetch(`${ingress.url}/readyz`)).json());
+        seen.push(await (await fetch(`${ingress.opsUrl}/readyz`)).json());
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(seen.filter((s) => (s as { ready: boolean }).ready !== true)).toEqual([]);
@@ -261,6 +263,64 @@ describe('ingress readiness', () => {
       expect(small.body.length).toBeLessThan(6_000);
       expect((await postWebhook(ingress.url, small.body)).status).toBe(204);
     } finally {
+      await ingress.stop();
+    }
+  });
+});
+
+describe('ingress listeners', () => {
+  it('when health, readiness or metrics are asked on the webhook port, then 404: they are served on the internal ops listener only', async () => {
+    const topic = uniqueName('it.listeners');
+    await createTopic(topic);
+    const ingress = await startTestIngress(topic);
+    try {
+      expect(ingress.opsUrl).not.toBe(ingress.url);
+      for (const path of ['/livez', '/readyz', '/metrics']) {
+        expect([path, (await fetch(`${ingress.url}${path}`)).status]).toEqual([path, 404]);
+        expect([path, (await fetch(`${ingress.opsUrl}${path}`)).status]).toEqual([path, 200]);
+      }
+      // and the ops listener serves no webhooks
+      const { body } = withFreshCallId('01-call_started.salon-inbound.json');
+      expect((await postWebhook(ingress.opsUrl, body)).status).toBe(404);
+    } finally {
+      await ingress.stop();
+    }
+  });
+
+  it('when a client sends its headers too slowly, then the connection is closed after HTTP_HEADERS_TIMEOUT_MS', async () => {
+    const topic = uniqueName('it.slow-headers');
+    await createTopic(topic);
+    const ingress = await startTestIngress(topic, { HTTP_HEADERS_TIMEOUT_MS: '300', HTTP_REQUEST_TIMEOUT_MS: '1000' });
+    try {
+      const socket = connect(Number(new URL(ingress.url).port), '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write('POST /webhooks/retell HTTP/1.1\r\nHost: 127.0.0.1\r\n'); // and never the rest
+      const answer: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => answer.push(chunk));
+      await once(socket, 'close'); // jest's timeout fails the test if it never comes
+      expect(Buffer.concat(answer).toString()).toMatch(/^HTTP\/1\.1 408|^$/);
+    } finally {
+      await ingress.stop();
+    }
+  });
+
+  it('when more than MAX_CONNECTIONS clients connect, then the one beyond the cap is dropped and the others stay served', async () => {
+    const topic = uniqueName('it.max-connections');
+    await createTopic(topic);
+    const ingress = await startTestIngress(topic, { MAX_CONNECTIONS: '2' });
+    const port = Number(new URL(ingress.url).port);
+    const sockets = [connect(port, '127.0.0.1'), connect(port, '127.0.0.1')];
+    try {
+      await Promise.all(sockets.map((s) => once(s, 'connect')));
+      const third = connect(port, '127.0.0.1');
+      sockets.push(third);
+      await once(third, 'close');
+      const first = sockets[0]!;
+      first.write('GET /nothing-here HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      const [reply] = (await once(first, 'data')) as [Buffer];
+      expect(reply.toString()).toMatch(/^HTTP\/1\.1 404/);
+    } finally {
+      for (const s of sockets) s.destroy();
       await ingress.stop();
     }
   });

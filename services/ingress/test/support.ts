@@ -14,6 +14,7 @@ export const TEST_API_KEY = 'key_test_integration_0001';
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const parsed = parseConfig({
     PORT: '0',
+    OPS_PORT: '0',
     RETELL_API_KEY: TEST_API_KEY,
     KAFKA_BROKERS: testBrokers().join(','),
     SCHEMA_REGISTRY_URL: testRegistryUrl(),

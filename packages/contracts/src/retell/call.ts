@@ -158,9 +158,7 @@ export const RetellCallSchema = StoredRetellCallSchema.extend({
         role: short,
         content: z.string().max(LONG_TEXT),
         words: opt(
-          z.array(
-            z.looseObject({ word: opt(z.string().max(SHORT)), start: opt(z.number()), end: opt(z.number()) }),
-          ),
+          z.array(z.looseObject({ word: opt(z.string().max(SHORT)), start: opt(z.number()), end: opt(z.number()) })),
         ),
       }),
     ),

@@ -121,7 +121,8 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
           return deps.dedup.confirm(eventId, claim.token).then(() => true);
         },
         (error: unknown) => {
-          log.warn({ eventId, err: (error as Error).message }, 'webhook not stored: broker did not acknowledge');
+          // the 503 it leads to is logged (rate-limited) where it is answered; the produce failure by the publisher
+          log.debug({ eventId, err: (error as Error).message }, 'webhook not stored: broker did not acknowledge');
           return deps.dedup.release(eventId, claim.token).then(() => false);
         },
       );

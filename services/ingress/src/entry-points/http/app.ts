@@ -1,8 +1,8 @@
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Registry } from 'prom-client';
-import type { HealthChecks, Logger } from '@rb/observability';
-import { healthRouter, httpMetricsMiddleware } from '@rb/observability';
+import type { Logger } from '@rb/observability';
+import { httpMetricsMiddleware, rateLimitedWarn } from '@rb/observability';
 import { WIRE_HEADER_BYTES } from '@rb/contracts';
 import type { WebhookOutcome, WebhookRequest } from '../../webhooks/receive-webhook';
 import type { BodyWithHeadroom } from './read-body';
@@ -12,7 +12,6 @@ import type { IngressMetrics } from '../../webhooks/ingress-metrics';
 export interface AppDeps {
   receiveWebhook: (request: WebhookRequest) => Promise<WebhookOutcome>;
   maxBodyBytes: number;
-  health: HealthChecks;
   registry: Registry;
   metrics: IngressMetrics;
   log: Logger;
@@ -20,13 +19,17 @@ export interface AppDeps {
 
 export const WEBHOOK_ROUTE = '/webhooks/retell';
 
-/** Thin adapter: raw bytes in, one use case, outcome → HTTP status. No business decisions here. */
+/**
+ * Thin adapter: raw bytes in, one use case, outcome → HTTP status. No business decisions here.
+ * This is the public listener: Retell's routes only (health and metrics are on the ops listener).
+ */
 export function makeApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(httpMetricsMiddleware(deps.registry));
-  app.use(healthRouter(deps.health, deps.registry));
+  // every 503 makes Retell retry; its reason is logged once per reason and 10 s, not per webhook
+  const warnUnavailable = rateLimitedWarn(deps.log);
 
   // the signature covers the raw bytes, so the body is never parsed before it is verified; it is
   // read behind room for the registry header, so it goes to Kafka without another copy
@@ -39,7 +42,7 @@ export function makeApp(deps: AppDeps): express.Express {
       signature: req.get('x-retell-signature'),
       traceparent: req.get('traceparent'),
     });
-    sendOutcome(res, outcome);
+    sendOutcome(res, outcome, warnUnavailable);
   });
 
   app.use((_req: Request, res: Response) => {
@@ -49,7 +52,11 @@ export function makeApp(deps: AppDeps): express.Express {
   return app;
 }
 
-function sendOutcome(res: Response, outcome: WebhookOutcome): void {
+function sendOutcome(
+  res: Response,
+  outcome: WebhookOutcome,
+  warnUnavailable: ReturnType<typeof rateLimitedWarn>,
+): void {
   switch (outcome.result) {
     case 'stored':
       res.status(204).end();
@@ -74,6 +81,11 @@ function sendOutcome(res: Response, outcome: WebhookOutcome): void {
         case 'kafka_unavailable':
         case 'not_ready':
         case 'busy':
+          warnUnavailable(
+            outcome.reason,
+            { reason: outcome.reason, retryAfterSeconds: outcome.retryAfterSeconds },
+            'webhook answered 503; Retell retries it',
+          );
           res.status(503).set('Retry-After', String(outcome.retryAfterSeconds)).json({ error: outcome.reason });
           return;
         default:
