@@ -46,7 +46,7 @@ export interface Overrides {
   backoff?: { initialMs: number; maxMs: number };
   /** topic names (tests use their own) */
   topics?: { intents: string; directory: string; outcomes: string };
-  /** called when the consumer crashed for good: main exits, tests fail */
+  /** called when a consumer stopped for a configuration error (other crashes restart it): main exits, tests fail */
   onFatal?: (error: Error) => void;
 }
 
@@ -71,6 +71,11 @@ export async function startBookingService(config: Config, overrides: Overrides =
     name: 'booking_availability_lookups_total',
     help: 'Availability lookups per (event type, day) answered from the Redis cache (hit) or Cal.com (miss)',
     labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const corruptCacheValues = new Counter({
+    name: 'booking_availability_cache_corrupt_values_total',
+    help: 'Unreadable values in the availability cache (each read as a miss and overwritten, never an error)',
     registers: [registry],
   });
   const redisErrors = new Counter({
@@ -109,6 +114,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
     fetchAheadDays: config.AVAILABILITY_FETCH_AHEAD_DAYS,
     onLookup: (result) => availability.inc({ result }),
     onRedisError: () => redisErrors.inc({ component: 'availability_cache' }),
+    onCorruptValue: () => corruptCacheValues.inc(),
   });
   // every Cal.com request goes out through the egress: allowed hosts and addresses, no redirects
   const egress = new CalcomEgress({
@@ -182,6 +188,8 @@ export async function startBookingService(config: Config, overrides: Overrides =
       log.warn({ topic: report.topic, outcome: report.outcome, code: report.error.code }, 'intent not processed');
     else if (report.error) log.info({ topic: report.topic, code: report.error.code }, 'paused: Cal.com unavailable');
   };
+  // a crash (the broker restarting, its coordinator away) rebuilds the consumer after a backoff
+  const onRestart = consumerMetrics.restartReporter(log);
   // directory first: an intent's branch is usually known by the time it is handled
   const directory = new ConsumerRunner({
     kafka,
@@ -194,6 +202,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
     sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
     handler: makeBranchDirectory(),
     onOutcome,
+    onRestart,
   });
   await directory.start();
   const parkingMetrics = makeParkingMetrics(registry, db);
@@ -242,14 +251,15 @@ export async function startBookingService(config: Config, overrides: Overrides =
     ...(overrides.backoff ? { backoff: overrides.backoff } : {}),
     handler: intentsHandler,
     onOutcome,
+    onRestart,
     afterCommit: () => relay.nudge(),
   });
   await intents.start();
   redriver.start(); // parked intents left by an earlier run are taken at once
   for (const runner of [directory, intents]) {
     runner.onCrash((error, restarting) => {
-      if (restarting) return log.warn({ err: error.message }, 'consumer crashed; kafkajs restarts it');
-      log.error({ err: error.message }, 'consumer crashed for good');
+      if (restarting) return; // counted and logged through onRestart
+      log.error({ err: error.message }, 'consumer stopped by a configuration error');
       overrides.onFatal?.(error);
     });
   }
@@ -265,6 +275,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
         ...(draining ? ['draining'] : []),
         ...(dataSource.isInitialized ? [] : ['database']),
         ...(redis.status === 'ready' ? [] : ['redis']),
+        ...(relay.stalled() ? ['outbox'] : []),
       ],
     },
     registry,

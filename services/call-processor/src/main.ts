@@ -114,15 +114,17 @@ async function main(): Promise<void> {
         log.warn({ topic: report.topic, outcome: report.outcome, code: report.error.code }, 'message not processed');
     },
     afterCommit: () => relay.nudge(),
+    // a crash (the broker restarting, its coordinator away) rebuilds the consumer after a backoff
+    onRestart: consumerMetrics.restartReporter(log),
   });
   await runner.start();
   const readiness = new Readiness({ pingDatabase: selectOne(dataSource), consumerRunning: consumerWatch.running });
   await readiness.start();
-  // a crash kafkajs will not recover from (a non-retriable error) must not leave a ready-looking
-  // process that consumes nothing: exit, and let the supervisor start a fresh one
+  // only a configuration error (authorization, an option the broker refuses) ends consuming: a
+  // ready-looking process that consumes nothing must not stay, so exit with a non-zero code
   runner.onCrash((error, restarting) => {
-    if (restarting) return log.warn({ err: error.message }, 'consumer crashed; kafkajs restarts it');
-    log.error({ err: error.message }, 'consumer crashed for good; exiting');
+    if (restarting) return;
+    log.error({ err: error.message }, 'consumer stopped by a configuration error; exiting');
     shutdown('consumer-crash');
   });
 
@@ -139,7 +141,7 @@ async function main(): Promise<void> {
     adminTokens: adminTokensOf(config),
     health: {
       isLive: () => true,
-      notReady: () => (draining ? ['draining'] : readiness.notReady()),
+      notReady: () => (draining ? ['draining'] : [...readiness.notReady(), ...(relay.stalled() ? ['outbox'] : [])]),
     },
     registry,
     log,
@@ -165,7 +167,7 @@ async function main(): Promise<void> {
       readiness.stop();
       await dataSource.destroy();
       log.info('call-processor stopped');
-      process.exit(0);
+      process.exit(signal === 'consumer-crash' ? 1 : 0);
     })().catch((error: unknown) => {
       log.error({ err: error }, 'error during shutdown');
       process.exit(1);
