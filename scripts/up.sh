@@ -20,9 +20,10 @@ if [ -z "${RETELL_API_KEY:-}" ]; then
 fi
 export RETELL_API_KEY PORT=${PORT:-3000}
 
-# start_service <name> <port> <bundle>: build and start a service unless it runs, wait until ready
+# start_service <name> <port> <bundle> [ops port]: build and start a service unless it runs, wait
+# until its /readyz (on the ops port, which is the service's port where it has no public listener)
 start_service() {
-  local name=$1 port=$2 bundle=$3
+  local name=$1 port=$2 bundle=$3 ops=${4:-$2}
   if [ -s ".run/$name.pid" ] && kill -0 "$(cat ".run/$name.pid")" 2>/dev/null; then
     rb_log "$name already running (pid $(cat ".run/$name.pid"))"
   else
@@ -30,11 +31,11 @@ start_service() {
     pnpm -s --filter "@rb/$name" build
     rb_log "starting $name on http://127.0.0.1:$port (log: .run/$name.log)"
     # memory settings measured with pnpm bench:ingress (README, "Memory")
-    PORT=$port MALLOC_ARENA_MAX=1 setsid node --max-semi-space-size=8 --heap-growing-percent=50 "$bundle" >".run/$name.log" 2>&1 </dev/null &
+    PORT=$port OPS_PORT=$ops MALLOC_ARENA_MAX=1 setsid node --max-semi-space-size=8 --heap-growing-percent=50 "$bundle" >".run/$name.log" 2>&1 </dev/null &
     echo $! > ".run/$name.pid"
   fi
   for _ in $(seq 1 60); do
-    curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
+    curl -fs "http://127.0.0.1:$ops/readyz" >/dev/null 2>&1 && return 0
     kill -0 "$(cat ".run/$name.pid")" 2>/dev/null || { tail -20 ".run/$name.log"; rb_die "$name exited (log: .run/$name.log)"; }
     sleep 0.5
   done
@@ -67,7 +68,7 @@ else
 fi
 CALCOM_URL=$(cat .run/fake-calcom.url)
 
-start_service ingress "$PORT" services/ingress/dist/main.js
+start_service ingress "$PORT" services/ingress/dist/main.js "${OPS_PORT:-3100}"
 start_service call-processor 3001 services/call-processor/dist/main.js
 rb_log "importing the example tenant directory (deploy/tenants.example.yaml)"
 curl -fsS -X PUT -H "authorization: Bearer $ADMIN_TOKEN" --data-binary @deploy/tenants.example.yaml \
@@ -96,9 +97,10 @@ INGRESS_URL="http://127.0.0.1:$PORT" pnpm -s exec tsx scripts/demo.ts
 cat <<MSG
 
 The system is running:
-  ingress          http://127.0.0.1:$PORT  (/webhooks/retell, /livez, /readyz, /metrics; log .run/ingress.log)
-  call-processor   http://127.0.0.1:3001  (/admin/tenants, /livez, /readyz, /metrics; log .run/call-processor.log)
-  booking          http://127.0.0.1:3002  (/admin/companies/:id/calcom-account, /admin/bookings/:uid/cancel|reschedule,
+  ingress          http://127.0.0.1:$PORT  (/webhooks/retell only: the public listener; log .run/ingress.log)
+                   http://127.0.0.1:${OPS_PORT:-3100}  (/livez, /readyz, /metrics: the internal ops listener)
+  call-processor   http://127.0.0.1:3001  (internal only: /admin/tenants, /livez, /readyz, /metrics; log .run/call-processor.log)
+  booking          http://127.0.0.1:3002  (internal only: /admin/companies/:id/calcom-account, /admin/bookings/:uid/cancel|reschedule,
                                            /livez, /readyz, /metrics; log .run/booking.log)
   fake Cal.com     $CALCOM_URL  (a local stand-in for Cal.com, NOT Cal.com: bookings in memory only;
                                            API key $CALCOM_TOKEN; log .run/fake-calcom.log)
