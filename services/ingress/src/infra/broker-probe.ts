@@ -19,6 +19,8 @@ export class BrokerProbe {
   private timer: NodeJS.Timeout | undefined;
   private answering = false;
   private inFlight: Promise<void> | undefined;
+  /** admins given up on, disconnected once their own attempt settles (a late connect would stay open) */
+  private readonly discarding = new Set<Promise<void>>();
 
   constructor(private readonly options: BrokerProbeOptions) {}
 
@@ -42,15 +44,16 @@ export class BrokerProbe {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.inFlight;
-    await this.admin?.disconnect().catch(() => undefined);
-    this.admin = undefined;
+    this.discard(Promise.resolve());
+    await Promise.all(this.discarding);
   }
 
   private async probe(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
+    const attempt = this.fetchMetadata();
     try {
       await Promise.race([
-        this.fetchMetadata(),
+        attempt,
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error('broker did not answer in time')), this.options.timeoutMs);
         }),
@@ -59,12 +62,23 @@ export class BrokerProbe {
     } catch {
       this.answering = false;
       // a fresh connection next time, not one kafkajs may still be retrying
-      const stale = this.admin;
-      this.admin = undefined;
-      await stale?.disconnect().catch(() => undefined);
+      this.discard(attempt);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** disconnects the current admin once `attempt` (its connect or request) has settled */
+  private discard(attempt: Promise<unknown>): void {
+    const admin = this.admin;
+    this.admin = undefined;
+    if (!admin) return;
+    const done = attempt
+      .catch(() => undefined)
+      .then(() => admin.disconnect())
+      .catch(() => undefined)
+      .finally(() => this.discarding.delete(done));
+    this.discarding.add(done);
   }
 
   private async fetchMetadata(): Promise<void> {
