@@ -167,7 +167,7 @@ async function emitted(callId: string): Promise<(CallLifecycleEvent | BookingInt
 
 describe('call-processor: Retell events → call record → lifecycle events and booking intents', () => {
   it('when the events arrive duplicated and out of order, then the call converges and exactly one booking intent is emitted', async () => {
-    const callId = uniqueName('call');
+    const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
     const analysed = webhook(ANALYSED, callId, notBookedYet);
     statements = 0;
     const { reports } = await run([
@@ -217,7 +217,7 @@ describe('call-processor: Retell events → call record → lifecycle events and
   });
 
   it('when the offsets were lost after the transactions committed, then the redelivery emits nothing again', async () => {
-    const callId = uniqueName('call');
+    const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
     const messages = [webhook(STARTED, callId), webhook(ENDED, callId), webhook(ANALYSED, callId, notBookedYet)];
     const first = await run(messages);
     const before = (await emitted(callId)).length;
@@ -229,7 +229,7 @@ describe('call-processor: Retell events → call record → lifecycle events and
   });
 
   it('when the agent booked during the call, then the analysis says so and no intent is emitted', async () => {
-    const callId = uniqueName('call');
+    const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
     await run([webhook(STARTED, callId), webhook(ANALYSED, callId)]);
     const events = await emitted(callId);
     expect(events.map((e) => e.type)).toEqual(['call.routed.v1', 'call.ended.v1', 'call.analysed.v1']);
@@ -237,7 +237,7 @@ describe('call-processor: Retell events → call record → lifecycle events and
   });
 
   it('when the dialled number is unknown, then the call is recorded as unrouted, counted, and nothing is retried', async () => {
-    const callId = uniqueName('call');
+    const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
     const unknown = (b: Body) => (b.call.to_number = '+4989000000000');
     const { reports, unrouted } = await run([webhook(STARTED, callId, unknown), webhook(ANALYSED, callId, unknown)]);
     expect(reports.map((r) => r.outcome)).toEqual(['processed', 'processed']);
@@ -255,7 +255,7 @@ describe('call-processor: Retell events → call record → lifecycle events and
   });
 
   it('when an event violates the contract, then it goes to the DLQ and the next event of the call is processed', async () => {
-    const callId = uniqueName('call');
+    const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
     const broken = webhook(ENDED, callId, (b) => (b.call.duration_ms = 'long'));
     const { reports, inTopic } = await run([broken, webhook(STARTED, callId)]);
     expect(reports.map((r) => r.outcome)).toEqual(['dead_lettered', 'processed']);
@@ -265,7 +265,7 @@ describe('call-processor: Retell events → call record → lifecycle events and
   });
 
   it('when the number is deactivated during the call, then the call keeps its business and its intent', async () => {
-    const callId = uniqueName('call');
+    const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
     await run([webhook(STARTED, callId)]);
     await db.dataSource.query("UPDATE phone_numbers SET active = false WHERE number = '+4922198765430'");
     directory = await typeormTransactions(db.dataSource)(loadDirectory);
