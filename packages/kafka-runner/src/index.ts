@@ -21,6 +21,7 @@ export {
   packRequests,
   PRODUCE_REQUEST_MAX_BYTES,
 } from './produce-limits';
+export { ReplaceableProducer } from './replaceable-producer';
 export type { ConsumedMessage, ConsumerRunnerOptions, MessageHandler, Outcome, OutcomeReport } from './consumer-runner';
 export { ConsumerRunner } from './consumer-runner';
 export { DependencyUnavailableError, isRunnerError, PoisonMessageError, RunnerError } from './errors';

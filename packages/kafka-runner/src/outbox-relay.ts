@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import {
   compressionFor,
   isTooLargeError,
@@ -11,6 +11,7 @@ import {
 import type { Transactions } from './sql';
 import type { OutboxBacklog, OutboxRow } from './outbox-store';
 import { outboxStore } from './outbox-store';
+import { ReplaceableProducer } from './replaceable-producer';
 
 export interface OutboxRelayOptions {
   kafka: Kafka;
@@ -50,8 +51,9 @@ export interface OutboxRelayOptions {
  * 'pending' (rows still to publish) and 'oldestPendingAge' (seconds), every `pendingEveryMs`.
  */
 export class OutboxRelay extends EventEmitter {
-  private producer: Producer | undefined;
-  private producerBroken = false;
+  private readonly producer = new ReplaceableProducer(() =>
+    this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+  );
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -65,7 +67,6 @@ export class OutboxRelay extends EventEmitter {
   }
 
   async start(): Promise<void> {
-    this.producer = this.newProducer();
     await this.producer.connect();
     this.running = true;
     this.loop = this.run();
@@ -88,7 +89,7 @@ export class OutboxRelay extends EventEmitter {
     await this.options
       .transactions((sql) => outboxStore.releaseLease(sql, this.options.lockId, this.owner))
       .catch(() => undefined);
-    await this.producer?.disconnect().catch(() => undefined);
+    await this.producer.disconnect();
   }
 
   /** true while the oldest row still to publish has waited longer than `stalledAfterMs` (readiness) */
@@ -150,7 +151,7 @@ export class OutboxRelay extends EventEmitter {
     const byTopic = new Map<string, OutboxRow[]>();
     for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
     const bytes = rows.reduce((n, r) => n + messageBytes(r), 0);
-    const producer = await this.usableProducer();
+    const producer = await this.producer.usable();
     const timeoutMs = this.options.sendTimeoutMs ?? 10_000;
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -168,27 +169,11 @@ export class OutboxRelay extends EventEmitter {
         }),
       ]);
     } catch (error) {
-      this.producerBroken = true;
+      this.producer.markBroken();
       throw error;
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  private async usableProducer(): Promise<Producer> {
-    if (this.producer && !this.producerBroken) return this.producer;
-    const old = this.producer;
-    this.producer = undefined;
-    await old?.disconnect().catch(() => undefined);
-    const fresh = this.newProducer();
-    await fresh.connect();
-    this.producer = fresh;
-    this.producerBroken = false;
-    return fresh;
-  }
-
-  private newProducer(): Producer {
-    return this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   }
 
   private async measure(): Promise<void> {

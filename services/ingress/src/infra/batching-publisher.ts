@@ -1,6 +1,12 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from '@rb/observability';
-import { compressionFor, isTooLargeError, messageBytes, PRODUCE_REQUEST_MAX_BYTES } from '@rb/kafka-runner';
+import {
+  compressionFor,
+  isTooLargeError,
+  messageBytes,
+  PRODUCE_REQUEST_MAX_BYTES,
+  ReplaceableProducer,
+} from '@rb/kafka-runner';
 import type { EventPublisher, OutgoingMessage } from '../webhooks/ports';
 import type { IngressMetrics } from '../webhooks/ingress-metrics';
 
@@ -52,9 +58,15 @@ export interface BatchingPublisherOptions {
  */
 export class BatchingPublisher implements EventPublisher {
   private readonly queue: Pending[] = [];
-  private producer: Producer | undefined;
+  private readonly producer = new ReplaceableProducer(() =>
+    this.options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
+    }),
+  );
   private sending = false;
-  private needsFreshProducer = false;
   private closed = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
@@ -62,7 +74,6 @@ export class BatchingPublisher implements EventPublisher {
   constructor(private readonly options: BatchingPublisherOptions) {}
 
   async connect(): Promise<void> {
-    this.producer = this.newProducer();
     await this.producer.connect();
   }
 
@@ -93,7 +104,7 @@ export class BatchingPublisher implements EventPublisher {
   async close(): Promise<void> {
     this.closed = true;
     await this.idle;
-    await this.producer?.disconnect().catch(() => undefined);
+    await this.producer.disconnect();
   }
 
   private async drain(): Promise<void> {
@@ -137,7 +148,7 @@ export class BatchingPublisher implements EventPublisher {
     for (const pending of batch) pending.sent = true;
     const bytes = batch.reduce((n, p) => n + messageBytes(p.message), 0);
     try {
-      const producer = await this.usableProducer();
+      const producer = await this.producer.usable();
       await producer.send({
         topic: this.options.topic,
         acks: -1,
@@ -148,7 +159,7 @@ export class BatchingPublisher implements EventPublisher {
       metrics.produceDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
       for (const pending of batch) settle(pending);
     } catch (error) {
-      this.needsFreshProducer = true;
+      this.producer.markBroken();
       const tooLarge = isTooLargeError(error);
       metrics.dependencyErrors.inc({ dependency: 'kafka', operation: tooLarge ? 'produce_too_large' : 'produce' });
       this.options.log.warn({ err: (error as Error).message, batch: batch.length, bytes }, 'produce failed');
@@ -156,27 +167,6 @@ export class BatchingPublisher implements EventPublisher {
       for (const pending of batch) settle(pending, failure);
       this.options.onProduceFailed?.();
     }
-  }
-
-  private async usableProducer(): Promise<Producer> {
-    if (this.producer && !this.needsFreshProducer) return this.producer;
-    const old = this.producer;
-    this.producer = undefined;
-    await old?.disconnect().catch(() => undefined);
-    const fresh = this.newProducer();
-    await fresh.connect();
-    this.producer = fresh;
-    this.needsFreshProducer = false;
-    return fresh;
-  }
-
-  private newProducer(): Producer {
-    return this.options.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
-    });
   }
 }
 
