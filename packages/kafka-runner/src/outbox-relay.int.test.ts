@@ -240,6 +240,50 @@ describe("the outbox relay and the broker's size limit", () => {
   });
 });
 
+describe('the outbox relay lease', () => {
+  it('when another replica takes the lease in the middle of a batch (it expired during slow sends), then this relay sends none of the batch’s remaining requests', async () => {
+    const topic = uniqueName('it.outbox-lease');
+    await createTopic(topic);
+    const inner = typeormTransactions(db.dataSource);
+    await inner((sql) =>
+      appendOutbox(
+        sql,
+        [0, 1, 2, 3, 4, 5].map((n) => sized(topic, n, 3_000)),
+      ),
+    );
+    let stolen = false;
+    // after the first request is marked published, the other replica takes over the expired lease
+    const transactions: typeof inner = (work) =>
+      inner(async (sql) => {
+        const result = await work({
+          query: async (text, parameters) => {
+            const rows = await sql.query(text, parameters);
+            if (!stolen && text.startsWith('UPDATE outbox SET published_at')) {
+              stolen = true;
+              await sql.query(
+                `UPDATE outbox_relay_lease SET owner = 'replica-b', expires_at = now() + interval '1 hour' WHERE lock_id = 55`,
+              );
+            }
+            return rows as never;
+          },
+        });
+        return result;
+      });
+    // three requests of two rows each
+    const relay = new OutboxRelay({ kafka: testKafka(), transactions, lockId: 55, maxRequestBytes: 7_000 });
+    try {
+      await relay.start();
+      await waitFor(() => stolen, 'the first request');
+      await relay.stop();
+      expect((await readAll(topic)).map((m) => m.headers?.ce_id?.toString())).toEqual(['call_0:e0', 'call_1:e1']);
+      expect(await relay.pending()).toBe(4);
+    } finally {
+      await db.dataSource.query('DELETE FROM outbox WHERE topic = $1', [topic]);
+      await db.dataSource.query('DELETE FROM outbox_relay_lease WHERE lock_id = 55');
+    }
+  });
+});
+
 describe('the outbox relay when the broker answers late', () => {
   it('when replies arrive after the request timeout, then no transaction or row lock is held while waiting, and the outbox drains once the broker is quick again', async () => {
     const proxy = await startDelayProxy(testBrokers()[0]!);

@@ -8,10 +8,10 @@ import {
   packRequests,
   PRODUCE_REQUEST_MAX_BYTES,
 } from './produce-limits';
-import type { Transactions } from './sql';
+import type { Sql, Transactions } from './sql';
 import type { OutboxBacklog, OutboxRow } from './outbox-store';
 import { outboxStore } from './outbox-store';
-import { ReplaceableProducer } from './replaceable-producer';
+import { ReplaceableProducer, within } from './replaceable-producer';
 
 export interface OutboxRelayOptions {
   kafka: Kafka;
@@ -109,20 +109,33 @@ export class OutboxRelay extends EventEmitter {
 
   /** Publishes one batch if this replica holds the lease; returns how many rows it published. */
   async publishBatch(): Promise<number> {
-    const { transactions, lockId, batchSize = 500, leaseMs = 30_000 } = this.options;
+    const { transactions, batchSize = 500 } = this.options;
     const rows = await transactions(async (sql) =>
-      (await outboxStore.takeLease(sql, lockId, this.owner, leaseMs)) ? outboxStore.next(sql, batchSize) : [],
+      (await this.holdLease(sql)) ? outboxStore.next(sql, batchSize) : [],
     );
     let published = 0;
     const maxBytes = this.options.maxRequestBytes ?? PRODUCE_REQUEST_MAX_BYTES;
-    for (const request of packRequests(rows, messageBytes, maxBytes)) {
-      published += await this.publishRequest(request);
+    try {
+      for (const request of packRequests(rows, messageBytes, maxBytes)) published += await this.publishRequest(request);
+    } catch (error) {
+      if (!(error instanceof LeaseLost)) throw error;
+      // another replica publishes from here on; this one must not send the rest of its batch
     }
     return published;
   }
 
-  /** Sends one request; a refusal as too large is retried row by row, and a row refused alone is dead-lettered. */
+  /** takes or renews this replica's lease; false when another replica holds it */
+  private holdLease(sql: Sql): Promise<boolean> {
+    return outboxStore.takeLease(sql, this.options.lockId, this.owner, this.options.leaseMs ?? 30_000);
+  }
+
+  /**
+   * Sends one request while this replica still holds the lease (renewed before each request, so a
+   * batch of slow requests never outlives it); a refusal as too large is retried row by row, and a
+   * row refused alone is dead-lettered.
+   */
   private async publishRequest(rows: OutboxRow[]): Promise<number> {
+    if (!(await this.options.transactions((sql) => this.holdLease(sql)))) throw new LeaseLost();
     try {
       await this.send(rows);
     } catch (error) {
@@ -147,32 +160,26 @@ export class OutboxRelay extends EventEmitter {
     return rows.length;
   }
 
+  /** one produce request, connect included, acknowledged within `sendTimeoutMs` or failed */
   private async send(rows: OutboxRow[]): Promise<void> {
     const byTopic = new Map<string, OutboxRow[]>();
     for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
     const bytes = rows.reduce((n, r) => n + messageBytes(r), 0);
-    const producer = await this.producer.usable();
-    const timeoutMs = this.options.sendTimeoutMs ?? 10_000;
-    let timer: NodeJS.Timeout | undefined;
+    const deadline = Date.now() + (this.options.sendTimeoutMs ?? 10_000);
     try {
-      await Promise.race([
-        producer.sendBatch({
-          acks: -1,
-          compression: compressionFor(bytes),
-          topicMessages: [...byTopic].map(([topic, topicRows]) => ({
-            topic,
-            messages: topicRows.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
-          })),
-        }),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`produce not acknowledged within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      const producer = await this.producer.usable(deadline - Date.now());
+      const sending = producer.sendBatch({
+        acks: -1,
+        compression: compressionFor(bytes),
+        topicMessages: [...byTopic].map(([topic, topicRows]) => ({
+          topic,
+          messages: topicRows.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+        })),
+      });
+      await within(sending, Math.max(1, deadline - Date.now()), 'produce');
     } catch (error) {
       this.producer.markBroken();
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -221,3 +228,6 @@ export class OutboxRelay extends EventEmitter {
     });
   }
 }
+
+/** this replica no longer holds the outbox's lease (it expired, and another replica took it) */
+class LeaseLost extends Error {}

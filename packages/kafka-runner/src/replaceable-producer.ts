@@ -15,14 +15,23 @@ export class ReplaceableProducer {
     await this.usable();
   }
 
-  /** the current producer, or a fresh, connected one after a failure */
-  async usable(): Promise<Producer> {
+  /**
+   * The current producer, or a fresh, connected one after a failure. With `timeoutMs`, a connect
+   * that takes longer fails (the late producer is disconnected once its connect settles).
+   */
+  async usable(timeoutMs?: number): Promise<Producer> {
     if (this.producer && !this.broken) return this.producer;
     const old = this.producer;
     this.producer = undefined;
     await old?.disconnect().catch(() => undefined);
     const fresh = this.create();
-    await fresh.connect();
+    const connecting = fresh.connect();
+    try {
+      await (timeoutMs === undefined ? connecting : within(connecting, timeoutMs, 'producer connect'));
+    } catch (error) {
+      void connecting.catch(() => undefined).then(() => fresh.disconnect().catch(() => undefined));
+      throw error;
+    }
     this.producer = fresh;
     this.broken = false;
     return fresh;
@@ -36,5 +45,20 @@ export class ReplaceableProducer {
   async disconnect(): Promise<void> {
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
+  }
+}
+
+/** `work`, or a rejection once `ms` passed (the work itself goes on; the caller decides what to do with it) */
+export async function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} not done within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
