@@ -82,6 +82,12 @@ export const RETELL_WEBHOOK_EVENT_SCHEMAS = accepted.byType satisfies Record<Kno
 
 /** Every event type the contracts know, discriminated by `event`, with the bounds of what enters. */
 export const KnownRetellWebhookEventSchema = accepted.known;
+
+/**
+ * The same, as the topic has stored them since v1 (without the bounds): what consumers decode
+ * with, so an event stored before the bounds is still processed rather than dead-lettered.
+ */
+export const StoredKnownRetellWebhookEventSchema = stored.known;
 export type KnownRetellWebhookEvent = z.infer<typeof KnownRetellWebhookEventSchema>;
 
 /**

@@ -264,6 +264,13 @@ describe('call-processor: Retell events → call record → lifecycle events and
     expect(dead?.headers?.dlq_error_message?.toString()).toMatch(/call\.duration_ms/);
   });
 
+  it('when an event stored before ingress bounded its fields (an agent name past 256 characters) is consumed, then it is processed, not dead-lettered', async () => {
+    const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
+    const stored = webhook(ENDED, callId, (b) => (b.call.agent_name = 'Mia '.repeat(100)));
+    const { reports } = await run([stored]);
+    expect(reports.map((r) => r.outcome)).toEqual(['processed']);
+  });
+
   it('when the number is deactivated during the call, then the call keeps its business and its intent', async () => {
     const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
     await run([webhook(STARTED, callId)]);

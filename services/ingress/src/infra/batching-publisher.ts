@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '@rb/observability';
+import { rateLimitedWarn } from '@rb/observability';
 import {
   compressionFor,
   isTooLargeError,
@@ -71,7 +72,12 @@ export class BatchingPublisher implements EventPublisher {
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
 
-  constructor(private readonly options: BatchingPublisherOptions) {}
+  /** a broker outage fails every batch: logged once per 10 s with how many were left out */
+  private readonly warn: ReturnType<typeof rateLimitedWarn>;
+
+  constructor(private readonly options: BatchingPublisherOptions) {
+    this.warn = rateLimitedWarn(options.log);
+  }
 
   async connect(): Promise<void> {
     await this.producer.connect();
@@ -148,7 +154,8 @@ export class BatchingPublisher implements EventPublisher {
     for (const pending of batch) pending.sent = true;
     const bytes = batch.reduce((n, p) => n + messageBytes(p.message), 0);
     try {
-      const producer = await this.producer.usable();
+      // a reconnect that hangs must not hold the webhooks past their deadline
+      const producer = await this.producer.usable(this.options.timeoutMs);
       await producer.send({
         topic: this.options.topic,
         acks: -1,
@@ -162,7 +169,11 @@ export class BatchingPublisher implements EventPublisher {
       this.producer.markBroken();
       const tooLarge = isTooLargeError(error);
       metrics.dependencyErrors.inc({ dependency: 'kafka', operation: tooLarge ? 'produce_too_large' : 'produce' });
-      this.options.log.warn({ err: (error as Error).message, batch: batch.length, bytes }, 'produce failed');
+      this.warn(
+        tooLarge ? 'too_large' : 'failed',
+        { err: (error as Error).message, batch: batch.length, bytes },
+        'produce failed',
+      );
       const failure = new PublishError('PRODUCE_FAILED', 'broker did not acknowledge', { cause: error });
       for (const pending of batch) settle(pending, failure);
       this.options.onProduceFailed?.();
