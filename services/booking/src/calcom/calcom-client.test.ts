@@ -88,3 +88,18 @@ describe("the size of Cal.com's answers", () => {
     }
   });
 });
+
+describe('a Cal.com address the egress refuses', () => {
+  it('when an account points at a host that is not allowed (say, saved before the allow-list), then the call fails as forbidden (the tenant must fix it), not as an outage to wait out', async () => {
+    const egress = new CalcomEgress({ allowedHosts: [], privateHosts: [] });
+    try {
+      // no connection is made: 127.0.0.1 is neither allowed nor a private host the operator named
+      const client = new CalcomClient({ baseUrl: 'http://127.0.0.1:6379', token: 'cal_test' }, egress.fetch);
+      const failed = await client.listBookings({ take: 1 }).catch((e: unknown) => e);
+      expect(failed).toMatchObject({ kind: 'forbidden', retryable: false });
+      expect((failed as Error).message).not.toMatch(/6379|127\.0\.0\.1/);
+    } finally {
+      egress.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CalcomError, classifyResponse } from './calcom-errors';
+import { EgressRefusedError } from './calcom-egress';
 
 /**
  * Cal.com API v2, the endpoints booking needs (../shared/calcom/NOTES.md): each with the
@@ -210,6 +211,11 @@ export class CalcomClient {
         redirect: 'manual',
       });
     } catch (error) {
+      const refused = egressRefusal(error);
+      // not an outage: this account's Cal.com address is not allowed (an allow-list or address
+      // rule), so waiting or parking cannot help; the business must fix the account
+      if (refused)
+        throw new CalcomError('forbidden', `Cal.com ${method} ${url.pathname}: ${refused.code}`, { requestId });
       const aborted = (error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError';
       // the URL and the error's text only: the request (and its Authorization header) is never quoted
       throw new CalcomError(
@@ -280,4 +286,13 @@ export class CalcomClient {
     }
     return Buffer.concat(chunks).toString('utf8');
   }
+}
+
+/** the egress's refusal, however fetch wrapped it ("fetch failed" with the cause inside) */
+function egressRefusal(error: unknown): EgressRefusedError | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; depth++) {
+    if (e instanceof EgressRefusedError) return e;
+    e = e.cause;
+  }
+  return undefined;
 }
