@@ -24,6 +24,6 @@ export {
 export { ReplaceableProducer } from './replaceable-producer';
 export type { ConsumedMessage, ConsumerRunnerOptions, MessageHandler, Outcome, OutcomeReport } from './consumer-runner';
 export { ConsumerRunner } from './consumer-runner';
-export { DependencyUnavailableError, isRunnerError, PoisonMessageError, RunnerError } from './errors';
+export { asRunnerError, DependencyUnavailableError, isRunnerError, PoisonMessageError, RunnerError } from './errors';
 export { deadLetterMessage, deadLetterTopic, replayDeadLetters } from './dead-letter';
 export { redactPersonalData, safeErrorCode } from './personal-data';

@@ -1,6 +1,6 @@
 import type { Producer, ProducerRecord } from 'kafkajs';
-import type { OutboxEvent } from '@rb/kafka-runner';
-import { deadLetterMessage, RunnerError } from '@rb/kafka-runner';
+import type { OutboxEvent, RunnerError } from '@rb/kafka-runner';
+import { deadLetterMessage } from '@rb/kafka-runner';
 import type { ParkedIntent } from './parked-intents.repository';
 
 /**
@@ -29,18 +29,4 @@ export async function deadLetterEvent(
   };
   await deadLetterMessage(outbox as unknown as Producer, parked.message, { error, attempts, consumer });
   return captured!;
-}
-
-/** What a re-drive threw, as the runner would see it: a code and a message (anything else is transient). */
-export function asRunnerError(error: unknown): RunnerError {
-  if (error instanceof RunnerError) return error;
-  const code = (error as { code?: unknown })?.code;
-  return new RunnerError(
-    typeof code === 'string' ? code : 'UNEXPECTED',
-    String((error as Error)?.message ?? error),
-    'transient',
-    {
-      cause: error,
-    },
-  );
 }

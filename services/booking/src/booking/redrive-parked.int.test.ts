@@ -236,3 +236,55 @@ it('when a parked intent keeps failing its re-drive for another reason than Cal.
     await calcom.stop();
   }
 });
+
+it('when the database is away while a parked intent is re-driven, then the intent waits and books once it is back: no attempt is spent, nothing is cancelled or dead-lettered', async () => {
+  const calcom = await startStatefulCalcom({ uidPrefix: `${uniqueName('u')}_`, openCalendar: true });
+  const fn = uniqueName('away').replace(/\W/g, '_');
+  try {
+    const company = randomUUID();
+    const before = processWith(down);
+    await before.transactions((sql) =>
+      setCalcomAccount(
+        sql,
+        { companyId: company, baseUrl: calcom.url, kind: 'api_key', token: new Secret('cal_test') },
+        { cipher: CredentialCipher.fromConfig(CREDENTIAL_KEYS), verify: async () => undefined },
+      ),
+    );
+    const intent = makeIntent(company, '2026-10-15T09:00:00Z');
+    expect(await before.consume(messageOf(intent, `${intent.callId}:intent`))).toMatchObject({ kind: 'park' });
+    // the first two records of its confirmation meet a connection-class failure (08006), then it is back
+    await db.dataSource.query(`CREATE SEQUENCE ${fn}_n`);
+    await db.dataSource.query(`CREATE FUNCTION ${fn}() RETURNS trigger AS $$ BEGIN
+        IF NEW.status = 'confirmed' AND NEW.call_id = '${intent.callId}' AND nextval('${fn}_n') <= 2 THEN
+          RAISE EXCEPTION 'connection failure' USING ERRCODE = '08006'; END IF;
+        RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await db.dataSource.query(
+      `CREATE TRIGGER ${fn} BEFORE UPDATE ON booking_requests FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+    );
+    const after = processWith(fetch);
+    const outcomes: RedriveOutcome[] = [];
+    const redriver = new ParkedRedriver({
+      handler: after.handler,
+      db: typeormAutocommit(db.dataSource),
+      transactions: after.transactions,
+      consumer: GROUP,
+      intervalMs: 50,
+      claimSeconds: 30,
+      maxAttempts: 2,
+      backoff: { initialMs: 10, maxMs: 20 },
+      onRedrive: (report) => outcomes.push(report.outcome),
+    });
+    redriver.start();
+    try {
+      await waitFor('the booking', () => outcomes.includes('settled') || outcomes.includes('dead_lettered'), 40_000);
+    } finally {
+      await redriver.stop();
+    }
+    expect(outcomes).toEqual(['still_unavailable', 'still_unavailable', 'settled']);
+    const booked = calcom.bookings.filter((b) => b.metadata.idempotencyKey === intent.idempotencyKey);
+    expect(booked.map((b) => b.status)).toEqual(['accepted']);
+  } finally {
+    await db.dataSource.query(`DROP TRIGGER IF EXISTS ${fn} ON booking_requests`);
+    await calcom.stop();
+  }
+});

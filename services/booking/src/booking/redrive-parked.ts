@@ -1,7 +1,7 @@
 import type { MessageHandler, Sql, Transactions } from '@rb/kafka-runner';
-import { appendOutbox, DependencyUnavailableError } from '@rb/kafka-runner';
+import { appendOutbox, asRunnerError, DependencyUnavailableError } from '@rb/kafka-runner';
 import type { Intent, Prepared } from './booking-intents';
-import { asRunnerError, deadLetterEvent } from './parked-dead-letter';
+import { deadLetterEvent } from './parked-dead-letter';
 import type { ParkedIntent } from './parked-intents.repository';
 import {
   claimDueHeads,
@@ -190,6 +190,10 @@ export class ParkedRedriver {
     poison: boolean,
   ): Promise<Result> {
     const error = asRunnerError(caught);
+    // the database (or another dependency) is away: wait and come back, as the consumer pauses;
+    // it is not the intent's fault, so no attempt is spent and nothing is undone or dead-lettered
+    if (!poison && error instanceof DependencyUnavailableError)
+      return { kind: 'unavailable', retryAfterMs: error.retryAfterMs, reason: error.code, calcom: false };
     const attempts = parked.attempts + 1;
     if (!poison && error.disposition !== 'poison' && attempts < this.options.maxAttempts) {
       const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 200, maxMs: 5_000 };
