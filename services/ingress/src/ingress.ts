@@ -10,6 +10,7 @@ import type { Config } from './config';
 import { makeApp } from './entry-points/http/app';
 import { BatchingPublisher } from './infra/batching-publisher';
 import { BrokerProbe } from './infra/broker-probe';
+import { checkTopicLimit } from './infra/topic-limit';
 import { RedisDeduplicator } from './infra/redis-dedup';
 import { RedisRateLimiter } from './infra/redis-rate-limiter';
 import { makeIngressMetrics } from './webhooks/ingress-metrics';
@@ -109,6 +110,7 @@ export async function startIngress(
   await Promise.all([
     publisher.connect().catch((error: Error) => log.warn({ err: error.message }, 'kafka not reachable at start')),
     broker.start(),
+    checkTopicLimit(kafka, topic, config.MAX_BODY_BYTES, log),
     redis.connect().catch((error: Error) => log.warn({ err: error.message }, 'redis not reachable at start')),
   ]);
   const ops = await startOpsServer({

@@ -10,7 +10,9 @@ import {
   uniqueName,
   withAdmin,
 } from '../../../test/support/kafka';
-import { fixtureBytes, postWebhook, startTestIngress, withFreshCallId } from './support';
+import { createLogger } from '@rb/observability';
+import { startIngress } from '../src/ingress';
+import { fixtureBytes, postWebhook, startTestIngress, testConfig, withFreshCallId } from './support';
 
 /** Integration: real Kafka broker (acks=all), real schema registry, real Redis. */
 describe('ingress against the real broker, registry and Redis', () => {
@@ -239,6 +241,28 @@ describe('ingress graceful shutdown', () => {
 });
 
 describe('ingress readiness', () => {
+  it('when the topic cannot store every body ingress accepts (its max.message.bytes below MAX_BODY_BYTES), then ingress says so at start, naming the fix', async () => {
+    const topic = uniqueName('it.small-limit');
+    await withAdmin((admin) =>
+      admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '1048588' }] }],
+      }),
+    );
+    const lines: string[] = [];
+    const log = createLogger({
+      service: 'ingress',
+      level: 'info',
+      destination: { write: (l: string) => void lines.push(l) },
+    });
+    const ingress = await startIngress(testConfig(), log, { topic });
+    await ingress.stop();
+    const errors = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 'error');
+    expect(errors).toEqual([
+      expect.objectContaining({ topic, maxMessageBytes: 1048588, msg: expect.stringMatching(/max\.message\.bytes/) }),
+    ]);
+  });
+
   it('when the broker refuses one webhook for good (over its topic’s size limit), then that webhook gets 503 but ingress stays ready and stores the next', async () => {
     const topic = uniqueName('it.small-topic');
     await withAdmin((admin) =>
