@@ -108,6 +108,13 @@ describe('one intent handled twice in one process at once', () => {
       const uid = (p: typeof first) => (p.kind === 'outcome' && 'booking' in p.outcome ? p.outcome.booking.uid : '');
       expect(uid(again)).toBe(uid(first));
       expect(calcom.bookings).toHaveLength(1);
+      // both are applied after all (two handlings of one intent): only the first to commit is emitted
+      const transactions = typeormTransactions(db.dataSource);
+      const emitted = [
+        ...(await transactions((sql) => handler.apply(event, { sql, prepared: first, message }))),
+        ...(await transactions((sql) => handler.apply(event, { sql, prepared: again, message }))),
+      ];
+      expect(emitted).toHaveLength(1);
     } finally {
       await calcom.stop();
     }

@@ -20,6 +20,7 @@ import {
   markUnavailable,
   openRequest,
   recordOutcome,
+  settleIntent,
   releaseLease,
   SETTLED,
 } from './booking-requests';
@@ -157,7 +158,8 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
         return [];
       }
       if (prepared.kind === 'nothing') return [];
-      await recordOutcome(sql, prepared.outcome);
+      // another handling of this intent committed its outcome first: that one is the intent's
+      if (!(await settleIntent(sql, prepared.outcome))) return [];
       deps.onOutcome?.(prepared.outcome);
       return [outcomeEvent(prepared.outcome, prepared.cause, deps)];
     },

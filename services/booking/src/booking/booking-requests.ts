@@ -113,6 +113,22 @@ const STATUS_OF: Record<BookingOutcomeV1['type'], RequestStatus> = {
   'booking.rescheduled.v1': 'confirmed',
 };
 
+/**
+ * An intent's outcome, recorded only while its request is still pending: two handlings of one
+ * intent (a partition given back while the first still ran) may both prepare an outcome, and only
+ * the first to commit is the intent's; the other is not emitted (false). An intent that never got
+ * a request row (refused before one was made) is recorded as before.
+ */
+export async function settleIntent(sql: Sql, outcome: BookingOutcomeV1): Promise<boolean> {
+  const [settled] = await sql.query<{ status: string }>(
+    'SELECT status FROM booking_requests WHERE idempotency_key = $1 FOR UPDATE',
+    [outcome.idempotencyKey],
+  );
+  if (settled && settled.status !== 'pending') return false;
+  await recordOutcome(sql, outcome);
+  return true;
+}
+
 /** Inside the consumer's transaction, with the outcome's outbox row. */
 export async function recordOutcome(sql: Sql, outcome: BookingOutcomeV1): Promise<void> {
   const status =
