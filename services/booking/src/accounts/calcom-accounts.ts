@@ -45,7 +45,14 @@ export async function verifyWithCalcom(
     await client.listBookings({ take: 1 }, options.signal ?? AbortSignal.timeout(5_000));
     return { ok: true };
   } catch (error) {
-    if (error instanceof CalcomError && (error.kind === 'unauthorized' || error.kind === 'forbidden')) {
+    // Cal.com's own refusal of the key; a target our egress refused is "could not verify", like a
+    // closed port, so the answer cannot be used to tell internal addresses apart
+    const refusedByEgress = error instanceof CalcomError && error.cause instanceof EgressRefusedError;
+    if (
+      error instanceof CalcomError &&
+      !refusedByEgress &&
+      (error.kind === 'unauthorized' || error.kind === 'forbidden')
+    ) {
       return { ok: false, code: 'CALCOM_CREDENTIAL_REJECTED', reason: error.kind };
     }
     const refused = (error as { cause?: unknown }).cause;

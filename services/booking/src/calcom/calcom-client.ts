@@ -215,7 +215,10 @@ export class CalcomClient {
       // not an outage: this account's Cal.com address is not allowed (an allow-list or address
       // rule), so waiting or parking cannot help; the business must fix the account
       if (refused)
-        throw new CalcomError('forbidden', `Cal.com ${method} ${url.pathname}: ${refused.code}`, { requestId });
+        throw new CalcomError('forbidden', `Cal.com ${method} ${url.pathname}: ${refused.code}`, {
+          requestId,
+          cause: refused,
+        });
       const aborted = (error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError';
       // the URL and the error's text only: the request (and its Authorization header) is never quoted
       throw new CalcomError(
