@@ -7,7 +7,7 @@ import {
   messageBytes,
   PRODUCE_REQUEST_MAX_BYTES,
   ReplaceableProducer,
-} from '@rb/kafka-runner';
+} from '@rb/kafka-runner/produce';
 import type { EventPublisher, OutgoingMessage } from '../webhooks/ports';
 import type { IngressMetrics } from '../webhooks/ingress-metrics';
 
