@@ -28,9 +28,28 @@ export async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T>
 /** A topic configured like the project's own (scripts/create-topics.ts): the same size limit. */
 export async function createTopic(topic: string, numPartitions = 1): Promise<void> {
   const configEntries = [{ name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) }];
-  await withAdmin((admin) =>
-    admin.createTopics({ topics: [{ topic, numPartitions, configEntries }], waitForLeaders: true }),
-  );
+  await withAdmin(async (admin) => {
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions, configEntries }], waitForLeaders: true });
+    } catch (error) {
+      // kafkajs's wait for leaders retries only LEADER_NOT_AVAILABLE; a broker that has just started
+      // may answer UNKNOWN_TOPIC_OR_PARTITION for a topic it created a moment ago (seen on a fresh
+      // CI machine): the topic exists, its metadata is on its way
+      if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      await waitForLeaders(admin, topic);
+    }
+  });
+}
+
+async function waitForLeaders(admin: Admin, topic: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+    const partitions = metadata?.topics[0]?.partitions ?? [];
+    if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return;
+    if (Date.now() > deadline) throw new Error(`topic ${topic} has no leaders after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** How many messages the topic holds: deterministic once every producer has its acknowledgement. */
