@@ -14,14 +14,7 @@ export type { OutboxRelayOptions } from './outbox-relay';
 export { OutboxRelay } from './outbox-relay';
 export type { OutboxBacklog } from './outbox-store';
 export { OutboxDeadLettersAndLease1766000000000 } from './outbox-store';
-export {
-  compressionFor,
-  isTooLargeError,
-  messageBytes,
-  packRequests,
-  PRODUCE_REQUEST_MAX_BYTES,
-} from './produce-limits';
-export { ReplaceableProducer } from './replaceable-producer';
+export * from './produce';
 export type { ConsumedMessage, ConsumerRunnerOptions, MessageHandler, Outcome, OutcomeReport } from './consumer-runner';
 export { ConsumerRunner } from './consumer-runner';
 export { asRunnerError, DependencyUnavailableError, isRunnerError, PoisonMessageError, RunnerError } from './errors';

@@ -163,18 +163,7 @@ it('when a parked intent keeps failing its re-drive for another reason than Cal.
   const calcom = await startStatefulCalcom({ uidPrefix: `${uniqueName('u')}_`, openCalendar: true });
   const fn = uniqueName('refuse').replace(/\W/g, '_');
   try {
-    const company = randomUUID();
-    const before = processWith(down);
-    await before.transactions((sql) =>
-      setCalcomAccount(
-        sql,
-        { companyId: company, baseUrl: calcom.url, kind: 'api_key', token: new Secret('cal_test') },
-        { cipher: CredentialCipher.fromConfig(CREDENTIAL_KEYS), verify: async () => undefined },
-      ),
-    );
-    const intent = makeIntent(company, '2026-10-14T09:00:00Z');
-    const eventId = `${intent.callId}:intent`;
-    expect(await before.consume(messageOf(intent, eventId))).toMatchObject({ kind: 'park' });
+    const { intent, eventId } = await parkedIntent(calcom.url, '2026-10-14T09:00:00Z');
     // a local failure no retry cures, only for this intent's confirmation (its text quotes a person)
     await db.dataSource.query(`CREATE FUNCTION ${fn}() RETURNS trigger AS $$ BEGIN
         IF NEW.status = 'confirmed' AND NEW.call_id = '${intent.callId}' THEN
@@ -183,19 +172,7 @@ it('when a parked intent keeps failing its re-drive for another reason than Cal.
     await db.dataSource.query(
       `CREATE TRIGGER ${fn} BEFORE UPDATE ON booking_requests FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
     );
-    const after = processWith(fetch);
-    const outcomes: RedriveOutcome[] = [];
-    const redriver = new ParkedRedriver({
-      handler: after.handler,
-      db: typeormAutocommit(db.dataSource),
-      transactions: after.transactions,
-      consumer: GROUP,
-      intervalMs: 50,
-      claimSeconds: 30,
-      maxAttempts: 3,
-      backoff: { initialMs: 10, maxMs: 20 },
-      onRedrive: (report) => outcomes.push(report.outcome),
-    });
+    const { redriver, outcomes } = quickRedriver(3);
     redriver.start();
     try {
       await waitFor('the dead letter', () => outcomes.includes('dead_lettered'));
@@ -241,17 +218,7 @@ it('when the database is away while a parked intent is re-driven, then the inten
   const calcom = await startStatefulCalcom({ uidPrefix: `${uniqueName('u')}_`, openCalendar: true });
   const fn = uniqueName('away').replace(/\W/g, '_');
   try {
-    const company = randomUUID();
-    const before = processWith(down);
-    await before.transactions((sql) =>
-      setCalcomAccount(
-        sql,
-        { companyId: company, baseUrl: calcom.url, kind: 'api_key', token: new Secret('cal_test') },
-        { cipher: CredentialCipher.fromConfig(CREDENTIAL_KEYS), verify: async () => undefined },
-      ),
-    );
-    const intent = makeIntent(company, '2026-10-15T09:00:00Z');
-    expect(await before.consume(messageOf(intent, `${intent.callId}:intent`))).toMatchObject({ kind: 'park' });
+    const { intent } = await parkedIntent(calcom.url, '2026-10-15T09:00:00Z');
     // the first two records of its confirmation meet a connection-class failure (08006), then it is back
     await db.dataSource.query(`CREATE SEQUENCE ${fn}_n`);
     await db.dataSource.query(`CREATE FUNCTION ${fn}() RETURNS trigger AS $$ BEGIN
@@ -261,19 +228,7 @@ it('when the database is away while a parked intent is re-driven, then the inten
     await db.dataSource.query(
       `CREATE TRIGGER ${fn} BEFORE UPDATE ON booking_requests FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
     );
-    const after = processWith(fetch);
-    const outcomes: RedriveOutcome[] = [];
-    const redriver = new ParkedRedriver({
-      handler: after.handler,
-      db: typeormAutocommit(db.dataSource),
-      transactions: after.transactions,
-      consumer: GROUP,
-      intervalMs: 50,
-      claimSeconds: 30,
-      maxAttempts: 2,
-      backoff: { initialMs: 10, maxMs: 20 },
-      onRedrive: (report) => outcomes.push(report.outcome),
-    });
+    const { redriver, outcomes } = quickRedriver(2);
     redriver.start();
     try {
       await waitFor('the booking', () => outcomes.includes('settled') || outcomes.includes('dead_lettered'), 40_000);
@@ -288,3 +243,38 @@ it('when the database is away while a parked intent is re-driven, then the inten
     await calcom.stop();
   }
 });
+
+/** A company with an account in `calcomUrl`, and one of its intents parked while its Cal.com was down. */
+async function parkedIntent(calcomUrl: string, start: string) {
+  const company = randomUUID();
+  const before = processWith(down);
+  await before.transactions((sql) =>
+    setCalcomAccount(
+      sql,
+      { companyId: company, baseUrl: calcomUrl, kind: 'api_key', token: new Secret('cal_test') },
+      { cipher: CredentialCipher.fromConfig(CREDENTIAL_KEYS), verify: async () => undefined },
+    ),
+  );
+  const intent = makeIntent(company, start);
+  const eventId = `${intent.callId}:intent`;
+  expect(await before.consume(messageOf(intent, eventId))).toMatchObject({ kind: 'park' });
+  return { intent, eventId };
+}
+
+/** A redriver with Cal.com back, quick timers, and the outcomes it reports. */
+function quickRedriver(maxAttempts: number) {
+  const after = processWith(fetch);
+  const outcomes: RedriveOutcome[] = [];
+  const redriver = new ParkedRedriver({
+    handler: after.handler,
+    db: typeormAutocommit(db.dataSource),
+    transactions: after.transactions,
+    consumer: GROUP,
+    intervalMs: 50,
+    claimSeconds: 30,
+    maxAttempts,
+    backoff: { initialMs: 10, maxMs: 20 },
+    onRedrive: (report) => outcomes.push(report.outcome),
+  });
+  return { redriver, outcomes };
+}
