@@ -20,3 +20,13 @@ export { ConsumerRunner } from './consumer-runner';
 export { asRunnerError, DependencyUnavailableError, isRunnerError, PoisonMessageError, RunnerError } from './errors';
 export { deadLetterMessage, deadLetterTopic, replayDeadLetters } from './dead-letter';
 export { redactPersonalData, safeErrorCode } from './personal-data';
+export type { ContractMessage, ContractSchema, EventMeta } from './message-edge';
+export {
+  buildOutboxEvent,
+  contractViolation,
+  decodeContractMessage,
+  decodeEnvelope,
+  decodeFramedValue,
+  eventHeaders,
+  parseContract,
+} from './message-edge';

@@ -10,3 +10,5 @@ export {
   PRODUCE_REQUEST_MAX_BYTES,
 } from './produce-limits';
 export { ReplaceableProducer, within } from './replaceable-producer';
+export type { EventMeta } from './message-edge';
+export { eventHeaders } from './message-edge';

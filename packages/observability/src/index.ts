@@ -6,3 +6,5 @@ export * from './admin-http';
 export * from './env-config';
 export * from './ops-server';
 export * from './rate-limited-log';
+export * from './liveness';
+export * from './run-service';

@@ -1,0 +1,87 @@
+import type { Logger } from './logger';
+import { createLogger } from './logger';
+
+type ParsedConfig<C> = { ok: true; config: C } | { ok: false; problems: string[] };
+
+export interface ServiceHandle {
+  /** graceful shutdown: readiness off, consuming stopped, outbox flushed, connections closed */
+  stop(): Promise<void>;
+}
+
+export interface ServiceContext {
+  log: Logger;
+  /** the service can no longer do its work (a consumer stopped for good): shut down, exit non-zero */
+  onFatal: (reason: string) => void;
+}
+
+export interface RunServiceOptions<C> {
+  name: string;
+  parseConfig: (env: NodeJS.ProcessEnv) => ParsedConfig<C>;
+  start: (config: C, context: ServiceContext) => Promise<ServiceHandle>;
+  /** injectable for tests; the real process by default */
+  process?: Pick<NodeJS.Process, 'env' | 'on' | 'exit' | 'stderr'>;
+}
+
+/** Exit code for a configuration the service refuses (sysexits' EX_CONFIG). */
+export const EX_CONFIG = 78;
+
+/**
+ * What every service's `main.ts` does, once: parse the config (every problem printed, exit 78),
+ * start the service, and on SIGTERM/SIGINT or a fatal error stop it within SHUTDOWN_TIMEOUT_MS,
+ * else exit hard. Exit 0 after a signal, 1 after a fatal error or a failed stop.
+ */
+export async function runService<C extends { LOG_LEVEL: string; SHUTDOWN_TIMEOUT_MS: number }>(
+  options: RunServiceOptions<C>,
+): Promise<void> {
+  const proc = options.process ?? process;
+  const parsed = options.parseConfig(proc.env);
+  if (!parsed.ok) {
+    proc.stderr.write(`${options.name}: invalid configuration, refusing to start:\n  ${parsed.problems.join('\n  ')}\n`);
+    proc.exit(EX_CONFIG);
+    return;
+  }
+  const { config } = parsed;
+  const log = createLogger({ service: options.name, level: config.LOG_LEVEL as 'info' });
+  let service: ServiceHandle | undefined;
+  let stopping = false;
+  let fatalBeforeStarted: string | undefined;
+  const shutdown = (reason: string, exitCode: 0 | 1) => {
+    if (stopping) return;
+    if (!service) {
+      fatalBeforeStarted ??= reason;
+      return;
+    }
+    stopping = true;
+    log.info({ reason }, 'shutting down');
+    setTimeout(() => {
+      log.error('graceful shutdown timed out; exiting');
+      proc.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    service.stop().then(
+      () => {
+        log.info(`${options.name} stopped`);
+        proc.exit(exitCode);
+      },
+      (error: unknown) => {
+        log.error({ err: (error as Error).message }, 'error during shutdown');
+        proc.exit(1);
+      },
+    );
+  };
+  try {
+    service = await options.start(config, {
+      log,
+      onFatal: (reason) => {
+        log.error({ reason }, `${options.name} cannot go on; exiting`);
+        shutdown(reason, 1);
+      },
+    });
+  } catch (error) {
+    proc.stderr.write(`${options.name}: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+    proc.exit(1);
+    return;
+  }
+  proc.on('SIGTERM', () => shutdown('SIGTERM', 0));
+  proc.on('SIGINT', () => shutdown('SIGINT', 0));
+  if (fatalBeforeStarted) shutdown(fatalBeforeStarted, 1);
+}
