@@ -12,7 +12,9 @@ import type { OutboxEvent } from './inbox-outbox';
 
 /** The smallest part of a zod schema the edge needs (kept structural so the kit does not pin zod). */
 export interface ContractSchema<T> {
-  safeParse(value: unknown):
+  safeParse(
+    value: unknown,
+  ):
     | { success: true; data: T }
     | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 }

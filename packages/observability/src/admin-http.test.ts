@@ -56,16 +56,16 @@ describe('the admin token settings', () => {
 
   it('when ADMIN_TOKENS lists several tokens beside ADMIN_TOKEN, then all of them are accepted', () => {
     const result = parse({ ADMIN_TOKEN: OLD, ADMIN_TOKENS: ` ${NEW} , ${OLD},` });
-    expect(result.ok && adminTokensOf(result.config)).toEqual([OLD, NEW]);
+    expect(result.kind === 'valid' && adminTokensOf(result.config)).toEqual([OLD, NEW]);
     const only = parse({ ADMIN_TOKENS: NEW });
-    expect(only.ok && adminTokensOf(only.config)).toEqual([NEW]);
+    expect(only.kind === 'valid' && adminTokensOf(only.config)).toEqual([NEW]);
     const single = parse({ ADMIN_TOKEN: OLD });
-    expect(single.ok && adminTokensOf(single.config)).toEqual([OLD]);
+    expect(single.kind === 'valid' && adminTokensOf(single.config)).toEqual([OLD]);
   });
 
   it('when neither is set, then that is named together with the other problems', () => {
     const result = parseEnvConfig(schema, { ADMIN_TOKEN: '', ADMIN_TOKENS: '' });
-    expect(result.ok ? [] : result.problems).toEqual([
+    expect(result.kind === 'valid' ? [] : result.problems).toEqual([
       expect.stringMatching(/^OTHER:/),
       expect.stringMatching(/^ADMIN_TOKEN: set ADMIN_TOKEN or ADMIN_TOKENS/),
     ]);
@@ -73,7 +73,9 @@ describe('the admin token settings', () => {
 
   it('when a listed token is too short, then it is refused by its position, never shown', () => {
     const result = parse({ ADMIN_TOKENS: `${NEW},short-secret` });
-    expect(result.ok ? [] : result.problems).toEqual(['ADMIN_TOKENS.1: must be a secret of at least 24 characters']);
+    expect(result.kind === 'valid' ? [] : result.problems).toEqual([
+      'ADMIN_TOKENS.1: must be a secret of at least 24 characters',
+    ]);
     expect(JSON.stringify(result)).not.toContain('short-secret');
   });
 });

@@ -61,7 +61,7 @@ export function adminTokensOf(config: { ADMIN_TOKEN?: string | undefined; ADMIN_
   return [...new Set([...(config.ADMIN_TOKEN ? [config.ADMIN_TOKEN] : []), ...config.ADMIN_TOKENS])];
 }
 
-export type EnvConfigResult<T> = { ok: true; config: T } | { ok: false; problems: string[] };
+export type EnvConfigResult<T> = { kind: 'valid'; config: T } | { kind: 'invalid'; problems: string[] };
 
 /** The environment read once at start-up: the config, or every problem named (never a value). */
 export function parseEnvConfig<S extends z.ZodType>(
@@ -69,6 +69,6 @@ export function parseEnvConfig<S extends z.ZodType>(
   env: Record<string, string | undefined>,
 ): EnvConfigResult<z.infer<S>> {
   const parsed = schema.safeParse(env);
-  if (parsed.success) return { ok: true, config: parsed.data };
-  return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`) };
+  if (parsed.success) return { kind: 'valid', config: parsed.data };
+  return { kind: 'invalid', problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`) };
 }

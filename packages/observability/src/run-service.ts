@@ -1,7 +1,7 @@
 import type { Logger } from './logger';
 import { createLogger } from './logger';
 
-type ParsedConfig<C> = { ok: true; config: C } | { ok: false; problems: string[] };
+type ParsedConfig<C> = { kind: 'valid'; config: C } | { kind: 'invalid'; problems: string[] };
 
 export interface ServiceHandle {
   /** graceful shutdown: readiness off, consuming stopped, outbox flushed, connections closed */
@@ -35,8 +35,10 @@ export async function runService<C extends { LOG_LEVEL: string; SHUTDOWN_TIMEOUT
 ): Promise<void> {
   const proc = options.process ?? process;
   const parsed = options.parseConfig(proc.env);
-  if (!parsed.ok) {
-    proc.stderr.write(`${options.name}: invalid configuration, refusing to start:\n  ${parsed.problems.join('\n  ')}\n`);
+  if (parsed.kind === 'invalid') {
+    proc.stderr.write(
+      `${options.name}: invalid configuration, refusing to start:\n  ${parsed.problems.join('\n  ')}\n`,
+    );
     proc.exit(EX_CONFIG);
     return;
   }

@@ -6,7 +6,7 @@ const KEYS = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
 describe('booking configuration', () => {
   it('when the admin token and credential keys are missing, then both are named', () => {
     const result = parseConfig({});
-    const problems = result.ok ? '' : result.problems.join('\n');
+    const problems = result.kind === 'valid' ? '' : result.problems.join('\n');
     expect(problems).toMatch(/ADMIN_TOKEN/);
     expect(problems).toMatch(/CREDENTIAL_KEYS/);
   });
@@ -14,13 +14,13 @@ describe('booking configuration', () => {
   it('when a credential key is malformed, then start-up is refused without showing the key', () => {
     const secret = Buffer.alloc(16, 9).toString('base64');
     const result = parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), CREDENTIAL_KEYS: `k1:${secret}` });
-    expect(result.ok).toBe(false);
+    expect(result.kind).toBe('invalid');
     expect(JSON.stringify(result)).not.toContain(secret);
   });
 
   it('when only the secrets are given, then the local defaults apply', () => {
     expect(parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), CREDENTIAL_KEYS: KEYS })).toMatchObject({
-      ok: true,
+      kind: 'valid',
       config: {
         PORT: 3002,
         KAFKA_GROUP_ID: 'booking',
@@ -34,16 +34,16 @@ describe('booking configuration', () => {
 
   it("when the intent lease is shorter than twice a Cal.com call's time limit, then start-up is refused", () => {
     const result = parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), CREDENTIAL_KEYS: KEYS, INTENT_LEASE_SECONDS: '10' });
-    expect(result.ok ? '' : result.problems.join('\n')).toMatch(
+    expect(result.kind === 'valid' ? '' : result.problems.join('\n')).toMatch(
       /INTENT_LEASE_SECONDS: must be at least twice CALCOM_TIMEOUT_MS/,
     );
   });
 
   it('when ADMIN_TOKENS names a second token for a rotation, then booking accepts it beside ADMIN_TOKEN', () => {
     const result = parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), ADMIN_TOKENS: 'b'.repeat(24), CREDENTIAL_KEYS: KEYS });
-    expect(result.ok && adminTokensOf(result.config)).toEqual(['a'.repeat(24), 'b'.repeat(24)]);
+    expect(result.kind === 'valid' && adminTokensOf(result.config)).toEqual(['a'.repeat(24), 'b'.repeat(24)]);
     const rotated = parseConfig({ ADMIN_TOKENS: `${'b'.repeat(24)},${'c'.repeat(24)}`, CREDENTIAL_KEYS: KEYS });
-    expect(rotated.ok && adminTokensOf(rotated.config)).toEqual(['b'.repeat(24), 'c'.repeat(24)]);
+    expect(rotated.kind === 'valid' && adminTokensOf(rotated.config)).toEqual(['b'.repeat(24), 'c'.repeat(24)]);
   });
 
   it('when Cal.com hosts are configured, then each is read as host or host:port and a malformed one is named', () => {
@@ -54,7 +54,7 @@ describe('booking configuration', () => {
       CALCOM_ALLOW_PRIVATE_HOSTS: '127.0.0.1:4010',
     });
     expect(result).toMatchObject({
-      ok: true,
+      kind: 'valid',
       config: {
         CALCOM_ALLOWED_HOSTS: ['cal.example.org', 'cal.internal.example:8443'],
         CALCOM_ALLOW_PRIVATE_HOSTS: ['127.0.0.1:4010'],
@@ -69,6 +69,6 @@ describe('booking configuration', () => {
       CREDENTIAL_KEYS: KEYS,
       CALCOM_ALLOWED_HOSTS: 'https://x/y',
     });
-    expect(bad.ok ? [] : bad.problems).toEqual(['CALCOM_ALLOWED_HOSTS.0: expected host or host:port']);
+    expect(bad.kind === 'valid' ? [] : bad.problems).toEqual(['CALCOM_ALLOWED_HOSTS.0: expected host or host:port']);
   });
 });

@@ -4,7 +4,7 @@ import { startBookingService } from './service';
 
 async function main(): Promise<void> {
   const parsed = parseConfig(process.env);
-  if (!parsed.ok) {
+  if (parsed.kind === 'invalid') {
     process.stderr.write(`booking: invalid configuration, refusing to start:\n  ${parsed.problems.join('\n  ')}\n`);
     process.exit(78); // EX_CONFIG
   }

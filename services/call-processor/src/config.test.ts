@@ -4,14 +4,14 @@ import { parseConfig } from './config';
 describe('call-processor configuration', () => {
   it('when the admin token is missing and the database URL is malformed, then both are named', () => {
     const result = parseConfig({ DATABASE_URL: 'not a url' });
-    const problems = result.ok ? '' : result.problems.join('\n');
+    const problems = result.kind === 'valid' ? '' : result.problems.join('\n');
     expect(problems).toMatch(/ADMIN_TOKEN/);
     expect(problems).toMatch(/DATABASE_URL/);
   });
 
   it('when only the admin token is given, then the local defaults apply', () => {
     expect(parseConfig({ ADMIN_TOKEN: 'a'.repeat(24) })).toMatchObject({
-      ok: true,
+      kind: 'valid',
       config: {
         PORT: 3001,
         KAFKA_GROUP_ID: 'call-processor',
@@ -22,8 +22,8 @@ describe('call-processor configuration', () => {
 
   it('when ADMIN_TOKENS names a second token for a rotation, then call-processor accepts both', () => {
     const result = parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), ADMIN_TOKENS: 'b'.repeat(24) });
-    expect(result.ok && adminTokensOf(result.config)).toEqual(['a'.repeat(24), 'b'.repeat(24)]);
+    expect(result.kind === 'valid' && adminTokensOf(result.config)).toEqual(['a'.repeat(24), 'b'.repeat(24)]);
     const problems = parseConfig({ ADMIN_TOKENS: 'short' });
-    expect(problems.ok ? '' : problems.problems.join('\n')).toMatch(/ADMIN_TOKENS\.0: must be a secret/);
+    expect(problems.kind === 'valid' ? '' : problems.problems.join('\n')).toMatch(/ADMIN_TOKENS\.0: must be a secret/);
   });
 });

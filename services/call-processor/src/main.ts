@@ -27,7 +27,7 @@ const SOURCE = '/retell-booking/call-processor';
 
 async function main(): Promise<void> {
   const parsed = parseConfig(process.env);
-  if (!parsed.ok) {
+  if (parsed.kind === 'invalid') {
     process.stderr.write(
       `call-processor: invalid configuration, refusing to start:\n  ${parsed.problems.join('\n  ')}\n`,
     );

@@ -14,7 +14,7 @@ import { makeReceiveWebhook } from '../src/webhooks/receive-webhook';
 
 async function main(): Promise<void> {
   const parsed = parseConfig(process.env);
-  if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+  if (parsed.kind === 'invalid') throw new Error(parsed.problems.join('; '));
   const config = parsed.config;
   const log = pino({ level: 'warn' });
   if (process.env.MODE === 'full') {

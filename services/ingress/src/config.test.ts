@@ -3,8 +3,8 @@ import { parseConfig } from './config';
 describe('ingress configuration', () => {
   it('when RETELL_API_KEY is missing and a broker address is malformed, then every problem is named', () => {
     const result = parseConfig({ KAFKA_BROKERS: 'no-port-here', PORT: 'eighty' });
-    expect(result.ok).toBe(false);
-    const problems = result.ok ? [] : result.problems.join('\n');
+    expect(result.kind).toBe('invalid');
+    const problems = result.kind === 'valid' ? [] : result.problems.join('\n');
     expect(problems).toMatch(/RETELL_API_KEY/);
     expect(problems).toMatch(/KAFKA_BROKERS/);
     expect(problems).toMatch(/PORT/);
@@ -13,15 +13,17 @@ describe('ingress configuration', () => {
   it('when only the key is given, then local defaults apply', () => {
     const result = parseConfig({ RETELL_API_KEY: 'key_0123456789' });
     expect(result).toMatchObject({
-      ok: true,
+      kind: 'valid',
       config: { PORT: 3000, KAFKA_BROKERS: ['127.0.0.1:9092'], SIGNATURE_TOLERANCE_MS: 300_000 },
     });
   });
 
   it('when MAX_BODY_BYTES would accept bodies the topics cannot store, then it is refused with the reason', () => {
     const result = parseConfig({ RETELL_API_KEY: 'key_0123456789', MAX_BODY_BYTES: String(4 * 1024 * 1024) });
-    expect(result.ok).toBe(false);
-    expect(result.ok ? '' : result.problems.join('\n')).toMatch(/MAX_BODY_BYTES.*max\.message\.bytes/);
-    expect(parseConfig({ RETELL_API_KEY: 'key_0123456789', MAX_BODY_BYTES: String(3 * 1024 * 1024) }).ok).toBe(true);
+    expect(result.kind).toBe('invalid');
+    expect(result.kind === 'valid' ? '' : result.problems.join('\n')).toMatch(/MAX_BODY_BYTES.*max\.message\.bytes/);
+    expect(parseConfig({ RETELL_API_KEY: 'key_0123456789', MAX_BODY_BYTES: String(3 * 1024 * 1024) }).kind).toBe(
+      'valid',
+    );
   });
 });

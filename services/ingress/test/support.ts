@@ -22,7 +22,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     PRODUCE_TIMEOUT_MS: '3000',
     ...overrides,
   });
-  if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+  if (parsed.kind === 'invalid') throw new Error(parsed.problems.join('; '));
   return parsed.config;
 }
 
