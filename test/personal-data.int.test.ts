@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { KafkaMessage } from 'kafkajs';
 import { deadLetterTopic } from '@rb/kafka-runner';
 import { createLogger } from '../packages/observability/src';
-import { startIngress } from '../services/ingress/src/ingress';
+import { startIngress } from '../services/ingress/src/service';
 import { postWebhook, testConfig as ingressConfig, withFreshCallId } from '../services/ingress/test/support';
 import { MIGRATIONS as BOOKING_MIGRATIONS } from '../services/booking/src/infra/db/migrations';
 import {

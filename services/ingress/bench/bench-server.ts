@@ -8,8 +8,8 @@ import pino from 'pino';
 import { createMetricsRegistry } from '@rb/observability';
 import { parseConfig } from '../src/config';
 import { makeApp } from '../src/entry-points/http/app';
-import { startIngress } from '../src/ingress';
-import { makeIngressMetrics } from '../src/webhooks/ingress-metrics';
+import { startIngress } from '../src/service';
+import { makeIngressMetrics } from '../src/ingress-metrics';
 import { makeReceiveWebhook } from '../src/webhooks/receive-webhook';
 
 async function main(): Promise<void> {

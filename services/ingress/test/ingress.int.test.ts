@@ -11,7 +11,7 @@ import {
   withAdmin,
 } from '../../../test/support/kafka';
 import { createLogger } from '@rb/observability';
-import { startIngress } from '../src/ingress';
+import { startIngress } from '../src/service';
 import { fixtureBytes, postWebhook, startTestIngress, testConfig, withFreshCallId } from './support';
 
 /** Integration: real Kafka broker (acks=all), real schema registry, real Redis. */

@@ -5,8 +5,8 @@ import { RETELL_FIXTURES_DIR } from '../../../test/paths';
 import { testBrokers, testRedisUrl, testRegistryUrl, uniqueName } from '../../../test/support/kafka';
 import { parseConfig } from '../src/config';
 import type { Config } from '../src/config';
-import { startIngress } from '../src/ingress';
-import type { RunningIngress } from '../src/ingress';
+import { startIngress } from '../src/service';
+import type { RunningIngress } from '../src/service';
 import { signRetellBody } from '../src/webhooks/verify-signature';
 
 export const TEST_API_KEY = 'key_test_integration_0001';

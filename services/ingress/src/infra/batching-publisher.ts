@@ -9,7 +9,7 @@ import {
   ReplaceableProducer,
 } from '@rb/kafka-runner/produce';
 import type { EventPublisher, OutgoingMessage } from '../webhooks/ports';
-import type { IngressMetrics } from '../webhooks/ingress-metrics';
+import type { IngressMetrics } from '../ingress-metrics';
 
 interface Pending {
   message: OutgoingMessage;

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { createMetricsRegistry } from '@rb/observability';
 import { testRedisUrl, uniqueName } from '../../../../test/support/kafka';
 import { withFreshCallId } from '../../test/support';
-import { makeIngressMetrics } from '../webhooks/ingress-metrics';
+import { makeIngressMetrics } from '../ingress-metrics';
 import type { EventPublisher, RateLimiter } from '../webhooks/ports';
 import { makeReceiveWebhook } from '../webhooks/receive-webhook';
 import { signRetellBody } from '../webhooks/verify-signature';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ClaimResult, EventDeduplicator } from '../webhooks/ports';
-import type { IngressMetrics } from '../webhooks/ingress-metrics';
+import type { IngressMetrics } from '../ingress-metrics';
 import type { Logger } from '@rb/observability';
 
 const DONE = 'done';

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { createMetricsRegistry } from '@rb/observability';
 import { testRedisUrl, uniqueName } from '../../../../test/support/kafka';
-import { makeIngressMetrics } from '../webhooks/ingress-metrics';
+import { makeIngressMetrics } from '../ingress-metrics';
 import { RedisRateLimiter } from './redis-rate-limiter';
 
 /** Integration: the real Redis, two limiters standing for two ingress replicas. */

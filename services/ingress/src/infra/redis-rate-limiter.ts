@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@rb/observability';
 import type { RateDecision, RateLimiter } from '../webhooks/ports';
-import type { IngressMetrics } from '../webhooks/ingress-metrics';
+import type { IngressMetrics } from '../ingress-metrics';
 
 const WINDOW_MS = 60_000;
 

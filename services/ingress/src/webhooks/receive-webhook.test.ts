@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { makeIngressMetrics } from './ingress-metrics';
+import { makeIngressMetrics } from '../ingress-metrics';
 import type { ClaimResult, EventDeduplicator, EventPublisher } from './ports';
 import { makeReceiveWebhook } from './receive-webhook';
 import { signRetellBody } from './verify-signature';

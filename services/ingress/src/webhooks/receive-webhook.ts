@@ -1,6 +1,6 @@
 import { frameInPlace, frameJson, newTraceparent, retellEventType, toKafkaHeaders } from '@rb/contracts';
 import type { Logger } from '@rb/observability';
-import type { IngressMetrics } from './ingress-metrics';
+import type { IngressMetrics } from '../ingress-metrics';
 import type { FieldIssue } from './parse-webhook';
 import { inspectWebhook } from './parse-webhook';
 import type { EventDeduplicator, EventPublisher, RateLimiter } from './ports';

@@ -7,7 +7,7 @@ import { WIRE_HEADER_BYTES } from '@rb/contracts';
 import type { WebhookOutcome, WebhookRequest } from '../../webhooks/receive-webhook';
 import type { BodyWithHeadroom } from './read-body';
 import { readBodyWithHeadroom } from './read-body';
-import type { IngressMetrics } from '../../webhooks/ingress-metrics';
+import type { IngressMetrics } from '../../ingress-metrics';
 
 export interface AppDeps {
   receiveWebhook: (request: WebhookRequest) => Promise<WebhookOutcome>;

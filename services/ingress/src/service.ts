@@ -1,0 +1,186 @@
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { registerValueSchema, RetellWebhookEventValueSchema, TOPICS } from '@rb/contracts';
+import type { Logger } from '@rb/observability';
+import { createMetricsRegistry, Liveness, startOpsServer } from '@rb/observability';
+import type { Config } from './config';
+import { makeApp } from './entry-points/http/app';
+import { BatchingPublisher } from './infra/batching-publisher';
+import { BrokerProbe } from './infra/broker-probe';
+import { checkTopicLimit } from './infra/topic-limit';
+import { RedisDeduplicator } from './infra/redis-dedup';
+import { RedisRateLimiter } from './infra/redis-rate-limiter';
+import { makeIngressMetrics } from './ingress-metrics';
+import { retellContract } from './webhooks/parse-webhook';
+import { makeReceiveWebhook } from './webhooks/receive-webhook';
+
+export interface RunningIngress {
+  /** the public listener (Retell's webhooks), e.g. http://127.0.0.1:3000 */
+  url: string;
+  /** the internal listener (/livez, /readyz, /metrics), e.g. http://127.0.0.1:3100 */
+  opsUrl: string;
+  /** graceful: not ready → stop accepting → finish in-flight → flush producer → close Redis */
+  stop(): Promise<void>;
+}
+
+/** Builds every client from config and starts serving. The only place that wires things together. */
+export async function startIngress(
+  config: Config,
+  log: Logger,
+  options: { topic?: string } = {},
+): Promise<RunningIngress> {
+  const topic = options.topic ?? TOPICS.retellWebhookEvents;
+  const registry = createMetricsRegistry('ingress');
+  const metrics = makeIngressMetrics(registry);
+  const kafka = new Kafka({
+    clientId: config.KAFKA_CLIENT_ID,
+    brokers: config.KAFKA_BROKERS,
+    connectionTimeout: 3_000,
+    requestTimeout: config.PRODUCE_TIMEOUT_MS,
+    logLevel: logLevel.NOTHING,
+  });
+  const broker = new BrokerProbe({ kafka, topic, everyMs: config.BROKER_PROBE_EVERY_MS, timeoutMs: 2_000 });
+  const publisher = new BatchingPublisher({
+    kafka,
+    topic,
+    timeoutMs: config.PRODUCE_TIMEOUT_MS,
+    maxPending: config.MAX_PENDING_PRODUCES,
+    compressFromBytes: config.PRODUCE_COMPRESS_FROM_BYTES,
+    onProduceFailed: () => void broker.check(),
+    metrics,
+    log,
+  });
+  const redis = new Redis(config.REDIS_URL, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    // A hung Redis is cut off by one socket-level timer instead of a timer per command: ioredis's
+    // per-command timeout allocates objects that outlive a scavenge (see README, "Memory").
+    socketTimeout: 1_000,
+    // commands issued in the same tick (a webhook's rate check and claim, concurrent webhooks) go
+    // out in one write: a write per command was a fifth of ingress's CPU time under load
+    enableAutoPipelining: true,
+    lazyConnect: true,
+  });
+  redis.on('error', (error: Error) => log.debug({ err: error.message }, 'redis connection error'));
+
+  let schemaId: number | undefined;
+  let draining = false;
+  const receiveWebhook = makeReceiveWebhook({
+    apiKey: config.RETELL_API_KEY,
+    signatureToleranceMs: config.SIGNATURE_TOLERANCE_MS,
+    answerWithinMs: config.PRODUCE_TIMEOUT_MS,
+    topicSchemaId: () => schemaId,
+    source: `/retell-booking/ingress`,
+    publisher,
+    dedup: new RedisDeduplicator({
+      redis,
+      doneTtlSeconds: config.DEDUP_TTL_SECONDS,
+      pendingTtlMs: config.PRODUCE_TIMEOUT_MS + 5_000,
+      waitForPendingMs: config.PRODUCE_TIMEOUT_MS + 1_000,
+      metrics,
+      log,
+    }),
+    rateLimiter: new RedisRateLimiter({ redis, limitPerMinute: config.RATE_LIMIT_PER_MINUTE, metrics, log }),
+    metrics,
+    clock: Date.now,
+    log,
+  });
+  const notReady = (): string[] =>
+    [
+      draining && 'draining',
+      schemaId === undefined && 'schema-registry',
+      !broker.reachable && 'kafka',
+      redis.status !== 'ready' && 'redis',
+    ].filter((x): x is string => typeof x === 'string');
+  const app = makeApp({ receiveWebhook, maxBodyBytes: config.MAX_BODY_BYTES, registry, metrics, log });
+
+  // Dependencies that are down at start-up do not stop ingress from serving: until the schema is
+  // registered webhooks get 503 (Retell retries), the producer reconnects on the next send, and
+  // Redis-backed dedup/rate limits fail open. /readyz says what is missing.
+  retellContract(); // compiled before the first webhook, not during it
+  const registration = registerUntilDone(
+    () => registerValueSchema(config.SCHEMA_REGISTRY_URL, topic, RetellWebhookEventValueSchema),
+    log,
+  );
+  registration.then((id) => (schemaId = id)).catch(() => undefined);
+  await Promise.race([registration, sleep(5_000)]).catch(() => undefined);
+  await Promise.all([
+    publisher.connect().catch((error: Error) => log.warn({ err: error.message }, 'kafka not reachable at start')),
+    broker.start(),
+    checkTopicLimit(kafka, topic, config.MAX_BODY_BYTES, log),
+    redis.connect().catch((error: Error) => log.warn({ err: error.message }, 'redis not reachable at start')),
+  ]);
+  // not live once the event loop was blocked for long (a restart cures that); ingress has no
+  // consumer that could stop for good, and Kafka or Redis being down is readiness, not liveness
+  const liveness = new Liveness().start();
+  const ops = await startOpsServer({
+    host: config.OPS_HOST,
+    port: config.OPS_PORT,
+    health: { isLive: liveness.isLive, notReady },
+    registry,
+  });
+  const server: Server = createServer(
+    {
+      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      // how often the two timeouts above are checked (Node's default is every 30 s)
+      connectionsCheckingInterval: Math.min(1_000, config.HTTP_HEADERS_TIMEOUT_MS),
+    },
+    app,
+  );
+  server.maxConnections = config.MAX_CONNECTIONS;
+  server.listen(config.PORT, config.HOST);
+  server.on('request', (_req, res: { shouldKeepAlive: boolean }) => {
+    if (draining) res.shouldKeepAlive = false;
+  });
+  await once(server, 'listening');
+  const address = server.address();
+  const url = typeof address === 'object' && address ? `http://${address.address}:${address.port}` : String(address);
+  log.info({ url, opsUrl: ops.url, topic, schemaId }, 'ingress listening');
+
+  return {
+    url,
+    opsUrl: ops.url,
+    async stop() {
+      draining = true;
+      registration.cancel();
+      // stop accepting; keep-alive connections are closed as soon as their in-flight request is
+      // answered (answers while draining carry `Connection: close`)
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closeIdle = setInterval(() => server.closeIdleConnections(), 50);
+      server.closeIdleConnections();
+      await closed;
+      clearInterval(closeIdle);
+      await publisher.close();
+      await broker.stop();
+      await ops.close();
+      liveness.stop();
+      redis.disconnect();
+      // 'ingress stopped' is logged by runService once this resolves
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Retries with capped exponential backoff until it succeeds or is cancelled. */
+function registerUntilDone(attempt: () => Promise<number>, log: Logger): Promise<number> & { cancel(): void } {
+  let cancelled = false;
+  const run = async (): Promise<number> => {
+    for (let delay = 250; ; delay = Math.min(delay * 2, 10_000)) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (cancelled) throw error;
+        log.warn({ err: (error as Error).message, retryInMs: delay }, 'schema registration failed; retrying');
+        await sleep(delay);
+        if (cancelled) throw new Error('cancelled');
+      }
+    }
+  };
+  return Object.assign(run(), { cancel: () => (cancelled = true) });
+}
