@@ -81,4 +81,22 @@ describe('receiving a webhook (use case with fake ports)', () => {
     expect(message.value.subarray(5).equals(body)).toBe(true);
     expect(message.headers.ce_id).toBe('c1:call_started');
   });
+
+  it('when the message is produced, then its headers are the CloudEvents set with correlation and a trace, and no causation (the chain starts here)', async () => {
+    const publish = jest.fn(async () => undefined);
+    const { send } = setUp(publish);
+    await send();
+    const [message] = publish.mock.calls[0] as unknown as [{ headers: Record<string, string> }];
+    expect(message.headers).toEqual({
+      ce_specversion: '1.0',
+      ce_id: 'c1:call_started',
+      ce_type: 'ai.retell.webhook.call_started',
+      ce_source: '/test',
+      ce_time: new Date(NOW).toISOString(),
+      ce_subject: 'c1',
+      'content-type': 'application/json',
+      correlationid: 'c1',
+      traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/),
+    });
+  });
 });

@@ -1,4 +1,5 @@
-import { frameInPlace, frameJson, newTraceparent, retellEventType, toKafkaHeaders } from '@rb/contracts';
+import { frameInPlace, frameJson, newTraceparent, retellEventType } from '@rb/contracts';
+import { eventHeaders } from '@rb/kafka-runner/produce';
 import type { Logger } from '@rb/observability';
 import type { IngressMetrics } from '../ingress-metrics';
 import type { FieldIssue } from './parse-webhook';
@@ -93,13 +94,13 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
       }
       if (claim.status === 'busy') return reject({ result: 'rejected', reason: 'busy', retryAfterSeconds: 1 });
 
-      const headers = toKafkaHeaders({
+      // the trace starts here: Retell's own traceparent when it sent a well-formed one
+      const headers = eventHeaders({
         id: eventId,
         type: retellEventType(event),
         source: deps.source,
         time: new Date(now).toISOString(),
         subject: callId,
-        contentType: 'application/json',
         correlationId: callId,
         traceparent:
           request.traceparent && TRACEPARENT.test(request.traceparent) ? request.traceparent : newTraceparent(),
