@@ -32,11 +32,11 @@ async function main(): Promise<void> {
     source: '/bench',
     publisher: { publish: async () => undefined },
     dedup: {
-      claim: async () => ({ status: 'claimed', token: 't' }),
+      claim: async () => ({ kind: 'claimed', token: 't' }),
       confirm: async () => undefined,
       release: async () => undefined,
     },
-    rateLimiter: { take: async () => ({ allowed: true }) },
+    rateLimiter: { take: async () => ({ kind: 'allowed' }) },
     metrics,
     clock: Date.now,
     log,

@@ -62,13 +62,13 @@ describe('dedup claims of webhooks that end before their produce', () => {
       if (broken) throw new Error('adapter bug');
       return Promise.resolve();
     });
-    const { send, keys } = setUp(publish, async () => ({ allowed: true }));
+    const { send, keys } = setUp(publish, async () => ({ kind: 'allowed' }));
 
     await expect(send()).rejects.toThrow('adapter bug');
     expect(await keys()).toEqual([]);
 
     broken = false;
-    expect(await send()).toMatchObject({ result: 'stored' });
+    expect(await send()).toMatchObject({ kind: 'stored' });
     expect(await keys()).toEqual(['done']);
     expect(publish).toHaveBeenCalledTimes(2);
   });
@@ -77,7 +77,7 @@ describe('dedup claims of webhooks that end before their produce', () => {
     let failing = true;
     const take = jest.fn(async () => {
       if (failing) throw new Error('limiter down');
-      return { allowed: true as const };
+      return { kind: 'allowed' as const };
     });
     const { send, keys } = setUp(async () => undefined, take);
 
@@ -85,16 +85,16 @@ describe('dedup claims of webhooks that end before their produce', () => {
     expect(await keys()).toEqual([]);
 
     failing = false;
-    expect(await send()).toMatchObject({ result: 'stored' });
+    expect(await send()).toMatchObject({ kind: 'stored' });
     expect(await keys()).toEqual(['done']);
   });
 
   it('when the business is over its rate, then the claim is released and nothing is remembered', async () => {
     const { send, keys } = setUp(
       async () => undefined,
-      async () => ({ allowed: false, retryAfterSeconds: 3 }),
+      async () => ({ kind: 'limited', retryAfterSeconds: 3 }),
     );
-    expect(await send()).toMatchObject({ result: 'rejected', reason: 'rate_limited' });
+    expect(await send()).toMatchObject({ kind: 'rejected', reason: 'rate_limited' });
     expect(await keys()).toEqual([]);
   });
 });

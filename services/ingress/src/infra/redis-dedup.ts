@@ -40,7 +40,7 @@ export class RedisDeduplicator implements EventDeduplicator {
 
   async claim(eventId: string): Promise<ClaimResult> {
     const local = this.inFlight.get(eventId);
-    if (local) return (await local) ? { status: 'duplicate' } : this.claim(eventId);
+    if (local) return (await local) ? { kind: 'duplicate' } : this.claim(eventId);
 
     const token = `pending:${randomUUID()}`;
     this.inFlight.set(eventId, new Promise<boolean>((resolve) => this.finish.set(eventId, resolve)));
@@ -48,15 +48,15 @@ export class RedisDeduplicator implements EventDeduplicator {
     try {
       for (;;) {
         const taken = await this.options.redis.set(this.key(eventId), token, 'PX', this.options.pendingTtlMs, 'NX');
-        if (taken === 'OK') return { status: 'claimed', token };
+        if (taken === 'OK') return { kind: 'claimed', token };
         const current = await this.options.redis.get(this.key(eventId));
-        if (current === DONE) return this.settleLocal(eventId, true, { status: 'duplicate' });
-        if (current !== null && Date.now() >= deadline) return this.settleLocal(eventId, false, { status: 'busy' });
+        if (current === DONE) return this.settleLocal(eventId, true, { kind: 'duplicate' });
+        if (current !== null && Date.now() >= deadline) return this.settleLocal(eventId, false, { kind: 'busy' });
         if (current !== null) await sleep(25);
       }
     } catch (error) {
       this.redisFailed('claim', error);
-      return { status: 'claimed', token: 'fail-open' };
+      return { kind: 'claimed', token: 'fail-open' };
     }
   }
 

@@ -71,10 +71,10 @@ export class RedisRateLimiter implements RateLimiter {
       }
       if (allowance.remaining > 0) {
         allowance.remaining -= 1;
-        return { allowed: true };
+        return { kind: 'allowed' };
       }
       if (allowance.exhaustedUntil !== undefined) {
-        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((allowance.exhaustedUntil - now) / 1000)) };
+        return { kind: 'limited', retryAfterSeconds: Math.max(1, Math.ceil((allowance.exhaustedUntil - now) / 1000)) };
       }
       if (!allowance.leasing) {
         const leasing = this.lease(key, window, allowance);
@@ -84,7 +84,7 @@ export class RedisRateLimiter implements RateLimiter {
         });
       }
       const leased = await allowance.leasing;
-      if (leased === 'failed-open') return { allowed: true };
+      if (leased === 'failed-open') return { kind: 'allowed' };
     }
   }
 

@@ -16,14 +16,14 @@ export interface EventPublisher {
  * `claim` answers `claimed` (go ahead, then `confirm` or `release`), `duplicate` (already
  * stored) or `busy` (another delivery of it is being stored right now and did not finish in time).
  */
-export type ClaimResult = { status: 'claimed'; token: string } | { status: 'duplicate' } | { status: 'busy' };
+export type ClaimResult = { kind: 'claimed'; token: string } | { kind: 'duplicate' } | { kind: 'busy' };
 export interface EventDeduplicator {
   claim(eventId: string): Promise<ClaimResult>;
   confirm(eventId: string, token: string): Promise<void>;
   release(eventId: string, token: string): Promise<void>;
 }
 
-export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export type RateDecision = { kind: 'allowed' } | { kind: 'limited'; retryAfterSeconds: number };
 export interface RateLimiter {
   take(key: string): Promise<RateDecision>;
 }

@@ -14,7 +14,7 @@ const body = Buffer.from(
   }),
 );
 
-function setUp(publish: EventPublisher['publish'], claim: ClaimResult = { status: 'claimed', token: 't1' }) {
+function setUp(publish: EventPublisher['publish'], claim: ClaimResult = { kind: 'claimed', token: 't1' }) {
   const calls: string[] = [];
   const dedup: EventDeduplicator = {
     claim: async (id) => (calls.push(`claim ${id}`), claim),
@@ -29,7 +29,7 @@ function setUp(publish: EventPublisher['publish'], claim: ClaimResult = { status
     source: '/test',
     publisher: { publish },
     dedup,
-    rateLimiter: { take: async () => ({ allowed: true }) },
+    rateLimiter: { take: async () => ({ kind: 'allowed' }) },
     metrics: makeIngressMetrics(new Registry()),
     clock: () => NOW,
     log: pino({ level: 'silent' }),
@@ -41,20 +41,20 @@ function setUp(publish: EventPublisher['publish'], claim: ClaimResult = { status
 describe('receiving a webhook (use case with fake ports)', () => {
   it('when the broker acknowledges, then stored and the claim is confirmed', async () => {
     const { send, calls } = setUp(async () => undefined);
-    expect(await send()).toEqual({ result: 'stored', eventId: 'c1:call_started' });
+    expect(await send()).toEqual({ kind: 'stored', eventId: 'c1:call_started' });
     expect(calls).toEqual(['claim c1:call_started', 'confirm c1:call_started']);
   });
 
   it('when the produce fails, then 503 reason and the claim is released so a retry can store it', async () => {
     const { send, calls } = setUp(async () => Promise.reject(new Error('broker down')));
-    expect(await send()).toMatchObject({ result: 'rejected', reason: 'kafka_unavailable' });
+    expect(await send()).toMatchObject({ kind: 'rejected', reason: 'kafka_unavailable' });
     expect(calls).toEqual(['claim c1:call_started', 'release c1:call_started']);
   });
 
   it('when the acknowledgement comes after the answer deadline, then 503 now and the claim is confirmed later', async () => {
     let acknowledge: () => void = () => {};
     const { send, calls } = setUp(() => new Promise<void>((resolve) => (acknowledge = resolve)));
-    expect(await send()).toMatchObject({ result: 'rejected', reason: 'kafka_unavailable' });
+    expect(await send()).toMatchObject({ kind: 'rejected', reason: 'kafka_unavailable' });
     expect(calls).toEqual(['claim c1:call_started']);
     acknowledge();
     await new Promise((resolve) => setImmediate(resolve));
@@ -63,8 +63,8 @@ describe('receiving a webhook (use case with fake ports)', () => {
 
   it('when the event was stored before, then duplicate and nothing is produced', async () => {
     const publish = jest.fn(async () => undefined);
-    const { send } = setUp(publish, { status: 'duplicate' });
-    expect(await send()).toEqual({ result: 'duplicate', eventId: 'c1:call_started' });
+    const { send } = setUp(publish, { kind: 'duplicate' });
+    expect(await send()).toEqual({ kind: 'duplicate', eventId: 'c1:call_started' });
     expect(publish).not.toHaveBeenCalled();
   });
 

@@ -11,13 +11,13 @@ export type RejectionReason =
   'bad_signature' | 'malformed_json' | 'schema_violation' | 'rate_limited' | 'kafka_unavailable' | 'not_ready' | 'busy';
 
 export type WebhookOutcome =
-  | { result: 'stored'; eventId: string }
-  | { result: 'duplicate'; eventId: string }
-  | { result: 'rejected'; reason: 'bad_signature'; detail: string }
-  | { result: 'rejected'; reason: 'malformed_json'; detail: string }
-  | { result: 'rejected'; reason: 'schema_violation'; issues: FieldIssue[] }
-  | { result: 'rejected'; reason: 'rate_limited'; retryAfterSeconds: number }
-  | { result: 'rejected'; reason: 'kafka_unavailable' | 'not_ready' | 'busy'; retryAfterSeconds: number };
+  | { kind: 'stored'; eventId: string }
+  | { kind: 'duplicate'; eventId: string }
+  | { kind: 'rejected'; reason: 'bad_signature'; detail: string }
+  | { kind: 'rejected'; reason: 'malformed_json'; detail: string }
+  | { kind: 'rejected'; reason: 'schema_violation'; issues: FieldIssue[] }
+  | { kind: 'rejected'; reason: 'rate_limited'; retryAfterSeconds: number }
+  | { kind: 'rejected'; reason: 'kafka_unavailable' | 'not_ready' | 'busy'; retryAfterSeconds: number };
 
 export interface ReceiveWebhookDeps {
   apiKey: string;
@@ -52,7 +52,7 @@ const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
  */
 export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
   const { metrics, log } = deps;
-  const reject = (outcome: Extract<WebhookOutcome, { result: 'rejected' }>): WebhookOutcome => {
+  const reject = (outcome: Extract<WebhookOutcome, { kind: 'rejected' }>): WebhookOutcome => {
     metrics.rejections.inc({ reason: outcome.reason });
     return outcome;
   };
@@ -66,18 +66,19 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
       now,
       deps.signatureToleranceMs,
     );
-    if (!signature.ok) return reject({ result: 'rejected', reason: 'bad_signature', detail: signature.reason });
+    if (signature.kind === 'invalid')
+      return reject({ kind: 'rejected', reason: 'bad_signature', detail: signature.reason });
 
     const inspected = inspectWebhook(request.rawBody);
     if (inspected.kind === 'malformed_json')
-      return reject({ result: 'rejected', reason: 'malformed_json', detail: inspected.message });
+      return reject({ kind: 'rejected', reason: 'malformed_json', detail: inspected.message });
     if (inspected.kind === 'schema_violation')
-      return reject({ result: 'rejected', reason: 'schema_violation', issues: inspected.issues });
+      return reject({ kind: 'rejected', reason: 'schema_violation', issues: inspected.issues });
 
     const { event, known, callId, eventId, businessKey } = inspected.facts;
     const eventType = known ? event : metrics.unknownEventLabel(event);
     const schemaId = deps.topicSchemaId();
-    if (schemaId === undefined) return reject({ result: 'rejected', reason: 'not_ready', retryAfterSeconds: 5 });
+    if (schemaId === undefined) return reject({ kind: 'rejected', reason: 'not_ready', retryAfterSeconds: 5 });
 
     // both asked at once: with the Redis client's auto-pipelining that is one round trip, not two
     const claiming = deps.dedup.claim(eventId);
@@ -86,13 +87,13 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
     let handedOver = false;
     try {
       const [rate, claim] = await Promise.all([deps.rateLimiter.take(businessKey), claiming]);
-      if (!rate.allowed)
-        return reject({ result: 'rejected', reason: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds });
-      if (claim.status === 'duplicate') {
+      if (rate.kind === 'limited')
+        return reject({ kind: 'rejected', reason: 'rate_limited', retryAfterSeconds: rate.retryAfterSeconds });
+      if (claim.kind === 'duplicate') {
         metrics.duplicates.inc({ event_type: eventType });
-        return { result: 'duplicate', eventId };
+        return { kind: 'duplicate', eventId };
       }
-      if (claim.status === 'busy') return reject({ result: 'rejected', reason: 'busy', retryAfterSeconds: 1 });
+      if (claim.kind === 'busy') return reject({ kind: 'rejected', reason: 'busy', retryAfterSeconds: 1 });
 
       // the trace starts here: Retell's own traceparent when it sent a well-formed one
       const headers = eventHeaders({
@@ -128,12 +129,12 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
         },
       );
       const stored = await withinDeadline(settled, deps.answerWithinMs);
-      if (stored !== true) return reject({ result: 'rejected', reason: 'kafka_unavailable', retryAfterSeconds: 5 });
-      return { result: 'stored', eventId };
+      if (stored !== true) return reject({ kind: 'rejected', reason: 'kafka_unavailable', retryAfterSeconds: 5 });
+      return { kind: 'stored', eventId };
     } finally {
       if (!handedOver) {
         const held = await claiming.catch(() => undefined);
-        if (held?.status === 'claimed') await deps.dedup.release(eventId, held.token);
+        if (held?.kind === 'claimed') await deps.dedup.release(eventId, held.token);
       }
     }
   };

@@ -6,7 +6,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * Verified over the raw bytes exactly as received (re-serialising breaks ü/ß), within a
  * ± tolerance window, compared in constant time.
  */
-export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
+export type SignatureCheck =
+  { kind: 'valid' } | { kind: 'invalid'; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
 
 const HEADER = /^v=(\d{1,16}),d=([0-9a-f]{64})$/i;
 
@@ -17,14 +18,16 @@ export function verifyRetellSignature(
   nowMs: number,
   toleranceMs = 300_000,
 ): SignatureCheck {
-  if (!header) return { ok: false, reason: 'missing' };
+  if (!header) return { kind: 'invalid', reason: 'missing' };
   const match = HEADER.exec(header.trim());
-  if (!match) return { ok: false, reason: 'malformed' };
+  if (!match) return { kind: 'invalid', reason: 'malformed' };
   const [, timestamp, digest] = match as unknown as [string, string, string];
   const ts = Number(timestamp);
-  if (!Number.isSafeInteger(ts) || Math.abs(nowMs - ts) > toleranceMs) return { ok: false, reason: 'stale' };
+  if (!Number.isSafeInteger(ts) || Math.abs(nowMs - ts) > toleranceMs) return { kind: 'invalid', reason: 'stale' };
   const expected = createHmac('sha256', apiKey).update(rawBody).update(timestamp, 'utf8').digest();
-  return timingSafeEqual(expected, Buffer.from(digest, 'hex')) ? { ok: true } : { ok: false, reason: 'mismatch' };
+  return timingSafeEqual(expected, Buffer.from(digest, 'hex'))
+    ? { kind: 'valid' }
+    : { kind: 'invalid', reason: 'mismatch' };
 }
 
 /** Produces a header Retell would send; for tests, the demo and the benchmark. */

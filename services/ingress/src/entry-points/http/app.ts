@@ -57,7 +57,7 @@ function sendOutcome(
   outcome: WebhookOutcome,
   warnUnavailable: ReturnType<typeof rateLimitedWarn>,
 ): void {
-  switch (outcome.result) {
+  switch (outcome.kind) {
     case 'stored':
       res.status(204).end();
       return;
