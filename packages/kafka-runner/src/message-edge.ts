@@ -38,10 +38,17 @@ export function decodeFramedValue(message: Pick<ConsumedMessage, 'value'>): unkn
   try {
     return readFramedJson(message.value);
   } catch (error) {
-    throw new PoisonMessageError('VALUE_UNREADABLE', `value is not registry-framed JSON: ${(error as Error).message}`, {
+    throw new PoisonMessageError('VALUE_UNREADABLE', `value is not registry-framed JSON: ${unreadable(error)}`, {
       cause: error,
     });
   }
+}
+
+/** Why a value could not be read, without quoting it: JSON.parse's message starts with the text it met. */
+function unreadable(error: unknown): string {
+  if ((error as Error).name !== 'SyntaxError') return (error as Error).message;
+  const at = /at position \d+/.exec((error as Error).message)?.[0];
+  return at ? `not valid JSON (${at})` : 'not valid JSON';
 }
 
 /**
