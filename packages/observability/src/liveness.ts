@@ -19,7 +19,8 @@ export class Liveness {
   private readonly tickEveryMs: number;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
-  private due = 0;
+  /** when the next tick is due; none before the first `start()` or `tick()` */
+  private due: number | undefined;
   private blockedMs = 0;
 
   constructor(options: LivenessOptions = {}) {
@@ -48,7 +49,7 @@ export class Liveness {
   /** The heartbeat, public so a test can drive it: how late this tick is against when it was due. */
   tick(): void {
     const now = this.now();
-    this.blockedMs = Math.max(0, now - this.due);
+    this.blockedMs = this.due === undefined ? 0 : Math.max(0, now - this.due);
     this.due = now + this.tickEveryMs;
   }
 
