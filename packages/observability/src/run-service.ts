@@ -1,7 +1,6 @@
+import type { EnvConfigResult } from './env-config';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
-
-type ParsedConfig<C> = { kind: 'valid'; config: C } | { kind: 'invalid'; problems: string[] };
 
 export interface ServiceHandle {
   /** graceful shutdown: readiness off, consuming stopped, outbox flushed, connections closed */
@@ -16,7 +15,7 @@ export interface ServiceContext {
 
 export interface RunServiceOptions<C> {
   name: string;
-  parseConfig: (env: NodeJS.ProcessEnv) => ParsedConfig<C>;
+  parseConfig: (env: NodeJS.ProcessEnv) => EnvConfigResult<C>;
   start: (config: C, context: ServiceContext) => Promise<ServiceHandle>;
   /** injectable for tests; the real process by default */
   process?: Pick<NodeJS.Process, 'env' | 'on' | 'exit' | 'stderr'>;
@@ -55,16 +54,20 @@ export async function runService<C extends { LOG_LEVEL: string; SHUTDOWN_TIMEOUT
     }
     stopping = true;
     log.info({ reason }, 'shutting down');
-    setTimeout(() => {
+    // kept referenced: a stop that hangs on nothing the event loop holds must still end in exit 1,
+    // not in the process draining out with 0; cleared once the stop has settled
+    const hardExit = setTimeout(() => {
       log.error('graceful shutdown timed out; exiting');
       proc.exit(1);
-    }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    }, config.SHUTDOWN_TIMEOUT_MS);
     service.stop().then(
       () => {
+        clearTimeout(hardExit);
         log.info(`${options.name} stopped`);
         proc.exit(exitCode);
       },
       (error: unknown) => {
+        clearTimeout(hardExit);
         log.error({ err: (error as Error).message }, 'error during shutdown');
         proc.exit(1);
       },
