@@ -1,9 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from './paths';
 
-type Service = { image?: string; build?: unknown; profiles?: string[]; environment?: Record<string, unknown> };
+type Service = {
+  image?: string;
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
+  profiles?: string[];
+  environment?: Record<string, unknown>;
+};
 const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
 };
@@ -48,10 +53,23 @@ describe('docker-compose.yml', () => {
     expect(String(compose.services[name]!.environment?.[variable])).toMatch(/^\$\{[A-Z_]+:\?.+\}$/);
   });
 
+  it.each(['ingress', 'call-processor', 'booking', 'cost'])(
+    'when %s is built here, then it is built from the one shared Dockerfile, naming its folder under services/',
+    (service) => {
+      expect(compose.services[service]!.build).toEqual({
+        context: '.',
+        dockerfile: 'Dockerfile',
+        args: { SERVICE: service, PORTS: expect.stringMatching(/^\d+( \d+)*$/) },
+      });
+      expect(existsSync(join(REPO_ROOT, 'services', service, 'package.json'))).toBe(true);
+    },
+  );
+
   it.each(['ingress', 'call-processor', 'booking'])(
     'when %s is built here, then its Dockerfile base images are pinned too',
     (service) => {
-      const dockerfile = readFileSync(join(REPO_ROOT, 'services', service, 'Dockerfile'), 'utf8');
+      const build = compose.services[service]!.build!;
+      const dockerfile = readFileSync(join(REPO_ROOT, build.context, build.dockerfile), 'utf8');
       const bases = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]!);
       expect(bases.length).toBeGreaterThan(0);
       for (const base of bases.filter((b) => b.includes(':'))) expect(base).toMatch(/:\d+(\.\d+)*(-[\w.]+)?$/);
