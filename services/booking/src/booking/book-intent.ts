@@ -3,10 +3,11 @@ import { redactPersonalData } from '@rb/kafka-runner';
 import type { BookingIntentRequestedV1, BookingOutcomeV1 } from '@rb/contracts';
 import type { Branch } from '../alternatives/find-alternatives';
 import { findAlternatives } from '../alternatives/find-alternatives';
-import type { CalcomBooking } from '../calcom/calcom-client';
 import { CalcomError } from '../calcom/calcom-errors';
 import type { CalcomGateway } from '../calcom/calcom-gateway';
 import type { RedisAvailabilityCache } from '../infra/redis-availability-cache';
+import type { FailureReason } from './booking-outcomes';
+import { alternativesOutcome, confirmedOutcome, failedOutcome } from './booking-outcomes';
 import { IDEMPOTENCY_METADATA_KEY, placeBooking } from './place-booking';
 
 export interface BookIntentDeps {
@@ -36,22 +37,12 @@ export async function bookIntent(
   deps: BookIntentDeps,
   mayHaveBeenSent: boolean,
 ): Promise<BookingOutcomeV1> {
-  const common = {
-    callId: intent.callId,
-    idempotencyKey: intent.idempotencyKey,
-    attribution: intent.attribution,
-    occurredAt: deps.clock().toISOString(),
-  };
+  const now = deps.clock();
   const zone = intent.requestedStart.timeZone;
   // the detail is free text that may quote Cal.com: never the caller (name, number, address) in it
   const personal = [intent.customer.name, intent.customer.phone, deps.fallbackEmail];
-  const failed = (reason: Extract<BookingOutcomeV1, { type: 'booking.failed.v1' }>['reason'], detail: string) =>
-    ({
-      type: 'booking.failed.v1',
-      ...common,
-      reason,
-      detail: redactPersonalData(detail, personal).slice(0, 500),
-    }) as const;
+  const failed = (reason: FailureReason, detail: string) =>
+    failedOutcome(intent, now, reason, redactPersonalData(detail, personal));
 
   if (!DateTime.now().setZone(zone).isValid)
     return failed('invalid_request', `unknown time zone "${zone.slice(0, 64)}"`);
@@ -60,7 +51,7 @@ export async function bookIntent(
     return failed('invalid_request', 'the caller has no phone number and the tenant configured no fallback email');
   }
   try {
-    if (!mayHaveBeenSent && (await knownTaken(intent, deps))) return await offerAlternatives(intent, deps, common);
+    if (!mayHaveBeenSent && (await knownTaken(intent, deps))) return await offerAlternatives(intent, deps, now);
     const placed = await placeBooking(deps.gateway, {
       request: {
         eventTypeId: intent.service.calcomEventTypeId,
@@ -88,14 +79,9 @@ export async function bookIntent(
     if (placed.result === 'booked') {
       const day = DateTime.fromISO(placed.booking.start, { zone: 'utc' }).setZone(zone).toISODate()!;
       await deps.cache.markBooked(deps.account, day, placed.booking.start, placed.booking.end);
-      return {
-        type: 'booking.confirmed.v1',
-        ...common,
-        booking: toOutcomeBooking(placed.booking, intent.service.calcomEventTypeId, zone),
-        alternative: false,
-      };
+      return confirmedOutcome(intent, now, placed.booking);
     }
-    return await offerAlternatives(intent, deps, common);
+    return await offerAlternatives(intent, deps, now);
   } catch (error) {
     if (!(error instanceof CalcomError)) throw error;
     switch (error.kind) {
@@ -133,12 +119,7 @@ async function knownTaken(intent: BookingIntentRequestedV1, deps: BookIntentDeps
 async function offerAlternatives(
   intent: BookingIntentRequestedV1,
   deps: BookIntentDeps,
-  common: {
-    callId: string;
-    idempotencyKey: string;
-    attribution: BookingIntentRequestedV1['attribution'];
-    occurredAt: string;
-  },
+  now: Date,
 ): Promise<BookingOutcomeV1> {
   const zone = intent.requestedStart.timeZone;
   const windowDays = deps.searchWindowDays ?? 7;
@@ -161,38 +142,15 @@ async function offerAlternatives(
     nowUtc: deps.clock().toISOString(),
   });
   if (alternatives.length === 0) {
-    return {
-      type: 'booking.failed.v1',
-      ...common,
-      reason: 'no_availability',
-      detail: `the wished time is taken and nothing is free within ${windowDays} days`,
-    };
+    const detail = `the wished time is taken and nothing is free within ${windowDays} days`;
+    return failedOutcome(intent, now, 'no_availability', detail);
   }
-  return {
-    type: 'booking.alternatives-offered.v1',
-    ...common,
-    requestedStart: intent.requestedStart,
-    alternatives: alternatives.map((a) => ({
+  return alternativesOutcome(
+    intent,
+    now,
+    alternatives.map((a) => ({
       start: { utc: a.startUtc, local: a.startLocal, timeZone: zone },
       strategy: a.strategy,
     })),
-  };
-}
-
-export function toOutcomeBooking(booking: CalcomBooking, eventTypeId: number, zone: string) {
-  const at = (iso: string) => {
-    const t = DateTime.fromISO(iso, { zone: 'utc' });
-    return {
-      utc: t.toISO({ suppressMilliseconds: true })!,
-      local: t.setZone(zone).toISO({ suppressMilliseconds: true, includeOffset: false })!,
-      timeZone: zone,
-    };
-  };
-  return {
-    uid: booking.uid,
-    eventTypeId,
-    start: at(booking.start),
-    end: at(booking.end),
-    status: booking.status === 'pending' ? ('pending' as const) : ('accepted' as const),
-  };
+  );
 }

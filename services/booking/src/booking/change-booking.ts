@@ -1,30 +1,27 @@
 import type { BookingOutcomeV1 } from '@rb/contracts';
+import type { Transactions } from '@rb/kafka-runner';
 import { appendOutbox } from '@rb/kafka-runner';
 import { DateTime } from 'luxon';
 import { loadCalcomAccount } from '../accounts/calcom-accounts';
 import type { CalcomBooking } from '../calcom/calcom-client';
 import type { CalcomGateway } from '../calcom/calcom-gateway';
 import { CalcomError } from '../calcom/calcom-errors';
-import { toOutcomeBooking } from './book-intent';
+import type { AccountGateways } from '../calcom/account-gateways';
+import type { CredentialCipher } from '../credentials/credential-cipher';
+import type { RedisAvailabilityCache } from '../infra/redis-availability-cache';
+import type { OutcomeFraming } from './booking-outcomes';
+import { cancelledOutcome, outcomeEvent, rescheduledOutcome, toOutcomeBooking } from './booking-outcomes';
 import type { StoredBooking } from './booking-requests';
 import { findByCalcomUid, recordOutcome } from './booking-requests';
-import type { BookingIntentsDeps } from './booking-intents';
-import { outcomeEvent } from './booking-intents';
 
 /** What a change needs: the same parts an intent's handling uses. */
-export type ChangeBookingDeps = Pick<
-  BookingIntentsDeps,
-  | 'db'
-  | 'transactions'
-  | 'cipher'
-  | 'gateways'
-  | 'cache'
-  | 'encode'
-  | 'outcomesTopic'
-  | 'source'
-  | 'clock'
-  | 'onOutcome'
->;
+export interface ChangeBookingDeps extends OutcomeFraming {
+  transactions: Transactions;
+  cipher: CredentialCipher;
+  gateways: AccountGateways;
+  cache: RedisAvailabilityCache;
+  onOutcome?: (outcome: BookingOutcomeV1) => void;
+}
 
 export type ChangeResult =
   { ok: true; outcome: BookingOutcomeV1 } | { ok: false; status: 404 | 409 | 422 | 503; error: string; detail: string };
@@ -113,28 +110,12 @@ async function applyChange(
   change: BookingChange,
   now: Date,
 ): Promise<Changed> {
-  const common = {
-    callId: stored.callId,
-    idempotencyKey: stored.idempotencyKey,
-    attribution: stored.attribution,
-    occurredAt: now.toISOString(),
-  };
   const cancelled = (start: string) => ({
-    outcome: {
-      type: 'booking.cancelled.v1' as const,
-      ...common,
-      uid,
-      cause: (change as { cause: 'caller' | 'business' }).cause,
-    },
+    outcome: cancelledOutcome(stored, now, uid, (change as { cause: 'caller' | 'business' }).cause),
     days: [localDay(start, stored)],
   });
   const moved = (to: CalcomBooking) => ({
-    outcome: {
-      type: 'booking.rescheduled.v1' as const,
-      ...common,
-      fromUid: uid,
-      booking: toOutcomeBooking(to, stored.eventTypeId, stored.timeZone),
-    },
+    outcome: rescheduledOutcome(stored, now, uid, toOutcomeBooking(to, stored.eventTypeId, stored.timeZone)),
     days: [localDay(stored.startUtc, stored), localDay(to.start, stored)],
   });
   try {

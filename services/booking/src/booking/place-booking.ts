@@ -38,8 +38,9 @@ export interface PlaceBookingInput {
  */
 export async function placeBooking(gateway: CalcomGateway, input: PlaceBookingInput): Promise<Placement> {
   const key = input.request.metadata[IDEMPOTENCY_METADATA_KEY];
+  const lookup = { eventTypeId: input.request.eventTypeId, startUtc: input.request.startUtc, idempotencyKey: key };
   if (input.mayHaveBeenSent) {
-    const existing = await findByIdempotencyKey(gateway, input);
+    const existing = await findByIdempotencyKey(gateway, lookup);
     if (existing) return { result: 'booked', booking: existing, reconciled: true };
   }
   await input.beforeCreate?.();
@@ -48,7 +49,7 @@ export async function placeBooking(gateway: CalcomGateway, input: PlaceBookingIn
   } catch (error) {
     if (!(error instanceof CalcomError)) throw error;
     if (error.outcomeUnknown || (error.kind === 'slot_unavailable' && input.mayHaveBeenSent)) {
-      const existing = await findByIdempotencyKey(gateway, input);
+      const existing = await findByIdempotencyKey(gateway, lookup);
       if (existing) return { result: 'booked', booking: existing, reconciled: true };
       if (error.outcomeUnknown) {
         throw new CalcomError(error.kind, `${error.message} (booking ${key} not found; retry after a lookup)`, {
@@ -77,6 +78,13 @@ export class LookupFailedError extends Error {
   readonly code = 'CALCOM_LOOKUP_FAILED';
 }
 
+/** What finding our booking needs: where it would start, and the key it carries in its metadata. */
+export interface BookingLookup {
+  eventTypeId: number;
+  startUtc: string;
+  idempotencyKey: string;
+}
+
 /**
  * Our booking for this idempotency key, if Cal.com has one (pending or accepted). Matched on
  * the metadata key among the event type's bookings starting at the wished minute, whatever
@@ -84,15 +92,15 @@ export class LookupFailedError extends Error {
  */
 export async function findByIdempotencyKey(
   gateway: CalcomGateway,
-  input: Pick<PlaceBookingInput, 'request' | 'durationMinutes'>,
+  lookup: BookingLookup,
 ): Promise<CalcomBooking | undefined> {
-  const start = Date.parse(input.request.startUtc);
-  const key = input.request.metadata[IDEMPOTENCY_METADATA_KEY];
+  const start = Date.parse(lookup.startUtc);
+  const key = lookup.idempotencyKey;
   for (let skip = 0; ; skip += LOOKUP_PAGE) {
     let page: CalcomBooking[];
     try {
       page = await gateway.listBookings({
-        eventTypeId: input.request.eventTypeId,
+        eventTypeId: lookup.eventTypeId,
         afterStart: new Date(start - 60_000).toISOString(),
         beforeEnd: new Date(start + 24 * 3600_000).toISOString(),
         status: ['upcoming', 'unconfirmed'],
