@@ -1,7 +1,7 @@
-import type { BookingIntentEvent, BookingOutcomeV1, EventEnvelope } from '@rb/contracts';
-import { BookingIntentEventSchema, fromKafkaHeaders, readFramedJson } from '@rb/contracts';
-import type { ConsumedMessage, MessageHandler, Transactions } from '@rb/kafka-runner';
-import { PoisonMessageError } from '@rb/kafka-runner';
+import type { BookingIntentEvent, BookingOutcomeV1 } from '@rb/contracts';
+import { BookingIntentEventSchema } from '@rb/contracts';
+import type { MessageHandler, Transactions } from '@rb/kafka-runner';
+import { decodeContractMessage } from '@rb/kafka-runner';
 import type { OutcomeFraming } from './booking-outcomes';
 import { outcomeEvent } from './booking-outcomes';
 import { releaseLease, settleIntent } from './booking-requests';
@@ -36,19 +36,8 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
   const prepareIntent = makePrepareIntent(deps, lease);
   return {
     decode(message) {
-      const envelope = decodeEnvelope(message);
-      let value: unknown;
-      try {
-        value = readFramedJson(message.value);
-      } catch (error) {
-        throw new PoisonMessageError('VALUE_UNREADABLE', (error as Error).message, { cause: error });
-      }
-      const parsed = BookingIntentEventSchema.safeParse(value);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new PoisonMessageError('CONTRACT_VIOLATION', `${issue?.path.join('.')}: ${issue?.message}`);
-      }
-      const event: BookingIntentEvent = parsed.data;
+      const { envelope, value } = decodeContractMessage(message, BookingIntentEventSchema, 'booking intent');
+      const event: BookingIntentEvent = value;
       return event.type === 'booking.intent-requested.v1'
         ? { eventId: envelope.id, eventType: event.type, event: { kind: 'intent', intent: event, envelope } }
         : { eventId: envelope.id, eventType: event.type, event: { kind: 'other' } };
@@ -89,12 +78,4 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
       await undoBooking(prepared.outcome, prepared.gateway, cause, event.envelope, deps);
     },
   };
-}
-
-function decodeEnvelope(message: ConsumedMessage): EventEnvelope {
-  try {
-    return fromKafkaHeaders(message.headers);
-  } catch (error) {
-    throw new PoisonMessageError('ENVELOPE_INVALID', (error as Error).message, { cause: error });
-  }
 }

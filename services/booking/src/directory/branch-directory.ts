@@ -1,7 +1,7 @@
 import type { BranchChangedV1Schema, DirectoryEntityChangedV1 } from '@rb/contracts';
-import { DirectoryEntityChangedV1Schema, fromKafkaHeaders, readFramedJson } from '@rb/contracts';
+import { DirectoryEntityChangedV1Schema } from '@rb/contracts';
 import type { MessageHandler, Sql } from '@rb/kafka-runner';
-import { PoisonMessageError } from '@rb/kafka-runner';
+import { decodeContractMessage } from '@rb/kafka-runner';
 import type { z } from 'zod';
 import type { Branch } from '../alternatives/find-alternatives';
 import type { FederalState } from '../alternatives/german-holidays';
@@ -19,19 +19,9 @@ export type DirectoryMessage = { kind: 'branch'; branch: BranchChanged } | { kin
 export function makeBranchDirectory(): MessageHandler<DirectoryMessage> {
   return {
     decode(message) {
-      let id: string;
-      let value: unknown;
-      try {
-        id = fromKafkaHeaders(message.headers).id;
-        value = readFramedJson(message.value);
-      } catch (error) {
-        throw new PoisonMessageError('UNREADABLE', (error as Error).message, { cause: error });
-      }
-      const parsed = DirectoryEntityChangedV1Schema.safeParse(value);
-      if (!parsed.success) {
-        throw new PoisonMessageError('CONTRACT_VIOLATION', `directory event: ${parsed.error.issues[0]?.message}`);
-      }
-      const event: DirectoryEntityChangedV1 = parsed.data;
+      const { envelope, value } = decodeContractMessage(message, DirectoryEntityChangedV1Schema, 'directory event');
+      const id = envelope.id;
+      const event: DirectoryEntityChangedV1 = value;
       return event.entity === 'branch'
         ? { eventId: id, eventType: 'branch', event: { kind: 'branch', branch: event } }
         : { eventId: id, eventType: event.entity, event: { kind: 'other' } };
