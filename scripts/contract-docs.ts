@@ -5,8 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asyncApiYaml } from '../packages/contracts/src/asyncapi';
-import { contractDocs } from '../packages/contracts/src/docs';
+import { asyncApiYaml } from '@rb/contracts/asyncapi';
+import { contractDocs } from '@rb/contracts/docs';
 
 const docs = join(__dirname, '..', 'docs');
 const dir = join(docs, 'contracts');

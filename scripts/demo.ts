@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { TOPICS } from '@rb/contracts';
 import { RegistrySerde } from '@rb/contracts/serde';
 import { Kafka, logLevel } from 'kafkajs';
-import { signRetellBody } from '../services/ingress/src/webhooks/verify-signature';
+import { signRetellBody } from '../services/ingress/test/support';
 
 const INGRESS_URL = process.env.INGRESS_URL ?? 'http://127.0.0.1:3000';
 const API_KEY = process.env.RETELL_API_KEY ?? '';

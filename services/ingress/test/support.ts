@@ -9,6 +9,9 @@ import { startIngress } from '../src/service';
 import type { RunningIngress } from '../src/service';
 import { signRetellBody } from '../src/webhooks/verify-signature';
 
+/** Signs a body as Retell does: for tests, the demo and anything else that plays Retell. */
+export { signRetellBody };
+
 export const TEST_API_KEY = 'key_test_integration_0001';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
