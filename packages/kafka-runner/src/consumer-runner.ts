@@ -102,7 +102,11 @@ export class ConsumerRunner<Event, Prepared = undefined> {
     });
   }
 
-  /** Each crash; `restarting` false: a configuration error, after which nothing is consumed. */
+  /**
+   * Each crash; `restarting` false: a configuration error, after which nothing is consumed (a
+   * listener added after that hears it at once). Services mark themselves not live on it:
+   * `runner.onCrash((_e, restarting) => { if (!restarting) liveness.fail('consumer_stopped') })`.
+   */
   onCrash(listener: (error: Error, restarting: boolean) => void): void {
     this.supervisor.onCrash(listener);
   }

@@ -12,6 +12,20 @@ export interface LivenessOptions {
  * failed for good (`fail`, e.g. a consumer stopped by a configuration error) or the event loop was
  * blocked longer than allowed (a heartbeat timer that fired far too late). Never the database or
  * the broker: their outages are readiness, and restarting the process would not bring them back.
+ *
+ * Wiring, in a service's `start<Service>` (one liveness per process):
+ * ```ts
+ * const liveness = new Liveness().start();
+ * // a ConsumerRunner restarts its consumer after every crash but a configuration error; after
+ * // that one (`restarting` false, also heard by a listener added later) nothing is consumed
+ * runner.onCrash((_error, restarting) => {
+ *   if (!restarting) liveness.fail('consumer_stopped');
+ * });
+ * await startOpsServer({ ..., health: { isLive: liveness.isLive, notReady } });
+ * // in stop(): liveness.stop()
+ * ```
+ * `isLive` is bound, so it can be handed over as it is. A service that would rather exit at once
+ * calls runService's `context.onFatal(reason)` in the same listener.
  */
 export class Liveness {
   private readonly failures = new Set<string>();
