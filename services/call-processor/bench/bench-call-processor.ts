@@ -12,12 +12,10 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Kafka, logLevel } from 'kafkajs';
-import type { z } from 'zod';
 import {
-  BookingIntentEventSchema,
-  CallLifecycleEventSchema,
   DirectoryEntityChangedV1Schema,
   frameJson,
+  makeRegistryEncoder,
   registerValueSchema,
   retellEventId,
   retellEventType,
@@ -25,10 +23,11 @@ import {
   toKafkaHeaders,
 } from '@rb/contracts';
 import type { Sql, Transactions } from '@rb/kafka-runner';
-import { ConsumerRunner, OutboxRelay, typeormTransactions } from '@rb/kafka-runner';
-import { makeRecordCallEvent } from '../src/call-records/record-call-event';
+import { typeormTransactions } from '@rb/kafka-runner';
+import { parseConfig } from '../src/config';
 import { makeDataSource } from '../src/infra/db/data-source';
-import { loadDirectory } from '../src/tenant-directory/directory';
+import type { CallProcessorTopics, RunningCallProcessor } from '../src/service';
+import { startCallProcessor } from '../src/service';
 import { makeImportTenantsFile } from '../src/tenant-directory/import-tenants-file';
 
 const [CALLS, RATE, STEADY_SECONDS] = [
@@ -47,7 +46,14 @@ const REGISTRY = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/
 const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const kafka = new Kafka({ clientId: 'bench', brokers: BROKERS, logLevel: logLevel.NOTHING });
-const topics = { input: `bench.retell.${run}`, lifecycle: `bench.lifecycle.${run}`, intents: `bench.intents.${run}` };
+const topics: CallProcessorTopics = {
+  retell: `bench.retell.${run}`,
+  lifecycle: `bench.lifecycle.${run}`,
+  intents: `bench.intents.${run}`,
+  directory: `bench.directory.${run}`,
+};
+/** a wait whose value has not moved for this long fails the benchmark instead of hanging it */
+const STALL_MS = Number(process.env.BENCH_STALL_MS ?? 60_000);
 
 const templates = [
   '01-call_started.salon-inbound.json',
@@ -84,6 +90,28 @@ function callEvents(schemaId: number, callId: string, caller: number) {
 const pct = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
 
+/**
+ * Polls `read` until `done` says so; fails loudly when the value has not moved for `stallMs` (a
+ * topic missing, a consumer that never joined) instead of waiting for ever.
+ */
+async function waitFor(
+  what: string,
+  read: () => number | Promise<number>,
+  done: (value: number) => boolean,
+  everyMs: number,
+  stallMs = STALL_MS,
+): Promise<void> {
+  let last = await read();
+  let movedAt = Date.now();
+  while (!done(last)) {
+    await new Promise((r) => setTimeout(r, everyMs));
+    const now = await read();
+    if (now !== last) [last, movedAt] = [now, Date.now()];
+    else if (Date.now() - movedAt > stallMs)
+      throw new Error(`${what}: stuck at ${now} for ${stallMs / 1000} s (are the broker, registry and database up?)`);
+  }
+}
+
 async function main(): Promise<void> {
   const dbName = `call_processor_bench_${run}`;
   const admin = new DataSource({ type: 'postgres', url: SERVER });
@@ -91,82 +119,93 @@ async function main(): Promise<void> {
   await admin.query(`CREATE DATABASE "${dbName}"`);
   const url = new URL(SERVER);
   url.pathname = `/${dbName}`;
-  const dataSource = makeDataSource(url.toString()); // the service's own pool, with its timeouts
-  await dataSource.initialize();
   const kafkaAdmin = kafka.admin();
   await kafkaAdmin.connect();
+  // everything the service writes goes to the benchmark's own topics, created here: the relay
+  // never creates a topic, so a row for a missing one would wait for ever
   await kafkaAdmin.createTopics({
     waitForLeaders: true,
-    topics: Object.values(topics).map((topic) => ({ topic, numPartitions: PARTITIONS })),
+    topics: [
+      ...[topics.retell, topics.lifecycle, topics.intents].map((topic) => ({ topic, numPartitions: PARTITIONS })),
+      { topic: topics.directory },
+      { topic: `${topics.retell}.dlq` },
+    ],
   });
-  await kafkaAdmin.createTopics({ waitForLeaders: true, topics: [{ topic: `${topics.input}.dlq` }] });
+  let service: RunningCallProcessor | undefined;
   try {
-    const transactions = typeormTransactions(dataSource);
-    const schemaIds = new Map<string, number>();
-    const reg = async (topic: string, schema: z.ZodType) =>
-      schemaIds.set(topic, await registerValueSchema(REGISTRY, topic, schema));
-    await reg(topics.input, RetellWebhookEventValueSchema);
-    await reg(topics.lifecycle, CallLifecycleEventSchema);
-    await reg(topics.intents, BookingIntentEventSchema);
-    await reg(`bench.directory.${run}`, DirectoryEntityChangedV1Schema);
-    const encode = (topic: string, value: unknown) =>
-      frameJson(schemaIds.get(topic)!, Buffer.from(JSON.stringify(value)));
+    // the directory first (migrations, the example tenants), so the first event finds its business
+    const encodeDirectory = await makeRegistryEncoder(REGISTRY, { [topics.directory]: DirectoryEntityChangedV1Schema });
+    const setup = makeDataSource(url.toString());
+    await setup.initialize();
     const imported = await makeImportTenantsFile({
-      transactions,
-      encode: (e) => encode(`bench.directory.${run}`, e),
+      transactions: typeormTransactions(setup),
+      topic: topics.directory,
+      encode: (e) => encodeDirectory(topics.directory, e),
       clock: () => new Date(),
       source: '/bench',
     })(readFileSync(join(ROOT, 'deploy', 'tenants.example.yaml'), 'utf8'));
+    await setup.destroy();
     if (!imported.ok) throw new Error('example tenants did not import');
-    const directory = await transactions(loadDirectory);
+    const config = parseConfig({
+      ...process.env,
+      DATABASE_URL: url.toString(),
+      KAFKA_BROKERS: BROKERS.join(','),
+      SCHEMA_REGISTRY_URL: REGISTRY,
+      KAFKA_GROUP_ID: `bench-${run}`,
+      ADMIN_TOKEN: `bench_${randomBytes(16).toString('hex')}`,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      CONSUMER_CONCURRENCY: String(PARTITIONS),
+      CONSUMER_CHUNK_SIZE: String(CHUNK),
+    });
+    if (config.kind === 'invalid') throw new Error(`bad configuration: ${config.problems.join('; ')}`);
 
     let statements = 0;
-    const counting: Transactions = (work) =>
-      transactions((sql) =>
-        work({ query: <R>(t: string, p?: unknown[]) => (statements++, sql.query<R>(t, p)) } as Sql),
-      );
+    const counting =
+      (transactions: Transactions): Transactions =>
+      (work) =>
+        transactions((sql) =>
+          work({ query: <R>(t: string, p?: unknown[]) => (statements++, sql.query<R>(t, p)) } as Sql),
+        );
     let done = 0;
-    const relay = new OutboxRelay({ kafka, transactions, lockId: 7 });
     const outcomes = new Map<string, number>();
-    const runner = new ConsumerRunner({
-      kafka,
-      groupId: `bench-${run}`,
-      topics: [topics.input],
-      fromBeginning: true,
-      transactions: counting,
-      partitionsConsumedConcurrently: PARTITIONS,
-      maxChunkSize: CHUNK,
-      handler: makeRecordCallEvent({
-        directory: () => directory,
-        encode,
-        source: '/bench',
-        clock: () => new Date(),
-        topics: { lifecycle: topics.lifecycle, intents: topics.intents },
-      }),
-      afterCommit: () => relay.nudge(), // as the service does
+
+    // A. pre-filled topic
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const inputId = await registerValueSchema(REGISTRY, topics.retell, RetellWebhookEventValueSchema);
+    for (let i = 0; i < CALLS; i += 10) {
+      const messages = Array.from({ length: Math.min(10, CALLS - i) }, (_, j) =>
+        callEvents(inputId, `call_bench_${run}_${i + j}`, i + j),
+      ).flat();
+      await producer.send({ topic: topics.retell, acks: -1, messages });
+    }
+    const total = CALLS * 3;
+    const started = performance.now();
+    // the service as it runs in production, reading and writing the benchmark's topics
+    service = await startCallProcessor(config.config, {
+      topics,
+      consumerTransactions: counting,
       onOutcome: (r) => {
         outcomes.set(r.outcome, (outcomes.get(r.outcome) ?? 0) + 1);
         if (r.outcome !== 'retried' && r.outcome !== 'paused') done++;
       },
     });
-
-    // A. pre-filled topic
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    const inputId = schemaIds.get(topics.input)!;
-    for (let i = 0; i < CALLS; i += 10) {
-      const messages = Array.from({ length: Math.min(10, CALLS - i) }, (_, j) =>
-        callEvents(inputId, `call_bench_${run}_${i + j}`, i + j),
-      ).flat();
-      await producer.send({ topic: topics.input, acks: -1, messages });
-    }
-    const total = CALLS * 3;
-    const started = performance.now();
-    await runner.start();
-    await relay.start();
-    while (done < total) await new Promise((r) => setTimeout(r, 20));
+    const running = service;
+    await waitFor(
+      'events consumed',
+      () => done,
+      (n) => n >= total,
+      20,
+    );
     const consumedSeconds = (performance.now() - started) / 1000;
-    while ((await relay.pending()) > 0) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(
+      'outbox rows still to publish',
+      () => running.outboxPending(),
+      (n) => n === 0,
+      50,
+    );
     const emittedSeconds = (performance.now() - started) / 1000;
     const statementsPerEvent = statements / total;
 
@@ -191,15 +230,15 @@ async function main(): Promise<void> {
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       const messages = callEvents(inputId, `call_steady_${run}_${i}`, CALLS + i);
       for (const m of messages) sentAt.set(String(m.headers.ce_id), Date.now());
-      await producer.send({ topic: topics.input, acks: -1, messages });
+      await producer.send({ topic: topics.retell, acks: -1, messages });
     }
     const deadline = Date.now() + 30_000;
     while (ages.length < steadyCalls * 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     ages.sort((a, b) => a - b);
     await reader.disconnect();
     await producer.disconnect();
-    await runner.stop();
-    await relay.stop();
+    await service.stop();
+    service = undefined;
 
     const result = {
       calls: CALLS,
@@ -229,9 +268,11 @@ async function main(): Promise<void> {
     mkdirSync(join(ROOT, '.run'), { recursive: true });
     writeFileSync(join(ROOT, '.run', 'bench-call-processor.json'), JSON.stringify(result, null, 2));
   } finally {
-    await kafkaAdmin.deleteTopics({ topics: [...Object.values(topics), `${topics.input}.dlq`] }).catch(() => undefined);
+    await service?.stop().catch(() => undefined);
+    await kafkaAdmin
+      .deleteTopics({ topics: [...Object.values(topics), `${topics.retell}.dlq`] })
+      .catch(() => undefined);
     await kafkaAdmin.disconnect();
-    await dataSource.destroy();
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     await admin.destroy();
   }

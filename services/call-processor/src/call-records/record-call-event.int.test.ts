@@ -2,20 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BookingIntentEvent, CallLifecycleEvent } from '@rb/contracts';
 import {
-  BookingIntentEventSchema,
-  CallLifecycleEventSchema,
-  DirectoryEntityChangedV1Schema,
   frameJson,
   registerValueSchema,
   retellEventId,
   retellEventType,
   RetellWebhookEventValueSchema,
   toKafkaHeaders,
-  TOPICS,
 } from '@rb/contracts';
 import type { OutcomeReport, Sql, Transactions } from '@rb/kafka-runner';
-import { ConsumerRunner, deadLetterTopic, typeormTransactions } from '@rb/kafka-runner';
-import { REPO_ROOT, RETELL_FIXTURES_DIR, requireSharedDir } from '../../../../test/paths';
+import type { Registry } from 'prom-client';
+import { deadLetterTopic } from '@rb/kafka-runner';
+import { RETELL_FIXTURES_DIR, requireSharedDir } from '../../../../test/paths';
+import { callProcessorConfig, createCallProcessorDatabase } from '../../../../test/support/call-processor';
 import {
   createTopic,
   readAll,
@@ -24,48 +22,26 @@ import {
   uniqueName,
   withAdmin,
 } from '../../../../test/support/kafka';
-import { createTestDatabase } from '../../../../test/support/postgres';
-import { MIGRATIONS } from '../infra/db/data-source';
-import type { Directory } from '../tenant-directory/directory';
-import { loadDirectory } from '../tenant-directory/directory';
-import { makeImportTenantsFile } from '../tenant-directory/import-tenants-file';
+import { startCallProcessor } from '../service';
 import { loadCallEvents, loadCallState } from './call-repository';
 import { emptyCall, evolve } from './call-state';
-import { makeRecordCallEvent } from './record-call-event';
 
-/** Integration: the real broker, PostgreSQL and schema registry. */
+/** Integration: the service as it is wired, against the real broker, PostgreSQL and schema registry. */
 requireSharedDir();
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let directory: Directory;
+let db: Awaited<ReturnType<typeof createCallProcessorDatabase>>;
 let retellSchemaId: number;
-const encoders = new Map<string, number>();
+/** where the service writes: topics of this file's own, so its relay publishes nothing elsewhere */
+const outTopics = {
+  lifecycle: uniqueName('it.lifecycle'),
+  intents: uniqueName('it.intents'),
+  directory: uniqueName('it.directory'),
+};
 let statements = 0;
 
 beforeAll(async () => {
-  db = await createTestDatabase('call_processor', MIGRATIONS);
-  const registry = testRegistryUrl();
-  const directorySchema = await registerValueSchema(
-    registry,
-    uniqueName('it.directory'),
-    DirectoryEntityChangedV1Schema,
-  );
-  const imported = await makeImportTenantsFile({
-    transactions: typeormTransactions(db.dataSource),
-    encode: (e) => frameJson(directorySchema, Buffer.from(JSON.stringify(e))),
-    clock: () => new Date(),
-    source: '/test',
-  })(readFileSync(join(REPO_ROOT, 'deploy', 'tenants.example.yaml'), 'utf8'));
-  expect(imported.ok).toBe(true);
-  directory = await typeormTransactions(db.dataSource)(loadDirectory);
-  retellSchemaId = await registerValueSchema(registry, uniqueName('it.retell'), RetellWebhookEventValueSchema);
-  encoders.set(
-    TOPICS.callLifecycle,
-    await registerValueSchema(registry, TOPICS.callLifecycle, CallLifecycleEventSchema),
-  );
-  encoders.set(
-    TOPICS.bookingIntents,
-    await registerValueSchema(registry, TOPICS.bookingIntents, BookingIntentEventSchema),
-  );
+  db = await createCallProcessorDatabase();
+  await Promise.all(Object.values(outTopics).map((topic) => createTopic(topic)));
+  retellSchemaId = await registerValueSchema(testRegistryUrl(), uniqueName('it.retell'), RetellWebhookEventValueSchema);
 });
 afterAll(() => db.drop());
 
@@ -124,38 +100,40 @@ async function run(
   const inTopic = topic ?? uniqueName('it.retell-events');
   if (!topic) await Promise.all([createTopic(inTopic, 3), createTopic(deadLetterTopic(inTopic))]);
   const reports: OutcomeReport[] = [];
-  const unrouted: string[] = [];
-  const runner = new ConsumerRunner({
-    kafka: testKafka(),
-    groupId,
-    topics: [inTopic],
-    fromBeginning: true,
-    transactions: countingTransactions(typeormTransactions(db.dataSource)),
-    handler: makeRecordCallEvent({
-      directory: () => directory,
-      encode: (t, e) => frameJson(encoders.get(t)!, Buffer.from(JSON.stringify(e))),
-      source: '/call-processor',
-      clock: () => new Date(),
-      onUnrouted: (reason) => unrouted.push(reason),
-    }),
-    maxAttempts: 2,
-    backoff: { initialMs: 10, maxMs: 20 },
-    maxChunkSize,
-    onOutcome: (r) => reports.push(r),
-  });
   const producer = testKafka().producer();
   await producer.connect();
   // a rerun on an existing topic reads what is there again instead of sending it twice
   if (!topic && maxChunkSize > 1) await producer.send({ topic: inTopic, messages });
   else if (!topic) for (const m of messages) await producer.send({ topic: inTopic, messages: [m] });
   await producer.disconnect();
-  await runner.start();
+  // the service loads the directory as it is in the database now
+  const service = await startCallProcessor(
+    callProcessorConfig(db.url, {
+      KAFKA_GROUP_ID: groupId,
+      MAX_ATTEMPTS: '2',
+      CONSUMER_CONCURRENCY: '1',
+      CONSUMER_CHUNK_SIZE: String(maxChunkSize),
+    }),
+    {
+      topics: { retell: inTopic, ...outTopics },
+      backoff: { initialMs: 10, maxMs: 20 },
+      consumerTransactions: countingTransactions,
+      onOutcome: (r) => reports.push(r),
+    },
+  );
   const deadline = Date.now() + 30_000;
   while (reports.filter((r) => r.outcome !== 'retried').length < messages.length && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  await runner.stop();
+  const unrouted = await unroutedOf(service.registry);
+  await service.stop();
   return { reports, unrouted, inTopic, groupId };
+}
+
+/** The unrouted calls the service counted, one reason per call. */
+async function unroutedOf(registry: Registry): Promise<string[]> {
+  const metric = await registry.getSingleMetric('call_processor_unrouted_calls_total')!.get();
+  return metric.values.flatMap((v) => Array<string>(v.value).fill(String(v.labels.reason))).sort();
 }
 
 async function emitted(callId: string): Promise<(CallLifecycleEvent | BookingIntentEvent)[]> {
@@ -275,12 +253,10 @@ describe('call-processor: Retell events → call record → lifecycle events and
     const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
     await run([webhook(STARTED, callId)]);
     await db.dataSource.query("UPDATE phone_numbers SET active = false WHERE number = '+4922198765430'");
-    directory = await typeormTransactions(db.dataSource)(loadDirectory);
     try {
       await run([webhook(ANALYSED, callId, notBookedYet)]);
     } finally {
       await db.dataSource.query("UPDATE phone_numbers SET active = true WHERE number = '+4922198765430'");
-      directory = await typeormTransactions(db.dataSource)(loadDirectory);
     }
     expect((await emitted(callId)).map((e) => e.type)).toEqual([
       'call.routed.v1',

@@ -11,6 +11,8 @@ export type ImportResult =
 
 export interface ImportTenantsDeps {
   transactions: Transactions;
+  /** where the directory's events go: `tenants.directory.v1` unless a test or benchmark has its own */
+  topic?: string;
   /** the event in the registry wire format of the directory topic */
   encode: (event: DirectoryEntityChangedV1) => Buffer;
   clock: () => Date;
@@ -50,7 +52,7 @@ export function toOutboxEvent(
   deps: Omit<ImportTenantsDeps, 'transactions' | 'clock'>,
 ): OutboxEvent {
   return {
-    topic: TOPICS.tenantDirectory,
+    topic: deps.topic ?? TOPICS.tenantDirectory,
     key: event.id,
     value: deps.encode(event),
     headers: toKafkaHeaders({
