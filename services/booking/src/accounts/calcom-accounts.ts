@@ -48,12 +48,9 @@ export async function verifyWithCalcom(
     // Cal.com's own refusal of the key; a target our egress refused is "could not verify", like a
     // closed port, so the answer cannot be used to tell internal addresses apart
     const refusedByEgress = error instanceof CalcomError && error.cause instanceof EgressRefusedError;
-    if (
-      error instanceof CalcomError &&
-      !refusedByEgress &&
-      (error.kind === 'unauthorized' || error.kind === 'forbidden')
-    ) {
-      return { ok: false, code: 'CALCOM_CREDENTIAL_REJECTED', reason: error.kind };
+    if (error instanceof CalcomError && !refusedByEgress && error.permanentForTenant) {
+      const reason = error.code === 'CALCOM_UNAUTHORIZED' ? 'unauthorized' : 'forbidden';
+      return { ok: false, code: 'CALCOM_CREDENTIAL_REJECTED', reason };
     }
     const refused = (error as { cause?: unknown }).cause;
     const cause =

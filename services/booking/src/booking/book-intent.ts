@@ -84,14 +84,14 @@ export async function bookIntent(
     return await offerAlternatives(intent, deps, now);
   } catch (error) {
     if (!(error instanceof CalcomError)) throw error;
-    switch (error.kind) {
-      case 'unauthorized':
+    switch (error.code) {
+      case 'CALCOM_UNAUTHORIZED':
         return failed('calcom_unauthorized', error.message);
-      case 'forbidden':
+      case 'CALCOM_FORBIDDEN':
         return failed('calcom_forbidden', error.message);
-      case 'not_found':
+      case 'CALCOM_NOT_FOUND':
         return failed('event_type_not_found', error.message);
-      case 'invalid_request':
+      case 'CALCOM_INVALID_REQUEST':
         return failed('invalid_request', error.message);
       default:
         throw error;

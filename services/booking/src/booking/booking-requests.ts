@@ -1,5 +1,6 @@
 import type { BookingIntentRequestedV1, BookingOutcomeV1 } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
+import { BookingError } from '../booking-error';
 
 export type RequestStatus = 'pending' | 'confirmed' | 'alternatives_offered' | 'failed' | 'cancelled' | 'compensated';
 
@@ -15,9 +16,11 @@ export const SETTLED: ReadonlySet<RequestStatus> = new Set([
   'compensated',
 ]);
 
-/** Another replica holds the intent's lease: it is working on it now. */
-export class IntentLeasedError extends Error {
-  readonly code = 'INTENT_LEASED';
+/** Another replica holds the intent's lease: it is working on it now (come back later). */
+export class IntentLeasedError extends BookingError<'INTENT_LEASED'> {
+  constructor(message: string) {
+    super('INTENT_LEASED', message, { retryable: true });
+  }
 }
 
 export interface BookingRequest {

@@ -35,7 +35,8 @@ export async function maybeGiveUp(
   const age = deps.clock().getTime() - producedAt;
   const unreachableFor = await markUnavailable(deps.db, intent.idempotencyKey);
   if (age < limit) return undefined;
-  if (error.kind !== 'circuit_open' && unreachableFor < Math.min(limit, UNAVAILABLE_AT_LEAST_MS)) return undefined;
+  if (error.code !== 'CALCOM_CIRCUIT_OPEN' && unreachableFor < Math.min(limit, UNAVAILABLE_AT_LEAST_MS))
+    return undefined;
   return giveUp(intent, gateway, createSent, age, deps.clock);
 }
 

@@ -1,4 +1,5 @@
 import type { CalcomBooking, CreateBookingRequest } from '../calcom/calcom-client';
+import { BookingError } from '../booking-error';
 import { CalcomError } from '../calcom/calcom-errors';
 import type { CalcomGateway } from '../calcom/calcom-gateway';
 
@@ -48,20 +49,20 @@ export async function placeBooking(gateway: CalcomGateway, input: PlaceBookingIn
     return { result: 'booked', booking: await gateway.createBooking(input.request), reconciled: false };
   } catch (error) {
     if (!(error instanceof CalcomError)) throw error;
-    if (error.outcomeUnknown || (error.kind === 'slot_unavailable' && input.mayHaveBeenSent)) {
+    if (error.outcomeUnknown || (error.code === 'CALCOM_SLOT_UNAVAILABLE' && input.mayHaveBeenSent)) {
       const existing = await findByIdempotencyKey(gateway, lookup);
       if (existing) return { result: 'booked', booking: existing, reconciled: true };
       if (error.outcomeUnknown) {
         throw new CalcomError(error.kind, `${error.message} (booking ${key} not found; retry after a lookup)`, {
           status: error.status,
-          code: error.code,
+          calcomCode: error.calcomCode,
           retryAfterSeconds: error.retryAfterSeconds,
           requestId: error.requestId,
           cause: error,
         });
       }
     }
-    if (error.kind === 'slot_unavailable') return { result: 'slot_unavailable', error };
+    if (error.code === 'CALCOM_SLOT_UNAVAILABLE') return { result: 'slot_unavailable', error };
     throw error;
   }
 }
@@ -74,8 +75,10 @@ const LOOKUP_PAGE = 100;
  * bad request): whether the booking exists is unknown, so nothing may be settled on it. Not a
  * CalcomError on purpose: the runner retries it and then dead-letters it, with the reason.
  */
-export class LookupFailedError extends Error {
-  readonly code = 'CALCOM_LOOKUP_FAILED';
+export class LookupFailedError extends BookingError<'CALCOM_LOOKUP_FAILED'> {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('CALCOM_LOOKUP_FAILED', message, options);
+  }
 }
 
 /** What finding our booking needs: where it would start, and the key it carries in its metadata. */

@@ -152,9 +152,7 @@ function leasedToPause(error: unknown): unknown {
 
 /** Cal.com itself cannot be reached (as opposed to refusing us, or our own bulkhead being full). */
 function unavailable(error: unknown): error is CalcomError {
-  return (
-    error instanceof CalcomError && ['server_error', 'network_error', 'timeout', 'circuit_open'].includes(error.kind)
-  );
+  return error instanceof CalcomError && error.unreachable;
 }
 
 /** The branch from booking's read model; if it has not arrived yet, the intent's zone, Monday to Friday. */

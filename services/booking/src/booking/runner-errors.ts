@@ -1,8 +1,5 @@
 import { DependencyUnavailableError } from '@rb/kafka-runner';
-import { CalcomError } from '../calcom/calcom-errors';
-
-/** How long a partition waits after Cal.com failed (5xx, network, timeout) while its breaker is still closed. */
-const UNWELL_PAUSE_MS = 2_000;
+import { CalcomError, calcomUnavailableForMs } from '../calcom/calcom-errors';
 
 /**
  * What a Cal.com failure that `bookIntent` throws means for the consumer: an open breaker, a
@@ -13,26 +10,9 @@ const UNWELL_PAUSE_MS = 2_000;
  * usual handling: retried with backoff, then dead-lettered.
  */
 export function toRunnerError(error: unknown): unknown {
-  if (!(error instanceof CalcomError)) return error;
-  switch (error.kind) {
-    case 'circuit_open':
-    case 'rate_limited':
-    case 'overloaded':
-      return new DependencyUnavailableError(
-        `CALCOM_${error.kind.toUpperCase()}`,
-        error.message,
-        Math.max(1, error.retryAfterSeconds ?? 5) * 1000,
-        { cause: error },
-      );
-    case 'server_error':
-    case 'network_error':
-    case 'timeout':
-      return new DependencyUnavailableError(`CALCOM_${error.kind.toUpperCase()}`, error.message, UNWELL_PAUSE_MS, {
-        cause: error,
-      });
-    default:
-      return error;
-  }
+  const waitMs = calcomUnavailableForMs(error);
+  if (waitMs === undefined || !(error instanceof CalcomError)) return error;
+  return new DependencyUnavailableError(error.code, error.message, waitMs, { cause: error });
 }
 
 /**

@@ -5,6 +5,7 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
+import { BookingError } from '../booking-error';
 import { addressScope } from './address-ranges';
 import type { Fetch } from './calcom-client';
 
@@ -25,14 +26,10 @@ export type TargetCode = 'CALCOM_URL_INVALID' | 'CALCOM_HOST_NOT_ALLOWED' | 'CAL
 export type TargetCheck =
   { ok: true; privateAllowed: boolean; plainHttp: boolean } | { ok: false; code: TargetCode; detail: string };
 
-/** A Cal.com request refused before or while connecting; `code` says why. */
-export class EgressRefusedError extends Error {
-  constructor(
-    readonly code: TargetCode | 'CALCOM_ADDRESS_NOT_ALLOWED',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EgressRefusedError';
+/** A Cal.com request refused before or while connecting; `code` says why. Waiting cannot help. */
+export class EgressRefusedError extends BookingError<TargetCode | 'CALCOM_ADDRESS_NOT_ALLOWED'> {
+  constructor(code: TargetCode | 'CALCOM_ADDRESS_NOT_ALLOWED', message: string) {
+    super(code, message);
   }
 }
 

@@ -1,4 +1,5 @@
-import { classifyResponse, rateLimitResetSeconds } from './calcom-errors';
+import { BookingError } from '../booking-error';
+import { CalcomError, calcomUnavailableForMs, classifyResponse, rateLimitResetSeconds } from './calcom-errors';
 
 const envelope = (code: string, message: string) => ({ status: 'error', error: { code, message } });
 const noHeaders = new Headers();
@@ -72,7 +73,8 @@ describe('Cal.com echoing the attendee', () => {
 
   it('when the error code is not a code, then it is left out', () => {
     const error = classifyResponse(409, envelope('user sabine@example.com', 'conflict'), noHeaders);
-    expect(error.code).toBeUndefined();
+    expect(error.calcomCode).toBeUndefined();
+    expect(error.code).toBe('CALCOM_CONFLICT');
     expect(error.message).toBe('Cal.com 409: conflict');
   });
 });
@@ -94,5 +96,40 @@ describe('when the rate-limit window resets', () => {
   it('when there is no Reset header or it is garbage, then nothing is known', () => {
     expect(rateLimitResetSeconds(new Headers(), now)).toBeUndefined();
     expect(rateLimitResetSeconds(new Headers({ 'X-RateLimit-Reset-Default': 'soon' }), now)).toBeUndefined();
+  });
+});
+
+describe('what "Cal.com is unavailable" means, decided in one place', () => {
+  it('when Cal.com failed (5xx, network, timeout), then it is unwell and unreachable, and the wait is brief', () => {
+    for (const kind of ['server_error', 'network_error', 'timeout'] as const) {
+      const error = new CalcomError(kind, 'x');
+      expect(error).toMatchObject({
+        unwell: true,
+        unreachable: true,
+        retryable: true,
+        code: `CALCOM_${kind.toUpperCase()}`,
+      });
+      expect(calcomUnavailableForMs(error)).toBe(2_000);
+    }
+  });
+
+  it('when our guards hold calls back, then the wait is theirs; only the open breaker counts as unreachable', () => {
+    const open = new CalcomError('circuit_open', 'open', { retryAfterSeconds: 30 });
+    expect(open).toMatchObject({ unwell: false, unreachable: true, retryable: true });
+    expect(calcomUnavailableForMs(open)).toBe(30_000);
+    expect(new CalcomError('overloaded', 'full')).toMatchObject({ unreachable: false, retryable: true });
+    expect(calcomUnavailableForMs(new CalcomError('rate_limited', 'spent'))).toBe(5_000);
+  });
+
+  it('when Cal.com refused us, or it is not a Cal.com failure, then it is not unavailable', () => {
+    expect(calcomUnavailableForMs(new CalcomError('unauthorized', 'no'))).toBeUndefined();
+    expect(calcomUnavailableForMs(new Error('bug'))).toBeUndefined();
+    expect(new CalcomError('conflict', 'busy')).toMatchObject({ retryable: false, outcomeUnknown: true });
+  });
+
+  it('when it is any Cal.com failure, then it is a BookingError with a stable code', () => {
+    const error = new CalcomError('not_found', 'gone', { calcomCode: 'NotFoundException' });
+    expect(error).toBeInstanceOf(BookingError);
+    expect(error).toMatchObject({ code: 'CALCOM_NOT_FOUND', kind: 'not_found', calcomCode: 'NotFoundException' });
   });
 });

@@ -1,4 +1,5 @@
 import { redactPersonalData, safeErrorCode } from '@rb/kafka-runner';
+import { BookingError } from '../booking-error';
 
 /**
  * What a failed Cal.com call means for us, from its status and error envelope (../shared/calcom/
@@ -28,22 +29,38 @@ export type CalcomFailureKind =
   /** our bulkhead for this account is full */
   | 'overloaded';
 
-const RETRYABLE: ReadonlySet<CalcomFailureKind> = new Set([
-  'rate_limited',
-  'server_error',
-  'network_error',
-  'timeout',
-  'circuit_open',
-  'overloaded',
+/** `CALCOM_` and the kind in upper case: what code branches on, and what dead letters and logs name. */
+export type CalcomErrorCode = `CALCOM_${Uppercase<CalcomFailureKind>}`;
+
+const codeOf = (kind: CalcomFailureKind) => `CALCOM_${kind.toUpperCase()}` as CalcomErrorCode;
+
+/**
+ * What "Cal.com is down" means for booking, decided here and nowhere else. `UNWELL`: Cal.com itself
+ * (or the way to it) failed; these count for the breaker, and a write's outcome is unknown.
+ * `HELD_BACK`: our own guards hold calls back for a while (the open breaker, the spent rate limit,
+ * the full bulkhead). Both are "unavailable": wait and ask again, never the intent's fault.
+ */
+const UNWELL: ReadonlySet<CalcomErrorCode> = new Set(['CALCOM_SERVER_ERROR', 'CALCOM_NETWORK_ERROR', 'CALCOM_TIMEOUT']);
+const HELD_BACK: ReadonlySet<CalcomErrorCode> = new Set([
+  'CALCOM_CIRCUIT_OPEN',
+  'CALCOM_RATE_LIMITED',
+  'CALCOM_OVERLOADED',
 ]);
 /** failures that say the tenant's account cannot work until someone fixes it (not the slot, not the moment) */
-const PERMANENT_FOR_TENANT: ReadonlySet<CalcomFailureKind> = new Set(['unauthorized', 'forbidden']);
+const PERMANENT_FOR_TENANT: ReadonlySet<CalcomErrorCode> = new Set(['CALCOM_UNAUTHORIZED', 'CALCOM_FORBIDDEN']);
 
-export class CalcomError extends Error {
+/** How long a partition waits after Cal.com failed (5xx, network, timeout) while its breaker is still closed. */
+const UNWELL_PAUSE_MS = 2_000;
+
+export class CalcomError extends BookingError<CalcomErrorCode> {
+  /**
+   * the failure's name where booking's answers carry it (parking reasons, `calcom_<kind>` in the
+   * admin API, a refused credential's reason): the code in lower case, without `CALCOM_`
+   */
   readonly kind: CalcomFailureKind;
   readonly status: number | undefined;
-  /** Cal.com's error code (e.g. BadRequestException, ThrottlerException) when it sent one */
-  readonly code: string | undefined;
+  /** Cal.com's own error code (e.g. BadRequestException, ThrottlerException) when it sent one */
+  readonly calcomCode: string | undefined;
   /** for rate_limited: seconds until the window resets, from X-RateLimit-Reset-* */
   readonly retryAfterSeconds: number | undefined;
   readonly requestId: string | undefined;
@@ -51,36 +68,54 @@ export class CalcomError extends Error {
   constructor(
     kind: CalcomFailureKind,
     message: string,
-    details: { status?: number; code?: string; retryAfterSeconds?: number; requestId?: string; cause?: unknown } = {},
+    details: {
+      status?: number;
+      calcomCode?: string;
+      retryAfterSeconds?: number;
+      requestId?: string;
+      cause?: unknown;
+    } = {},
   ) {
-    super(message, { cause: details.cause });
-    this.name = 'CalcomError';
+    const code = codeOf(kind);
+    // worth trying again later with the same request (for writes: after reconciling)
+    super(code, message, { retryable: UNWELL.has(code) || HELD_BACK.has(code), cause: details.cause });
     this.kind = kind;
     this.status = details.status;
-    this.code = details.code;
+    this.calcomCode = details.calcomCode;
     this.retryAfterSeconds = details.retryAfterSeconds;
     this.requestId = details.requestId;
   }
 
-  /** worth trying again later with the same request (for writes: after reconciling) */
-  get retryable(): boolean {
-    return RETRYABLE.has(this.kind);
+  /** Cal.com itself (or the way to it) failed: 5xx, network, timeout; these count for the breaker */
+  get unwell(): boolean {
+    return UNWELL.has(this.code);
+  }
+
+  /** Cal.com cannot be reached: it failed, or the breaker says it keeps failing (not a limit of ours) */
+  get unreachable(): boolean {
+    return this.unwell || this.code === 'CALCOM_CIRCUIT_OPEN';
   }
 
   /** the tenant's Cal.com account is unusable until fixed: fail its intents, do not block others */
   get permanentForTenant(): boolean {
-    return PERMANENT_FOR_TENANT.has(this.kind);
+    return PERMANENT_FOR_TENANT.has(this.code);
   }
 
   /** the outcome of a write is unknown: it may have been applied, so look it up before retrying */
   get outcomeUnknown(): boolean {
-    return (
-      this.kind === 'server_error' ||
-      this.kind === 'network_error' ||
-      this.kind === 'timeout' ||
-      this.kind === 'conflict'
-    );
+    return this.unwell || this.code === 'CALCOM_CONFLICT';
   }
+}
+
+/**
+ * Cal.com is unavailable for now (it failed, or our breaker, rate limit or bulkhead holds calls
+ * back): how long to wait before asking again. Undefined for anything else (a refusal, a bug).
+ */
+export function calcomUnavailableForMs(error: unknown): number | undefined {
+  if (!(error instanceof CalcomError)) return undefined;
+  if (HELD_BACK.has(error.code)) return Math.max(1, error.retryAfterSeconds ?? 5) * 1000;
+  if (UNWELL.has(error.code)) return UNWELL_PAUSE_MS;
+  return undefined;
 }
 
 const SLOT_UNAVAILABLE =
@@ -106,16 +141,16 @@ export function classifyResponse(
   personal: readonly (string | undefined)[] = [],
 ): CalcomError {
   const parsed = (typeof body === 'object' && body !== null ? body : {}) as ErrorBody;
-  const code = safeErrorCode(typeof parsed.error?.code === 'string' ? parsed.error.code : undefined);
+  const calcomCode = safeErrorCode(typeof parsed.error?.code === 'string' ? parsed.error.code : undefined);
   const message =
     (typeof parsed.error?.message === 'string' && parsed.error.message) ||
     (typeof parsed.message === 'string' && parsed.message) ||
     (typeof body === 'string' && body.slice(0, 300)) ||
     `HTTP ${status}`;
-  const detail = { status, code, requestId };
+  const detail = { status, calcomCode, requestId };
   const said = redactPersonalData(message, personal);
   const say = (kind: CalcomFailureKind, extra: Partial<typeof detail & { retryAfterSeconds: number }> = {}) =>
-    new CalcomError(kind, `Cal.com ${status}${code ? ` ${code}` : ''}: ${said}`, { ...detail, ...extra });
+    new CalcomError(kind, `Cal.com ${status}${calcomCode ? ` ${calcomCode}` : ''}: ${said}`, { ...detail, ...extra });
 
   if (status === 429) return say('rate_limited', { retryAfterSeconds: rateLimitResetSeconds(headers) ?? 60 });
   if (status === 401 || status === 498) return say('unauthorized');

@@ -45,9 +45,7 @@ export interface GatewayOptions {
 }
 
 /** Failures that say Cal.com itself (or the way to it) is unwell: these count for the breaker. */
-const unwell = (error: unknown) =>
-  error instanceof CalcomError &&
-  (error.kind === 'server_error' || error.kind === 'network_error' || error.kind === 'timeout');
+const unwell = (error: unknown) => error instanceof CalcomError && error.unwell;
 
 type RetryContext = IRetryBackoffContext<unknown>;
 
@@ -59,7 +57,7 @@ class HonourRateLimit implements IBackoffFactory<RetryContext> {
     const backoff = this.inner.next(context);
     const error = 'error' in context.result ? context.result.error : undefined;
     const reset =
-      error instanceof CalcomError && error.kind === 'rate_limited' ? (error.retryAfterSeconds ?? 0) * 1000 : 0;
+      error instanceof CalcomError && error.code === 'CALCOM_RATE_LIMITED' ? (error.retryAfterSeconds ?? 0) * 1000 : 0;
     return { duration: Math.max(backoff.duration, reset), next: (c) => new HonourRateLimit(backoff).next(c) };
   }
 }
@@ -112,7 +110,7 @@ export class CalcomGateway {
           (error) =>
             unwell(error) ||
             (error instanceof CalcomError &&
-              error.kind === 'rate_limited' &&
+              error.code === 'CALCOM_RATE_LIMITED' &&
               (error.retryAfterSeconds ?? 60) * 1000 <= waitOut),
         ),
         {

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
+import { BookingError } from '../booking-error';
 
 /**
  * A credential in memory: readable only through `reveal()`. Logging, JSON and string conversion
@@ -24,13 +25,8 @@ export class Secret {
   }
 }
 
-export class CredentialCipherError extends Error {
-  readonly code: 'UNKNOWN_KEY' | 'UNREADABLE' | 'BAD_KEYRING';
-  constructor(code: CredentialCipherError['code'], message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+/** A sealed credential or the keyring cannot be used; no retry changes that. */
+export class CredentialCipherError extends BookingError<'UNKNOWN_KEY' | 'UNREADABLE' | 'BAD_KEYRING'> {}
 
 const FORMAT = 'v1';
 /** GCM's full tag: a shorter one (Node accepts down to 4 bytes unless told) is forgeable far sooner */
