@@ -52,8 +52,7 @@ const TEMPORARY_ALLOW = {
     '../services/call-processor/src/infra/db/data-source',
     '../services/call-processor/src/tenant-directory/directory-admin',
   ],
-  'test/long-call.int.test.ts': ['../packages/observability/src', '../services/ingress/src/ingress'],
-  'test/personal-data.int.test.ts': ['../packages/observability/src', '../services/booking/src/infra/db/migrations'],
+  'test/personal-data.int.test.ts': ['../services/booking/src/infra/db/migrations'],
   'test/support/call-processor.ts': [
     '../../packages/observability/src',
     '../../services/call-processor/src/infra/db/data-source',

@@ -1,5 +1,5 @@
-import { createLogger } from '../packages/observability/src';
-import { startIngress } from '../services/ingress/src/ingress';
+import { createLogger } from '@rb/observability';
+import { startIngress } from '../services/ingress/src/service';
 import { fixtureBytes, postWebhook, testConfig } from '../services/ingress/test/support';
 import { requireSharedDir } from './paths';
 import { startTestCallProcessor } from './support/call-processor';

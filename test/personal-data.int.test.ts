@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { KafkaMessage } from 'kafkajs';
 import { deadLetterTopic } from '@rb/kafka-runner';
-import { createLogger } from '../packages/observability/src';
+import { createLogger } from '@rb/observability';
 import { startIngress } from '../services/ingress/src/service';
 import { postWebhook, testConfig as ingressConfig, withFreshCallId } from '../services/ingress/test/support';
 import { MIGRATIONS as BOOKING_MIGRATIONS } from '../services/booking/src/infra/db/migrations';
