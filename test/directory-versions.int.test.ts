@@ -4,8 +4,7 @@ import { ConsumerRunner, typeormTransactions } from '@rb/kafka-runner';
 import type { DataSource } from 'typeorm';
 import { MIGRATIONS as BOOKING_MIGRATIONS } from '../services/booking/src/infra/db/migrations';
 import { loadBranch, makeBranchDirectory } from '../services/booking/src/directory/branch-directory';
-import { MIGRATIONS as CALL_PROCESSOR_MIGRATIONS } from '../services/call-processor/src/infra/db/data-source';
-import { makeDirectoryAdmin } from '../services/call-processor/src/tenant-directory/directory-admin';
+import { CALL_PROCESSOR_MIGRATIONS, makeDirectoryAdmin } from '../services/call-processor/test/call-processor-harness';
 import { createTopic, testKafka, testRegistryUrl, uniqueName } from './support/kafka';
 import { createTestDatabase } from './support/postgres';
 

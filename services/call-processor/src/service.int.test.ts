@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { callProcessorConfig, createCallProcessorDatabase } from '../../../test/support/call-processor';
+import { callProcessorConfig, createCallProcessorDatabase } from '../test/call-processor-harness';
 import { createTopic, testKafka, uniqueName } from '../../../test/support/kafka';
 import { startCallProcessor } from './service';
 
@@ -56,7 +56,7 @@ describe('startCallProcessor', () => {
 
       crash(Object.assign(new Error('not authorised for the group'), { type: 'GROUP_AUTHORIZATION_FAILED' }));
 
-      expect(fatal).toEqual(['consumer-crash']);
+      expect(fatal).toEqual(['consumer_stopped']);
       expect(await get(`${service.url}/livez`)).toEqual({ status: 503, body: { live: false } });
       expect(await get(`${service.url}/readyz`)).toMatchObject({
         status: 503,

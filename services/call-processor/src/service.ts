@@ -163,9 +163,9 @@ export async function startCallProcessor(
   // ready-looking process that consumes nothing must not stay, so it is not live and exits non-zero
   runner.onCrash((error, restarting) => {
     if (restarting) return;
-    liveness.fail('consumer');
+    liveness.fail('consumer_stopped');
     log.error({ err: error.message }, 'consumer stopped by a configuration error; exiting');
-    overrides.onFatal?.('consumer-crash');
+    overrides.onFatal?.('consumer_stopped');
   });
 
   let draining = false;

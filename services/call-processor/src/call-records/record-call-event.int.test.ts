@@ -13,7 +13,7 @@ import type { OutcomeReport, Sql, Transactions } from '@rb/kafka-runner';
 import type { Registry } from 'prom-client';
 import { deadLetterTopic } from '@rb/kafka-runner';
 import { RETELL_FIXTURES_DIR, requireSharedDir } from '../../../../test/paths';
-import { callProcessorConfig, createCallProcessorDatabase } from '../../../../test/support/call-processor';
+import { callProcessorConfig, createCallProcessorDatabase } from '../../test/call-processor-harness';
 import {
   createTopic,
   readAll,
