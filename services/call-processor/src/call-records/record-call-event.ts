@@ -1,14 +1,7 @@
 import type { BookingIntentEvent, CallLifecycleEvent, KnownRetellWebhookEvent, TenantAttribution } from '@rb/contracts';
-import {
-  fromKafkaHeaders,
-  isKnownRetellEventType,
-  StoredKnownRetellWebhookEventSchema,
-  readFramedJson,
-  toKafkaHeaders,
-  TOPICS,
-} from '@rb/contracts';
-import type { ConsumedMessage, MessageHandler, OutboxEvent } from '@rb/kafka-runner';
-import { PoisonMessageError } from '@rb/kafka-runner';
+import { isKnownRetellEventType, StoredKnownRetellWebhookEventSchema, TOPICS } from '@rb/contracts';
+import type { MessageHandler, OutboxEvent } from '@rb/kafka-runner';
+import { buildOutboxEvent, decodeEnvelope, decodeFramedValue, parseContract } from '@rb/kafka-runner';
 import type { Directory } from '../tenant-directory/directory';
 import { toCallEventFacts, transcriptOf } from './call-event-facts';
 import { appendAndLoad, appendAndLoadMany, saveCall, saveCalls, upsertCustomers } from './call-repository';
@@ -41,25 +34,18 @@ export function makeRecordCallEvent(deps: RecordCallEventDeps): MessageHandler<R
   return {
     decode(message) {
       const envelope = decodeEnvelope(message);
-      const json = decodeValue(message);
+      const json = decodeFramedValue(message);
       const event = (json as { event?: unknown } | null)?.event;
       if (typeof event !== 'string' || !isKnownRetellEventType(event)) {
         return { eventId: envelope.id, eventType: 'unknown', event: { kind: 'not_for_us', eventId: envelope.id } };
       }
       // what ingress stored: events from before its bounds stay processable (their outbox rows are
       // bounded by the relay, which sets aside what the broker refuses)
-      const parsed = StoredKnownRetellWebhookEventSchema.safeParse(json);
-      if (!parsed.success) {
-        const fields = parsed.error.issues
-          .slice(0, 5)
-          .map((i) => i.path.join('.'))
-          .join(', ');
-        throw new PoisonMessageError('CONTRACT_VIOLATION', `Retell ${event} violates the contract at ${fields}`);
-      }
+      const body = parseContract(StoredKnownRetellWebhookEventSchema, json, `Retell ${event}`);
       return {
         eventId: envelope.id,
         eventType: event,
-        event: { kind: 'known', eventId: envelope.id, traceparent: envelope.traceparent, body: parsed.data },
+        event: { kind: 'known', eventId: envelope.id, traceparent: envelope.traceparent, body },
       };
     },
 
@@ -213,49 +199,24 @@ function routingOfStored(attribution: TenantAttribution | null, directory: Direc
   return { routed: true, route: { ...route, attribution } };
 }
 
-function decodeEnvelope(message: ConsumedMessage) {
-  try {
-    return fromKafkaHeaders(message.headers);
-  } catch (error) {
-    throw new PoisonMessageError('ENVELOPE_INVALID', (error as Error).message, { cause: error });
-  }
-}
-
-function decodeValue(message: ConsumedMessage): unknown {
-  try {
-    return readFramedJson(message.value);
-  } catch (error) {
-    throw new PoisonMessageError('VALUE_UNREADABLE', `value is not registry-framed JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-}
-
+/** An emitted event as an outbox row: key and subject the call id, caused by the Retell event in hand. */
 function outboxEvent(
   topic: string,
   event: CallLifecycleEvent | BookingIntentEvent,
   cause: Extract<RetellMessage, { kind: 'known' }>,
   deps: RecordCallEventDeps,
 ): OutboxEvent {
-  const headers = toKafkaHeaders({
-    id: `${event.callId}:${event.type}`,
-    type: event.type,
-    source: deps.source,
-    time: deps.clock().toISOString(),
-    subject: event.callId,
-    contentType: 'application/json',
-    correlationId: event.callId,
-    causationId: cause.eventId,
-    traceparent: cause.traceparent,
-  });
-  let value: Buffer;
-  try {
-    value = deps.encode(topic, event);
-  } catch (error) {
-    // our own event breaking our own contract is a bug: retrying cannot help, the DLQ keeps the input
-    throw new PoisonMessageError('OUTPUT_CONTRACT_VIOLATION', `${event.type}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  return { topic, key: event.callId, value, headers };
+  return buildOutboxEvent(
+    { topic, key: event.callId },
+    {
+      id: `${event.callId}:${event.type}`,
+      type: event.type,
+      source: deps.source,
+      time: deps.clock().toISOString(),
+      subject: event.callId,
+      correlationId: event.callId,
+      cause: { id: cause.eventId, traceparent: cause.traceparent },
+    },
+    () => deps.encode(topic, event),
+  );
 }

@@ -1,7 +1,7 @@
 import type { DirectoryEntityChangedV1 } from '@rb/contracts';
-import { DIRECTORY_ENTITY_CHANGED_V1, toKafkaHeaders, TOPICS } from '@rb/contracts';
+import { DIRECTORY_ENTITY_CHANGED_V1, TOPICS } from '@rb/contracts';
 import type { OutboxEvent, Transactions } from '@rb/kafka-runner';
-import { appendOutbox } from '@rb/kafka-runner';
+import { appendOutbox, buildOutboxEvent } from '@rb/kafka-runner';
 import { importTenants } from './import-tenants';
 import type { FileProblem } from './tenants-file';
 import { readTenantsFile } from './tenants-file';
@@ -51,17 +51,15 @@ export function toOutboxEvent(
   event: DirectoryEntityChangedV1,
   deps: Omit<ImportTenantsDeps, 'transactions' | 'clock'>,
 ): OutboxEvent {
-  return {
-    topic: deps.topic ?? TOPICS.tenantDirectory,
-    key: event.id,
-    value: deps.encode(event),
-    headers: toKafkaHeaders({
+  return buildOutboxEvent(
+    { topic: deps.topic ?? TOPICS.tenantDirectory, key: event.id },
+    {
       id: `${event.entity}:${event.id}:${event.version === undefined ? event.changedAt : `v${event.version}`}`,
       type: DIRECTORY_ENTITY_CHANGED_V1,
       source: deps.source,
       time: event.changedAt,
       subject: event.id,
-      contentType: 'application/json',
-    }),
-  };
+    },
+    () => deps.encode(event),
+  );
 }
