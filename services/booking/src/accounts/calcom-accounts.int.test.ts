@@ -42,7 +42,7 @@ describe("a company's Cal.com account and its sealed credential", () => {
     );
 
   it('when a credential Cal.com accepts is set, then it is stored sealed, never in clear, and opens again', async () => {
-    expect(await set(OLD)).toEqual({ ok: true, keyId: 'k1' });
+    expect(await set(OLD)).toEqual({ kind: 'set', keyId: 'k1' });
     const rows = (await db.dataSource.query('SELECT * FROM calcom_accounts')) as Record<string, unknown>[];
     expect(JSON.stringify(rows)).not.toContain(OLD);
     expect(rows[0]).toMatchObject({ key_id: 'k1', base_url: calcom.url, credential_kind: 'api_key' });
@@ -53,7 +53,7 @@ describe("a company's Cal.com account and its sealed credential", () => {
 
   it('when a new credential is refused by Cal.com, then the old one stays and the error names no secret', async () => {
     const refused = await set('cal_live_wrong_key_cccccccccccccc');
-    expect(refused).toEqual({ ok: false, code: 'CALCOM_CREDENTIAL_REJECTED', reason: 'unauthorized' });
+    expect(refused).toEqual({ kind: 'refused', code: 'CALCOM_CREDENTIAL_REJECTED', reason: 'unauthorized' });
     expect((await tx()((sql) => loadCalcomAccount(sql, company, cipher)))?.secret.reveal()).toBe(OLD);
     // an accepted one replaces it
     await set(NEW);

@@ -24,13 +24,13 @@ export interface AccountInput {
  * closed port from an open one. Its `cause` is for the log only.
  */
 export type SetAccountResult =
-  | { ok: true; keyId: string }
-  | { ok: false; code: 'CALCOM_TARGET_NOT_ALLOWED'; detail: string }
-  | { ok: false; code: 'CALCOM_CREDENTIAL_REJECTED'; reason: 'unauthorized' | 'forbidden' }
-  | { ok: false; code: 'CALCOM_UNVERIFIED'; cause: string };
+  | { kind: 'set'; keyId: string }
+  | { kind: 'refused'; code: 'CALCOM_TARGET_NOT_ALLOWED'; detail: string }
+  | { kind: 'refused'; code: 'CALCOM_CREDENTIAL_REJECTED'; reason: 'unauthorized' | 'forbidden' }
+  | { kind: 'refused'; code: 'CALCOM_UNVERIFIED'; cause: string };
 
 export type VerifyResult =
-  Extract<SetAccountResult, { code: 'CALCOM_CREDENTIAL_REJECTED' | 'CALCOM_UNVERIFIED' }> | { ok: true };
+  Extract<SetAccountResult, { code: 'CALCOM_CREDENTIAL_REJECTED' | 'CALCOM_UNVERIFIED' }> | { kind: 'verified' };
 type Verify = (account: CalcomAccount) => Promise<VerifyResult | void>;
 
 /** Asks Cal.com with the credential (an authenticated read) through `fetch` (the egress). */
@@ -43,14 +43,14 @@ export async function verifyWithCalcom(
       maxResponseBytes: options.maxResponseBytes ?? 64 * 1024,
     });
     await client.listBookings({ take: 1 }, options.signal ?? AbortSignal.timeout(5_000));
-    return { ok: true };
+    return { kind: 'verified' };
   } catch (error) {
     // Cal.com's own refusal of the key; a target our egress refused is "could not verify", like a
     // closed port, so the answer cannot be used to tell internal addresses apart
     const refusedByEgress = error instanceof CalcomError && error.cause instanceof EgressRefusedError;
     if (error instanceof CalcomError && !refusedByEgress && error.permanentForTenant) {
       const reason = error.code === 'CALCOM_UNAUTHORIZED' ? 'unauthorized' : 'forbidden';
-      return { ok: false, code: 'CALCOM_CREDENTIAL_REJECTED', reason };
+      return { kind: 'refused', code: 'CALCOM_CREDENTIAL_REJECTED', reason };
     }
     const refused = (error as { cause?: unknown }).cause;
     const cause =
@@ -59,7 +59,7 @@ export async function verifyWithCalcom(
         : error instanceof CalcomError
           ? `${error.kind}${error.status ? ` ${error.status}` : ''}`
           : 'unexpected_answer';
-    return { ok: false, code: 'CALCOM_UNVERIFIED', cause };
+    return { kind: 'refused', code: 'CALCOM_UNVERIFIED', cause };
   }
 }
 
@@ -77,14 +77,14 @@ export async function setCalcomAccount(
 ): Promise<SetAccountResult> {
   if ('egress' in deps) {
     const target = deps.egress.target(input.baseUrl);
-    if (!target.ok) return { ok: false, code: 'CALCOM_TARGET_NOT_ALLOWED', detail: target.detail };
+    if (!target.ok) return { kind: 'refused', code: 'CALCOM_TARGET_NOT_ALLOWED', detail: target.detail };
   }
   const baseUrl = new URL(input.baseUrl).origin;
   const account = { baseUrl, token: input.token.reveal() };
   const verify: Verify =
     'egress' in deps ? (deps.verify ?? ((a) => verifyWithCalcom(a, { fetch: deps.egress.fetch }))) : deps.verify;
-  const verified = (await verify(account)) ?? { ok: true };
-  if (!verified.ok) return verified;
+  const verified = (await verify(account)) ?? { kind: 'verified' };
+  if (verified.kind !== 'verified') return verified;
   const sealed = deps.cipher.seal(input.token, input.companyId);
   await sql.query(
     `INSERT INTO calcom_accounts (company_id, base_url, credential_kind, sealed_credential, key_id, fallback_email)
@@ -94,7 +94,7 @@ export async function setCalcomAccount(
        fallback_email = excluded.fallback_email, updated_at = now()`,
     [input.companyId, baseUrl, input.kind, sealed, deps.cipher.keyOf(sealed), input.fallbackEmail ?? null],
   );
-  return { ok: true, keyId: deps.cipher.keyOf(sealed)! };
+  return { kind: 'set', keyId: deps.cipher.keyOf(sealed)! };
 }
 
 /** The company's account with its credential opened, or undefined if none is configured. */

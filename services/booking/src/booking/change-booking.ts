@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { loadCalcomAccount } from '../accounts/calcom-accounts';
 import type { CalcomBooking } from '../calcom/calcom-client';
 import type { CalcomGateway } from '../calcom/calcom-gateway';
+import type { CalcomFailureKind } from '../calcom/calcom-errors';
 import { CalcomError } from '../calcom/calcom-errors';
 import type { AccountGateways } from '../calcom/account-gateways';
 import type { CredentialCipher } from '../credentials/credential-cipher';
@@ -23,8 +24,23 @@ export interface ChangeBookingDeps extends OutcomeFraming {
   onOutcome?: (outcome: BookingOutcomeV1) => void;
 }
 
+/** Why a change was not made, as a stable code (the admin API answers it as `error`). */
+export type ChangeRefusal =
+  | 'booking_not_found'
+  | 'booking_not_confirmed'
+  /** another change of the same booking holds it now */
+  | 'change_in_progress'
+  /** an earlier, unrecorded change moved it: recorded now, and the caller must change the new one */
+  | 'booking_moved'
+  | 'calcom_not_configured'
+  /** Cal.com is down (or our guards hold calls to it back): try again later */
+  | 'calcom_unavailable';
+
+/** What a change came to: made, refused by us, or refused by Cal.com (`failure` says how). */
 export type ChangeResult =
-  { ok: true; outcome: BookingOutcomeV1 } | { ok: false; status: 404 | 409 | 422 | 503; error: string; detail: string };
+  | { kind: 'changed'; outcome: BookingOutcomeV1 }
+  | { kind: 'refused'; code: ChangeRefusal; detail: string }
+  | { kind: 'calcom_refused'; failure: CalcomFailureKind; detail: string };
 
 export type BookingChange =
   | { kind: 'cancel'; reason: string; cause: 'caller' | 'business' }
@@ -49,41 +65,35 @@ export async function changeBooking(
       stored = await findByCalcomUid(sql, uid, { lock: true });
     } catch (error) {
       if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
-      return { ok: false, status: 409, error: 'change_in_progress', detail: `booking ${uid} is being changed` };
+      return refused('change_in_progress', `booking ${uid} is being changed`);
     }
-    if (!stored) return { ok: false, status: 404, error: 'booking_not_found', detail: `no booking ${uid} made by us` };
-    if (stored.status !== 'confirmed') {
-      return { ok: false, status: 409, error: 'booking_not_confirmed', detail: `booking ${uid} is ${stored.status}` };
-    }
+    if (!stored) return refused('booking_not_found', `no booking ${uid} made by us`);
+    if (stored.status !== 'confirmed') return refused('booking_not_confirmed', `booking ${uid} is ${stored.status}`);
     const company = stored.attribution.companyId;
     // on this transaction's connection: a second one per change could exhaust the pool
     const account = await loadCalcomAccount(sql, company, deps.cipher);
-    if (!account) {
-      return {
-        ok: false,
-        status: 409,
-        error: 'calcom_not_configured',
-        detail: `company ${company} has no Cal.com account`,
-      };
-    }
+    if (!account) return refused('calcom_not_configured', `company ${company} has no Cal.com account`);
     const gateway = deps.gateways.for(company, account);
     let changed: Changed;
     try {
       changed = await applyChange(gateway, stored, uid, change, deps.clock());
     } catch (error) {
       if (!(error instanceof CalcomError)) throw error;
-      if (error.retryable) return { ok: false, status: 503, error: 'calcom_unavailable', detail: error.message };
-      return { ok: false, status: 422, error: `calcom_${error.kind}`, detail: error.message };
+      // Cal.com's unavailability as calcom-errors.ts decides it (the consumer pauses on the same)
+      if (error.retryable) return refused('calcom_unavailable', error.message);
+      return { kind: 'calcom_refused', failure: error.kind, detail: error.message };
     }
     for (const day of changed.days) await deps.cache.invalidate(company, day);
     await recordOutcome(sql, changed.outcome);
     await appendOutbox(sql, [outcomeEvent(changed.outcome, undefined, deps)]);
     emitted = changed.outcome;
-    return changed.refusal ?? { ok: true, outcome: changed.outcome };
+    return changed.refusal ?? { kind: 'changed', outcome: changed.outcome };
   });
   if (emitted) deps.onOutcome?.(emitted);
   return result;
 }
+
+const refused = (code: ChangeRefusal, detail: string): ChangeResult => ({ kind: 'refused', code, detail });
 
 /** PostgreSQL: FOR UPDATE NOWAIT met a row another transaction holds. */
 const LOCK_NOT_AVAILABLE = '55P03';
@@ -95,7 +105,7 @@ const LOCK_NOT_AVAILABLE = '55P03';
 interface Changed {
   outcome: BookingOutcomeV1;
   days: string[];
-  refusal?: Extract<ChangeResult, { ok: false }>;
+  refusal?: ChangeResult;
 }
 
 /**
@@ -131,7 +141,7 @@ async function applyChange(
       const move = moved(to);
       if (change.kind === 'reschedule' && Date.parse(to.start) === Date.parse(change.startUtc)) return move;
       const detail = `booking ${uid} was moved to ${to.uid} at ${to.start}; change that one`;
-      return { ...move, refusal: { ok: false, status: 409, error: 'booking_moved', detail } };
+      return { ...move, refusal: refused('booking_moved', detail) };
     }
     if (change.kind === 'cancel' && current?.status === 'cancelled') return cancelled(current.start);
     throw error;

@@ -7,6 +7,7 @@ import { adminFallbacks, healthRouter, httpMetricsMiddleware, requireBearer } fr
 import type { AccountInput, SetAccountResult } from '../../accounts/calcom-accounts';
 import { Secret } from '../../accounts/calcom-accounts';
 import type { BookingChange, ChangeResult } from '../../booking/change-booking';
+import { sendAccountResult, sendChangeResult } from './admin-answers';
 
 export interface AppDeps {
   setAccount: (input: AccountInput) => Promise<SetAccountResult>;
@@ -67,45 +68,15 @@ export function makeApp(deps: AppDeps): express.Express {
       token: new Secret(body.data.token),
       fallbackEmail: body.data.fallbackEmail ?? null,
     });
-    if (result.ok) {
-      return void res.status(200).json({
-        companyId: companyId.data,
-        baseUrl: new URL(body.data.baseUrl).origin,
-        kind: body.data.kind,
-        fallbackEmail: body.data.fallbackEmail ?? null,
-        keyId: result.keyId,
-      });
-    }
-    switch (result.code) {
-      case 'CALCOM_TARGET_NOT_ALLOWED':
-        return void res
-          .status(400)
-          .json({ error: 'invalid_request', issues: [{ path: 'baseUrl', message: result.detail }] });
-      case 'CALCOM_CREDENTIAL_REJECTED':
-        return void res.status(422).json({
-          error: 'credential_rejected',
-          reason: result.reason,
-          detail: `Cal.com refused the credential (${result.reason})`,
-        });
-      case 'CALCOM_UNVERIFIED':
-        // one answer whatever happened (closed port, refused address, redirect, not Cal.com); the log says which
-        deps.log.warn(
-          { companyId: companyId.data, calcom: new URL(body.data.baseUrl).origin, cause: result.cause },
-          'Cal.com account not set: the credential could not be verified',
-        );
-        return void res.status(502).json({ error: 'calcom_unverified', detail: UNVERIFIED });
-      default:
-        return assertNever(result);
-    }
+    const { baseUrl, kind, fallbackEmail } = body.data;
+    sendAccountResult(res, result, { companyId: companyId.data, baseUrl, kind, fallbackEmail }, deps.log);
   });
 
   const change =
     (parse: (body: unknown) => z.ZodSafeParseResult<BookingChange>) => async (req: Request, res: Response) => {
       const body = parse(req.body ?? {});
       if (!body.success) return void res.status(400).json({ error: 'invalid_request', issues: issuesOf(body) });
-      const result = await deps.changeBooking(String(req.params.uid), body.data);
-      if (result.ok) res.status(200).json(result.outcome);
-      else res.status(result.status).json({ error: result.error, detail: result.detail });
+      sendChangeResult(res, await deps.changeBooking(String(req.params.uid), body.data));
     };
   admin.post(
     '/bookings/:uid/cancel',
@@ -121,12 +92,6 @@ export function makeApp(deps: AppDeps): express.Express {
   app.use(notFound);
   app.use(failed);
   return app;
-}
-
-const UNVERIFIED = 'Cal.com could not be asked to verify the credential at this base URL; nothing was changed';
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected result ${JSON.stringify(value)}`);
 }
 
 function issuesOf(...results: { success: boolean; error?: z.ZodError }[]) {
