@@ -1,0 +1,106 @@
+import type { TenantAttribution } from '@rb/contracts';
+import type { Sql } from '@rb/kafka-runner';
+import type { Directory } from '../tenant-directory/directory';
+import type { CallToSave, StoredCall } from './call-repository';
+import { appendAndLoad, saveCalls } from './call-repository';
+import type { CallEventFacts, CallState } from './call-state';
+import { emptyCall, evolve, valuesOf } from './call-state';
+import type { Emitted, Routing } from './decide-call-events';
+import { decideCallEvents, routeCall } from './decide-call-events';
+
+/** A Retell event as the call record takes it: its facts and the transcript it carries. */
+export interface CallEvent {
+  facts: CallEventFacts;
+  transcript: string | undefined;
+}
+
+export interface ApplyCallEventsDeps {
+  directory: () => Directory;
+  onUnrouted?: (reason: string) => void;
+}
+
+/** A call while the events of one chunk are folded into it. */
+interface OpenCall extends Omit<CallToSave, 'state'> {
+  /** its state so far; undefined for a call new to the database until its first event */
+  current: CallState | undefined;
+  /** how a call new to the database was routed, with its first event */
+  firstRouting: Routing | undefined;
+}
+
+/**
+ * Some events of one partition (one, or a fetched chunk) → their calls → what each event emits,
+ * in two statements however many there are: append the events and read their calls, then write
+ * each call once (recognising new calls' customers). A call new to the database is routed with
+ * its first event and keeps that business whatever the directory says later (a number
+ * deactivated or moved during the call). Returns each event's emitted events, in order.
+ */
+export async function applyCallEvents(
+  sql: Sql,
+  events: readonly CallEvent[],
+  deps: ApplyCallEventsDeps,
+): Promise<Emitted[]> {
+  if (events.length === 0) return [];
+  const stored = await appendAndLoad(
+    sql,
+    events.map((e) => e.facts),
+  );
+  const calls = new Map<string, OpenCall>();
+  const steps = events.map(({ facts, transcript }) => {
+    let call = calls.get(facts.callId);
+    if (!call) calls.set(facts.callId, (call = openCall(stored.get(facts.callId), facts, deps)));
+    const before = call.current;
+    const after = evolve(before ?? emptyCall(facts.callId), facts);
+    call.current = after;
+    if (transcript !== undefined) {
+      if (facts.stage === 'analysed') call.analysedTranscript = transcript;
+      call.firstTranscript ??= transcript;
+    }
+    return { facts, transcript, before, after, call };
+  });
+  const customers = await saveCalls(
+    sql,
+    [...calls.values()].map((call) => ({ ...call, state: call.current! })),
+  );
+  return steps.map(({ facts, transcript, before, after, call }) =>
+    decideCallEvents({
+      callId: facts.callId,
+      before,
+      after,
+      routing: before ? routingOfStored(call.attribution, deps.directory()) : call.firstRouting!,
+      attribution: call.attribution,
+      customerId: customers.get(facts.callId) ?? null,
+      transcript,
+    }),
+  );
+}
+
+/** A stored call as it is, or a new one routed by its first event (an unrouted one is counted). */
+function openCall(stored: StoredCall | undefined, first: CallEventFacts, deps: ApplyCallEventsDeps): OpenCall {
+  const base = { analysedTranscript: undefined, firstTranscript: undefined };
+  if (stored) {
+    return {
+      ...base,
+      current: stored.state,
+      attribution: stored.attribution,
+      customerPhone: null,
+      firstRouting: undefined,
+    };
+  }
+  const values = valuesOf(evolve(emptyCall(first.callId), first));
+  const routing = routeCall(values, (n) => deps.directory().route(n));
+  if (!routing.routed) deps.onUnrouted?.(routing.reason);
+  return {
+    ...base,
+    current: undefined,
+    attribution: routing.routed ? routing.route.attribution : null,
+    customerPhone: (values.direction === 'outbound' ? values.toNumber : values.fromNumber) ?? null,
+    firstRouting: routing,
+  };
+}
+
+/** A stored call's routing: its business as the directory knows it now, by the number's id. */
+function routingOfStored(attribution: TenantAttribution | null, directory: Directory): Routing {
+  const route = attribution ? directory.routeById(attribution.phoneNumberId) : undefined;
+  if (!attribution || !route) return { routed: false, reason: 'unknown_number', businessNumber: null };
+  return { routed: true, route: { ...route, attribution } };
+}
