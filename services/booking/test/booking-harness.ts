@@ -68,8 +68,8 @@ export async function startService(
   return startBookingService(testConfig(databaseUrl, env), {
     topics,
     backoff: { initialMs: 20, maxMs: 100 },
-    onFatal: (error) => {
-      throw error;
+    onFatal: (reason) => {
+      throw new Error(`booking cannot go on: ${reason}`);
     },
     ...overrides,
   });

@@ -1,0 +1,169 @@
+import type { Registry } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { BookingOutcomeV1 } from '@rb/contracts';
+import type { Park } from './booking/booking-intents';
+import type { RedriveOutcome } from './booking/redrive-parked';
+import type { Fetch } from './calcom/calcom-client';
+import type { PolicyEvent } from './calcom/calcom-gateway';
+
+/** What the gauges read when scraped. */
+export interface MetricSources {
+  /** parked intents now; a database that cannot answer keeps the last values */
+  parkedStats: () => Promise<{ count: number; oldestSeconds: number }>;
+  /** Cal.com accounts whose breaker is open now */
+  openBreakers: () => number;
+}
+
+export type BookingMetrics = ReturnType<typeof makeBookingMetrics>;
+
+/**
+ * booking's domain metrics, all in one place (the generic consumer, outbox and HTTP metrics come
+ * from @rb/observability): outcomes, the availability cache, Redis, the directory read model,
+ * parked intents and their re-drives, and Cal.com (calls by operation and status class, latency,
+ * cockatiel policy events, open breakers).
+ */
+export function makeBookingMetrics(registry: Registry) {
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Counter<L>({ name, help, labelNames, registers: [registry] });
+  const outcomes = counter('booking_outcomes_total', 'Outcomes emitted, by type and (for failures) reason', [
+    'type',
+    'reason',
+  ]);
+  const availability = counter(
+    'booking_availability_lookups_total',
+    'Availability lookups per (event type, day) answered from the Redis cache (hit) or Cal.com (miss)',
+    ['result'],
+  );
+  const corruptCacheValues = counter(
+    'booking_availability_cache_corrupt_values_total',
+    'Unreadable values in the availability cache (each read as a miss and overwritten, never an error)',
+  );
+  const redisErrors = counter(
+    'booking_redis_errors_total',
+    'Redis failures; the cache and the call budget fail open (straight to Cal.com)',
+    ['component'],
+  );
+  const branchUnknown = counter(
+    'booking_branch_unknown_total',
+    'Intents whose branch was not in the directory read model yet (defaults used for alternatives)',
+  );
+  const parked = counter(
+    'booking_intents_parked_total',
+    "Intents parked instead of pausing their partition, by reason (the Cal.com failure, or behind_parked: their call's order)",
+    ['reason'],
+  );
+  const redriven = counter(
+    'booking_parked_redrives_total',
+    'Re-drives of parked intents, by outcome (settled, already_settled, still_unavailable, retried, dead_lettered)',
+    ['outcome'],
+  );
+  const calcom = calcomMetrics(registry);
+
+  return {
+    onOutcome: (outcome: BookingOutcomeV1) =>
+      outcomes.inc({ type: outcome.type, reason: outcome.type === 'booking.failed.v1' ? outcome.reason : '' }),
+    onAvailabilityLookup: (result: 'hit' | 'miss') => availability.inc({ result }),
+    onCorruptCacheValue: () => corruptCacheValues.inc(),
+    onRedisError: (component: 'budget' | 'availability_cache') => redisErrors.inc({ component }),
+    onBranchUnknown: () => branchUnknown.inc(),
+    onParked: (park: Park) => parked.inc({ reason: park.reason }),
+    onRedrive: (report: { outcome: RedriveOutcome }) => redriven.inc({ outcome: report.outcome }),
+    ...calcom,
+    /** the gauges, once what they read exists */
+    watch: (sources: MetricSources) => gauges(registry, sources),
+  };
+}
+
+function gauges(registry: Registry, sources: MetricSources): void {
+  const read = () => sources.parkedStats();
+  new Gauge({
+    name: 'booking_parked_intents',
+    help: 'Intents parked now because their Cal.com is unavailable (or behind a parked intent of their call)',
+    registers: [registry],
+    async collect() {
+      await read().then(
+        (s) => this.set(s.count),
+        () => undefined,
+      );
+    },
+  });
+  new Gauge({
+    name: 'booking_parked_oldest_seconds',
+    help: 'How long the longest-parked intent has waited (0 when none is parked)',
+    registers: [registry],
+    async collect() {
+      await read().then(
+        (s) => this.set(s.oldestSeconds),
+        () => undefined,
+      );
+    },
+  });
+  new Gauge({
+    name: 'booking_calcom_breakers_open',
+    help: 'Cal.com accounts whose breaker is open now (their intents are parked)',
+    registers: [registry],
+    collect() {
+      this.set(sources.openBreakers());
+    },
+  });
+}
+
+/** Cal.com's paths with the booking uid taken out, so a label never names a booking. */
+function operationOf(method: string, url: URL): string {
+  const path = url.pathname.replace(/^\/v2\/bookings\/[^/]+/, '/v2/bookings/:uid');
+  return `${method} ${path}`;
+}
+
+/**
+ * What booking's dashboards need of Cal.com: every HTTP call by operation and status class
+ * (calls per booking, error rates, latency), and the cockatiel policy events (retries, breaker
+ * changes, bulkhead rejections, timeouts).
+ */
+function calcomMetrics(registry: Registry) {
+  const requests = new Counter({
+    name: 'booking_calcom_requests_total',
+    help: 'HTTP calls to Cal.com by operation and status class (2xx, 4xx, 429, 5xx, network)',
+    labelNames: ['operation', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'booking_calcom_request_duration_seconds',
+    help: 'Cal.com HTTP call duration by operation',
+    labelNames: ['operation'] as const,
+    buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 4, 8],
+    registers: [registry],
+  });
+  const policy = new Counter({
+    name: 'booking_calcom_policy_events_total',
+    help: 'cockatiel policy events: retry, breaker_open, breaker_half_open, breaker_closed, bulkhead_rejected, timeout',
+    labelNames: ['event', 'operation'] as const,
+    registers: [registry],
+  });
+
+  /** fetch, counted */
+  const instrumentCalcom =
+    (inner: Fetch): Fetch =>
+    async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const operation = operationOf(init?.method ?? 'GET', url);
+      const end = duration.startTimer({ operation });
+      try {
+        const response = await inner(input, init);
+        const status = response.status === 429 ? '429' : `${Math.floor(response.status / 100)}xx`;
+        requests.inc({ operation, status });
+        return response;
+      } catch (error) {
+        requests.inc({ operation, status: 'network' });
+        throw error;
+      } finally {
+        end();
+      }
+    };
+
+  const onCalcomPolicyEvent = (event: PolicyEvent) => {
+    if (event.type === 'breaker') policy.inc({ event: `breaker_${event.state}`, operation: '' });
+    else policy.inc({ event: event.type, operation: event.operation });
+  };
+
+  return { instrumentCalcom, onCalcomPolicyEvent };
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { OutcomeReport } from '@rb/kafka-runner';
+import { ConsumerRunner, InboxRetention, OutboxRelay } from '@rb/kafka-runner';
+import type { Liveness, Logger, makeConsumerMetrics } from '@rb/observability';
+import type { BookingMetrics } from './booking-metrics';
+import type { BookingIntentsDeps } from './booking/booking-intents';
+import { makeBookingIntents } from './booking/booking-intents';
+import { ParkedRedriver } from './booking/redrive-parked';
+import type { Config } from './config';
+import { makeBranchDirectory } from './directory/branch-directory';
+import type { BookingClients } from './service-clients';
+
+/** The outbox relay's advisory lock: one publishing replica per booking database. */
+const OUTBOX_LOCK_ID = 0xb00c;
+
+export interface ConsumerParts {
+  clients: BookingClients;
+  /** what intents (like admin changes) need to reach Cal.com and record an outcome */
+  outcomeDeps: Omit<BookingIntentsDeps, 'searchWindowDays' | 'alternativesCount'>;
+  topics: { intents: string; directory: string };
+  log: Logger;
+  metrics: BookingMetrics;
+  consumerMetrics: ReturnType<typeof makeConsumerMetrics>;
+  liveness: Liveness;
+  backoff?: { initialMs: number; maxMs: number } | undefined;
+  onFatal?: ((reason: string) => void) | undefined;
+}
+
+export interface RunningConsumers {
+  relay: OutboxRelay;
+  /** the account's breaker closed: its parked intents are due now */
+  accountRecovered(account: string): void;
+  /** re-drives, consumers, relay and inbox pruning stopped, in that order (what is in hand finishes) */
+  stop(): Promise<void>;
+}
+
+/**
+ * The outbox relay to booking.outcomes.v1, the directory read model's consumer, the
+ * booking-intents consumer (Cal.com in `prepare`, outcome and outbox in one transaction) and the
+ * re-driver of intents parked while their Cal.com was unavailable. A consumer stopped for good (a
+ * configuration error; every other crash restarts it) makes the process not live, and fatal.
+ */
+export async function startConsumers(config: Config, parts: ConsumerParts): Promise<RunningConsumers> {
+  const { clients, log, metrics, consumerMetrics } = parts;
+  const { kafka, db, transactions } = clients;
+  const relay = new OutboxRelay({ kafka, transactions, lockId: OUTBOX_LOCK_ID });
+  consumerMetrics.watchRelay(relay, log);
+  await relay.start();
+  // one inbox for both consumers
+  const inbox = new InboxRetention({ sql: db, retainMs: config.INBOX_RETENTION_DAYS * 24 * 3600_000 });
+  inbox.on('pruned', (rows: number) => log.info({ rows }, 'old inbox rows deleted'));
+  inbox.on('pruneFailed', (error: Error) => log.warn({ err: error.message }, 'inbox pruning failed; next round later'));
+  inbox.start();
+
+  const common = {
+    kafka,
+    transactions,
+    fromBeginning: true,
+    maxAttempts: config.MAX_ATTEMPTS,
+    sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
+    onOutcome: reportOutcome(parts),
+    // a crash (the broker restarting, its coordinator away) rebuilds the consumer after a backoff
+    onRestart: consumerMetrics.restartReporter(log),
+  };
+  // directory first: an intent's branch is usually known by the time it is handled
+  const directory = new ConsumerRunner({
+    ...common,
+    groupId: `${config.KAFKA_GROUP_ID}-directory`,
+    topics: [parts.topics.directory],
+    maxChunkSize: 100,
+    handler: makeBranchDirectory(),
+  });
+  await directory.start();
+  const intentsHandler = makeBookingIntents({
+    ...parts.outcomeDeps,
+    lease: { owner: `booking-${randomUUID()}`, seconds: config.INTENT_LEASE_SECONDS },
+    giveUpAfterMs: config.CALCOM_GIVE_UP_AFTER_MS,
+    searchWindowDays: config.SEARCH_WINDOW_DAYS,
+    alternativesCount: config.ALTERNATIVES_COUNT,
+    onBranchUnknown: (branchId) => {
+      metrics.onBranchUnknown();
+      log.warn({ branchId }, 'branch not in the directory read model yet; default working days used');
+    },
+    onParked: (park) => {
+      metrics.onParked(park);
+      redriver.wakeIn(park.retryAfterMs);
+    },
+  });
+  // intents whose Cal.com is unavailable wait in `parked_intents`, not in their partition
+  const redriver = new ParkedRedriver({
+    handler: intentsHandler,
+    db,
+    transactions,
+    consumer: config.KAFKA_GROUP_ID,
+    intervalMs: config.PARKED_REDRIVE_INTERVAL_MS,
+    claimSeconds: config.INTENT_LEASE_SECONDS,
+    maxAttempts: config.MAX_ATTEMPTS,
+    ...(parts.backoff ? { backoff: parts.backoff } : {}),
+    afterCommit: () => relay.nudge(),
+    onRedrive: metrics.onRedrive,
+    onError: (error) => log.warn({ err: (error as Error).message }, 're-driving parked intents failed'),
+  });
+  const intents = new ConsumerRunner({
+    ...common,
+    groupId: config.KAFKA_GROUP_ID,
+    topics: [parts.topics.intents],
+    partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+    // one intent per transaction: `prepare` talks to Cal.com and must not run again for a chunk
+    maxChunkSize: 1,
+    // a partition paused for Cal.com resumes within half a second of its time
+    maxWaitTimeInMs: 500,
+    ...(parts.backoff ? { backoff: parts.backoff } : {}),
+    handler: intentsHandler,
+    afterCommit: () => relay.nudge(),
+  });
+  await intents.start();
+  redriver.start(); // parked intents left by an earlier run are taken at once
+  for (const runner of [directory, intents]) watchCrash(runner, parts);
+
+  return {
+    relay,
+    accountRecovered: (account) => void redriver.accountRecovered(account),
+    async stop() {
+      await redriver.stop(); // finishes the re-drive in hand
+      await intents.stop(); // finishes the intent in hand
+      await directory.stop();
+      await relay.stop(); // publishes what is pending
+      await inbox.stop();
+    },
+  };
+}
+
+function reportOutcome({ consumerMetrics, log }: ConsumerParts): (report: OutcomeReport) => void {
+  return (report) => {
+    consumerMetrics.onOutcome(report);
+    if (report.error && report.outcome !== 'paused')
+      log.warn({ topic: report.topic, outcome: report.outcome, code: report.error.code }, 'intent not processed');
+    else if (report.error) log.info({ topic: report.topic, code: report.error.code }, 'paused: Cal.com unavailable');
+  };
+}
+
+/** A consumer stopped by a configuration error must not leave a live-looking process that consumes nothing. */
+export function watchCrash(
+  runner: Pick<ConsumerRunner<unknown>, 'onCrash'>,
+  { log, liveness, onFatal }: Pick<ConsumerParts, 'log' | 'liveness' | 'onFatal'>,
+): void {
+  runner.onCrash((error, restarting) => {
+    if (restarting) return; // counted and logged through onRestart
+    log.error({ err: error.message }, 'consumer stopped by a configuration error');
+    liveness.fail('consumer_stopped');
+    onFatal?.('consumer_stopped');
+  });
+}
