@@ -1,5 +1,6 @@
 import type { TenantAttribution } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
+import { callerNumberOf } from '../caller-wish/wish-inputs';
 import type { Directory } from '../tenant-directory/directory';
 import type { CallToSave, StoredCall } from './call-repository';
 import { appendAndLoad, saveCalls } from './call-repository';
@@ -93,7 +94,7 @@ function openCall(stored: StoredCall | undefined, first: CallEventFacts, deps: A
     ...base,
     current: undefined,
     attribution: routing.routed ? routing.route.attribution : null,
-    customerPhone: (values.direction === 'outbound' ? values.toNumber : values.fromNumber) ?? null,
+    customerPhone: callerNumberOf(values),
     firstRouting: routing,
   };
 }

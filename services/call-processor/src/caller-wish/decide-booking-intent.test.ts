@@ -1,8 +1,8 @@
-import type { NumberRoute } from '../tenant-directory/directory';
 import { decideBookingIntent } from './decide-booking-intent';
 import { extractName } from './extract-name';
 import { matchService } from './match-service';
 import { parseTranscript } from './extract-appointment-time';
+import type { BusinessRoute } from './wish-inputs';
 
 const ids = {
   company: '00000000-0000-4000-8000-000000000001',
@@ -25,9 +25,8 @@ const colour = {
   calcomEventTypeId: 1202,
   durationMinutes: 90,
 };
-const route: NumberRoute = {
+const route: BusinessRoute = {
   attribution: { companyId: ids.company, branchId: ids.branch, phoneNumberId: ids.phone },
-  active: true,
   timeZone: 'Europe/Berlin',
   services: [cut, colour],
   defaultServiceId: cut.id,
@@ -176,7 +175,7 @@ describe("a company's own names for its agent's analysis fields", () => {
     ...route,
     analysisFields: { date: ['wunschtag'], time: ['wunschzeit'], name: ['anrufer'], handled: ['schon_eingetragen'] },
   };
-  const decideFor = (r: NumberRoute, custom: Record<string, unknown>) =>
+  const decideFor = (r: BusinessRoute, custom: Record<string, unknown>) =>
     decideBookingIntent({
       callId: 'call_1',
       call: call('User: Ich hätte gern einen Termin.', custom),

@@ -1,13 +1,13 @@
 import type { BookingIntentRequestedV1, CallbackNeededV1 } from '@rb/contracts';
 import { DateTime } from 'luxon';
-import type { CallFields } from '../call-records/call-state';
-import type { NumberRoute } from '../tenant-directory/directory';
 import type { AnalysisField } from './analysis-fields';
 import { analysisKeys, analysisValue } from './analysis-fields';
 import { extractAppointmentTime, parseTranscript } from './extract-appointment-time';
 import { extractName } from './extract-name';
 import { matchService } from './match-service';
 import { normalise } from './text-match';
+import type { BusinessRoute, CallerCall } from './wish-inputs';
+import { callerNumberOf } from './wish-inputs';
 
 export type IntentDecision =
   | { outcome: 'booking_intent'; event: BookingIntentRequestedV1 }
@@ -16,8 +16,8 @@ export type IntentDecision =
 
 export interface IntentInput {
   callId: string;
-  call: Partial<CallFields> & { transcript?: string };
-  route: NumberRoute;
+  call: CallerCall;
+  route: BusinessRoute;
   customerId: string | null;
 }
 
@@ -44,7 +44,7 @@ export function decideBookingIntent({ callId, call, route, customerId }: IntentI
   const customer = {
     id: customerId,
     name: name ?? extractName(turns)?.name ?? null,
-    phone: call.direction === 'outbound' ? (call.toNumber ?? null) : (call.fromNumber ?? null),
+    phone: callerNumberOf(call),
   };
   const callback = (reason: CallbackNeededV1['reason']): IntentDecision => ({
     outcome: 'callback_needed',
@@ -132,7 +132,7 @@ function wishFromAnalysis(field: (name: AnalysisField) => unknown, zone: string)
   return undefined;
 }
 
-function wishFromTranscript(call: Partial<CallFields> & { transcript?: string }, zone: string): Wish {
+function wishFromTranscript(call: CallerCall, zone: string): Wish {
   const found =
     call.startedAt && call.transcript
       ? extractAppointmentTime({ transcript: call.transcript, callStartedAt: call.startedAt, timeZone: zone })
@@ -143,7 +143,7 @@ function wishFromTranscript(call: Partial<CallFields> & { transcript?: string },
 /** A staff member named in the analysis or by the caller ("zu Jana", "bei Herrn Brandt") who does the service. */
 function staffPreference(
   said: string,
-  route: NumberRoute,
+  route: BusinessRoute,
   serviceId: string,
 ): BookingIntentRequestedV1['staffPreference'] {
   const text = ` ${normalise(said)} `;

@@ -1,8 +1,8 @@
-import type { DirectoryService } from '../tenant-directory/directory';
 import { phraseScore } from './text-match';
+import type { OfferedService } from './wish-inputs';
 
 export interface ServiceMatch {
-  service: DirectoryService;
+  service: OfferedService;
   confidence: number;
   how: 'named' | 'fuzzy' | 'default';
 }
@@ -16,7 +16,7 @@ const FUZZY_THRESHOLD = 0.8;
  */
 export function matchService(
   said: string[],
-  services: DirectoryService[],
+  services: OfferedService[],
   defaultServiceId: string,
 ): ServiceMatch | undefined {
   let best: ServiceMatch | undefined;

@@ -1,31 +1,10 @@
-import type { TenantAttribution } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
 import type { CompanyAnalysisFields } from '../caller-wish/analysis-fields';
+import type { BusinessRoute, OfferedService, StaffMember } from '../caller-wish/wish-inputs';
 
-export interface DirectoryService {
-  id: string;
-  slug: string;
-  name: string;
-  synonyms: string[];
-  calcomEventTypeId: number;
-  durationMinutes: number;
-}
-export interface DirectoryStaff {
-  id: string;
-  name: string;
-  calcomUserId: number | null;
-  serviceIds: string[];
-}
-/** Everything the call path needs about the business behind one number. */
-export interface NumberRoute {
-  attribution: TenantAttribution;
+/** Everything the call path needs about the business behind one number, and whether it takes calls. */
+export interface NumberRoute extends BusinessRoute {
   active: boolean;
-  timeZone: string;
-  services: DirectoryService[];
-  defaultServiceId: string;
-  staff: DirectoryStaff[];
-  /** the company's own names for its agent's post-call analysis fields */
-  analysisFields: CompanyAnalysisFields;
 }
 
 /** The directory as the call path reads it: by E.164 number, in memory. */
@@ -68,12 +47,12 @@ export async function loadDirectory(sql: Sql): Promise<Directory> {
               c.analysis_fields, (p.active AND b.active AND c.active) AS active
        FROM phone_numbers p JOIN branches b ON b.id = p.branch_id JOIN companies c ON c.id = p.company_id`,
     ),
-    await sql.query<DirectoryService & { branch_id: string }>(
+    await sql.query<OfferedService & { branch_id: string }>(
       `SELECT bs.branch_id, s.id, s.slug, s.name, s.synonyms, s.calcom_event_type_id AS "calcomEventTypeId",
               s.duration_minutes AS "durationMinutes"
        FROM branch_services bs JOIN services s ON s.id = bs.service_id WHERE s.active`,
     ),
-    await sql.query<DirectoryStaff & { branch_id: string }>(
+    await sql.query<StaffMember & { branch_id: string }>(
       `SELECT st.branch_id, st.id, st.name, st.calcom_user_id AS "calcomUserId",
               COALESCE(array_agg(ss.service_id) FILTER (WHERE ss.service_id IS NOT NULL), '{}') AS "serviceIds"
        FROM staff st LEFT JOIN staff_services ss ON ss.staff_id = st.id WHERE st.active GROUP BY st.id`,
