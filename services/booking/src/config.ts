@@ -114,3 +114,17 @@ export type ConfigResult = EnvConfigResult<Config>;
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
   return parseEnvConfig(ConfigSchema, env);
 }
+
+/** What `pnpm calcom:rotate-keys` reads: the database and the keyring, checked as the service checks them. */
+export const RotateKeysConfigSchema = z.object({
+  DATABASE_URL: FieldsSchema.shape.DATABASE_URL,
+  CREDENTIAL_KEYS: FieldsSchema.shape.CREDENTIAL_KEYS,
+  /** the key to re-seal with (default: the first in CREDENTIAL_KEYS); empty counts as unset */
+  CREDENTIAL_KEY_CURRENT: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
+});
+
+export type RotateKeysConfig = z.infer<typeof RotateKeysConfigSchema>;
+
+export function parseRotateKeysConfig(env: Record<string, string | undefined>): EnvConfigResult<RotateKeysConfig> {
+  return parseEnvConfig(RotateKeysConfigSchema, env);
+}

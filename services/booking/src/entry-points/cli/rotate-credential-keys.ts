@@ -2,18 +2,24 @@
  * `pnpm calcom:rotate-keys`: re-seals every stored Cal.com credential with the current key.
  * Put the new key first in CREDENTIAL_KEYS (or name it in CREDENTIAL_KEY_CURRENT), keep the old
  * ones listed, run this, then drop the old keys. Prints how many credentials it re-sealed.
+ * Reads DATABASE_URL and the keys through config.ts, like the service.
  */
 import { typeormTransactions } from '@rb/kafka-runner';
 import { rotateCredentialKeys } from '../../accounts/calcom-accounts';
+import { parseRotateKeysConfig } from '../../config';
 import { CredentialCipher } from '../../credentials/credential-cipher';
 import { makeDataSource } from '../../infra/db/data-source';
 
 async function main(): Promise<void> {
-  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/booking';
-  const keys = process.env.CREDENTIAL_KEYS;
-  if (!keys) throw new Error('CREDENTIAL_KEYS is not set (id:base64key,… with the current key first)');
-  const cipher = CredentialCipher.fromConfig(keys, process.env.CREDENTIAL_KEY_CURRENT || undefined);
-  const dataSource = makeDataSource(url);
+  const parsed = parseRotateKeysConfig(process.env);
+  if (parsed.kind === 'invalid') {
+    throw new Error(
+      `invalid configuration (CREDENTIAL_KEYS: id:base64key,… with the current key first):\n  ${parsed.problems.join('\n  ')}`,
+    );
+  }
+  const { DATABASE_URL, CREDENTIAL_KEYS, CREDENTIAL_KEY_CURRENT } = parsed.config;
+  const cipher = CredentialCipher.fromConfig(CREDENTIAL_KEYS, CREDENTIAL_KEY_CURRENT);
+  const dataSource = makeDataSource(DATABASE_URL);
   await dataSource.initialize();
   try {
     const count = await rotateCredentialKeys(typeormTransactions(dataSource), cipher);
