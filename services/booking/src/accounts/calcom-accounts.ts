@@ -77,7 +77,7 @@ export async function setCalcomAccount(
 ): Promise<SetAccountResult> {
   if ('egress' in deps) {
     const target = deps.egress.target(input.baseUrl);
-    if (!target.ok) return { kind: 'refused', code: 'CALCOM_TARGET_NOT_ALLOWED', detail: target.detail };
+    if (target.kind === 'refused') return { kind: 'refused', code: 'CALCOM_TARGET_NOT_ALLOWED', detail: target.detail };
   }
   const baseUrl = new URL(input.baseUrl).origin;
   const account = { baseUrl, token: input.token.reveal() };

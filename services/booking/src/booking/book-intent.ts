@@ -76,7 +76,7 @@ export async function bookIntent(
       mayHaveBeenSent,
       ...(deps.beforeCreate ? { beforeCreate: deps.beforeCreate } : {}),
     });
-    if (placed.result === 'booked') {
+    if (placed.kind === 'booked') {
       const day = DateTime.fromISO(placed.booking.start, { zone: 'utc' }).setZone(zone).toISODate()!;
       await deps.cache.markBooked(deps.account, day, placed.booking.start, placed.booking.end);
       return confirmedOutcome(intent, now, placed.booking);

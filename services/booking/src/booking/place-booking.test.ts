@@ -30,7 +30,7 @@ describe('placing a booking at most once per idempotency key', () => {
   it('when the create times out after Cal.com stored it, then the lookup finds it and nothing is booked twice', async () => {
     calcom.inject({ route: 'POST /v2/bookings', applyThenDelayMs: 500 });
     const placed = await placeBooking(gateway(), input('call_1:booking-intent'));
-    expect(placed).toMatchObject({ result: 'booked', reconciled: true, booking: { uid: 'fake_1' } });
+    expect(placed).toMatchObject({ kind: 'booked', reconciled: true, booking: { uid: 'fake_1' } });
     expect(accepted()).toHaveLength(1);
   });
 
@@ -38,7 +38,7 @@ describe('placing a booking at most once per idempotency key', () => {
     await placeBooking(gateway(), input('call_2:booking-intent'));
     const calls = calcom.calls.length;
     const again = await placeBooking(gateway(), input('call_2:booking-intent', true));
-    expect(again).toMatchObject({ result: 'booked', reconciled: true });
+    expect(again).toMatchObject({ kind: 'booked', reconciled: true });
     expect(calcom.calls.slice(calls)).toEqual(['GET /v2/bookings']);
     expect(accepted()).toHaveLength(1);
   });
@@ -49,7 +49,7 @@ describe('placing a booking at most once per idempotency key', () => {
     // the lookup before the create misses it (a lagging list), the create then meets our own booking
     calcom.inject({ route: 'GET /v2/bookings', body: { status: 'success', data: [] } });
     const again = await placeBooking(gateway(), input('call_3:booking-intent', true));
-    expect(again).toMatchObject({ result: 'booked', reconciled: true, booking: { uid: 'fake_1' } });
+    expect(again).toMatchObject({ kind: 'booked', reconciled: true, booking: { uid: 'fake_1' } });
     expect(calcom.calls.slice(calls)).toEqual(['GET /v2/bookings', 'POST /v2/bookings', 'GET /v2/bookings']);
     expect(accepted()).toHaveLength(1);
   });
@@ -67,9 +67,9 @@ describe('placing a booking at most once per idempotency key', () => {
 
   it('when the slot is taken by someone else, then the answer is slot_unavailable, also on a retry', async () => {
     await placeBooking(gateway(), input('someone-else'));
-    expect(await placeBooking(gateway(), input('call_4:booking-intent'))).toMatchObject({ result: 'slot_unavailable' });
+    expect(await placeBooking(gateway(), input('call_4:booking-intent'))).toMatchObject({ kind: 'slot_unavailable' });
     expect(await placeBooking(gateway(), input('call_4:booking-intent', true))).toMatchObject({
-      result: 'slot_unavailable',
+      kind: 'slot_unavailable',
     });
     expect(accepted()).toHaveLength(1);
   });
@@ -81,7 +81,7 @@ describe('placing a booking at most once per idempotency key', () => {
       message: expect.stringMatching(/not found; retry after a lookup/),
     });
     expect(await placeBooking(gateway(), input('call_5:booking-intent', true))).toMatchObject({
-      result: 'booked',
+      kind: 'booked',
       reconciled: false,
     });
     expect(accepted()).toHaveLength(1);
@@ -92,7 +92,7 @@ describe('placing a booking at most once per idempotency key', () => {
     calcom = await startStatefulCalcom({ durationMinutes: 90 }); // the directory says 45
     calcom.inject({ route: 'POST /v2/bookings', applyThenDelayMs: 500 });
     const placed = await placeBooking(gateway(), input('call_7:booking-intent'));
-    expect(placed).toMatchObject({ result: 'booked', reconciled: true, booking: { uid: 'fake_1' } });
+    expect(placed).toMatchObject({ kind: 'booked', reconciled: true, booking: { uid: 'fake_1' } });
     expect(accepted()).toHaveLength(1);
   });
 

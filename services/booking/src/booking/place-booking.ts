@@ -8,11 +8,11 @@ export const IDEMPOTENCY_METADATA_KEY = 'idempotencyKey';
 
 export type Placement =
   | {
-      result: 'booked';
+      kind: 'booked';
       booking: CalcomBooking;
       /** found by its idempotency key instead of created now */ reconciled: boolean;
     }
-  | { result: 'slot_unavailable'; error: CalcomError };
+  | { kind: 'slot_unavailable'; error: CalcomError };
 
 export interface PlaceBookingInput {
   request: CreateBookingRequest & { metadata: { [IDEMPOTENCY_METADATA_KEY]: string } };
@@ -42,16 +42,16 @@ export async function placeBooking(gateway: CalcomGateway, input: PlaceBookingIn
   const lookup = { eventTypeId: input.request.eventTypeId, startUtc: input.request.startUtc, idempotencyKey: key };
   if (input.mayHaveBeenSent) {
     const existing = await findByIdempotencyKey(gateway, lookup);
-    if (existing) return { result: 'booked', booking: existing, reconciled: true };
+    if (existing) return { kind: 'booked', booking: existing, reconciled: true };
   }
   await input.beforeCreate?.();
   try {
-    return { result: 'booked', booking: await gateway.createBooking(input.request), reconciled: false };
+    return { kind: 'booked', booking: await gateway.createBooking(input.request), reconciled: false };
   } catch (error) {
     if (!(error instanceof CalcomError)) throw error;
     if (error.outcomeUnknown || (error.code === 'CALCOM_SLOT_UNAVAILABLE' && input.mayHaveBeenSent)) {
       const existing = await findByIdempotencyKey(gateway, lookup);
-      if (existing) return { result: 'booked', booking: existing, reconciled: true };
+      if (existing) return { kind: 'booked', booking: existing, reconciled: true };
       if (error.outcomeUnknown) {
         throw new CalcomError(error.kind, `${error.message} (booking ${key} not found; retry after a lookup)`, {
           status: error.status,
@@ -62,7 +62,7 @@ export async function placeBooking(gateway: CalcomGateway, input: PlaceBookingIn
         });
       }
     }
-    if (error.code === 'CALCOM_SLOT_UNAVAILABLE') return { result: 'slot_unavailable', error };
+    if (error.code === 'CALCOM_SLOT_UNAVAILABLE') return { kind: 'slot_unavailable', error };
     throw error;
   }
 }

@@ -37,7 +37,7 @@ describe('which base URLs may name a Cal.com (configuration only, no connection)
   afterAll(() => egress.close());
   const code = (url: string) => {
     const check = egress.target(url);
-    return check.ok ? 'ok' : check.code;
+    return check.kind === 'allowed' ? 'ok' : check.code;
   };
 
   it("when the URL is Cal.com's own or a configured host, then it is allowed; anything else is not", () => {
@@ -68,9 +68,9 @@ describe('which base URLs may name a Cal.com (configuration only, no connection)
   });
 
   it('when a name resolves, then every address must be public unless the host may be private', () => {
-    const publicOnly = egress.target('https://cal.example.org') as Extract<TargetCheck, { ok: true }>;
-    const mayBePrivate = egress.target('https://cal.lan') as Extract<TargetCheck, { ok: true }>;
-    const plain = egress.target('http://127.0.0.1:3999') as Extract<TargetCheck, { ok: true }>;
+    const publicOnly = egress.target('https://cal.example.org') as Extract<TargetCheck, { kind: 'allowed' }>;
+    const mayBePrivate = egress.target('https://cal.lan') as Extract<TargetCheck, { kind: 'allowed' }>;
+    const plain = egress.target('http://127.0.0.1:3999') as Extract<TargetCheck, { kind: 'allowed' }>;
     expect(egress.addressesAllowed(publicOnly, ['104.18.20.1', '2606:4700::6810:1401'])).toBeUndefined();
     for (const inside of [
       '10.1.2.3',

@@ -24,7 +24,8 @@ export interface EgressPolicy {
 
 export type TargetCode = 'CALCOM_URL_INVALID' | 'CALCOM_HOST_NOT_ALLOWED' | 'CALCOM_PLAIN_HTTP';
 export type TargetCheck =
-  { ok: true; privateAllowed: boolean; plainHttp: boolean } | { ok: false; code: TargetCode; detail: string };
+  | { kind: 'allowed'; privateAllowed: boolean; plainHttp: boolean }
+  | { kind: 'refused'; code: TargetCode; detail: string };
 
 /** A Cal.com request refused before or while connecting; `code` says why. Waiting cannot help. */
 export class EgressRefusedError extends BookingError<TargetCode | 'CALCOM_ADDRESS_NOT_ALLOWED'> {
@@ -77,12 +78,12 @@ export class CalcomEgress {
     try {
       url = new URL(raw);
     } catch {
-      return { ok: false, code: 'CALCOM_URL_INVALID', detail: 'not a URL' };
+      return { kind: 'refused', code: 'CALCOM_URL_INVALID', detail: 'not a URL' };
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
-      return { ok: false, code: 'CALCOM_URL_INVALID', detail: 'must be an https URL' };
+      return { kind: 'refused', code: 'CALCOM_URL_INVALID', detail: 'must be an https URL' };
     if (url.username || url.password)
-      return { ok: false, code: 'CALCOM_URL_INVALID', detail: 'must not carry a user name or password' };
+      return { kind: 'refused', code: 'CALCOM_URL_INVALID', detail: 'must not carry a user name or password' };
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
     const privateAllowed = matchesRule(this.policy.privateHosts, url.hostname, port);
     const known =
@@ -90,18 +91,21 @@ export class CalcomEgress {
       matchesRule(this.policy.allowedHosts, url.hostname, port);
     if (!known && !privateAllowed) {
       return {
-        ok: false,
+        kind: 'refused',
         code: 'CALCOM_HOST_NOT_ALLOWED',
         detail: `must be ${CALCOM_HOSTS.map((h) => `https://${h}`).join(' or ')}, or a host allowed in CALCOM_ALLOWED_HOSTS`,
       };
     }
     if (url.protocol === 'http:' && !privateAllowed)
-      return { ok: false, code: 'CALCOM_PLAIN_HTTP', detail: 'must be an https URL' };
-    return { ok: true, privateAllowed, plainHttp: url.protocol === 'http:' };
+      return { kind: 'refused', code: 'CALCOM_PLAIN_HTTP', detail: 'must be an https URL' };
+    return { kind: 'allowed', privateAllowed, plainHttp: url.protocol === 'http:' };
   }
 
   /** Whether a host's resolved addresses may be connected to (each one is checked). */
-  addressesAllowed(target: Extract<TargetCheck, { ok: true }>, addresses: readonly string[]): string | undefined {
+  addressesAllowed(
+    target: Extract<TargetCheck, { kind: 'allowed' }>,
+    addresses: readonly string[],
+  ): string | undefined {
     if (addresses.length === 0) return 'resolves to no address';
     for (const address of addresses) {
       const scope = addressScope(address);
@@ -115,7 +119,8 @@ export class CalcomEgress {
   readonly fetch: Fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const target = this.target(url);
-    if (!target.ok) throw new EgressRefusedError(target.code, `Cal.com target refused: ${target.detail}`);
+    if (target.kind === 'refused')
+      throw new EgressRefusedError(target.code, `Cal.com target refused: ${target.detail}`);
     if (isIP(url.hostname.replace(/^\[(.*)\]$/, '$1'))) {
       const refused = this.addressesAllowed(target, [url.hostname]);
       if (refused) throw new EgressRefusedError('CALCOM_ADDRESS_NOT_ALLOWED', `Cal.com target refused: ${refused}`);
@@ -129,7 +134,7 @@ export class CalcomEgress {
     this.agents['https:'].destroy();
   }
 
-  private guardedLookup(target: Extract<TargetCheck, { ok: true }>): LookupFunction {
+  private guardedLookup(target: Extract<TargetCheck, { kind: 'allowed' }>): LookupFunction {
     return (hostname, options, callback) => {
       this.resolve(hostname).then(
         (all) => {
