@@ -55,14 +55,14 @@ describe('tenants.directory.v1 from call-processor to booking', () => {
     };
     const administer = makeDirectoryAdmin(deps);
     const company = await administer('createCompany', undefined, { slug: 'salon-ordnung', name: 'Salon Ordnung' });
-    const companyId = company.ok ? company.entity.id : fail(company);
+    const companyId = company.kind === 'created' ? company.entity.id : fail(company);
     const service = await administer('createService', companyId, {
       slug: 'schnitt',
       name: 'Schnitt',
       calcomEventTypeId: 11,
       durationMinutes: 30,
     });
-    const serviceId = service.ok ? service.entity.id : fail(service);
+    const serviceId = service.kind === 'created' ? service.entity.id : fail(service);
     const branch = await administer('createBranch', companyId, {
       slug: 'mitte',
       name: 'Mitte',
@@ -70,12 +70,12 @@ describe('tenants.directory.v1 from call-processor to booking', () => {
       serviceIds: [serviceId],
       defaultServiceId: serviceId,
     });
-    const branchId = branch.ok ? branch.entity.id : fail(branch);
+    const branchId = branch.kind === 'created' ? branch.entity.id : fail(branch);
     race = 0; // the next two transactions are the concurrent updates
 
     const first = administer('updateBranch', branchId, { workingDays: [1, 2, 3] });
     const secondUpdate = administer('updateBranch', branchId, { workingDays: [4, 5, 6] });
-    expect((await Promise.all([first, secondUpdate])).map((r) => r.ok)).toEqual([true, true]);
+    expect((await Promise.all([first, secondUpdate])).map((r) => r.kind)).toEqual(['changed', 'changed']);
     const [committed] = await producerDb.dataSource.query<{ working_days: number[] }[]>(
       'SELECT working_days FROM branches WHERE id = $1',
       [branchId],
@@ -121,8 +121,8 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-function fail(result: { ok: false; error: string }): never {
-  throw new Error(`admin change refused: ${result.error}`);
+function fail(result: { kind: string; code?: string }): never {
+  throw new Error(`admin change not made: ${result.code ?? result.kind}`);
 }
 
 /** Until a session of the database waits for a row lock (the signal that the updates overlap). */

@@ -145,7 +145,7 @@ async function main(): Promise<void> {
       source: '/bench',
     })(readFileSync(join(ROOT, 'deploy', 'tenants.example.yaml'), 'utf8'));
     await setup.destroy();
-    if (!imported.ok) throw new Error('example tenants did not import');
+    if (imported.kind !== 'imported') throw new Error('example tenants did not import');
     const config = parseConfig({
       ...process.env,
       DATABASE_URL: url.toString(),

@@ -33,7 +33,7 @@ export async function createCallProcessorDatabase(prefix = 'call_processor') {
     clock: () => new Date(),
     source: '/test',
   })(readFileSync(join(REPO_ROOT, 'deploy', 'tenants.example.yaml'), 'utf8'));
-  if (!imported.ok) throw new Error('the example tenants file did not import');
+  if (imported.kind !== 'imported') throw new Error('the example tenants file did not import');
   await db.dataSource.query('DELETE FROM outbox');
   return db;
 }

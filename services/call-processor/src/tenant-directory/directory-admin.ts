@@ -78,23 +78,33 @@ export const AdminInput = {
 };
 export type AdminOperation = keyof typeof AdminInput;
 
+/** Why a change was not made, as a stable code. */
+export type AdminRefusal =
+  | 'not_found'
+  | 'invalid_body'
+  | 'already_exists'
+  | 'unknown_or_foreign_reference'
+  | 'value_not_allowed'
+  | 'malformed_value';
+
 export type AdminResult =
-  | { ok: true; status: 200 | 201; entity: DirectoryEntityChangedV1 }
-  | { ok: false; status: 400 | 404 | 409; error: string; issues?: { path: string; message: string }[] };
+  | { kind: 'created' | 'changed'; entity: DirectoryEntityChangedV1 }
+  | { kind: 'refused'; code: AdminRefusal; issues?: { path: string; message: string }[] };
 
 /** PostgreSQL's answers that are the client's doing: taken keys, unknown references, bad values. */
-const CLIENT_ERRORS: Record<string, [409 | 400, string]> = {
-  '23505': [409, 'already_exists'],
-  '23503': [409, 'unknown_or_foreign_reference'],
-  '23514': [400, 'value_not_allowed'],
-  '22P02': [400, 'malformed_value'],
+const CLIENT_ERRORS: Record<string, AdminRefusal> = {
+  '23505': 'already_exists',
+  '23503': 'unknown_or_foreign_reference',
+  '23514': 'value_not_allowed',
+  '22P02': 'malformed_value',
 };
 
 /**
- * Create, change and deactivate directory entities one at a time. Every change is validated (400
- * with the fields), lands in one transaction with its directory event in the outbox and a change
- * notice for the caches, and answers with the entity's new state. References across companies are
- * refused by the schema's composite foreign keys (409), never patched over in code.
+ * Create, change and deactivate directory entities one at a time. Every change is validated
+ * (`invalid_body` with the fields), lands in one transaction with its directory event in the
+ * outbox and a change notice for the caches, and answers with the entity's new state. References
+ * across companies are refused by the schema's composite foreign keys
+ * (`unknown_or_foreign_reference`), never patched over in code.
  */
 export function makeDirectoryAdmin(deps: ImportTenantsDeps) {
   async function change(
@@ -107,10 +117,10 @@ export function makeDirectoryAdmin(deps: ImportTenantsDeps) {
       return await deps.transactions(async (sql) => {
         const id = await write(sql);
         const state = id ? await snapshot(sql, kind, id, changedAt) : undefined;
-        if (!state) return { ok: false, status: 404, error: 'not_found' } as const;
+        if (!state) return { kind: 'refused', code: 'not_found' } as const;
         await appendOutbox(sql, [toOutboxEvent(state, deps)]);
         await sql.query('SELECT pg_notify($1, $2)', [DIRECTORY_CHANGED_CHANNEL, changedAt]);
-        return { ok: true, status: created ? 201 : 200, entity: state } as const;
+        return { kind: created ? 'created' : 'changed', entity: state } as const;
       });
     } catch (error) {
       const known = CLIENT_ERRORS[(error as { code?: string }).code ?? ''];
@@ -118,9 +128,8 @@ export function makeDirectoryAdmin(deps: ImportTenantsDeps) {
       const detail =
         (error as { detail?: string; constraint?: string }).detail ?? (error as { constraint?: string }).constraint;
       return {
-        ok: false,
-        status: known[0],
-        error: known[1],
+        kind: 'refused',
+        code: known,
         issues: detail ? [{ path: '(body)', message: detail }] : undefined,
       };
     }
@@ -248,14 +257,12 @@ export function makeDirectoryAdmin(deps: ImportTenantsDeps) {
     target: string | undefined,
     body: unknown,
   ): Promise<AdminResult> {
-    if (target !== undefined && !z.uuid().safeParse(target).success)
-      return { ok: false, status: 404, error: 'not_found' };
+    if (target !== undefined && !z.uuid().safeParse(target).success) return { kind: 'refused', code: 'not_found' };
     const parsed = AdminInput[operation].safeParse(body);
     if (!parsed.success) {
       return {
-        ok: false,
-        status: 400,
-        error: 'invalid_body',
+        kind: 'refused',
+        code: 'invalid_body',
         issues: parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
       };
     }

@@ -34,7 +34,7 @@ describe('the in-memory tenant directory', () => {
       clock: () => new Date(),
       source: '/test',
     })(readFileSync(join(REPO_ROOT, 'deploy', 'tenants.example.yaml'), 'utf8'));
-    expect(imported.ok).toBe(true);
+    expect(imported.kind).toBe('imported');
     await waitFor(() => cache.directory.size === 3);
     expect(cache.directory.route('+493412240870')).toMatchObject({ active: true, timeZone: 'Europe/Berlin' });
     await cache.stop();

@@ -39,7 +39,10 @@ describe('importing tenants.yaml', () => {
   it('when a valid file is imported twice, then the directory holds it once, numbers in E.164, and each import publishes every entity', async () => {
     const first = await importFile(good);
     const second = await importFile(good);
-    expect(first).toEqual({ ok: true, counts: { company: 2, branch: 2, service: 3, phone_number: 3, staff: 1 } });
+    expect(first).toEqual({
+      kind: 'imported',
+      counts: { company: 2, branch: 2, service: 3, phone_number: 3, staff: 1 },
+    });
     expect(second).toEqual(first);
     expect([
       await count('companies'),
@@ -76,7 +79,7 @@ describe('importing tenants.yaml', () => {
     file.companies[0]!.branches[0]!.phoneNumbers = ['+49 221 98765430'];
     file.companies[1]!.branches[0]!.phoneNumbers.push('0221 98765431');
     const moved = stringify(file);
-    expect(await importFile(moved)).toMatchObject({ ok: true });
+    expect(await importFile(moved)).toMatchObject({ kind: 'imported' });
     const [row] = await rows(
       'SELECT c.slug FROM phone_numbers p JOIN companies c ON c.id = p.company_id WHERE p.number = $1',
       ['+4922198765431'],
@@ -93,7 +96,7 @@ describe('importing tenants.yaml', () => {
       .replace('calcomEventTypeId: 2201', 'calcomEventTypeId: -1');
     const result = await importFile(broken);
     expect(result).toEqual({
-      ok: false,
+      kind: 'invalid',
       problems: [
         expect.objectContaining({ path: 'companies[1].services[0].calcomEventTypeId', line: expect.any(Number) }),
       ],

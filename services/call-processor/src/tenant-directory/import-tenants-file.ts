@@ -7,7 +7,8 @@ import type { FileProblem } from './tenants-file';
 import { readTenantsFile } from './tenants-file';
 
 export type ImportResult =
-  { ok: true; counts: Record<DirectoryEntityChangedV1['entity'], number> } | { ok: false; problems: FileProblem[] };
+  | { kind: 'imported'; counts: Record<DirectoryEntityChangedV1['entity'], number> }
+  | { kind: 'invalid'; problems: FileProblem[] };
 
 export interface ImportTenantsDeps {
   transactions: Transactions;
@@ -27,7 +28,7 @@ export interface ImportTenantsDeps {
 export function makeImportTenantsFile(deps: ImportTenantsDeps) {
   return async function importTenantsFile(text: string): Promise<ImportResult> {
     const read = readTenantsFile(text);
-    if (!read.ok) return read;
+    if (read.kind === 'invalid') return read;
     const changedAt = deps.clock().toISOString();
     const events = await deps.transactions(async (sql) => {
       const changed = await importTenants(sql, read.file, changedAt);
@@ -39,7 +40,7 @@ export function makeImportTenantsFile(deps: ImportTenantsDeps) {
     });
     const counts = { company: 0, branch: 0, service: 0, phone_number: 0, staff: 0 };
     for (const event of events) counts[event.entity]++;
-    return { ok: true, counts };
+    return { kind: 'imported', counts };
   };
 }
 

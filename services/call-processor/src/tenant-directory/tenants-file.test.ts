@@ -15,7 +15,7 @@ const lineOf = (needle: string) => good.split('\n').findIndex((l) => l.includes(
 describe('reading tenants.yaml', () => {
   it('when the file is valid, then numbers come out in E.164 and defaults are filled in', () => {
     const read = readTenantsFile(good);
-    if (!read.ok) throw new Error(JSON.stringify(read.problems));
+    if (read.kind !== 'valid') throw new Error(JSON.stringify(read.problems));
     const branch = read.file.companies[0]!.branches[0]!;
     expect(branch.phoneNumbers).toEqual(['+4922198765430', '+4922198765431']);
     expect(read.file.companies[1]!.branches[0]!.workingDays).toEqual([1, 2, 3, 4, 5]);
@@ -30,7 +30,7 @@ describe('reading tenants.yaml', () => {
   it('when a company names an analysis field we do not read, or gives no list, then that line is named', () => {
     const line = lineOf('name: [patient_name]');
     const unknown = readTenantsFile(withLine(line, '      birthday: [geburtstag]'));
-    expect(!unknown.ok && unknown.problems).toEqual([
+    expect(unknown.kind === 'invalid' && unknown.problems).toEqual([
       expect.objectContaining({
         line,
         path: 'companies[1].analysisFields',
@@ -38,7 +38,7 @@ describe('reading tenants.yaml', () => {
       }),
     ]);
     const notAList = readTenantsFile(withLine(line, '      name: patient_name'));
-    expect(!notAList.ok && notAList.problems).toEqual([
+    expect(notAList.kind === 'invalid' && notAList.problems).toEqual([
       expect.objectContaining({ line, path: 'companies[1].analysisFields.name' }),
     ]);
   });
@@ -47,7 +47,7 @@ describe('reading tenants.yaml', () => {
     const line = lineOf('0221 98765431');
     const read = readTenantsFile(withLine(line, '        phoneNumbers: ["+49 221 98765430", "12"]'));
     expect(read).toEqual({
-      ok: false,
+      kind: 'invalid',
       problems: [
         {
           line,
@@ -62,8 +62,8 @@ describe('reading tenants.yaml', () => {
   it('when a branch offers a service its company does not have, then that line is named', () => {
     const line = lineOf('services: [damenhaarschnitt, faerben]');
     const read = readTenantsFile(withLine(line, '        services: [damenhaarschnitt, dauerwelle]'));
-    expect(read.ok).toBe(false);
-    expect(!read.ok && read.problems).toContainEqual(
+    expect(read.kind).toBe('invalid');
+    expect(read.kind === 'invalid' && read.problems).toContainEqual(
       expect.objectContaining({
         line,
         path: 'companies[0].branches[0].services[1]',
@@ -75,7 +75,7 @@ describe('reading tenants.yaml', () => {
   it('when the same number is given to two branches, then the second is refused', () => {
     const line = lineOf('+493412240870');
     const read = readTenantsFile(withLine(line, '        phoneNumbers: ["+49 221 98765430"]'));
-    expect(!read.ok && read.problems).toEqual([
+    expect(read.kind === 'invalid' && read.problems).toEqual([
       expect.objectContaining({ line, message: '+4922198765430 is already the number of salon-haarmonie/koeln-mitte' }),
     ]);
   });
@@ -85,7 +85,7 @@ describe('reading tenants.yaml', () => {
     const nameLine = lineOf('name: Hausarztpraxis Dr. Brandt');
     const text = withLine(nameLine, '    # no name', withLine(zoneLine, '        timeZone: Europe/Cologne'));
     const read = readTenantsFile(text);
-    expect(!read.ok && read.problems.map((p) => [p.line, p.path, p.message])).toEqual([
+    expect(read.kind === 'invalid' && read.problems.map((p) => [p.line, p.path, p.message])).toEqual([
       [zoneLine, 'companies[0].branches[0].timeZone', 'not an IANA time zone (e.g. Europe/Berlin)'],
       [nameLine - 1, 'companies[1].name', expect.stringMatching(/expected string/)],
     ]);
@@ -94,15 +94,15 @@ describe('reading tenants.yaml', () => {
   it('when a key is misspelt, then it is refused rather than ignored', () => {
     const line = lineOf('defaultService: sprechstunde');
     const read = readTenantsFile(withLine(line, '        defaultServise: sprechstunde'));
-    expect(!read.ok && read.problems.map((p) => p.path)).toEqual(
+    expect(read.kind === 'invalid' && read.problems.map((p) => p.path)).toEqual(
       expect.arrayContaining(['companies[1].branches[0].defaultService', 'companies[1].branches[0]']),
     );
   });
 
   it('when the YAML itself is broken, then the syntax error has its line', () => {
     const read = readTenantsFile('companies:\n  - slug: a\n   name: b\n');
-    expect(read.ok).toBe(false);
-    expect(!read.ok && read.problems[0]).toMatchObject({ line: 3, path: '(yaml)' });
+    expect(read.kind).toBe('invalid');
+    expect(read.kind === 'invalid' && read.problems[0]).toMatchObject({ line: 3, path: '(yaml)' });
   });
 });
 

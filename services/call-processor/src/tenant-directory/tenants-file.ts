@@ -133,7 +133,7 @@ export interface FileProblem {
   message: string;
 }
 
-export type ReadTenantsFile = { ok: true; file: TenantsFile } | { ok: false; problems: FileProblem[] };
+export type ReadTenantsFile = { kind: 'valid'; file: TenantsFile } | { kind: 'invalid'; problems: FileProblem[] };
 
 /** Parses and validates a tenants file; every problem comes with its line and column. */
 export function readTenantsFile(text: string): ReadTenantsFile {
@@ -141,7 +141,7 @@ export function readTenantsFile(text: string): ReadTenantsFile {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
-      ok: false,
+      kind: 'invalid',
       problems: doc.errors.map((e) => {
         const at = lineCounter.linePos(e.pos[0]);
         return { line: at.line, column: at.col, path: '(yaml)', message: e.message.split('\n')[0]! };
@@ -149,9 +149,9 @@ export function readTenantsFile(text: string): ReadTenantsFile {
     };
   }
   const parsed = TenantsFileSchema.safeParse(doc.toJS());
-  if (parsed.success) return { ok: true, file: parsed.data };
+  if (parsed.success) return { kind: 'valid', file: parsed.data };
   return {
-    ok: false,
+    kind: 'invalid',
     problems: parsed.error.issues.map((i) => ({
       // an unknown key is pointed at where it stands, not where its mapping starts
       ...positionOf(doc, i.code === 'unrecognized_keys' ? [...i.path, i.keys[0]!] : i.path, lineCounter),

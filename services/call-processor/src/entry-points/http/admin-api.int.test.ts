@@ -170,6 +170,33 @@ describe('the directory admin API', () => {
     expect((await call('PATCH', '/staff/not-a-uuid', { name: 'Niemand' })).status).toBe(404);
   });
 
+  it('when a change is refused or a file is invalid, then the body is exactly the code and its details', async () => {
+    const text = async (method: string, path: string, body: string, type = 'application/json') => {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': type },
+        body,
+      });
+      return { status: response.status, body: await response.text() };
+    };
+    expect(await text('PATCH', '/staff/not-a-uuid', '{"name":"Niemand"}')).toEqual({
+      status: 404,
+      body: '{"error":"not_found"}',
+    });
+    expect(await text('POST', '/companies', '{"slug":"werkstatt-koch","name":"Again"}')).toEqual({
+      status: 409,
+      body: '{"error":"already_exists","issues":[{"path":"(body)","message":"Key (slug)=(werkstatt-koch) already exists."}]}',
+    });
+    expect(await text('POST', '/companies', '{"slug":"x"}')).toEqual({
+      status: 400,
+      body: '{"error":"invalid_body","issues":[{"path":"name","message":"Invalid input: expected string, received undefined"}]}',
+    });
+    expect(await text('PUT', '/tenants', 'companies: 7', 'text/yaml')).toEqual({
+      status: 422,
+      body: '{"error":"invalid_tenants_file","problems":[{"line":1,"column":12,"path":"companies","message":"Invalid input: expected array, received number"}]}',
+    });
+  });
+
   it("when a company's own analysis field names are set, then they are stored; a field we do not read is 400", async () => {
     const names = { date: ['wunschtag'], handled: ['schon_eingetragen'] };
     expect((await call('PATCH', `/companies/${companyId}`, { analysisFields: names })).status).toBe(200);

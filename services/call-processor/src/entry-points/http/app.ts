@@ -5,6 +5,7 @@ import type { HealthChecks, Logger } from '@rb/observability';
 import { adminFallbacks, healthRouter, httpMetricsMiddleware, requireBearer } from '@rb/observability';
 import type { AdminOperation, AdminResult } from '../../tenant-directory/directory-admin';
 import type { ImportResult } from '../../tenant-directory/import-tenants-file';
+import { sendAdminResult, sendImportResult } from './admin-answers';
 
 export interface AppDeps {
   importTenantsFile: (text: string) => Promise<ImportResult>;
@@ -28,15 +29,11 @@ export function makeApp(deps: AppDeps): express.Express {
   const admin = express.Router();
   admin.use(requireBearer(deps.adminTokens));
   admin.put('/tenants', express.text({ type: () => true, limit: '5mb' }), async (req: Request, res: Response) => {
-    const result = await deps.importTenantsFile(typeof req.body === 'string' ? req.body : '');
-    if (result.ok) res.status(200).json({ imported: result.counts });
-    else res.status(422).json({ error: 'invalid_tenants_file', problems: result.problems });
+    sendImportResult(res, await deps.importTenantsFile(typeof req.body === 'string' ? req.body : ''));
   });
   for (const [method, path, operation] of ADMIN_ROUTES) {
     admin[method](path, express.json({ limit: '100kb' }), async (req: Request, res: Response) => {
-      const result = await deps.administer(operation, req.params.id as string | undefined, req.body ?? {});
-      if (result.ok) res.status(result.status).json(result.entity);
-      else res.status(result.status).json({ error: result.error, issues: result.issues });
+      sendAdminResult(res, await deps.administer(operation, req.params.id as string | undefined, req.body ?? {}));
     });
   }
   app.use('/admin', admin);
