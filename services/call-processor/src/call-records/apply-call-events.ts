@@ -89,11 +89,11 @@ function openCall(stored: StoredCall | undefined, first: CallEventFacts, deps: A
   }
   const values = valuesOf(evolve(emptyCall(first.callId), first));
   const routing = routeCall(values, (n) => deps.directory().route(n));
-  if (!routing.routed) deps.onUnrouted?.(routing.reason);
+  if (routing.kind === 'unrouted') deps.onUnrouted?.(routing.reason);
   return {
     ...base,
     current: undefined,
-    attribution: routing.routed ? routing.route.attribution : null,
+    attribution: routing.kind === 'routed' ? routing.route.attribution : null,
     customerPhone: callerNumberOf(values),
     firstRouting: routing,
   };
@@ -102,6 +102,6 @@ function openCall(stored: StoredCall | undefined, first: CallEventFacts, deps: A
 /** A stored call's routing: its business as the directory knows it now, by the number's id. */
 function routingOfStored(attribution: TenantAttribution | null, directory: Directory): Routing {
   const route = attribution ? directory.routeById(attribution.phoneNumberId) : undefined;
-  if (!attribution || !route) return { routed: false, reason: 'unknown_number', businessNumber: null };
-  return { routed: true, route: { ...route, attribution } };
+  if (!attribution || !route) return { kind: 'unrouted', reason: 'unknown_number', businessNumber: null };
+  return { kind: 'routed', route: { ...route, attribution } };
 }

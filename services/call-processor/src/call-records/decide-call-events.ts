@@ -5,8 +5,8 @@ import type { CallFields, CallState } from './call-state';
 import { hasStage, valuesOf } from './call-state';
 
 export type Routing =
-  | { routed: true; route: NumberRoute }
-  | { routed: false; reason: CallUnroutedV1['reason']; businessNumber: string | null };
+  | { kind: 'routed'; route: NumberRoute }
+  | { kind: 'unrouted'; reason: CallUnroutedV1['reason']; businessNumber: string | null };
 
 /** The business side of a call: the dialled number inbound, the calling number outbound, none on the web. */
 export function businessNumberOf(call: Partial<CallFields>): string | null {
@@ -16,11 +16,11 @@ export function businessNumberOf(call: Partial<CallFields>): string | null {
 
 export function routeCall(call: Partial<CallFields>, route: (number: string) => NumberRoute | undefined): Routing {
   const businessNumber = businessNumberOf(call);
-  if (!businessNumber) return { routed: false, reason: 'no_business_number', businessNumber: null };
+  if (!businessNumber) return { kind: 'unrouted', reason: 'no_business_number', businessNumber: null };
   const found = route(businessNumber);
-  if (!found) return { routed: false, reason: 'unknown_number', businessNumber };
-  if (!found.active) return { routed: false, reason: 'inactive_number', businessNumber };
-  return { routed: true, route: found };
+  if (!found) return { kind: 'unrouted', reason: 'unknown_number', businessNumber };
+  if (!found.active) return { kind: 'unrouted', reason: 'inactive_number', businessNumber };
+  return { kind: 'routed', route: found };
 }
 
 export interface Transition {
@@ -52,7 +52,7 @@ export function decideCallEvents(t: Transition): Emitted {
   const intents: BookingIntentEvent[] = [];
   if (!t.before) {
     lifecycle.push(
-      t.routing.routed
+      t.routing.kind === 'routed'
         ? {
             type: 'call.routed.v1',
             callId: t.callId,
@@ -83,14 +83,14 @@ export function decideCallEvents(t: Transition): Emitted {
   }
   if (!(t.before && hasStage(t.before, 'analysed')) && hasStage(t.after, 'analysed')) {
     let outcome: Extract<CallLifecycleEvent, { type: 'call.analysed.v1' }>['outcome'] = 'unrouted';
-    if (t.routing.routed) {
+    if (t.routing.kind === 'routed') {
       const decision = decideBookingIntent({
         callId: t.callId,
         call: { ...call, transcript: t.transcript },
         route: t.routing.route,
         customerId: t.customerId,
       });
-      outcome = decision.outcome;
+      outcome = decision.kind;
       if ('event' in decision) intents.push(decision.event);
     }
     lifecycle.push({

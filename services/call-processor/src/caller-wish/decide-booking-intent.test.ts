@@ -53,14 +53,14 @@ const decide = (transcript: string, custom?: Record<string, unknown>) =>
 
 describe('deciding what an analysed call asks for', () => {
   it('when the agent already booked during the call, then no intent is emitted', () => {
-    expect(decide('User: Freitag um 10.', { termin_gebucht: true })).toEqual({ outcome: 'handled_during_call' });
+    expect(decide('User: Freitag um 10.', { termin_gebucht: true })).toEqual({ kind: 'handled_during_call' });
   });
 
   it('when the agent moved the appointment during the call, then no new booking is asked for', () => {
     expect(
       decide('User: Donnerstag um halb acht.', { anliegen: 'termin_verschieben', termin_verschoben: true }),
     ).toEqual({
-      outcome: 'handled_during_call',
+      kind: 'handled_during_call',
     });
   });
 
@@ -71,7 +71,7 @@ describe('deciding what an analysed call asks for', () => {
       mitarbeiterin: 'Jana',
     });
     expect(decision).toMatchObject({
-      outcome: 'booking_intent',
+      kind: 'booking_intent',
       event: {
         idempotencyKey: 'call_1:booking-intent',
         service: { id: colour.id, calcomEventTypeId: 1202, durationMinutes: 90 },
@@ -89,7 +89,7 @@ describe('deciding what an analysed call asks for', () => {
       'Agent: Guten Tag!\nUser: Mein Name ist Eva Roth, ich möchte mir die Haare schneiden lassen, am 26. Oktober um halb zehn.',
     );
     expect(decision).toMatchObject({
-      outcome: 'booking_intent',
+      kind: 'booking_intent',
       event: {
         service: { id: cut.id },
         requestedStart: { utc: '2026-10-26T08:30:00Z', local: '2026-10-26T09:30:00' },
@@ -102,27 +102,27 @@ describe('deciding what an analysed call asks for', () => {
 
   it('when the caller wanted an appointment but no day was settled, then a callback is needed', () => {
     expect(decide('User: Ich hätte gern einen Termin, ich weiß aber noch nicht wann.')).toMatchObject({
-      outcome: 'callback_needed',
+      kind: 'callback_needed',
       event: { reason: 'no_date', summary: 'Zusammenfassung' },
     });
   });
 
   it('when only the day was settled, then a callback for the time is needed', () => {
     expect(decide('User: Einen Termin am Freitag, egal wann.')).toMatchObject({
-      outcome: 'callback_needed',
+      kind: 'callback_needed',
       event: { reason: 'no_time' },
     });
   });
 
   it('when nobody asked for an appointment, then nothing is emitted', () => {
-    expect(decide('User: Wie lange haben Sie heute geöffnet?')).toEqual({ outcome: 'no_appointment' });
+    expect(decide('User: Wie lange haben Sie heute geöffnet?')).toEqual({ kind: 'no_appointment' });
   });
 
   it('when the analysis has a date that is none, then it is not used; a day without a time asks for a callback', () => {
     expect(
       decide('User: Ich hätte gern einen Termin.', { termin_datum: '2026-02-30', termin_uhrzeit: '10:00' }),
     ).toMatchObject({
-      outcome: 'callback_needed',
+      kind: 'callback_needed',
       event: { reason: 'no_date' },
     });
     expect(decide('User: Einen Termin bitte.', { termin_datum: '2026-10-16', termin_uhrzeit: '25:00' })).toMatchObject({
@@ -187,7 +187,7 @@ describe("a company's own names for its agent's analysis fields", () => {
   it("when the analysis uses the company's names, then the wish and the name come from them", () => {
     const decision = decideFor(own, custom);
     expect(decision).toMatchObject({
-      outcome: 'booking_intent',
+      kind: 'booking_intent',
       event: {
         requestedStart: { local: '2026-10-16T14:30:00', timeZone: 'Europe/Berlin' },
         customer: { name: 'Petra Lang' },
@@ -196,11 +196,11 @@ describe("a company's own names for its agent's analysis fields", () => {
   });
 
   it('when another company has not named them, then the same analysis gives no wish: the caller is called back', () => {
-    expect(decideFor(route, custom)).toMatchObject({ outcome: 'callback_needed' });
+    expect(decideFor(route, custom)).toMatchObject({ kind: 'callback_needed' });
   });
 
   it("when the company's own 'handled' field is true, then the agent booked during the call", () => {
-    expect(decideFor(own, { ...custom, schon_eingetragen: true })).toEqual({ outcome: 'handled_during_call' });
+    expect(decideFor(own, { ...custom, schon_eingetragen: true })).toEqual({ kind: 'handled_during_call' });
   });
 
   it('when the company also fills a common name, then its own name wins', () => {

@@ -9,10 +9,11 @@ import { normalise } from './text-match';
 import type { BusinessRoute, CallerCall } from './wish-inputs';
 import { callerNumberOf } from './wish-inputs';
 
+/** What the call asks of the business; `kind` is the analysed call's outcome. */
 export type IntentDecision =
-  | { outcome: 'booking_intent'; event: BookingIntentRequestedV1 }
-  | { outcome: 'callback_needed'; event: CallbackNeededV1 }
-  | { outcome: 'handled_during_call' | 'no_appointment' };
+  | { kind: 'booking_intent'; event: BookingIntentRequestedV1 }
+  | { kind: 'callback_needed'; event: CallbackNeededV1 }
+  | { kind: 'handled_during_call' | 'no_appointment' };
 
 export interface IntentInput {
   callId: string;
@@ -34,7 +35,7 @@ export function decideBookingIntent({ callId, call, route, customerId }: IntentI
   // the company's own names for its agent's analysis fields first, then the common ones
   const field = (name: AnalysisField) => analysisValue(custom, name, route.analysisFields);
   if (analysisKeys('handled', route.analysisFields).some((key) => custom?.[key] === true))
-    return { outcome: 'handled_during_call' };
+    return { kind: 'handled_during_call' };
   const turns = parseTranscript(call.transcript ?? '');
   const userWords = turns
     .filter((t) => t.speaker === 'user')
@@ -47,7 +48,7 @@ export function decideBookingIntent({ callId, call, route, customerId }: IntentI
     phone: callerNumberOf(call),
   };
   const callback = (reason: CallbackNeededV1['reason']): IntentDecision => ({
-    outcome: 'callback_needed',
+    kind: 'callback_needed',
     event: {
       type: 'booking.callback-needed.v1',
       callId,
@@ -60,7 +61,7 @@ export function decideBookingIntent({ callId, call, route, customerId }: IntentI
   if (field('callback') === true) return callback('caller_asked');
 
   const wish = wishFromAnalysis(field, route.timeZone) ?? wishFromTranscript(call, route.timeZone);
-  if (!wish.date) return WANTS_APPOINTMENT.test(userWords) ? callback('no_date') : { outcome: 'no_appointment' };
+  if (!wish.date) return WANTS_APPOINTMENT.test(userWords) ? callback('no_date') : { kind: 'no_appointment' };
   if (!wish.time) return callback('no_time');
 
   const service = matchService(
@@ -72,7 +73,7 @@ export function decideBookingIntent({ callId, call, route, customerId }: IntentI
   const local = DateTime.fromISO(`${wish.date}T${wish.time}`, { zone: route.timeZone });
   if (!local.isValid) return callback('no_time');
   return {
-    outcome: 'booking_intent',
+    kind: 'booking_intent',
     event: {
       type: 'booking.intent-requested.v1',
       callId,

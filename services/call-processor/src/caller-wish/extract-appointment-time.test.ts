@@ -129,3 +129,11 @@ describe('reading a transcript', () => {
     ]);
   });
 });
+
+describe('a call start that is no time', () => {
+  it('when callStartedAt cannot be read, then it throws CALL_START_INVALID, not retryable', () => {
+    expect(() => at(user('Morgen um zehn'), 'yesterday')).toThrow(
+      expect.objectContaining({ name: 'CallProcessorError', code: 'CALL_START_INVALID', retryable: false }),
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { CallProcessorError } from '../call-processor-error';
 import type { Found, SpokenTime } from './time-expressions';
 import type { Language } from './time-expressions';
 import { findTimes, resolveTime } from './time-expressions';
@@ -57,7 +58,11 @@ export function extractAppointmentTime(input: {
   language?: Language;
 }): AppointmentTime {
   const today = DateTime.fromISO(input.callStartedAt, { zone: input.timeZone }).startOf('day');
-  if (!today.isValid) throw new Error(`callStartedAt ${input.callStartedAt} in ${input.timeZone} is not a valid time`);
+  if (!today.isValid)
+    throw new CallProcessorError(
+      'CALL_START_INVALID',
+      `callStartedAt ${input.callStartedAt} in ${input.timeZone} is not a valid time`,
+    );
   const language = input.language ?? detectLanguage(input.transcript);
   const wish: Slot = {};
   let offers: Slot[] = [];
