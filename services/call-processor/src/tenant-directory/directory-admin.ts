@@ -1,4 +1,3 @@
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { DirectoryEntityChangedV1 } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
@@ -8,75 +7,8 @@ import type { ImportTenantsDeps } from './import-tenants-file';
 import { toOutboxEvent } from './import-tenants-file';
 import type { EntityKind } from './directory-snapshots';
 import { snapshot } from './directory-snapshots';
-import { toE164 } from './tenants-file';
-import { CompanyAnalysisFieldsSchema } from '../caller-wish/analysis-fields';
-
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
-const zone = z.string().refine((tz) => IANAZone.isValidZone(tz), 'not an IANA time zone (e.g. Europe/Berlin)');
-const phone = z
-  .string()
-  .transform(
-    (raw, ctx) =>
-      toE164(raw) ?? (ctx.addIssue({ code: 'custom', message: `"${raw}" is not a valid phone number` }), raw),
-  );
-
-const company = { name: z.string().min(1), analysisFields: CompanyAnalysisFieldsSchema };
-const service = {
-  name: z.string().min(1),
-  synonyms: z.array(z.string().min(1)),
-  calcomEventTypeId: z.number().int().positive(),
-  durationMinutes: z.number().int().positive().max(1440),
-  price: z
-    .strictObject({ amountMinor: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) })
-    .nullable(),
-};
-const branch = {
-  name: z.string().min(1),
-  timeZone: zone,
-  federalState: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .nullable(),
-  workingDays: z.array(z.number().int().min(1).max(7)).min(1),
-  serviceIds: z.array(z.uuid()).min(1),
-  defaultServiceId: z.uuid(),
-};
-const staff = {
-  name: z.string().min(1),
-  calcomUserId: z.number().int().positive().nullable(),
-  serviceIds: z.array(z.uuid()),
-};
-const active = { active: z.boolean() };
-
-/** Request bodies of the admin API, by operation. */
-export const AdminInput = {
-  createCompany: z.strictObject({ slug, ...company, analysisFields: CompanyAnalysisFieldsSchema.default({}) }),
-  updateCompany: z.strictObject({ ...company, ...active }).partial(),
-  createService: z.strictObject({
-    slug,
-    ...service,
-    synonyms: service.synonyms.default([]),
-    price: service.price.default(null),
-  }),
-  updateService: z.strictObject({ ...service, ...active }).partial(),
-  createBranch: z.strictObject({
-    slug,
-    ...branch,
-    federalState: branch.federalState.default(null),
-    workingDays: branch.workingDays.default([1, 2, 3, 4, 5]),
-  }),
-  updateBranch: z.strictObject({ ...branch, ...active }).partial(),
-  addPhoneNumber: z.strictObject({ number: phone }),
-  updatePhoneNumber: z.strictObject({ ...active, branchId: z.uuid() }).partial(),
-  createStaff: z.strictObject({
-    slug,
-    ...staff,
-    calcomUserId: staff.calcomUserId.default(null),
-    serviceIds: staff.serviceIds.default([]),
-  }),
-  updateStaff: z.strictObject({ ...staff, ...active }).partial(),
-};
-export type AdminOperation = keyof typeof AdminInput;
+import type { AdminOperation } from './admin-input';
+import { AdminInput } from './admin-input';
 
 /** Why a change was not made, as a stable code. */
 export type AdminRefusal =

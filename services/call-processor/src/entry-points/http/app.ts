@@ -3,7 +3,8 @@ import type { Request, Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { HealthChecks, Logger } from '@rb/observability';
 import { adminFallbacks, healthRouter, httpMetricsMiddleware, requireBearer } from '@rb/observability';
-import type { AdminOperation, AdminResult } from '../../tenant-directory/directory-admin';
+import type { AdminOperation } from '../../tenant-directory/admin-input';
+import type { AdminResult } from '../../tenant-directory/directory-admin';
 import type { ImportResult } from '../../tenant-directory/import-tenants-file';
 import { sendAdminResult, sendImportResult } from './admin-answers';
 
