@@ -91,24 +91,17 @@ const pct = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
 
 /**
- * Polls `read` until `done` says so; fails loudly when the value has not moved for `stallMs` (a
+ * Polls until nothing `remaining` is left; fails loudly when it has not moved for `STALL_MS` (a
  * topic missing, a consumer that never joined) instead of waiting for ever.
  */
-async function waitFor(
-  what: string,
-  read: () => number | Promise<number>,
-  done: (value: number) => boolean,
-  everyMs: number,
-  stallMs = STALL_MS,
-): Promise<void> {
-  let last = await read();
-  let movedAt = Date.now();
-  while (!done(last)) {
+async function waitFor(what: string, remaining: () => number | Promise<number>, everyMs: number): Promise<void> {
+  let [left, movedAt] = [await remaining(), Date.now()];
+  while (left > 0) {
     await new Promise((r) => setTimeout(r, everyMs));
-    const now = await read();
-    if (now !== last) [last, movedAt] = [now, Date.now()];
-    else if (Date.now() - movedAt > stallMs)
-      throw new Error(`${what}: stuck at ${now} for ${stallMs / 1000} s (are the broker, registry and database up?)`);
+    const now = await remaining();
+    if (now !== left) [left, movedAt] = [now, Date.now()];
+    else if (Date.now() - movedAt > STALL_MS)
+      throw new Error(`${what}: ${now} still to go, none for ${STALL_MS / 1000} s (broker, registry, database up?)`);
   }
 }
 
@@ -192,20 +185,9 @@ async function main(): Promise<void> {
         if (r.outcome !== 'retried' && r.outcome !== 'paused') done++;
       },
     });
-    const running = service;
-    await waitFor(
-      'events consumed',
-      () => done,
-      (n) => n >= total,
-      20,
-    );
+    await waitFor('events to consume', () => total - done, 20);
     const consumedSeconds = (performance.now() - started) / 1000;
-    await waitFor(
-      'outbox rows still to publish',
-      () => running.outboxPending(),
-      (n) => n === 0,
-      50,
-    );
+    await waitFor('outbox rows to publish', () => service!.outboxPending(), 50);
     const emittedSeconds = (performance.now() - started) / 1000;
     const statementsPerEvent = statements / total;
 
