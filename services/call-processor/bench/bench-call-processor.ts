@@ -14,13 +14,9 @@ import { DataSource } from 'typeorm';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   DirectoryEntityChangedV1Schema,
-  frameJson,
   makeRegistryEncoder,
   registerValueSchema,
-  retellEventId,
-  retellEventType,
   RetellWebhookEventValueSchema,
-  toKafkaHeaders,
 } from '@rb/contracts';
 import type { Sql, Transactions } from '@rb/kafka-runner';
 import { typeormTransactions } from '@rb/kafka-runner';
@@ -29,6 +25,7 @@ import { makeDataSource } from '../src/infra/db/data-source';
 import type { CallProcessorTopics, RunningCallProcessor } from '../src/service';
 import { startCallProcessor } from '../src/service';
 import { makeImportTenantsFile } from '../src/tenant-directory/import-tenants-file';
+import { storedRetellEvent } from '../test/call-processor-harness';
 
 const [CALLS, RATE, STEADY_SECONDS] = [
   Number(process.argv[2] ?? 2000),
@@ -68,22 +65,10 @@ function callEvents(schemaId: number, callId: string, caller: number) {
     const from = `+49176${String(caller % 100_000_000).padStart(8, '0')}`;
     const body = JSON.parse(t.split(originalId).join(callId).split('+4917612345678').join(from)) as {
       event: string;
-      call: { call_analysis?: { custom_analysis_data: Record<string, unknown> } };
+      call: { call_id: string; call_analysis?: { custom_analysis_data: Record<string, unknown> } };
     };
     if (body.call.call_analysis) body.call.call_analysis.custom_analysis_data.termin_gebucht = false;
-    const raw = Buffer.from(JSON.stringify(body));
-    const id = retellEventId(body as never, raw);
-    return {
-      key: callId,
-      value: frameJson(schemaId, raw),
-      headers: toKafkaHeaders({
-        id,
-        type: retellEventType(body.event),
-        source: '/bench',
-        time: new Date().toISOString(),
-        subject: callId,
-      }),
-    };
+    return storedRetellEvent(schemaId, body, '/bench');
   });
 }
 

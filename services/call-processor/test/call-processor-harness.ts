@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DirectoryEntityChangedV1Schema, frameJson, registerValueSchema } from '@rb/contracts';
+import {
+  DirectoryEntityChangedV1Schema,
+  frameJson,
+  registerValueSchema,
+  retellEventId,
+  retellEventType,
+  toKafkaHeaders,
+} from '@rb/contracts';
 import { typeormTransactions } from '@rb/kafka-runner';
 import { REPO_ROOT } from '../../../test/paths';
 import { testBrokers, testRegistryUrl, uniqueName } from '../../../test/support/kafka';
@@ -53,4 +60,27 @@ export function callProcessorConfig(databaseUrl: string, env: Record<string, str
   });
   if (parsed.kind === 'invalid') throw new Error(`bad test config: ${parsed.problems.join('; ')}`);
   return parsed.config;
+}
+
+/**
+ * A Retell webhook as ingress stores it on the Retell events topic: keyed by its call, the body
+ * registry-framed as received, CloudEvents headers with the event id ingress derives.
+ */
+export function storedRetellEvent(
+  schemaId: number,
+  body: { event: string; call: { call_id: string } },
+  source = '/ingress',
+): { key: string; value: Buffer; headers: Record<string, string> } {
+  const raw = Buffer.from(JSON.stringify(body));
+  return {
+    key: body.call.call_id,
+    value: frameJson(schemaId, raw),
+    headers: toKafkaHeaders({
+      id: retellEventId(body as never, raw),
+      type: retellEventType(body.event),
+      source,
+      time: new Date().toISOString(),
+      subject: body.call.call_id,
+    }),
+  };
 }

@@ -1,19 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BookingIntentEvent, CallLifecycleEvent } from '@rb/contracts';
-import {
-  frameJson,
-  registerValueSchema,
-  retellEventId,
-  retellEventType,
-  RetellWebhookEventValueSchema,
-  toKafkaHeaders,
-} from '@rb/contracts';
+import { registerValueSchema, RetellWebhookEventValueSchema } from '@rb/contracts';
 import type { OutcomeReport, Sql, Transactions } from '@rb/kafka-runner';
-import type { Registry } from 'prom-client';
 import { deadLetterTopic } from '@rb/kafka-runner';
+import type { Registry } from 'prom-client';
 import { RETELL_FIXTURES_DIR, requireSharedDir } from '../../../../test/paths';
-import { callProcessorConfig, createCallProcessorDatabase } from '../../test/call-processor-harness';
+import { callProcessorConfig, createCallProcessorDatabase, storedRetellEvent } from '../../test/call-processor-harness';
 import {
   createTopic,
   readAll,
@@ -72,19 +65,7 @@ function webhook(file: string, callId: string, change: (body: Body) => void = ()
   const body = JSON.parse(readFileSync(join(RETELL_FIXTURES_DIR, file), 'utf8')) as Body;
   body.call.call_id = callId;
   change(body);
-  const raw = Buffer.from(JSON.stringify(body));
-  const eventId = retellEventId(body as never, raw);
-  return {
-    key: callId,
-    value: frameJson(retellSchemaId, raw),
-    headers: toKafkaHeaders({
-      id: eventId,
-      type: retellEventType(body.event),
-      source: '/ingress',
-      time: new Date().toISOString(),
-      subject: callId,
-    }),
-  };
+  return storedRetellEvent(retellSchemaId, body);
 }
 const STARTED = '01-call_started.salon-inbound.json';
 const ENDED = '02-call_ended.salon-inbound.json';
