@@ -34,32 +34,6 @@ const PACKAGE_DIRS = new Map([...PACKAGE_EXPORTS].map(([name, { dir }]) => [dir,
 const PUBLIC_SERVICE_FILES = ['src/service', 'src/config'];
 const PUBLIC_SERVICE_DIRS = ['test/'];
 
-/**
- * TEMPORARY: imports that break the rule in files owned elsewhere while issue 11 is in flight
- * (each is reported to the lead). Exact file → exact import string; any other bad import in these
- * files still fails. Remove an entry as soon as its file is fixed; the list should end empty.
- * '../packages/observability/src' needs `"@rb/observability": "workspace:*"` in the root
- * package.json's devDependencies (root tests cannot resolve @rb/observability without it).
- */
-const TEMPORARY_ALLOW = {
-  'test/consumers-broker-restart.chaos.test.ts': [
-    '../packages/observability/src',
-    '../services/booking/src/infra/db/migrations',
-  ],
-  'test/directory-versions.int.test.ts': [
-    '../services/booking/src/infra/db/migrations',
-    '../services/booking/src/directory/branch-directory',
-    '../services/call-processor/src/infra/db/data-source',
-    '../services/call-processor/src/tenant-directory/directory-admin',
-  ],
-  'test/personal-data.int.test.ts': ['../services/booking/src/infra/db/migrations'],
-  'test/support/call-processor.ts': [
-    '../../packages/observability/src',
-    '../../services/call-processor/src/infra/db/data-source',
-    '../../services/call-processor/src/tenant-directory/import-tenants-file',
-  ],
-};
-
 /** Where a repo-relative path lies: a package, a service, or the rest (root tests, scripts, config). */
 function areaOf(path) {
   const [top, name] = path.split('/');
@@ -114,9 +88,8 @@ const boundaries = {
       },
       create(context) {
         const file = toPosix(relative(ROOT, context.filename));
-        const allowed = new Set(TEMPORARY_ALLOW[file] ?? []);
         const check = (node) => {
-          if (node?.type !== 'Literal' || typeof node.value !== 'string' || allowed.has(node.value)) return;
+          if (node?.type !== 'Literal' || typeof node.value !== 'string') return;
           const problem = boundaryProblem(file, node.value);
           if (problem) context.report({ node, messageId: 'boundary', data: { problem } });
         };

@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger } from '../packages/observability/src';
+import { createLogger } from '@rb/observability';
 import {
   frameJson,
   registerValueSchema,
@@ -13,9 +13,9 @@ import {
   toKafkaHeaders,
   TOPICS,
 } from '@rb/contracts';
-import { MIGRATIONS as BOOKING_MIGRATIONS } from '../services/booking/src/infra/db/migrations';
 import type { BookingService } from '../services/booking/src/service';
 import {
+  BOOKING_MIGRATIONS,
   createTopics,
   intentSender,
   makeIntent,
@@ -177,7 +177,7 @@ it('when the broker is down for 30 s while call-processor and booking consume, t
   callProcessor = cp.child;
 
   const bookingLog = logLines();
-  const fatal: Error[] = [];
+  const fatal: string[] = [];
   const topics = await createTopics(3);
   booking = await startService(
     bookingDb.url,
@@ -189,7 +189,7 @@ it('when the broker is down for 30 s while call-processor and booking consume, t
         level: 'info',
         destination: { write: (line: string) => void bookingLog.add(line) },
       }),
-      onFatal: (error) => fatal.push(error),
+      onFatal: (reason) => fatal.push(reason),
     },
   );
 

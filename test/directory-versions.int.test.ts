@@ -2,8 +2,7 @@ import { DirectoryEntityChangedV1Schema, frameJson, registerValueSchema } from '
 import type { OutcomeReport, Transactions } from '@rb/kafka-runner';
 import { ConsumerRunner, typeormTransactions } from '@rb/kafka-runner';
 import type { DataSource } from 'typeorm';
-import { MIGRATIONS as BOOKING_MIGRATIONS } from '../services/booking/src/infra/db/migrations';
-import { loadBranch, makeBranchDirectory } from '../services/booking/src/directory/branch-directory';
+import { BOOKING_MIGRATIONS, loadBranch, makeBranchDirectory } from '../services/booking/test/booking-harness';
 import { CALL_PROCESSOR_MIGRATIONS, makeDirectoryAdmin } from '../services/call-processor/test/call-processor-harness';
 import { createTopic, testKafka, testRegistryUrl, uniqueName } from './support/kafka';
 import { createTestDatabase } from './support/postgres';

@@ -5,9 +5,9 @@ import { deadLetterTopic } from '@rb/kafka-runner';
 import { createLogger } from '@rb/observability';
 import { startIngress } from '../services/ingress/src/service';
 import { postWebhook, testConfig as ingressConfig, withFreshCallId } from '../services/ingress/test/support';
-import { MIGRATIONS as BOOKING_MIGRATIONS } from '../services/booking/src/infra/db/migrations';
 import {
   admin,
+  BOOKING_MIGRATIONS,
   createTopics,
   intentSender,
   makeIntent,

@@ -186,3 +186,7 @@ export function makeIntent(
     source: 'analysis',
   };
 }
+
+/** What root tests use of booking besides its wiring: its migrations, and the directory consumer they feed directly. */
+export { MIGRATIONS as BOOKING_MIGRATIONS } from '../src/infra/db/migrations';
+export { loadBranch, makeBranchDirectory } from '../src/directory/branch-directory';
