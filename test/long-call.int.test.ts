@@ -51,7 +51,7 @@ describe('a long call', () => {
     expect(body.length).toBeGreaterThan(1_850_000);
     expect(body.length).toBeLessThan(testConfig().MAX_BODY_BYTES);
 
-    const ingress = await startIngress(testConfig(), silent, { topic: retellTopic });
+    const ingress = await startIngress(testConfig(), { log: silent, topic: retellTopic });
     const callProcessor = await startTestCallProcessor({
       retellTopic,
       lifecycleTopic,

@@ -117,7 +117,8 @@ describe('personal data stays out of ids, keys, headers and logs', () => {
     const logs = { ingress: [] as string[], callProcessor: [] as string[] };
 
     // ingress as it runs, with its real Redis dedup and rate limiting
-    const ingress = await startIngress(ingressConfig(), capturedLogger('ingress', logs.ingress), {
+    const ingress = await startIngress(ingressConfig(), {
+      log: capturedLogger('ingress', logs.ingress),
       topic: retellTopic,
     });
     // call-processor's consumer and outbox relay on its own database, logging as its main does

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const config = parsed.config;
   const log = pino({ level: 'warn' });
   if (process.env.MODE === 'full') {
-    const ingress = await startIngress(config, log, { topic: process.env.BENCH_TOPIC });
+    const ingress = await startIngress(config, { log, topic: process.env.BENCH_TOPIC });
     process.send?.({ url: ingress.url });
     return;
   }

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { registerValueSchema, RetellWebhookEventValueSchema, TOPICS } from '@rb/contracts';
 import type { Logger } from '@rb/observability';
-import { createMetricsRegistry, Liveness, startOpsServer } from '@rb/observability';
+import { createLogger, createMetricsRegistry, Liveness, startOpsServer } from '@rb/observability';
 import type { Config } from './config';
 import { makeApp } from './entry-points/http/app';
 import { BatchingPublisher } from './infra/batching-publisher';
@@ -27,12 +27,16 @@ export interface RunningIngress {
 }
 
 /** Builds every client from config and starts serving. The only place that wires things together. */
-export async function startIngress(
-  config: Config,
-  log: Logger,
-  options: { topic?: string } = {},
-): Promise<RunningIngress> {
-  const topic = options.topic ?? TOPICS.retellWebhookEvents;
+export interface Overrides {
+  /** one logger per process: main's, or a test's */
+  log?: Logger;
+  /** where webhooks go; the contract topic unless a test or benchmark says otherwise */
+  topic?: string;
+}
+
+export async function startIngress(config: Config, overrides: Overrides = {}): Promise<RunningIngress> {
+  const log = overrides.log ?? createLogger({ service: 'ingress', level: config.LOG_LEVEL });
+  const topic = overrides.topic ?? TOPICS.retellWebhookEvents;
   const registry = createMetricsRegistry('ingress');
   const metrics = makeIngressMetrics(registry);
   const kafka = new Kafka({

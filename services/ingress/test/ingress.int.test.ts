@@ -255,7 +255,7 @@ describe('ingress readiness', () => {
       level: 'info',
       destination: { write: (l: string) => void lines.push(l) },
     });
-    const ingress = await startIngress(testConfig(), log, { topic });
+    const ingress = await startIngress(testConfig(), { log, topic });
     await ingress.stop();
     const errors = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 'error');
     expect(errors).toEqual([

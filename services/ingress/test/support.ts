@@ -34,7 +34,7 @@ export async function startTestIngress(
   overrides: Record<string, string> = {},
 ): Promise<RunningIngress & { config: Config }> {
   const config = testConfig(overrides);
-  const ingress = await startIngress(config, pino({ level: 'silent' }), { topic });
+  const ingress = await startIngress(config, { log: pino({ level: 'silent' }), topic });
   return { ...ingress, config };
 }
 

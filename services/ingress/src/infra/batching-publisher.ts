@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '@rb/observability';
+import { IngressError } from '../ingress-error';
 import { rateLimitedWarn } from '@rb/observability';
 import {
   compressionFor,
@@ -21,11 +22,12 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-export class PublishError extends Error {
-  readonly code: 'PRODUCE_TIMEOUT' | 'PRODUCE_FAILED' | 'BACKPRESSURE' | 'SHUTTING_DOWN';
+/** The webhook was not stored; every one of these is worth Retell's retry (to this or another replica). */
+export class PublishError extends IngressError<
+  'PRODUCE_TIMEOUT' | 'PRODUCE_FAILED' | 'BACKPRESSURE' | 'SHUTTING_DOWN'
+> {
   constructor(code: PublishError['code'], message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+    super(code, message, { retryable: true, cause: options?.cause });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { IngressError } from '../../ingress-error';
 
 const FIRST_ALLOCATION = 64 * 1024;
 
@@ -10,14 +11,27 @@ export interface BodyWithHeadroom {
   withHeadroom: Buffer;
 }
 
-export class BodyReadError extends Error {
+type BodyProblem = 'entity.too.large' | 'request.aborted' | 'encoding.unsupported' | 'request.size.invalid';
+const CODE_OF = {
+  'entity.too.large': 'BODY_TOO_LARGE',
+  'request.aborted': 'BODY_ABORTED',
+  'encoding.unsupported': 'BODY_ENCODING_UNSUPPORTED',
+  'request.size.invalid': 'BODY_SIZE_INVALID',
+} as const;
+
+/**
+ * A body that cannot be read. It keeps the shape of body-parser's errors (`status`, `type`), which
+ * the app's error handler also receives from express, and adds the stable code of every ingress error.
+ */
+export class BodyReadError extends IngressError<(typeof CODE_OF)[BodyProblem]> {
   constructor(
     readonly status: 400 | 413 | 415,
-    readonly type: 'entity.too.large' | 'request.aborted' | 'encoding.unsupported' | 'request.size.invalid',
+    readonly type: BodyProblem,
     message: string,
     readonly limit?: number,
   ) {
-    super(message);
+    // the same bytes cannot become readable; only 'request.aborted' may go through on a new request
+    super(CODE_OF[type], message, { retryable: type === 'request.aborted' });
   }
 }
 
