@@ -28,7 +28,7 @@ import { createTestDatabase } from './support/postgres';
 
 /**
  * The broker goes away for 30 s while call-processor (a real child process, its main.ts) and
- * booking (in-process, started through startBookingService) consume. Each must still be running
+ * booking (in-process, started through startBooking) consume. Each must still be running
  * afterwards — no exit, no fatal handler called — and handle every message sent before and after
  * the outage. Stops the shared broker, so it runs in the serial chaos pass (JEST_CHAOS=1).
  */

@@ -1,9 +1,9 @@
 import { runService } from '@rb/observability';
 import { parseConfig } from './config';
-import { startBookingService } from './service';
+import { startBooking } from './service';
 
 void runService({
   name: 'booking',
   parseConfig,
-  start: (config, { log, onFatal }) => startBookingService(config, { log, onFatal }),
+  start: (config, { log, onFatal }) => startBooking(config, { log, onFatal }),
 });

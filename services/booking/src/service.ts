@@ -20,6 +20,8 @@ import { startConsumers } from './service-consumers';
 const SOURCE = '/retell-booking/booking';
 
 export interface BookingService {
+  /** the admin and ops listener, e.g. http://127.0.0.1:3002 */
+  url: string;
   port: number;
   /** stops consuming (finishing the intents in hand), publishes what is pending, closes everything */
   stop(): Promise<void>;
@@ -44,7 +46,7 @@ export interface Overrides {
  * booking intents, the directory read model, the outbox relay, the re-drive of parked intents),
  * and the HTTP server (health, metrics, admin API).
  */
-export async function startBookingService(config: Config, overrides: Overrides = {}): Promise<BookingService> {
+export async function startBooking(config: Config, overrides: Overrides = {}): Promise<BookingService> {
   const log = overrides.log ?? createLogger({ service: 'booking', level: config.LOG_LEVEL });
   const clock = overrides.clock ?? (() => new Date());
   const topics = overrides.topics ?? {
@@ -56,7 +58,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
   const consumerMetrics = makeConsumerMetrics(registry);
   const metrics = makeBookingMetrics(registry);
   // not live once the event loop was blocked for long, or a consumer stopped for good
-  const liveness = new Liveness().start();
+  const liveness = new Liveness();
 
   // an account's breaker closed: its parked intents are due now (once the re-driver runs)
   let accountRecovered = (_account: string): void => undefined;
@@ -97,7 +99,9 @@ export async function startBookingService(config: Config, overrides: Overrides =
   accountRecovered = consumers.accountRecovered;
   const http = await startHttp(config, { clients, consumers, liveness, registry, log, outcomeDeps });
 
+  liveness.start();
   return {
+    url: `http://${config.HOST}:${http.port}`,
     port: http.port,
     async stop() {
       await http.stop(); // admin changes in flight finish before the database goes
@@ -106,7 +110,7 @@ export async function startBookingService(config: Config, overrides: Overrides =
       clients.redis.disconnect();
       clients.egress.close();
       await clients.dataSource.destroy();
-      log.info('booking stopped');
+      // 'booking stopped' is logged by runService once this resolves
     },
   };
 }

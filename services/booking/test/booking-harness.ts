@@ -12,7 +12,7 @@ import { deadLetterTopic } from '@rb/kafka-runner';
 import { createTopic, testKafka, testRegistryUrl, testRedisUrl, uniqueName } from '../../../test/support/kafka';
 import { ConfigSchema } from '../src/config';
 import type { BookingService, Overrides } from '../src/service';
-import { startBookingService } from '../src/service';
+import { startBooking } from '../src/service';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const CREDENTIAL_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
@@ -65,7 +65,7 @@ export async function startService(
   env: Record<string, string> = {},
   overrides: Overrides = {},
 ): Promise<BookingService> {
-  return startBookingService(testConfig(databaseUrl, env), {
+  return startBooking(testConfig(databaseUrl, env), {
     topics,
     backoff: { initialMs: 20, maxMs: 100 },
     onFatal: (reason) => {

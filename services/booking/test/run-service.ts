@@ -4,7 +4,7 @@
  * Env: DATABASE_URL, INTENTS_TOPIC, DIRECTORY_TOPIC, OUTCOMES_TOPIC, KAFKA_GROUP_ID.
  */
 import { testConfig } from './booking-harness';
-import { startBookingService } from '../src/service';
+import { startBooking } from '../src/service';
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     CONSUMER_SESSION_TIMEOUT_MS: '6000',
     INTENT_LEASE_SECONDS: '5',
   });
-  const service = await startBookingService(config, {
+  const service = await startBooking(config, {
     topics: { intents: env.INTENTS_TOPIC!, directory: env.DIRECTORY_TOPIC!, outcomes: env.OUTCOMES_TOPIC! },
     clock: () => new Date('2026-10-01T08:00:00Z'),
   });
