@@ -8,3 +8,4 @@ export * from './ops-server';
 export * from './rate-limited-log';
 export * from './liveness';
 export * from './run-service';
+export * from './service-error';

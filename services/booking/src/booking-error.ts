@@ -1,3 +1,5 @@
+import { ServiceError } from '@rb/observability';
+
 /**
  * booking's one error base. Code branches on `code` (stable, upper snake case, e.g.
  * `CALCOM_CIRCUIT_OPEN`, `INTENT_LEASED`), never on the message; `retryable` says whether the same
@@ -5,16 +7,6 @@
  * `cause` keeps what was caught. The consumer runner reads `code` into its dead-letter headers.
  * Expected outcomes ("the slot is taken") are return values, not errors.
  */
-export class BookingError<Code extends string = string> extends Error {
-  readonly code: Code;
-  readonly retryable: boolean;
-
-  constructor(code: Code, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.retryable = options.retryable ?? false;
-  }
-}
+export class BookingError<Code extends string = string> extends ServiceError<Code> {}
 
 export const isBookingError = (error: unknown): error is BookingError => error instanceof BookingError;

@@ -1,3 +1,5 @@
+import { ServiceError } from '@rb/observability';
+
 /**
  * call-processor's one error base. Code branches on `code` (stable, upper snake case, e.g.
  * `CALL_START_INVALID`), never on the message; `retryable` says whether the same work may succeed
@@ -5,17 +7,7 @@
  * dead-letter headers. Expected outcomes (an unknown number, a call without a wish) are return
  * values, not errors; a message that cannot be read is the kit's PoisonMessageError.
  */
-export class CallProcessorError<Code extends string = string> extends Error {
-  readonly code: Code;
-  readonly retryable: boolean;
-
-  constructor(code: Code, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.retryable = options.retryable ?? false;
-  }
-}
+export class CallProcessorError<Code extends string = string> extends ServiceError<Code> {}
 
 export const isCallProcessorError = (error: unknown): error is CallProcessorError =>
   error instanceof CallProcessorError;
