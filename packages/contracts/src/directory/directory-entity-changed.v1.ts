@@ -22,11 +22,25 @@ const base = {
     .describe('per entity, assigned by the database when the change commits; higher = newer (absent on old events)'),
 };
 
+/** ISO 4217 code, e.g. EUR: what a party is billed in (absent on events from before the field: EUR) */
+const currency = z.string().regex(/^[A-Z]{3}$/);
+
+/** An agency that sells the phone agent to businesses: it buys from the platform (wholesale) and sells on (retail). */
+export const ResellerChangedV1Schema = z.strictObject({
+  entity: z.literal('reseller'),
+  ...base,
+  slug: z.string(),
+  name: z.string(),
+  billingCurrency: currency,
+});
 export const CompanyChangedV1Schema = z.strictObject({
   entity: z.literal('company'),
   ...base,
   slug: z.string(),
   name: z.string(),
+  /** the reseller the company buys from; null: from the platform directly (absent on old events: null) */
+  resellerId: z.uuid().nullable().optional(),
+  billingCurrency: currency.optional(),
 });
 export const BranchChangedV1Schema = z.strictObject({
   entity: z.literal('branch'),
@@ -58,6 +72,10 @@ export const PhoneNumberChangedV1Schema = z.strictObject({
   companyId: z.uuid(),
   branchId: z.uuid(),
   number: z.string().regex(/^\+[1-9]\d{6,14}$/),
+  /** bought through Retell (telephony inside Retell's cost) or imported from the business's own Twilio account (absent on old events: retell) */
+  numberKind: z.enum(['retell', 'twilio_imported']).optional(),
+  /** what Twilio's per-minute rates depend on (absent: unknown) */
+  numberType: z.enum(['local', 'mobile', 'toll_free']).nullable().optional(),
 });
 export const StaffChangedV1Schema = z.strictObject({
   entity: z.literal('staff'),
@@ -71,6 +89,7 @@ export const StaffChangedV1Schema = z.strictObject({
 });
 
 export const DirectoryEntityChangedV1Schema = z.discriminatedUnion('entity', [
+  ResellerChangedV1Schema,
   CompanyChangedV1Schema,
   BranchChangedV1Schema,
   ServiceChangedV1Schema,
