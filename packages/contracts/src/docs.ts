@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { BookingOutcomeV1Schema } from './booking/booking-outcome.v1';
+import { CallCostEventSchema } from './cost/call-costed.v1';
 import { BookingIntentEventSchema, CallLifecycleEventSchema } from './calls';
 import { DIRECTORY_ENTITY_CHANGED_V1, DirectoryEntityChangedV1Schema } from './directory/directory-entity-changed.v1';
 import { toRegistryJsonSchema } from './registry';
@@ -76,7 +77,7 @@ export const TOPIC_CONTRACTS: readonly TopicContract[] = [
     topic: TOPICS.callLifecycle,
     key: 'Retell call_id',
     producer: 'call-processor',
-    consumers: [],
+    consumers: ['cost'],
     about: 'Call lifecycle facts: routed to a tenant (or not), ended, analysed.',
     schema: CallLifecycleEventSchema,
     events: byTypeField(CallLifecycleEventSchema),
@@ -85,7 +86,7 @@ export const TOPIC_CONTRACTS: readonly TopicContract[] = [
     topic: TOPICS.bookingIntents,
     key: 'Retell call_id',
     producer: 'call-processor',
-    consumers: ['booking'],
+    consumers: ['booking', 'cost'],
     about: 'What the caller wants booked, or that the business should call back.',
     schema: BookingIntentEventSchema,
     events: byTypeField(BookingIntentEventSchema),
@@ -95,7 +96,7 @@ export const TOPIC_CONTRACTS: readonly TopicContract[] = [
     key: 'entity id',
     compacted: true,
     producer: 'call-processor',
-    consumers: ['booking'],
+    consumers: ['booking', 'cost'],
     about:
       'The current state of each tenant directory entity (company, branch, service, phone number, staff) ' +
       'whenever it is created or changed; deactivation is `active: false`, never a tombstone.',
@@ -112,10 +113,21 @@ export const TOPIC_CONTRACTS: readonly TopicContract[] = [
     topic: TOPICS.bookingOutcomes,
     key: 'Retell call_id',
     producer: 'booking',
-    consumers: ['downstream'],
+    consumers: ['cost', 'downstream'],
     about: 'What became of each booking intent: confirmed, alternatives offered, failed, cancelled, rescheduled.',
     schema: BookingOutcomeV1Schema,
     events: byTypeField(BookingOutcomeV1Schema),
+  },
+  {
+    topic: TOPICS.callCosts,
+    key: 'Retell call_id',
+    producer: 'cost',
+    consumers: ['downstream'],
+    about:
+      'What each call cost (Retell, Twilio for imported numbers) and what the platform and the reseller earned on it: ' +
+      'the first costing, then an adjustment for every later change (revision, cause, the lines appended).',
+    schema: CallCostEventSchema,
+    events: byTypeField(CallCostEventSchema),
   },
 ];
 

@@ -9,3 +9,4 @@ export * from './retell/event-id';
 export * from './directory/directory-entity-changed.v1';
 export * from './calls';
 export * from './booking/booking-outcome.v1';
+export * from './cost/call-costed.v1';

@@ -13,6 +13,8 @@ export const TOPICS = {
   tenantDirectory: 'tenants.directory.v1',
   /** Booking results from booking, for downstream teams. Key: call_id. */
   bookingOutcomes: 'booking.outcomes.v1',
+  /** What each call cost and what each party earned on it, from cost's ledger. Key: call_id. */
+  callCosts: 'cost.call-costs.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
