@@ -1,12 +1,5 @@
+import type { RetellCallCost } from '@rb/contracts';
 import { Exact, sum } from '../money/exact';
-
-/** Retell's `call.call_cost` as it arrives: US-dollar cents, fractional, as JSON numbers. */
-export interface RetellCallCost {
-  product_costs: { product: string; cost: number; unit_price?: number; is_transfer_leg_cost?: boolean }[];
-  total_duration_seconds?: number;
-  total_duration_unit_price?: number;
-  combined_cost: number;
-}
 
 export interface CostComponent {
   /** Retell's product name, `<product> (transfer leg)` for a transfer's own leg */
@@ -28,16 +21,17 @@ export function exactFromJson(value: number): Exact {
 }
 
 /**
- * Retell's cost of a call by component, in US cents, exact. The components always add up to
- * `combined_cost`: where Retell's products do not (rounding on their side), the difference is
- * its own component, `retell (unattributed)`, never dropped or spread.
+ * Retell's cost of a call by component, in US cents, exact, from the contract's shape
+ * (`RetellCallCost` of call.ended.v1 / call.analysed.v1: Retell's `call_cost` in camelCase). The
+ * components always add up to `combinedCostCents`: where Retell's products do not (rounding on
+ * their side), the difference is its own component, `retell (unattributed)`, never dropped or spread.
  */
 export function retellCostComponents(cost: RetellCallCost): CostComponent[] {
-  const components = cost.product_costs.map((p) => ({
-    component: p.is_transfer_leg_cost ? `${p.product} (transfer leg)` : p.product,
-    usdCents: exactFromJson(p.cost),
+  const components = cost.productCosts.map((p) => ({
+    component: p.transferLeg ? `${p.product} (transfer leg)` : p.product,
+    usdCents: exactFromJson(p.costCents),
   }));
-  const difference = exactFromJson(cost.combined_cost).minus(sum(components.map((c) => c.usdCents)));
+  const difference = exactFromJson(cost.combinedCostCents).minus(sum(components.map((c) => c.usdCents)));
   return difference.isZero()
     ? components
     : [...components, { component: 'retell (unattributed)', usdCents: difference }];

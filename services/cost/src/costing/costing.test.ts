@@ -1,15 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { RETELL_FIXTURES_DIR } from '../../../../test/paths';
 import { Exact, sum } from '../money/exact';
-import type { RetellCallCost } from './base-cost';
 import { exactFromJson, retellCostComponents } from './base-cost';
 import { margins } from './margins';
+import { fixtureCall, toContractCost } from './retell-fixtures.test-support';
 
-const callCostOf = (fixture: string): RetellCallCost =>
-  (JSON.parse(readFileSync(join(RETELL_FIXTURES_DIR, fixture), 'utf8')) as { call: { call_cost: RetellCallCost } }).call
-    .call_cost;
+const callCostOf = (fixture: string) => fixtureCall(fixture).retellCost;
 const text = (components: { component: string; usdCents: Exact }[]) =>
   components.map((c) => [c.component, c.usdCents.toDecimalString()]);
 
@@ -32,7 +27,9 @@ describe("Retell's cost of a call", () => {
   });
 
   it("when Retell's products do not add up to combined_cost, then the difference is a component of its own", () => {
-    const components = retellCostComponents({ product_costs: [{ product: 'llm', cost: 1.1 }], combined_cost: 1.25 });
+    const components = retellCostComponents(
+      toContractCost({ product_costs: [{ product: 'llm', cost: 1.1 }], combined_cost: 1.25 }),
+    );
     expect(text(components)).toEqual([
       ['llm', '1.1'],
       ['retell (unattributed)', '0.15'],
