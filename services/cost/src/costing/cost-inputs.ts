@@ -11,6 +11,12 @@ import type { BillingUnit } from '../pricing/price-call';
 /** A call as its events told it (call.ended.v1, call.analysed.v1, the intent, the outcomes). */
 export interface CallFacts {
   callId: string;
+  /**
+   * Whether call.ended.v1 arrived (true) or not (false). Absent: inferred, ended unless endedAt,
+   * durationMs and retellCost are all null (call.analysed.v1 alone brings only retellCost, so a
+   * caller that may pass facts before call.ended.v1 should set this).
+   */
+  ended?: boolean;
   /** null: the call was not routed to a tenant (its base cost still counts, for the platform) */
   attribution: TenantAttribution | null;
   /** when it connected; null: it never did */

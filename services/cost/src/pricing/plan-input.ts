@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import type { Plan } from '../costing/cost-inputs';
 import { Exact } from '../money/exact';
-import {
-  currencyCode,
-  decimalString,
-  problemsOf,
-  recordId,
-  validityFields,
-  validityProblems,
-} from './input-fields';
+import { currencyCode, decimalString, problemsOf, recordId, validityFields, validityProblems } from './input-fields';
 import { PLATFORM } from './plans';
 
 const PlanInputSchema = z.strictObject({
@@ -43,7 +36,9 @@ export function validatePlan(input: unknown): PlanValidation {
   const plan = toPlan(parsed.data);
   const problems = [
     ...validityProblems(plan.validFrom, plan.validUntil),
-    ...(plan.buyer.kind === 'reseller' && plan.seller !== PLATFORM ? ['buyer: resellers buy from the platform only'] : []),
+    ...(plan.buyer.kind === 'reseller' && plan.seller !== PLATFORM
+      ? ['buyer: resellers buy from the platform only']
+      : []),
   ];
   return problems.length > 0 ? { kind: 'invalid', problems } : { kind: 'valid', plan };
 }

@@ -78,12 +78,17 @@ describe('overlapping plans', () => {
   it('property: two validities overlap exactly when the later start lies inside both', () => {
     const validity = fc
       .tuple(fc.integer({ min: 0, max: 1000 }), fc.option(fc.integer({ min: 1, max: 1000 })))
-      .map(([from, length]) => ({ validFrom: new Date(from), validUntil: length === null ? null : new Date(from + length) }));
+      .map(([from, length]) => ({
+        validFrom: new Date(from),
+        validUntil: length === null ? null : new Date(from + length),
+      }));
     fc.assert(
       fc.property(validity, validity, (a, b) => {
         const later = Math.max(a.validFrom.getTime(), b.validFrom.getTime());
         const inside = (v: typeof a) => v.validUntil === null || later < v.validUntil.getTime();
-        return validitiesOverlap(a, b) === (inside(a) && inside(b)) && validitiesOverlap(b, a) === validitiesOverlap(a, b);
+        return (
+          validitiesOverlap(a, b) === (inside(a) && inside(b)) && validitiesOverlap(b, a) === validitiesOverlap(a, b)
+        );
       }),
     );
   });
