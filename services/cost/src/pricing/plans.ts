@@ -18,9 +18,17 @@ export function sameBuyer(a: PlanBuyer, b: PlanBuyer): boolean {
  * the overlap check should have refused) the latest decided wins. null: the seller has none then.
  */
 export function planInForce(plans: readonly Plan[], seller: string, buyer: PlanBuyer, at: Date): Plan | null {
-  const candidates = plans.filter((p) => p.seller === seller && inForceAt(p, at));
+  return mostSpecific(
+    plans.filter(
+      (p) => p.seller === seller && inForceAt(p, at) && (sameBuyer(p.buyer, buyer) || p.buyer.kind === 'default'),
+    ),
+  );
+}
+
+/** Of candidate plans, one made for a buyer beats a default plan; within a rank the latest decided. */
+export function mostSpecific(candidates: readonly Plan[]): Plan | null {
   return (
-    latestDecided(candidates.filter((p) => sameBuyer(p.buyer, buyer))) ??
+    latestDecided(candidates.filter((p) => p.buyer.kind !== 'default')) ??
     latestDecided(candidates.filter((p) => p.buyer.kind === 'default'))
   );
 }
