@@ -1,17 +1,19 @@
-import type { DirectoryEntityChangedV1 } from '@rb/contracts';
+import type { CallLine, DirectoryEntityChangedV1 } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
 
 export type EntityKind = DirectoryEntityChangedV1['entity'];
 type Row = Record<string, unknown>;
 
 const SNAPSHOT: Record<EntityKind, string> = {
-  company: 'SELECT id, slug, name, active, version FROM companies WHERE id = $1',
+  reseller: 'SELECT id, slug, name, billing_currency, active, version FROM resellers WHERE id = $1',
+  company: 'SELECT id, slug, name, reseller_id, billing_currency, active, version FROM companies WHERE id = $1',
   service: `SELECT id, company_id, slug, name, synonyms, calcom_event_type_id, duration_minutes, price_minor, currency, active, version
             FROM services WHERE id = $1`,
   branch: `SELECT id, company_id, slug, name, time_zone, federal_state, working_days, default_service_id, active, version,
               ARRAY(SELECT service_id FROM branch_services WHERE branch_id = b.id ORDER BY service_id) AS service_ids
            FROM branches b WHERE id = $1`,
-  phone_number: 'SELECT id, company_id, branch_id, number, active, version FROM phone_numbers WHERE id = $1',
+  phone_number: `SELECT id, company_id, branch_id, number, number_kind, number_type, active, version
+                 FROM phone_numbers WHERE id = $1`,
   staff: `SELECT id, company_id, branch_id, slug, name, calcom_user_id, active, version,
             ARRAY(SELECT service_id FROM staff_services WHERE staff_id = s.id ORDER BY service_id) AS service_ids
           FROM staff s WHERE id = $1`,
@@ -31,8 +33,23 @@ export async function snapshot(
   if (!r) return undefined;
   const base = { id: String(r.id), active: Boolean(r.active), changedAt, version: Number(r.version) };
   switch (entity) {
+    case 'reseller':
+      return {
+        entity,
+        ...base,
+        slug: String(r.slug),
+        name: String(r.name),
+        billingCurrency: String(r.billing_currency),
+      };
     case 'company':
-      return { entity, ...base, slug: String(r.slug), name: String(r.name) };
+      return {
+        entity,
+        ...base,
+        slug: String(r.slug),
+        name: String(r.name),
+        resellerId: (r.reseller_id as string | null) ?? null,
+        billingCurrency: String(r.billing_currency),
+      };
     case 'service':
       return {
         entity,
@@ -66,6 +83,8 @@ export async function snapshot(
         companyId: String(r.company_id),
         branchId: String(r.branch_id),
         number: String(r.number),
+        numberKind: r.number_kind as CallLine['numberKind'],
+        numberType: (r.number_type as CallLine['numberType']) ?? null,
       };
     case 'staff':
       return {

@@ -1,3 +1,4 @@
+import type { CallLine } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
 import type { CompanyAnalysisFields } from '../caller-wish/analysis-fields';
 import type { BusinessRoute, OfferedService, StaffMember } from '../caller-wish/wish-inputs';
@@ -5,6 +6,8 @@ import type { BusinessRoute, OfferedService, StaffMember } from '../caller-wish/
 /** Everything the call path needs about the business behind one number, and whether it takes calls. */
 export interface NumberRoute extends BusinessRoute {
   active: boolean;
+  /** the number's kind (bought through Retell or imported from Twilio) and type */
+  line: CallLine;
 }
 
 /** The directory as the call path reads it: by E.164 number, in memory. */
@@ -34,6 +37,8 @@ interface RouteRow {
   time_zone: string;
   default_service_id: string;
   analysis_fields: CompanyAnalysisFields;
+  number_kind: CallLine['numberKind'];
+  number_type: CallLine['numberType'];
 }
 
 /**
@@ -44,7 +49,7 @@ export async function loadDirectory(sql: Sql): Promise<Directory> {
   const [routes, services, staff] = [
     await sql.query<RouteRow>(
       `SELECT p.number, p.id AS phone_number_id, p.branch_id, p.company_id, b.time_zone, b.default_service_id,
-              c.analysis_fields, (p.active AND b.active AND c.active) AS active
+              c.analysis_fields, p.number_kind, p.number_type, (p.active AND b.active AND c.active) AS active
        FROM phone_numbers p JOIN branches b ON b.id = p.branch_id JOIN companies c ON c.id = p.company_id`,
     ),
     await sql.query<OfferedService & { branch_id: string }>(
@@ -77,6 +82,7 @@ export async function loadDirectory(sql: Sql): Promise<Directory> {
           defaultServiceId: r.default_service_id,
           staff: staffOf.get(r.branch_id) ?? [],
           analysisFields: r.analysis_fields,
+          line: { numberKind: r.number_kind, numberType: r.number_type },
         },
       ]),
     ),

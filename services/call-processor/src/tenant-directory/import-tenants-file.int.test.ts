@@ -41,7 +41,7 @@ describe('importing tenants.yaml', () => {
     const second = await importFile(good);
     expect(first).toEqual({
       kind: 'imported',
-      counts: { company: 2, branch: 2, service: 3, phone_number: 3, staff: 1 },
+      counts: { reseller: 1, company: 2, branch: 2, service: 3, phone_number: 3, staff: 1 },
     });
     expect(second).toEqual(first);
     expect([
@@ -58,10 +58,13 @@ describe('importing tenants.yaml', () => {
     const outbox = await rows(
       "SELECT key, value, headers FROM outbox WHERE topic = 'tenants.directory.v1' ORDER BY id",
     );
-    expect(outbox).toHaveLength(2 * 11);
+    expect(outbox).toHaveLength(2 * 12);
     const value = outbox[0]!.value as Buffer;
     expect(readSchemaId(value)).toBeGreaterThan(0);
-    expect(JSON.parse(value.subarray(5).toString())).toMatchObject({ entity: 'company', slug: 'salon-haarmonie' });
+    expect(JSON.parse((outbox[1]!.value as Buffer).subarray(5).toString())).toMatchObject({
+      entity: 'company',
+      slug: 'salon-haarmonie',
+    });
     expect(outbox.some((r) => (r.value as Buffer).toString('utf8').includes('Salon Haarmonie'))).toBe(true);
     expect(outbox.every((r) => !/api_?key|secret|token/i.test((r.value as Buffer).toString('utf8')))).toBe(true);
     // the practice's own analysis field names reach the in-memory directory the call path reads
@@ -72,6 +75,72 @@ describe('importing tenants.yaml', () => {
       name: ['patient_name'],
     });
     expect(directory.route('+4922198765430')?.analysisFields).toEqual({});
+  });
+
+  it("when a reseller owns a company and a number is imported from Twilio, then tenants.yaml's reseller, currencies and number kinds reach the directory events and the call path", async () => {
+    await importFile(good);
+    const published = (
+      await rows("SELECT value FROM outbox WHERE topic = 'tenants.directory.v1' ORDER BY id DESC LIMIT 12")
+    ).map((r) => DirectoryEntityChangedV1Schema.parse(JSON.parse((r.value as Buffer).subarray(5).toString())));
+    const [reseller] = await rows("SELECT id, version FROM resellers WHERE slug = 'agentur-mitte'");
+    const entity = (kind: string, key: string, value: string) =>
+      published.find((e) => e.entity === kind && (e as Record<string, unknown>)[key] === value);
+    expect(entity('reseller', 'slug', 'agentur-mitte')).toEqual({
+      entity: 'reseller',
+      id: reseller!.id,
+      active: true,
+      changedAt: '2026-11-24T10:00:00.000Z',
+      version: Number(reseller!.version),
+      slug: 'agentur-mitte',
+      name: 'Agentur Mitte',
+      billingCurrency: 'EUR',
+    });
+    expect(entity('company', 'slug', 'praxis-brandt')).toMatchObject({
+      resellerId: reseller!.id,
+      billingCurrency: 'EUR',
+    });
+    expect(entity('company', 'slug', 'salon-haarmonie')).toMatchObject({ resellerId: null, billingCurrency: 'EUR' });
+    expect(entity('phone_number', 'number', '+493412240870')).toMatchObject({
+      numberKind: 'twilio_imported',
+      numberType: 'local',
+    });
+    expect(entity('phone_number', 'number', '+4922198765430')).toMatchObject({
+      numberKind: 'retell',
+      numberType: null,
+    });
+    const directory = await typeormTransactions(db.dataSource)(loadDirectory);
+    expect(directory.route('+493412240870')?.line).toEqual({ numberKind: 'twilio_imported', numberType: 'local' });
+    expect(directory.route('+4922198765431')?.line).toEqual({ numberKind: 'retell', numberType: null });
+
+    // a company that no longer names a reseller buys from the platform again; a currency changes
+    const file = parse(good) as { resellers: { billingCurrency: string }[]; companies: { reseller?: string }[] };
+    delete file.companies[1]!.reseller;
+    file.resellers[0]!.billingCurrency = 'CHF';
+    expect(await importFile(stringify(file))).toMatchObject({ kind: 'imported' });
+    expect(await rows("SELECT reseller_id FROM companies WHERE slug = 'praxis-brandt'")).toEqual([
+      { reseller_id: null },
+    ]);
+    expect(await rows("SELECT billing_currency FROM resellers WHERE slug = 'agentur-mitte'")).toEqual([
+      { billing_currency: 'CHF' },
+    ]);
+    await importFile(good);
+  });
+
+  it('when a company names a reseller the file does not declare, then nothing changes and the problem names it', async () => {
+    const before = await rows('SELECT slug, reseller_id FROM companies ORDER BY slug');
+    const outboxBefore = await count('outbox');
+    const result = await importFile(good.replace('reseller: agentur-mitte', 'reseller: agentur-nord'));
+    expect(result).toEqual({
+      kind: 'invalid',
+      problems: [
+        expect.objectContaining({
+          path: 'companies[1].reseller',
+          message: 'reseller "agentur-nord" is not declared under resellers',
+        }),
+      ],
+    });
+    expect(await rows('SELECT slug, reseller_id FROM companies ORDER BY slug')).toEqual(before);
+    expect(await count('outbox')).toBe(outboxBefore);
   });
 
   it('when a number moves to another branch in the file, then it moves and stays unique', async () => {

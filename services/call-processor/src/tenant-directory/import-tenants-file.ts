@@ -38,7 +38,7 @@ export function makeImportTenantsFile(deps: ImportTenantsDeps) {
       );
       return changed;
     });
-    const counts = { company: 0, branch: 0, service: 0, phone_number: 0, staff: 0 };
+    const counts = { reseller: 0, company: 0, branch: 0, service: 0, phone_number: 0, staff: 0 };
     for (const event of events) counts[event.entity]++;
     return { kind: 'imported', counts };
   };

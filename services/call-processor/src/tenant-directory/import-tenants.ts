@@ -1,14 +1,17 @@
 import type { DirectoryEntityChangedV1 } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
+import { importResellers } from './import-resellers';
+import { importStaff } from './import-staff';
 import type { TenantsFile } from './tenants-file';
+import { lineOf } from './tenants-file';
 
 type Company = TenantsFile['companies'][number];
 type Branch = Company['branches'][number];
 export const DIRECTORY_CHANGED_CHANNEL = 'tenant_directory_changed';
 
 /**
- * Upserts a validated tenants file (natural keys: company slug, service and branch slug within
- * the company, staff slug within the branch, the number itself) inside the caller's transaction,
+ * Upserts a validated tenants file (natural keys: reseller slug, company slug, service and branch
+ * slug within the company, staff slug within the branch, the number itself) inside the caller's transaction,
  * and returns every entity's new state for the directory topic. Offered services and staff skills
  * are replaced by what the file says; entities the file does not mention are left as they are
  * (deactivate with `active: false`). Each event carries the version the database gave the row in
@@ -19,18 +22,36 @@ export async function importTenants(
   file: TenantsFile,
   changedAt: string,
 ): Promise<DirectoryEntityChangedV1[]> {
-  const events: DirectoryEntityChangedV1[] = [];
-  for (const company of file.companies) events.push(...(await importCompany(sql, company, changedAt)));
+  const resellers = await importResellers(sql, file.resellers, changedAt);
+  const events: DirectoryEntityChangedV1[] = [...resellers.events];
+  for (const company of file.companies) {
+    const resellerId = company.reseller === undefined ? null : resellers.idOf.get(company.reseller)!;
+    events.push(...(await importCompany(sql, company, resellerId, changedAt)));
+  }
   await sql.query('SELECT pg_notify($1, $2)', [DIRECTORY_CHANGED_CHANNEL, changedAt]);
   return events;
 }
 
-async function importCompany(sql: Sql, company: Company, changedAt: string): Promise<DirectoryEntityChangedV1[]> {
+async function importCompany(
+  sql: Sql,
+  company: Company,
+  resellerId: string | null,
+  changedAt: string,
+): Promise<DirectoryEntityChangedV1[]> {
   const [row] = await sql.query<{ id: string; version: string }>(
-    `INSERT INTO companies (slug, name, active, analysis_fields) VALUES ($1, $2, $3, $4)
+    `INSERT INTO companies (slug, name, active, analysis_fields, reseller_id, billing_currency)
+     VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (slug) DO UPDATE SET name = excluded.name, active = excluded.active,
-       analysis_fields = excluded.analysis_fields, updated_at = now() RETURNING id, version`,
-    [company.slug, company.name, company.active, JSON.stringify(company.analysisFields)],
+       analysis_fields = excluded.analysis_fields, reseller_id = excluded.reseller_id,
+       billing_currency = excluded.billing_currency, updated_at = now() RETURNING id, version`,
+    [
+      company.slug,
+      company.name,
+      company.active,
+      JSON.stringify(company.analysisFields),
+      resellerId,
+      company.billingCurrency,
+    ],
   );
   const companyId = row!.id;
   const s = company.services;
@@ -66,6 +87,8 @@ async function importCompany(sql: Sql, company: Company, changedAt: string): Pro
       version: Number(row!.version),
       slug: company.slug,
       name: company.name,
+      resellerId,
+      billingCurrency: company.billingCurrency,
     },
     ...s.map((x) => ({
       entity: 'service' as const,
@@ -123,13 +146,24 @@ async function importBranch(
     `INSERT INTO branch_services (branch_id, service_id, company_id) SELECT $1, unnest($2::uuid[]), $3 ON CONFLICT DO NOTHING`,
     [branchId, offered, companyId],
   );
+  const lines = branch.phoneNumbers.map(lineOf);
   const numbers = await sql.query<{ id: string; number: string; version: string }>(
-    `INSERT INTO phone_numbers (number, branch_id, company_id, active) SELECT unnest($1::text[]), $2, $3, $4
+    `INSERT INTO phone_numbers (number, branch_id, company_id, active, number_kind, number_type)
+     SELECT n, $2, $3, $4, k, t FROM unnest($1::text[], $5::text[], $6::text[]) AS x(n, k, t)
      ON CONFLICT (number) DO UPDATE SET branch_id = excluded.branch_id, company_id = excluded.company_id,
-       active = excluded.active, updated_at = now()
+       active = excluded.active, number_kind = excluded.number_kind, number_type = excluded.number_type,
+       updated_at = now()
      RETURNING id, number, version`,
-    [branch.phoneNumbers, branchId, companyId, branch.active],
+    [
+      lines.map((l) => l.number),
+      branchId,
+      companyId,
+      branch.active,
+      lines.map((l) => l.numberKind),
+      lines.map((l) => l.numberType),
+    ],
   );
+  const lineOfNumber = new Map(lines.map((l) => [l.number, l]));
   const staff = await importStaff(sql, companyId, branchId, branch, serviceId);
   return [
     {
@@ -156,6 +190,8 @@ async function importBranch(
       companyId,
       branchId,
       number: n.number,
+      numberKind: lineOfNumber.get(n.number)!.numberKind,
+      numberType: lineOfNumber.get(n.number)!.numberType,
     })),
     ...branch.staff.map((m) => ({
       entity: 'staff' as const,
@@ -171,38 +207,4 @@ async function importBranch(
       serviceIds: m.services.map((x) => serviceId.get(x)!),
     })),
   ];
-}
-
-async function importStaff(
-  sql: Sql,
-  companyId: string,
-  branchId: string,
-  branch: Branch,
-  serviceId: Map<string, string>,
-): Promise<Map<string, { id: string; version: number }>> {
-  if (branch.staff.length === 0) return new Map();
-  const m = branch.staff;
-  const rows = await sql.query<{ id: string; slug: string; version: string }>(
-    `INSERT INTO staff (company_id, branch_id, slug, name, calcom_user_id, active)
-     SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::int[], $6::bool[])
-     ON CONFLICT (branch_id, slug) DO UPDATE SET name = excluded.name, calcom_user_id = excluded.calcom_user_id,
-       active = excluded.active, updated_at = now()
-     RETURNING id, slug, version`,
-    [
-      companyId,
-      branchId,
-      m.map((x) => x.slug),
-      m.map((x) => x.name),
-      m.map((x) => x.calcomUserId ?? null),
-      m.map((x) => x.active),
-    ],
-  );
-  const staffId = new Map(rows.map((r) => [r.slug, r.id]));
-  const pairs = m.flatMap((x) => x.services.map((s) => [staffId.get(x.slug)!, serviceId.get(s)!] as const));
-  await sql.query('DELETE FROM staff_services WHERE staff_id = ANY($1::uuid[])', [[...staffId.values()]]);
-  await sql.query(
-    `INSERT INTO staff_services (staff_id, service_id, company_id) SELECT s, v, $3 FROM unnest($1::uuid[], $2::uuid[]) AS t(s, v)`,
-    [pairs.map((p) => p[0]), pairs.map((p) => p[1]), companyId],
-  );
-  return new Map(rows.map((r) => [r.slug, { id: r.id, version: Number(r.version) }]));
 }

@@ -1,7 +1,7 @@
 import { REPO_ROOT } from '../../../../test/paths';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readTenantsFile, toE164 } from './tenants-file';
+import { lineOf as withKindAndType, readTenantsFile, toE164 } from './tenants-file';
 
 const good = readFileSync(join(REPO_ROOT, 'deploy', 'tenants.example.yaml'), 'utf8');
 /** the good file with one line replaced (1-based line number) */
@@ -25,6 +25,67 @@ describe('reading tenants.yaml', () => {
       time: ['wunschzeit'],
       name: ['patient_name'],
     });
+  });
+
+  it('when the file declares a reseller, billing currencies and an imported number, then they come out with defaults filled in', () => {
+    const read = readTenantsFile(good);
+    if (read.kind !== 'valid') throw new Error(JSON.stringify(read.problems));
+    expect(read.file.resellers).toEqual([
+      { slug: 'agentur-mitte', name: 'Agentur Mitte', billingCurrency: 'EUR', active: true },
+    ]);
+    const [salon, praxis] = read.file.companies;
+    expect([salon!.reseller, salon!.billingCurrency]).toEqual([undefined, 'EUR']);
+    expect([praxis!.reseller, praxis!.billingCurrency]).toEqual(['agentur-mitte', 'EUR']);
+    expect(praxis!.branches[0]!.phoneNumbers).toEqual([
+      { number: '+493412240870', numberKind: 'twilio_imported', numberType: 'local' },
+    ]);
+    expect(salon!.branches[0]!.phoneNumbers.map(withKindAndType)).toEqual([
+      { number: '+4922198765430', numberKind: 'retell', numberType: null },
+      { number: '+4922198765431', numberKind: 'retell', numberType: null },
+    ]);
+    const withoutResellers = readTenantsFile('companies: []\n');
+    expect(withoutResellers.kind === 'valid' && withoutResellers.file.resellers).toEqual([]);
+  });
+
+  it('when a company names a reseller the file does not declare, then that line names it', () => {
+    const line = lineOf('reseller: agentur-mitte');
+    const read = readTenantsFile(withLine(line, '    reseller: agentur-nord'));
+    expect(read).toEqual({
+      kind: 'invalid',
+      problems: [
+        {
+          line,
+          column: expect.any(Number),
+          path: 'companies[1].reseller',
+          message: 'reseller "agentur-nord" is not declared under resellers',
+        },
+      ],
+    });
+  });
+
+  it('when a number has a kind or type we do not know, or a currency is no ISO code, then each is named', () => {
+    const numberLine = lineOf("number: '+493412240870'");
+    const currencyLine = lineOf('billingCurrency: EUR');
+    const text = withLine(
+      currencyLine,
+      '    billingCurrency: euro',
+      withLine(
+        numberLine,
+        "        phoneNumbers: [{ number: '+493412240870', numberKind: twilio, numberType: landline }]",
+      ),
+    );
+    const read = readTenantsFile(text);
+    expect(read.kind === 'invalid' && read.problems.map((p) => [p.line, p.path])).toEqual([
+      [currencyLine, 'resellers[0].billingCurrency'],
+      [numberLine, 'companies[1].branches[0].phoneNumbers[0].numberKind'],
+      [numberLine, 'companies[1].branches[0].phoneNumbers[0].numberType'],
+    ]);
+    const twice = readTenantsFile(
+      good.replace('resellers:\n', 'resellers:\n  - slug: agentur-mitte\n    name: Doppelt\n'),
+    );
+    expect(twice.kind === 'invalid' && twice.problems.map((p) => p.message)).toEqual([
+      'reseller "agentur-mitte" appears twice',
+    ]);
   });
 
   it('when a company names an analysis field we do not read, or gives no list, then that line is named', () => {

@@ -10,6 +10,7 @@ import { CreateCallRecords1764000000200 } from './migrations/1764000000200-creat
 import { AddCallTranscript1764000000300 } from './migrations/1764000000300-add-call-transcript';
 import { AddCompanyAnalysisFields1764000000400 } from './migrations/1764000000400-add-company-analysis-fields';
 import { AddDirectoryVersions1764000000510 } from './migrations/1764000000510-add-directory-versions';
+import { AddResellersAndNumberKinds1764000000600 } from './migrations/1764000000600-add-resellers-and-number-kinds';
 
 export const MIGRATIONS = [
   CreateMessagingTables1764000000000,
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   AddCallTranscript1764000000300,
   AddCompanyAnalysisFields1764000000400,
   AddDirectoryVersions1764000000510,
+  AddResellersAndNumberKinds1764000000600,
   OutboxDeadLettersAndLease1766000000000,
 ];
 
