@@ -1,7 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { CompanyAnalysisFieldsSchema } from '../caller-wish/analysis-fields';
-import { toE164 } from './tenants-file';
+import { currency, NumberKindSchema, NumberTypeSchema, toE164 } from './tenants-file-schema';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
 const zone = z.string().refine((tz) => IANAZone.isValidZone(tz), 'not an IANA time zone (e.g. Europe/Berlin)');
@@ -12,7 +12,15 @@ const phone = z
       toE164(raw) ?? (ctx.addIssue({ code: 'custom', message: `"${raw}" is not a valid phone number` }), raw),
   );
 
-const company = { name: z.string().min(1), analysisFields: CompanyAnalysisFieldsSchema };
+const reseller = { name: z.string().min(1), billingCurrency: currency };
+const company = {
+  name: z.string().min(1),
+  analysisFields: CompanyAnalysisFieldsSchema,
+  /** the slug of the reseller the company buys from; null: from the platform directly */
+  reseller: slug.nullable(),
+  billingCurrency: currency,
+};
+const line = { numberKind: NumberKindSchema, numberType: NumberTypeSchema.nullable() };
 const service = {
   name: z.string().min(1),
   synonyms: z.array(z.string().min(1)),
@@ -42,7 +50,15 @@ const active = { active: z.boolean() };
 
 /** Request bodies of the admin API, by operation. */
 export const AdminInput = {
-  createCompany: z.strictObject({ slug, ...company, analysisFields: CompanyAnalysisFieldsSchema.default({}) }),
+  createReseller: z.strictObject({ slug, ...reseller, billingCurrency: currency.default('EUR') }),
+  updateReseller: z.strictObject({ ...reseller, ...active }).partial(),
+  createCompany: z.strictObject({
+    slug,
+    ...company,
+    analysisFields: CompanyAnalysisFieldsSchema.default({}),
+    reseller: company.reseller.default(null),
+    billingCurrency: currency.default('EUR'),
+  }),
   updateCompany: z.strictObject({ ...company, ...active }).partial(),
   createService: z.strictObject({
     slug,
@@ -58,8 +74,12 @@ export const AdminInput = {
     workingDays: branch.workingDays.default([1, 2, 3, 4, 5]),
   }),
   updateBranch: z.strictObject({ ...branch, ...active }).partial(),
-  addPhoneNumber: z.strictObject({ number: phone }),
-  updatePhoneNumber: z.strictObject({ ...active, branchId: z.uuid() }).partial(),
+  addPhoneNumber: z.strictObject({
+    number: phone,
+    numberKind: line.numberKind.default('retell'),
+    numberType: line.numberType.default(null),
+  }),
+  updatePhoneNumber: z.strictObject({ ...active, branchId: z.uuid(), ...line }).partial(),
   createStaff: z.strictObject({
     slug,
     ...staff,

@@ -1,89 +1,24 @@
 import { z } from 'zod';
-import type { DirectoryEntityChangedV1 } from '@rb/contracts';
-import type { Sql } from '@rb/kafka-runner';
-import { appendOutbox } from '@rb/kafka-runner';
-import { DIRECTORY_CHANGED_CHANNEL } from './import-tenants';
-import type { ImportTenantsDeps } from './import-tenants-file';
-import { toOutboxEvent } from './import-tenants-file';
-import type { EntityKind } from './directory-snapshots';
-import { snapshot } from './directory-snapshots';
 import type { AdminOperation } from './admin-input';
 import { AdminInput } from './admin-input';
+import type { AdminResult } from './admin-change';
+import { first, makeChange, replaceLinks, update } from './admin-change';
+import { companyOperations } from './admin-company-operations';
+import type { ImportTenantsDeps } from './import-tenants-file';
 
-/** Why a change was not made, as a stable code. */
-export type AdminRefusal =
-  | 'not_found'
-  | 'invalid_body'
-  | 'already_exists'
-  | 'unknown_or_foreign_reference'
-  | 'value_not_allowed'
-  | 'malformed_value';
-
-export type AdminResult =
-  | { kind: 'created' | 'changed'; entity: DirectoryEntityChangedV1 }
-  | { kind: 'refused'; code: AdminRefusal; issues?: { path: string; message: string }[] };
-
-/** PostgreSQL's answers that are the client's doing: taken keys, unknown references, bad values. */
-const CLIENT_ERRORS: Record<string, AdminRefusal> = {
-  '23505': 'already_exists',
-  '23503': 'unknown_or_foreign_reference',
-  '23514': 'value_not_allowed',
-  '22P02': 'malformed_value',
-};
+export type { AdminRefusal, AdminResult } from './admin-change';
 
 /**
  * Create, change and deactivate directory entities one at a time. Every change is validated
- * (`invalid_body` with the fields), lands in one transaction with its directory event in the
- * outbox and a change notice for the caches, and answers with the entity's new state. References
- * across companies are refused by the schema's composite foreign keys
- * (`unknown_or_foreign_reference`), never patched over in code.
+ * (`invalid_body` with the fields, also for a reseller slug that names none), lands in one
+ * transaction with its directory event in the outbox and a change notice for the caches, and
+ * answers with the entity's new state. References across companies are refused by the schema's
+ * composite foreign keys (`unknown_or_foreign_reference`), never patched over in code.
  */
 export function makeDirectoryAdmin(deps: ImportTenantsDeps) {
-  async function change(
-    kind: EntityKind,
-    created: boolean,
-    write: (sql: Sql) => Promise<string | undefined>,
-  ): Promise<AdminResult> {
-    const changedAt = deps.clock().toISOString();
-    try {
-      return await deps.transactions(async (sql) => {
-        const id = await write(sql);
-        const state = id ? await snapshot(sql, kind, id, changedAt) : undefined;
-        if (!state) return { kind: 'refused', code: 'not_found' } as const;
-        await appendOutbox(sql, [toOutboxEvent(state, deps)]);
-        await sql.query('SELECT pg_notify($1, $2)', [DIRECTORY_CHANGED_CHANNEL, changedAt]);
-        return { kind: created ? 'created' : 'changed', entity: state } as const;
-      });
-    } catch (error) {
-      const known = CLIENT_ERRORS[(error as { code?: string }).code ?? ''];
-      if (!known) throw error;
-      const detail =
-        (error as { detail?: string; constraint?: string }).detail ?? (error as { constraint?: string }).constraint;
-      return {
-        kind: 'refused',
-        code: known,
-        issues: detail ? [{ path: '(body)', message: detail }] : undefined,
-      };
-    }
-  }
-
+  const change = makeChange(deps);
   const ops = {
-    createCompany: (_: string | undefined, b: z.infer<typeof AdminInput.createCompany>) =>
-      change('company', true, async (sql) =>
-        first(sql, 'INSERT INTO companies (slug, name, analysis_fields) VALUES ($1, $2, $3) RETURNING id', [
-          b.slug,
-          b.name,
-          JSON.stringify(b.analysisFields),
-        ]),
-      ),
-    updateCompany: (id: string, b: z.infer<typeof AdminInput.updateCompany>) =>
-      change('company', false, (sql) =>
-        update(sql, 'companies', id, {
-          name: b.name,
-          active: b.active,
-          analysis_fields: b.analysisFields && JSON.stringify(b.analysisFields),
-        }),
-      ),
+    ...companyOperations(change),
     createService: (companyId: string, b: z.infer<typeof AdminInput.createService>) =>
       change('service', true, (sql) =>
         first(
@@ -143,8 +78,9 @@ export function makeDirectoryAdmin(deps: ImportTenantsDeps) {
       change('phone_number', true, (sql) =>
         first(
           sql,
-          'INSERT INTO phone_numbers (number, branch_id, company_id) SELECT $1, id, company_id FROM branches WHERE id = $2 RETURNING id',
-          [b.number, branchId],
+          `INSERT INTO phone_numbers (number, branch_id, company_id, number_kind, number_type)
+           SELECT $1, id, company_id, $3, $4 FROM branches WHERE id = $2 RETURNING id`,
+          [b.number, branchId, b.numberKind, b.numberType],
         ),
       ),
     updatePhoneNumber: (id: string, b: z.infer<typeof AdminInput.updatePhoneNumber>) =>
@@ -158,7 +94,11 @@ export function makeDirectoryAdmin(deps: ImportTenantsDeps) {
           );
           if (!moved) return undefined;
         }
-        return update(sql, 'phone_numbers', id, { active: b.active });
+        return update(sql, 'phone_numbers', id, {
+          active: b.active,
+          number_kind: b.numberKind,
+          number_type: b.numberType,
+        });
       }),
     createStaff: (branchId: string, b: z.infer<typeof AdminInput.createStaff>) =>
       change('staff', true, async (sql) => {
@@ -200,37 +140,4 @@ export function makeDirectoryAdmin(deps: ImportTenantsDeps) {
     }
     return (ops[operation] as (t: string | undefined, b: unknown) => Promise<AdminResult>)(target, parsed.data);
   };
-}
-
-async function first(sql: Sql, text: string, params: unknown[]): Promise<string | undefined> {
-  const [row] = await sql.query<{ id: string }>(text, params);
-  return row?.id;
-}
-
-/** UPDATE of the given columns (undefined = unchanged); returns the id if the row exists. */
-async function update(
-  sql: Sql,
-  table: string,
-  id: string,
-  columns: Record<string, unknown>,
-): Promise<string | undefined> {
-  const set = Object.entries(columns).filter(([, v]) => v !== undefined);
-  const assignments = [...set.map(([c], i) => `${c} = $${i + 2}`), 'updated_at = now()'].join(', ');
-  return first(sql, `UPDATE ${table} SET ${assignments} WHERE id = $1 RETURNING id`, [id, ...set.map(([, v]) => v)]);
-}
-
-/** Replaces an entity's service links; the composite foreign keys refuse another company's services. */
-async function replaceLinks(
-  sql: Sql,
-  table: 'branch_services' | 'staff_services',
-  column: 'branch_id' | 'staff_id',
-  id: string,
-  owner: 'branches' | 'staff',
-  serviceIds: string[],
-): Promise<void> {
-  await sql.query(`DELETE FROM ${table} WHERE ${column} = $1 AND NOT (service_id = ANY($2::uuid[]))`, [id, serviceIds]);
-  await sql.query(
-    `INSERT INTO ${table} (${column}, service_id, company_id) SELECT $1, unnest($2::uuid[]), company_id FROM ${owner} WHERE id = $1 ON CONFLICT DO NOTHING`,
-    [id, serviceIds],
-  );
 }

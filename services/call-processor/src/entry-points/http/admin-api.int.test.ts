@@ -212,4 +212,117 @@ describe('the directory admin API', () => {
       { analysis_fields: names },
     ]);
   });
+
+  it('when a reseller is created and companies name it by slug, then each answers with its reseller, currency and version and is published', async () => {
+    const reseller = await call('POST', '/resellers', {
+      slug: 'agentur-sued',
+      name: 'Agentur Süd',
+      billingCurrency: 'CHF',
+    });
+    expect(reseller).toMatchObject({
+      status: 201,
+      body: {
+        entity: 'reseller',
+        slug: 'agentur-sued',
+        name: 'Agentur Süd',
+        billingCurrency: 'CHF',
+        active: true,
+        version: 1,
+      },
+    });
+    const west = await call('POST', '/resellers', { slug: 'agentur-west', name: 'Agentur West' });
+    expect(west).toMatchObject({ status: 201, body: { billingCurrency: 'EUR' } });
+    const company = await call('POST', '/companies', {
+      slug: 'zahnarzt-berg',
+      name: 'Zahnarzt Berg',
+      reseller: 'agentur-sued',
+      billingCurrency: 'CHF',
+    });
+    expect(company).toMatchObject({
+      status: 201,
+      body: { entity: 'company', resellerId: reseller.body.id, billingCurrency: 'CHF' },
+    });
+    expect(await call('PATCH', `/companies/${companyId}`, { reseller: 'agentur-west' })).toMatchObject({
+      status: 200,
+      body: { resellerId: west.body.id, billingCurrency: 'EUR' },
+    });
+    expect(await call('PATCH', `/companies/${companyId}`, { reseller: null, billingCurrency: 'USD' })).toMatchObject({
+      status: 200,
+      body: { resellerId: null, billingCurrency: 'USD' },
+    });
+    expect(
+      await call('PATCH', `/resellers/${reseller.body.id}`, { name: 'Agentur Süd GmbH', active: false }),
+    ).toMatchObject({
+      status: 200,
+      body: { name: 'Agentur Süd GmbH', active: false, version: 2 },
+    });
+    const published = (await db.dataSource.query(
+      "SELECT value FROM outbox WHERE topic = 'tenants.directory.v1' AND key = $1 ORDER BY id",
+      [reseller.body.id],
+    )) as { value: Buffer }[];
+    expect(
+      published.map((r) => DirectoryEntityChangedV1Schema.parse(JSON.parse(r.value.subarray(5).toString()))),
+    ).toEqual([
+      expect.objectContaining({ entity: 'reseller', version: 1, active: true }),
+      expect.objectContaining({ entity: 'reseller', version: 2, active: false, name: 'Agentur Süd GmbH' }),
+    ]);
+  });
+
+  it('when a company names a reseller that does not exist, then 400 names it and nothing changes; a bad reseller body names its fields', async () => {
+    const unknown = {
+      status: 400,
+      body: { error: 'invalid_body', issues: [{ path: 'reseller', message: 'unknown reseller "agentur-nirgends"' }] },
+    };
+    expect(
+      await call('POST', '/companies', { slug: 'praxis-nord', name: 'Praxis Nord', reseller: 'agentur-nirgends' }),
+    ).toEqual(unknown);
+    expect(await db.dataSource.query("SELECT count(*)::int AS n FROM companies WHERE slug = 'praxis-nord'")).toEqual([
+      { n: 0 },
+    ]);
+    const before = (await db.dataSource.query('SELECT reseller_id, version FROM companies WHERE id = $1', [
+      companyId,
+    ])) as unknown[];
+    expect(await call('PATCH', `/companies/${companyId}`, { reseller: 'agentur-nirgends' })).toEqual(unknown);
+    expect(await db.dataSource.query('SELECT reseller_id, version FROM companies WHERE id = $1', [companyId])).toEqual(
+      before,
+    );
+    expect(await call('POST', '/resellers', { slug: 'agentur-sued', name: 'Again' })).toMatchObject({
+      status: 409,
+      body: { error: 'already_exists' },
+    });
+    const bad = await call('POST', '/resellers', { slug: 'Agentur!', name: '', billingCurrency: 'euro' });
+    expect(bad.status).toBe(400);
+    expect((bad.body.issues as { path: string }[]).map((i) => i.path).sort()).toEqual([
+      'billingCurrency',
+      'name',
+      'slug',
+    ]);
+    expect((await call('PATCH', '/resellers/00000000-0000-4000-8000-000000000000', { name: 'Niemand' })).status).toBe(
+      404,
+    );
+  });
+
+  it("when a number is added with its kind and type, then they are stored and published; unknown ones are 400; without, it is Retell's", async () => {
+    const imported = await call('POST', `/branches/${branchId}/phone-numbers`, {
+      number: '089 7654321',
+      numberKind: 'twilio_imported',
+      numberType: 'local',
+    });
+    expect(imported).toMatchObject({ status: 201, body: { numberKind: 'twilio_imported', numberType: 'local' } });
+    expect(await call('PATCH', `/phone-numbers/${imported.body.id}`, { numberType: 'toll_free' })).toMatchObject({
+      status: 200,
+      body: { numberKind: 'twilio_imported', numberType: 'toll_free' },
+    });
+    const wrong = await call('POST', `/branches/${branchId}/phone-numbers`, {
+      number: '089 7654322',
+      numberKind: 'sip',
+      numberType: 'landline',
+    });
+    expect(wrong.status).toBe(400);
+    expect((wrong.body.issues as { path: string }[]).map((i) => i.path).sort()).toEqual(['numberKind', 'numberType']);
+    expect(await call('POST', `/branches/${branchId}/phone-numbers`, { number: '089 7654323' })).toMatchObject({
+      status: 201,
+      body: { numberKind: 'retell', numberType: null },
+    });
+  });
 });

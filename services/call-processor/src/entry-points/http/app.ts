@@ -46,6 +46,8 @@ export function makeApp(deps: AppDeps): express.Express {
 
 /** One use case each: create under a parent, change (and deactivate with `active: false`) by id. */
 const ADMIN_ROUTES: ['post' | 'patch', string, AdminOperation][] = [
+  ['post', '/resellers', 'createReseller'],
+  ['patch', '/resellers/:id', 'updateReseller'],
   ['post', '/companies', 'createCompany'],
   ['patch', '/companies/:id', 'updateCompany'],
   ['post', '/companies/:id/services', 'createService'],
