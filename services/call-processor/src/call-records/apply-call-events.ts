@@ -1,4 +1,4 @@
-import type { TenantAttribution } from '@rb/contracts';
+import type { CallLine, TenantAttribution } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
 import { callerNumberOf } from '../caller-wish/wish-inputs';
 import type { Directory } from '../tenant-directory/directory';
@@ -32,8 +32,8 @@ interface OpenCall extends Omit<CallToSave, 'state'> {
  * Some events of one partition (one, or a fetched chunk) → their calls → what each event emits,
  * in two statements however many there are: append the events and read their calls, then write
  * each call once (recognising new calls' customers). A call new to the database is routed with
- * its first event and keeps that business whatever the directory says later (a number
- * deactivated or moved during the call). Returns each event's emitted events, in order.
+ * its first event and keeps that business and line whatever the directory says later (a number
+ * deactivated, moved or re-imported during the call). Returns each event's emitted events, in order.
  */
 export async function applyCallEvents(
   sql: Sql,
@@ -69,6 +69,7 @@ export async function applyCallEvents(
       after,
       routing: before ? routingOfStored(call.attribution, deps.directory()) : call.firstRouting!,
       attribution: call.attribution,
+      line: call.line,
       customerId: customers.get(facts.callId) ?? null,
       transcript,
     }),
@@ -83,6 +84,7 @@ function openCall(stored: StoredCall | undefined, first: CallEventFacts, deps: A
       ...base,
       current: stored.state,
       attribution: stored.attribution,
+      line: stored.line ?? lineNow(stored.attribution, deps.directory()),
       customerPhone: null,
       firstRouting: undefined,
     };
@@ -94,9 +96,15 @@ function openCall(stored: StoredCall | undefined, first: CallEventFacts, deps: A
     ...base,
     current: undefined,
     attribution: routing.kind === 'routed' ? routing.route.attribution : null,
+    line: routing.kind === 'routed' ? routing.route.line : null,
     customerPhone: callerNumberOf(values),
     firstRouting: routing,
   };
+}
+
+/** A call routed before calls kept their line: its number's line as the directory knows it now. */
+function lineNow(attribution: TenantAttribution | null, directory: Directory): CallLine | null {
+  return (attribution && directory.routeById(attribution.phoneNumberId)?.line) ?? null;
 }
 
 /** A stored call's routing: its business as the directory knows it now, by the number's id. */

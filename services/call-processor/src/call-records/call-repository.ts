@@ -1,10 +1,12 @@
-import type { TenantAttribution } from '@rb/contracts';
+import type { CallLine, TenantAttribution } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
 import type { CallEventFacts, CallState } from './call-state';
 
 export interface StoredCall {
   state: CallState;
   attribution: TenantAttribution | null;
+  /** the line as the call was routed; null when unrouted or routed before calls kept it */
+  line: CallLine | null;
   customerId: string | null;
 }
 
@@ -20,6 +22,8 @@ interface CallRow {
   branch_id: string | null;
   phone_number_id: string | null;
   customer_id: string | null;
+  number_kind: CallLine['numberKind'] | null;
+  number_type: CallLine['numberType'];
 }
 
 function toStoredCall(row: CallRow): StoredCall {
@@ -28,6 +32,7 @@ function toStoredCall(row: CallRow): StoredCall {
     attribution: row.company_id
       ? { companyId: row.company_id, branchId: row.branch_id!, phoneNumberId: row.phone_number_id! }
       : null,
+    line: row.number_kind ? { numberKind: row.number_kind, numberType: row.number_type } : null,
     customerId: row.customer_id,
   };
 }
@@ -56,7 +61,7 @@ export async function appendAndLoad(sql: Sql, events: readonly CallEventFacts[])
     `WITH appended AS (
        INSERT INTO call_events (call_id, event_id, stage, facts)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) ON CONFLICT DO NOTHING)
-     SELECT call_id, state, company_id, branch_id, phone_number_id, customer_id
+     SELECT call_id, state, company_id, branch_id, phone_number_id, customer_id, number_kind, number_type
      FROM calls WHERE call_id = ANY($5::text[]) ORDER BY call_id FOR UPDATE`,
     [
       events.map((f) => f.callId),
@@ -72,6 +77,8 @@ export async function appendAndLoad(sql: Sql, events: readonly CallEventFacts[])
 export interface CallToSave {
   state: CallState;
   attribution: TenantAttribution | null;
+  /** the line a new routed call was routed on (written with the call's first row only) */
+  line: CallLine | null;
   /** a call new to the database: its caller's number, to recognise the customer (created when new) */
   customerPhone: string | null;
   /** the last transcript a call_analyzed brought, if any (it wins) */
@@ -82,7 +89,7 @@ export interface CallToSave {
 
 /**
  * Writes each call once, with its state after the events, in one statement: a new routed call
- * also recognises its customer by (company, caller's number). Returns each call's customer id.
+ * also recognises its customer by (company, caller's number) and keeps its line. Returns each call's customer id.
  * Customers are written in (company, phone) order and calls in call id order, so concurrent
  * chunks lock them in the same order. The customer upsert is DO UPDATE (not DO NOTHING and a
  * read): a caller's second call, processed while the first one's transaction is still open, then
@@ -94,18 +101,21 @@ export async function saveCalls(sql: Sql, calls: readonly CallToSave[]): Promise
   const sorted = [...calls].sort((a, b) => a.state.callId.localeCompare(b.state.callId));
   const rows = await sql.query<{ call_id: string; customer_id: string | null }>(
     `WITH input AS (
-       SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::jsonb[], $7::text[], $8::boolean[])
-         AS i(call_id, company_id, branch_id, phone_number_id, customer_phone, state, transcript, analysed)),
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::jsonb[], $7::text[], $8::boolean[],
+                            $9::text[], $10::text[])
+         AS i(call_id, company_id, branch_id, phone_number_id, customer_phone, state, transcript, analysed, number_kind,
+              number_type)),
      customer AS (
        INSERT INTO customers (company_id, phone)
        SELECT DISTINCT company_id, customer_phone FROM input
        WHERE company_id IS NOT NULL AND customer_phone IS NOT NULL ORDER BY company_id, customer_phone
        ON CONFLICT (company_id, phone) DO UPDATE SET phone = excluded.phone RETURNING id, company_id, phone)
-     INSERT INTO calls (call_id, routing, company_id, branch_id, phone_number_id, customer_id, state, transcript)
+     INSERT INTO calls (call_id, routing, company_id, branch_id, phone_number_id, customer_id, state, transcript,
+                        number_kind, number_type)
      SELECT i.call_id, CASE WHEN i.company_id IS NULL THEN 'unrouted' ELSE 'routed' END, i.company_id, i.branch_id,
             i.phone_number_id,
             (SELECT c.id FROM customer c WHERE c.company_id = i.company_id AND c.phone = i.customer_phone),
-            i.state, i.transcript
+            i.state, i.transcript, i.number_kind, i.number_type
      FROM input i ORDER BY i.call_id
      ON CONFLICT (call_id) DO UPDATE SET state = excluded.state, updated_at = now(),
        transcript = CASE WHEN (SELECT i.analysed FROM input i WHERE i.call_id = calls.call_id) THEN excluded.transcript
@@ -120,6 +130,8 @@ export async function saveCalls(sql: Sql, calls: readonly CallToSave[]): Promise
       sorted.map((c) => JSON.stringify(c.state)),
       sorted.map((c) => c.analysedTranscript ?? c.firstTranscript ?? null),
       sorted.map((c) => c.analysedTranscript !== undefined),
+      sorted.map((c) => c.line?.numberKind ?? null),
+      sorted.map((c) => c.line?.numberType ?? null),
     ],
   );
   return new Map(rows.map((r) => [r.call_id, r.customer_id]));

@@ -5,7 +5,7 @@ import { KnownRetellWebhookEventSchema, retellEventId } from '@rb/contracts';
 import { RETELL_FIXTURES_DIR, requireSharedDir } from '../../../../test/paths';
 import { toCallEventFacts } from './call-event-facts';
 import type { CallEventFacts } from './call-state';
-import { emptyCall, evolve, valuesOf } from './call-state';
+import { emptyCall, evolve, valueFromStage, valuesOf } from './call-state';
 
 requireSharedDir();
 const facts = (file: string): CallEventFacts => {
@@ -50,5 +50,14 @@ describe('a call as the fold of its events', () => {
     const state = fold([salon[0]!]);
     expect(state.stages).toEqual(['started']);
     expect(valuesOf(state).analysis).toBeUndefined();
+  });
+
+  it('when a field came from call_analyzed, then it is known to come from there; from call_ended only, it is not', () => {
+    const analysed = fold([salon[1]!, salon[2]!]);
+    expect(valueFromStage(analysed, 'retellCost', 'analysed')).toMatchObject({ totalDurationUnitPriceCents: 0.1684 });
+    expect(valueFromStage(analysed, 'retellCost', 'ended')).toBeUndefined();
+    const ended = fold([salon[0]!, salon[1]!]);
+    expect(valueFromStage(ended, 'retellCost', 'analysed')).toBeUndefined();
+    expect(valuesOf(ended)).toMatchObject({ connected: true, twilioCallSid: 'CAbcdc9a4381c25bd572070f9814b4cfe2' });
   });
 });

@@ -1,3 +1,5 @@
+import type { RetellCallCost } from '@rb/contracts';
+
 /**
  * A call's current state as a pure fold of its Retell events. Retell delivers up to four times and
  * out of order (call_analyzed before call_ended happens), so `evolve` is commutative and
@@ -25,14 +27,15 @@ export interface CallFields {
   toNumber: string;
   agentId: string;
   startedAt: string;
+  /** whether the call ever connected (false: the dial failed, went unanswered or was never placed) */
+  connected: boolean;
   endedAt: string;
   durationMs: number;
   disconnectionReason: string;
-  retellCost: {
-    combinedCostCents: number;
-    totalDurationSeconds: number | null;
-    productCosts: { product: string; costCents: number }[];
-  };
+  /** Twilio's SID of the call, where Retell reported a well-formed one */
+  twilioCallSid: string;
+  /** Retell's call_cost, whole */
+  retellCost: RetellCallCost;
   analysis: {
     summary: string | null;
     successful: boolean | null;
@@ -70,6 +73,19 @@ export function evolve(state: CallState, event: CallEventFacts): CallState {
 /** The plain values of a state, for decisions. */
 export function valuesOf(state: CallState): Partial<CallFields> {
   return Object.fromEntries(Object.entries(state.fields).map(([k, v]) => [k, v!.value])) as Partial<CallFields>;
+}
+
+/**
+ * A field's value when an event of that stage gave it, else undefined: what call_analyzed itself
+ * said, when later stages' values win over earlier ones. Stages ranked alike are not told apart.
+ */
+export function valueFromStage<K extends keyof CallFields>(
+  state: CallState,
+  field: K,
+  stage: CallStage,
+): CallFields[K] | undefined {
+  const versioned = state.fields[field];
+  return versioned && versioned.rank === RANK[stage] ? versioned.value : undefined;
 }
 
 export const hasStage = (state: CallState, stage: CallStage) => state.stages.includes(stage);

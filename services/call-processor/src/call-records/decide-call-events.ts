@@ -1,8 +1,15 @@
-import type { BookingIntentEvent, CallLifecycleEvent, CallUnroutedV1, TenantAttribution } from '@rb/contracts';
+import type {
+  BookingIntentEvent,
+  CallEndedV1,
+  CallLifecycleEvent,
+  CallLine,
+  CallUnroutedV1,
+  TenantAttribution,
+} from '@rb/contracts';
 import { decideBookingIntent } from '../caller-wish/decide-booking-intent';
 import type { NumberRoute } from '../tenant-directory/directory';
 import type { CallFields, CallState } from './call-state';
-import { hasStage, valuesOf } from './call-state';
+import { hasStage, valueFromStage, valuesOf } from './call-state';
 
 export type Routing =
   | { kind: 'routed'; route: NumberRoute }
@@ -29,6 +36,8 @@ export interface Transition {
   after: CallState;
   routing: Routing;
   attribution: TenantAttribution | null;
+  /** the number's kind and type as the call was routed; null when it was not */
+  line: CallLine | null;
   customerId: string | null;
   /** the transcript of the event in hand (call_analyzed carries the full one) */
   transcript: string | undefined;
@@ -44,7 +53,8 @@ const over = (state: CallState | undefined) => !!state && (hasStage(state, 'ende
 /**
  * The events a change of a call's state emits, each once: routed or unrouted with the call's first
  * event, ended when the call is first known to be over (whichever of call_ended and call_analyzed
- * came first), analysed (and the booking intent or callback) with the analysis. Pure.
+ * came first), analysed (and the booking intent or callback) with the analysis and the cost
+ * call_analyzed itself reported (Retell's latest figure). Pure.
  */
 export function decideCallEvents(t: Transition): Emitted {
   const call = valuesOf(t.after);
@@ -70,17 +80,7 @@ export function decideCallEvents(t: Transition): Emitted {
           },
     );
   }
-  if (!over(t.before) && over(t.after)) {
-    lifecycle.push({
-      type: 'call.ended.v1',
-      callId: t.callId,
-      attribution: t.attribution,
-      endedAt: call.endedAt ?? null,
-      durationMs: call.durationMs ?? null,
-      disconnectionReason: call.disconnectionReason ?? null,
-      retellCost: call.retellCost ?? null,
-    });
-  }
+  if (!over(t.before) && over(t.after)) lifecycle.push(callEnded(t, call));
   if (!(t.before && hasStage(t.before, 'analysed')) && hasStage(t.after, 'analysed')) {
     let outcome: Extract<CallLifecycleEvent, { type: 'call.analysed.v1' }>['outcome'] = 'unrouted';
     if (t.routing.kind === 'routed') {
@@ -101,7 +101,28 @@ export function decideCallEvents(t: Transition): Emitted {
       sentiment: call.analysis?.sentiment ?? null,
       inVoicemail: call.analysis?.inVoicemail ?? null,
       outcome,
+      retellCost: valueFromStage(t.after, 'retellCost', 'analysed') ?? null,
     });
   }
   return { lifecycle, intents };
+}
+
+/**
+ * call.ended.v1: the call as far as it is known, with what costing it takes: its start (none for
+ * a call that never connected), direction, line and Twilio SID, and Retell's whole cost.
+ */
+function callEnded(t: Transition, call: Partial<CallFields>): CallEndedV1 {
+  return {
+    type: 'call.ended.v1',
+    callId: t.callId,
+    attribution: t.attribution,
+    startedAt: call.connected === false ? null : (call.startedAt ?? null),
+    endedAt: call.endedAt ?? null,
+    durationMs: call.durationMs ?? null,
+    disconnectionReason: call.disconnectionReason ?? null,
+    ...(call.direction && { direction: call.direction }),
+    line: t.line,
+    twilioCallSid: call.twilioCallSid ?? null,
+    retellCost: call.retellCost ?? null,
+  };
 }

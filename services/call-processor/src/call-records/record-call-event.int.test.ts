@@ -70,6 +70,8 @@ function webhook(file: string, callId: string, change: (body: Body) => void = ()
 const STARTED = '01-call_started.salon-inbound.json';
 const ENDED = '02-call_ended.salon-inbound.json';
 const ANALYSED = '03-call_analyzed.salon-inbound.json';
+const NO_ANSWER = '04-call_ended.praxis-outbound-no-answer.json';
+const TRANSFERRED = '07-call_analyzed.praxis-inbound-transfer.json';
 const notBookedYet = (b: Body) => (b.call.call_analysis!.custom_analysis_data.termin_gebucht = false);
 
 async function run(
@@ -211,6 +213,7 @@ describe('call-processor: Retell events → call record → lifecycle events and
       routing: string;
     }[];
     expect(row).toEqual({ routing: 'unrouted' });
+    expect(events[1]).toMatchObject({ line: null });
   });
 
   it('when an event violates the contract, then it goes to the DLQ and the next event of the call is processed', async () => {
@@ -245,6 +248,104 @@ describe('call-processor: Retell events → call record → lifecycle events and
       'call.analysed.v1',
       'booking.intent-requested.v1',
     ]);
+  });
+
+  it("when a call ends and call_analyzed reports another cost, then call.ended.v1 carries the start, direction, line, Twilio SID and call_ended's whole cost, and call.analysed.v1 call_analyzed's", async () => {
+    const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
+    const revised = (b: Body) => {
+      const cost = b.call.call_cost as { combined_cost: number; product_costs: { cost: number }[] };
+      cost.combined_cost = 9.5;
+      cost.product_costs[0]!.cost = 6.71;
+    };
+    await run([webhook(STARTED, callId), webhook(ENDED, callId), webhook(ANALYSED, callId, revised)]);
+    const events = await emitted(callId);
+    expect(events.map((e) => e.type)).toEqual(['call.routed.v1', 'call.ended.v1', 'call.analysed.v1']);
+    expect(events[1]).toEqual({
+      type: 'call.ended.v1',
+      callId,
+      attribution: expect.objectContaining({ companyId: expect.any(String) }),
+      startedAt: '2026-10-13T07:41:07.412Z',
+      endedAt: '2026-10-13T07:42:01.122Z',
+      durationMs: 53710,
+      disconnectionReason: 'agent_hangup',
+      direction: 'inbound',
+      line: { numberKind: 'retell', numberType: null },
+      twilioCallSid: 'CAbcdc9a4381c25bd572070f9814b4cfe2',
+      retellCost: {
+        combinedCostCents: 9.09,
+        totalDurationSeconds: 54,
+        totalDurationUnitPriceCents: 0.1684,
+        productCosts: [
+          { product: 'retell_platform', costCents: 6.3, unitPriceCents: 0.1167, transferLeg: false },
+          { product: 'gpt_4_1_mini', costCents: 1.44, unitPriceCents: 0.0267, transferLeg: false },
+          { product: 'retell_telephony', costCents: 1.35, unitPriceCents: 0.025, transferLeg: false },
+        ],
+      },
+    });
+    expect(events[2]).toMatchObject({
+      type: 'call.analysed.v1',
+      retellCost: {
+        combinedCostCents: 9.5,
+        totalDurationUnitPriceCents: 0.1684,
+        productCosts: [expect.objectContaining({ product: 'retell_platform', costCents: 6.71 }), {}, {}],
+      },
+    });
+  });
+
+  it("when call_analyzed carries no call_cost, then call.analysed.v1 has none while call.ended.v1 keeps call_ended's", async () => {
+    const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
+    await run([webhook(ENDED, callId), webhook(ANALYSED, callId, (b) => delete b.call.call_cost)]);
+    const events = await emitted(callId);
+    expect(events[1]).toMatchObject({ type: 'call.ended.v1', retellCost: { combinedCostCents: 9.09 } });
+    expect(events[2]).toMatchObject({ type: 'call.analysed.v1', retellCost: null });
+  });
+
+  it('when an outbound call was never answered, then call.ended.v1 has no start, and names the imported Twilio line and its SID', async () => {
+    const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
+    await run([webhook(NO_ANSWER, callId)]);
+    const events = await emitted(callId);
+    expect(events.map((e) => e.type)).toEqual(['call.routed.v1', 'call.ended.v1']);
+    expect(events[1]).toMatchObject({
+      startedAt: null,
+      durationMs: 0,
+      disconnectionReason: 'dial_no_answer',
+      direction: 'outbound',
+      line: { numberKind: 'twilio_imported', numberType: 'local' },
+      twilioCallSid: 'CAe2c513d5631d0414ee9f13091c58036b',
+      retellCost: { combinedCostCents: 0, totalDurationSeconds: 0, totalDurationUnitPriceCents: 0, productCosts: [] },
+    });
+  });
+
+  it("when call_analyzed with a transfer leg's cost comes first, then both events keep the transfer-leg flag", async () => {
+    const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
+    await run([webhook(TRANSFERRED, callId)]);
+    const [, ended, analysed] = await emitted(callId);
+    const telephony = [
+      { product: 'retell_telephony', costCents: 3.8, unitPriceCents: 0.025, transferLeg: false },
+      { product: 'retell_telephony', costCents: 2.43, unitPriceCents: 0.025, transferLeg: true },
+    ];
+    expect(ended).toMatchObject({
+      type: 'call.ended.v1',
+      startedAt: '2026-10-14T09:18:22.905Z',
+      line: { numberKind: 'twilio_imported', numberType: 'local' },
+      retellCost: { combinedCostCents: 35.37, productCosts: [{}, {}, ...telephony] },
+    });
+    expect(analysed).toMatchObject({ type: 'call.analysed.v1', retellCost: { productCosts: [{}, {}, ...telephony] } });
+  });
+
+  it("when the number's kind changes during the call, then the call keeps the line it was routed on", async () => {
+    const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
+    await run([webhook(STARTED, callId)]);
+    await db.dataSource.query(
+      "UPDATE phone_numbers SET number_kind = 'twilio_imported' WHERE number = '+4922198765430'",
+    );
+    try {
+      await run([webhook(ENDED, callId)]);
+    } finally {
+      await db.dataSource.query("UPDATE phone_numbers SET number_kind = 'retell' WHERE number = '+4922198765430'");
+    }
+    const ended = (await emitted(callId)).find((e) => e.type === 'call.ended.v1');
+    expect(ended).toMatchObject({ line: { numberKind: 'retell', numberType: null } });
   });
 
   it('when a call_events row is changed afterwards, then the database refuses it (append-only)', async () => {

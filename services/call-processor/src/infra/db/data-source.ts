@@ -11,6 +11,7 @@ import { AddCallTranscript1764000000300 } from './migrations/1764000000300-add-c
 import { AddCompanyAnalysisFields1764000000400 } from './migrations/1764000000400-add-company-analysis-fields';
 import { AddDirectoryVersions1764000000510 } from './migrations/1764000000510-add-directory-versions';
 import { AddResellersAndNumberKinds1764000000600 } from './migrations/1764000000600-add-resellers-and-number-kinds';
+import { AddCallLines1764000000700 } from './migrations/1764000000700-add-call-lines';
 
 export const MIGRATIONS = [
   CreateMessagingTables1764000000000,
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   AddCompanyAnalysisFields1764000000400,
   AddDirectoryVersions1764000000510,
   AddResellersAndNumberKinds1764000000600,
+  AddCallLines1764000000700,
   OutboxDeadLettersAndLease1766000000000,
 ];
 
