@@ -22,8 +22,13 @@ const base = {
     .describe('per entity, assigned by the database when the change commits; higher = newer (absent on old events)'),
 };
 
-/** ISO 4217 code, e.g. EUR: what a party is billed in (absent on events from before the field: EUR) */
-const currency = z.string().regex(/^[A-Z]{3}$/);
+/**
+ * ISO 4217 code, e.g. EUR: what a party is billed in (absent on events from before the field: EUR).
+ * A new schema at each use, so the JSON Schema writes it out in place: one schema shared by the
+ * reseller and the company became a `$ref` under `allOf`, which the registry's BACKWARD check
+ * refuses against the company's inline string ("Combined type subschema not compatible").
+ */
+const currency = () => z.string().regex(/^[A-Z]{3}$/);
 
 /** An agency that sells the phone agent to businesses: it buys from the platform (wholesale) and sells on (retail). */
 export const ResellerChangedV1Schema = z.strictObject({
@@ -31,7 +36,7 @@ export const ResellerChangedV1Schema = z.strictObject({
   ...base,
   slug: z.string(),
   name: z.string(),
-  billingCurrency: currency,
+  billingCurrency: currency(),
 });
 export const CompanyChangedV1Schema = z.strictObject({
   entity: z.literal('company'),
@@ -40,7 +45,7 @@ export const CompanyChangedV1Schema = z.strictObject({
   name: z.string(),
   /** the reseller the company buys from; null: from the platform directly (absent on old events: null) */
   resellerId: z.uuid().nullable().optional(),
-  billingCurrency: currency.optional(),
+  billingCurrency: currency().optional(),
 });
 export const BranchChangedV1Schema = z.strictObject({
   entity: z.literal('branch'),
