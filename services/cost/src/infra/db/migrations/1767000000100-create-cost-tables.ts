@@ -22,7 +22,9 @@ export class CreateCostTables1767000000100 implements MigrationInterface {
       active boolean NOT NULL,
       version integer,
       changed_at timestamptz NOT NULL)`);
-    await db.query(`CREATE INDEX directory_entities_reseller ON directory_entities (reseller_id) WHERE entity = 'company'`);
+    await db.query(
+      `CREATE INDEX directory_entities_reseller ON directory_entities (reseller_id) WHERE entity = 'company'`,
+    );
     // each column is set by the one event type that knows it; a redelivery sets the same values again
     await db.query(`CREATE TABLE call_facts (
       call_id text PRIMARY KEY,
@@ -59,7 +61,9 @@ export class CreateCostTables1767000000100 implements MigrationInterface {
       revision integer NOT NULL DEFAULT 0,
       pins jsonb,
       updated_at timestamptz NOT NULL)`);
-    await db.query(`CREATE INDEX call_costings_pending ON call_costings (pending_since) WHERE status = 'pending'`);
+    await db.query(
+      `CREATE INDEX call_costings_pending ON call_costings (pending_since, call_id) WHERE status = 'pending'`,
+    );
     await this.createLedger(db);
     await this.createPriceTables(db);
   }

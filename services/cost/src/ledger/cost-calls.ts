@@ -1,0 +1,148 @@
+import type { CallCostEvent } from '@rb/contracts';
+import type { OutboxEvent, Sql } from '@rb/kafka-runner';
+import { loadEndedCallFacts } from '../call-facts/call-facts.repository';
+import { costCall } from '../costing/cost-call';
+import type { CallFacts, CostLine, CostPins, PendingReason } from '../costing/cost-inputs';
+import { adjustmentsFor } from '../costing/ledger-diff';
+import type { CostEventFraming, CostRevision } from './cost-events';
+import { costEventOf, costOutboxEvent } from './cost-events';
+import { lockCalls } from './call-locks';
+import { costingContexts } from './costing-context';
+import type { CostingPins, CostingState } from './costing-state.repository';
+import { loadCostingStates, saveCostingStates } from './costing-state.repository';
+import type { LineAttribution, NewLedgerEntry } from './ledger.repository';
+import { appendLedgerEntries, attributionKey, attributionOfKey, loadLedgerSums } from './ledger.repository';
+
+export interface CostCallsDeps extends CostEventFraming {
+  clock: () => Date;
+  /** each revision written (for metrics) */
+  onRevision?: (event: CallCostEvent) => void;
+}
+
+/** Why calls are costed now: their facts changed, the pending sweep, or an operator's re-cost. */
+export type CostTrigger =
+  | { kind: 'facts'; causes: ReadonlyMap<string, { id: string; traceparent?: string | undefined }> }
+  | { kind: 'sweep' }
+  | { kind: 'recost'; reason: string };
+
+export type CallCostOutcome =
+  | { kind: 'not_ended' }
+  | { kind: 'pending'; reason: PendingReason; waitingFor: string }
+  | { kind: 'unchanged'; revision: number }
+  | { kind: 'revised'; revision: number; event: OutboxEvent };
+
+/**
+ * The costing of calls, in the caller's transaction: each call's costing is decided anew from all
+ * its facts (costCall), compared with what its ledger entries sum to, and only the difference is
+ * appended, as one revision. So duplicates change nothing, any order of events ends in the same
+ * totals, and a late fact is an adjustment. A few statements for a whole chunk of calls.
+ */
+export async function costCalls(
+  sql: Sql,
+  callIds: readonly string[],
+  trigger: CostTrigger,
+  deps: CostCallsDeps,
+): Promise<Map<string, CallCostOutcome>> {
+  const outcomes = new Map<string, CallCostOutcome>(callIds.map((id) => [id, { kind: 'not_ended' }]));
+  await lockCalls(sql, callIds);
+  const facts = await loadEndedCallFacts(sql, callIds);
+  if (facts.size === 0) return outcomes;
+  const ids = [...facts.keys()];
+  const states = await loadCostingStates(sql, ids);
+  const contexts = await costingContexts(sql, [...facts.values()], states, { repin: trigger.kind === 'recost' });
+  const sums = await loadLedgerSums(
+    sql,
+    ids.filter((id) => states.get(id)?.status === 'costed'),
+  );
+  const now = deps.clock();
+  const entries: NewLedgerEntry[] = [];
+  const newStates = new Map<string, CostingState>();
+  for (const call of facts.values()) {
+    const state = states.get(call.callId);
+    const decision = costCall(call, contexts.get(call.callId)!);
+    if (decision.kind === 'not_ended') continue;
+    if (decision.kind === 'pending') {
+      outcomes.set(call.callId, { kind: 'pending', reason: decision.reason, waitingFor: decision.waitingFor });
+      // a costed call stays as it is when a re-cost cannot be done now
+      if (state?.status !== 'costed') newStates.set(call.callId, pendingState(state, decision, now));
+      continue;
+    }
+    const attribution = lineAttribution(call, decision.pins);
+    const key = attributionKey(attribution);
+    const appended = adjustmentsFor(
+      sums.get(call.callId) ?? [],
+      decision.lines.map((l) => ({ ...l, attributionKey: key })),
+    );
+    const revision = (state?.revision ?? 0) + (appended.length > 0 ? 1 : 0);
+    newStates.set(call.callId, { status: 'costed', revision, pins: costingPins(decision.pins) });
+    if (appended.length === 0) {
+      outcomes.set(call.callId, { kind: 'unchanged', revision });
+      continue;
+    }
+    const revised: CostRevision = {
+      callId: call.callId,
+      revision,
+      cause: trigger.kind === 'recost' ? 'recost' : revision === 1 ? 'costed' : 'late_fact',
+      reason: trigger.kind === 'recost' ? trigger.reason : null,
+      attribution,
+      pins: decision.pins,
+      lines: decision.lines,
+      appended: appended.map(({ attributionKey: _key, ...line }) => line),
+      costedAt: now,
+      causedBy: trigger.kind === 'facts' ? (trigger.causes.get(call.callId) ?? null) : null,
+    };
+    entries.push(...appended.map((line) => ledgerEntry(revised, line, attributionOfKey(line.attributionKey))));
+    const event = costEventOf(revised);
+    deps.onRevision?.(event);
+    outcomes.set(call.callId, { kind: 'revised', revision, event: costOutboxEvent(event, deps, revised.causedBy) });
+  }
+  await appendLedgerEntries(sql, entries);
+  await saveCostingStates(sql, newStates, now);
+  return outcomes;
+}
+
+function pendingState(
+  state: CostingState | undefined,
+  decision: { reason: PendingReason; waitingFor: string },
+  now: Date,
+): CostingState {
+  const since = state?.status === 'pending' ? state.pendingSince : now;
+  return { status: 'pending', revision: state?.revision ?? 0, ...decision, pendingSince: since };
+}
+
+function lineAttribution(call: CallFacts, pins: CostPins): LineAttribution {
+  const a = call.attribution;
+  return {
+    companyId: a?.companyId ?? null,
+    resellerId: a ? pins.resellerId : null,
+    branchId: a?.branchId ?? null,
+    phoneNumberId: a?.phoneNumberId ?? null,
+    serviceId: call.serviceId,
+    staffId: call.staffId,
+  };
+}
+
+function costingPins(p: CostPins): CostingPins {
+  return {
+    wholesalePlanId: p.wholesalePlanId,
+    retailPlanId: p.retailPlanId,
+    twilioRateId: p.twilioRateId,
+    resellerId: p.resellerId,
+  };
+}
+
+function ledgerEntry(r: CostRevision, line: CostLine, attribution: LineAttribution): NewLedgerEntry {
+  return {
+    ...line,
+    callId: r.callId,
+    revision: r.revision,
+    cause: r.cause,
+    attribution,
+    callDay: r.pins.callDay,
+    rateDate: r.pins.rateDate,
+    usdPerEur: r.pins.usdPerEur,
+    wholesalePlanId: r.pins.wholesalePlanId,
+    retailPlanId: r.pins.retailPlanId,
+    twilioRateId: r.pins.twilioRateId,
+  };
+}

@@ -1,0 +1,109 @@
+import type { Sql } from '@rb/kafka-runner';
+import type { PendingReason } from '../costing/cost-inputs';
+
+/**
+ * Where each call's costing stands: pending (what it waits for, since when) or costed (at which
+ * revision, with what). `pins` keeps the plans, Twilio rate and reseller a costing used, so a late
+ * fact (a booking, Retell's later figure) is costed under the same prices; only an explicit
+ * re-cost takes today's. This table is state, not the ledger: it is updated in place.
+ */
+export interface CostingPins {
+  wholesalePlanId: string | null;
+  retailPlanId: string | null;
+  twilioRateId: string | null;
+  resellerId: string | null;
+}
+
+export type CostingState =
+  | { status: 'pending'; revision: number; reason: PendingReason; waitingFor: string; pendingSince: Date }
+  | { status: 'costed'; revision: number; pins: CostingPins };
+
+interface StateRow {
+  call_id: string;
+  status: 'pending' | 'costed';
+  pending_reason: PendingReason | null;
+  waiting_for: string | null;
+  pending_since: Date | null;
+  revision: number;
+  pins: CostingPins | null;
+}
+
+export async function loadCostingStates(sql: Sql, callIds: readonly string[]): Promise<Map<string, CostingState>> {
+  const rows = await sql.query<StateRow>('SELECT * FROM call_costings WHERE call_id = ANY($1::text[])', [callIds]);
+  return new Map(rows.map((r) => [r.call_id, toState(r)]));
+}
+
+function toState(r: StateRow): CostingState {
+  if (r.status === 'costed' && r.pins) return { status: 'costed', revision: r.revision, pins: r.pins };
+  return {
+    status: 'pending',
+    revision: r.revision,
+    reason: r.pending_reason ?? 'rate',
+    waitingFor: r.waiting_for ?? '',
+    pendingSince: r.pending_since ?? new Date(0),
+  };
+}
+
+/** Writes the calls' states in one statement. */
+export async function saveCostingStates(sql: Sql, states: ReadonlyMap<string, CostingState>, now: Date): Promise<void> {
+  if (states.size === 0) return;
+  const ids: string[] = [];
+  const columns = { status: [] as string[], reason: [] as (string | null)[], waiting: [] as (string | null)[] };
+  const since: (Date | null)[] = [];
+  const revisions: number[] = [];
+  const pins: (string | null)[] = [];
+  for (const [callId, s] of states) {
+    ids.push(callId);
+    columns.status.push(s.status);
+    columns.reason.push(s.status === 'pending' ? s.reason : null);
+    columns.waiting.push(s.status === 'pending' ? s.waitingFor : null);
+    since.push(s.status === 'pending' ? s.pendingSince : null);
+    revisions.push(s.revision);
+    pins.push(s.status === 'costed' ? JSON.stringify(s.pins) : null);
+  }
+  await sql.query(
+    `INSERT INTO call_costings (call_id, status, pending_reason, waiting_for, pending_since, revision, pins, updated_at)
+     SELECT *, $8::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::jsonb[])
+     ON CONFLICT (call_id) DO UPDATE SET status = excluded.status, pending_reason = excluded.pending_reason,
+       waiting_for = excluded.waiting_for, pending_since = excluded.pending_since, revision = excluded.revision,
+       pins = excluded.pins, updated_at = excluded.updated_at`,
+    [ids, columns.status, columns.reason, columns.waiting, since, revisions, pins, now],
+  );
+}
+
+/** Where a pass over the pending calls has got to: calls are taken oldest first, by (since, id). */
+export interface PendingCursor {
+  since: Date;
+  callId: string;
+}
+
+/** The next pending calls after the cursor, oldest first (the sweeper costs them again). */
+export async function pendingCallIds(
+  sql: Sql,
+  limit: number,
+  after: PendingCursor | null,
+): Promise<{ ids: string[]; next: PendingCursor | null }> {
+  const rows = await sql.query<{ call_id: string; pending_since: Date }>(
+    `SELECT call_id, pending_since FROM call_costings
+      WHERE status = 'pending' AND ($2::timestamptz IS NULL OR (pending_since, call_id) > ($2::timestamptz, $3::text))
+      ORDER BY pending_since, call_id LIMIT $1`,
+    [limit, after?.since ?? null, after?.callId ?? null],
+  );
+  const last = rows.at(-1);
+  return { ids: rows.map((r) => r.call_id), next: last ? { since: last.pending_since, callId: last.call_id } : null };
+}
+
+/** What the pending gauges show: counts by reason and the oldest wait. */
+export async function pendingStats(sql: Sql): Promise<{ byReason: Record<string, number>; oldestSince: Date | null }> {
+  const rows = await sql.query<{ pending_reason: string; n: string; oldest: Date }>(
+    `SELECT pending_reason, count(*) AS n, min(pending_since) AS oldest FROM call_costings
+      WHERE status = 'pending' GROUP BY pending_reason`,
+  );
+  const byReason: Record<string, number> = {};
+  let oldestSince: Date | null = null;
+  for (const r of rows) {
+    byReason[r.pending_reason] = Number(r.n);
+    if (!oldestSince || r.oldest < oldestSince) oldestSince = r.oldest;
+  }
+  return { byReason, oldestSince };
+}
