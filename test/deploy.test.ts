@@ -38,8 +38,8 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('when started without profiles, then the services that exist run (only cost waits for "later")', () => {
-    for (const name of ['ingress', 'call-processor', 'booking']) {
+  it('when started without profiles, then every service runs', () => {
+    for (const name of ['ingress', 'call-processor', 'booking', 'cost']) {
       expect([name, compose.services[name]!.profiles]).toEqual([name, undefined]);
     }
   });
@@ -49,6 +49,7 @@ describe('docker-compose.yml', () => {
     ['call-processor', 'ADMIN_TOKEN'],
     ['booking', 'ADMIN_TOKEN'],
     ['booking', 'CREDENTIAL_KEYS'],
+    ['cost', 'ADMIN_TOKEN'],
   ])('when %s starts, then its secret %s comes from .env and is required (never a default)', (name, variable) => {
     expect(String(compose.services[name]!.environment?.[variable])).toMatch(/^\$\{[A-Z_]+:\?.+\}$/);
   });
@@ -65,7 +66,7 @@ describe('docker-compose.yml', () => {
     },
   );
 
-  it.each(['ingress', 'call-processor', 'booking'])(
+  it.each(['ingress', 'call-processor', 'booking', 'cost'])(
     'when %s is built here, then its Dockerfile base images are pinned too',
     (service) => {
       const build = compose.services[service]!.build!;
