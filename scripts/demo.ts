@@ -134,10 +134,11 @@ async function main(): Promise<void> {
   console.log(`\n${seen} events stored once each; the redelivery was acknowledged but not stored again.`);
   const intents = await showCallProcessorOutput(kafka, serde, run, callIds, wishIds);
   await showBookingOutcomes(kafka, serde, run, callIds, intents);
+  await showCallCosts(kafka, serde, run, callIds);
   if (missing.length > 0) {
     throw new Error(`the system did not do what the demo expects:\n  - ${missing.join('\n  - ')}`);
   }
-  console.log('\nEverything the demo expects was seen: stored events, lifecycle events, intents and outcomes.');
+  console.log('\nEverything the demo expects was seen: stored events, lifecycle events, intents, outcomes and costs.');
 }
 
 /**
@@ -196,6 +197,48 @@ async function showBookingOutcomes(
   // two callers wished the same time: one is booked, the other is offered alternatives
   for (const type of ['booking.confirmed.v1', 'booking.alternatives-offered.v1'])
     if (intents.size > 0 && !types.has(type)) missing.push(`a ${type} among the outcomes (see .run/booking.log)`);
+}
+
+/**
+ * What cost made of this run's calls on cost.call-costs.v1: each call's latest costing in euros,
+ * waiting until every call has one (30 s at most). Margins are shown as percentages for people; the
+ * amounts themselves are cost's exact decimals, rounded to cents here only for printing.
+ */
+async function showCallCosts(kafka: Kafka, serde: RegistrySerde, run: string, callIds: Set<string>) {
+  console.log(`\nWhat cost emitted on ${TOPICS.callCosts} (EUR; the demo's exchange rates are a stand-in, not ECB figures):`);
+  const latest = new Map<string, Record<string, unknown> & { type: string }>();
+  await readRunUntil(kafka, serde, `demo-costs-${run}`, [TOPICS.callCosts], callIds, {
+    onEvent(key, event) {
+      latest.set(key, event);
+      return latest.size === callIds.size;
+    },
+    // adjustments (a booking, Retell's later figure) may follow a call's first costing
+    lingerMs: 2_000,
+    timedOut: () => `${latest.size} of ${callIds.size} calls were costed within 30 s; see .run/cost.log`,
+  });
+  for (const [key, event] of latest) {
+    const t = event.totals as Record<string, string>;
+    const margin = (profit: string, revenue: string) =>
+      Number(revenue) === 0 ? '–' : `${((100 * Number(profit)) / Number(revenue)).toFixed(1)} %`;
+    const reseller = (event.attribution as { resellerId: string | null } | null)?.resellerId;
+    console.log(
+      `  ${key}  rev ${String(event.revision)}  base ${cents(t.baseCostEur!)} (USD ${cents(t.baseCostUsd!)})  ` +
+        `wholesale ${cents(t.wholesaleEur!)}  retail ${cents(t.retailEur!)}  ` +
+        `platform ${cents(t.platformProfitEur!)} (${margin(t.platformProfitEur!, t.wholesaleEur!)})` +
+        (reseller ? `  reseller ${cents(t.resellerProfitEur!)} (${margin(t.resellerProfitEur!, t.retailEur!)})` : ''),
+    );
+  }
+  for (const id of callIds) if (!latest.has(id)) missing.push(`a cost for ${id} (see .run/cost.log)`);
+}
+
+/** An exact decimal string rounded half away from zero to cents, for printing. */
+function cents(decimal: string): string {
+  const negative = decimal.startsWith('-');
+  const [whole = '0', fraction = ''] = decimal.replace('-', '').split('.');
+  const scaled = BigInt(whole + fraction.padEnd(3, '0').slice(0, 3));
+  const rounded = (scaled + 5n) / 10n;
+  const text = `${rounded / 100n}.${String(rounded % 100n).padStart(2, '0')}`;
+  return negative && rounded !== 0n ? `-${text}` : text;
 }
 
 /**

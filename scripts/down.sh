@@ -3,7 +3,7 @@
 # infrastructure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for name in booking call-processor ingress fake-calcom; do
+for name in cost booking call-processor ingress fake-calcom; do
   if [ -s ".run/$name.pid" ] && kill -0 "$(cat ".run/$name.pid")" 2>/dev/null; then
     pid=$(cat ".run/$name.pid")
     kill -TERM "$pid"

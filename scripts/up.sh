@@ -4,7 +4,8 @@
 # call-processor on :3001 with the example tenant directory and booking on :3002, which books in a
 # local stand-in for Cal.com (scripts/fake-calcom.ts: no external network, bookings in memory)
 # registered as every example company's Cal.com account; then posts signed Retell fixture webhooks
-# and prints the resulting Kafka messages, down to booking intents and booking outcomes.
+# and prints the resulting Kafka messages, down to booking intents, booking outcomes and each
+# call's cost and margins (cost on :3003, with demo exchange rates and example prices).
 # Stop: bash scripts/down.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -93,7 +94,10 @@ for slug in $slugs; do
   echo "  $slug ($id): ${answer% *}"
 done
 
-INGRESS_URL="http://127.0.0.1:$PORT" pnpm -s exec tsx scripts/demo.ts
+start_service cost 3003 services/cost/dist/main.js
+source scripts/demo-prices.sh
+
+INGRESS_URL="http://127.0.0.1:$PORT" COST_URL=http://127.0.0.1:3003 pnpm -s exec tsx scripts/demo.ts
 cat <<MSG
 
 The system is running:
@@ -102,11 +106,13 @@ The system is running:
   call-processor   http://127.0.0.1:3001  (internal only: /admin/tenants, /livez, /readyz, /metrics; log .run/call-processor.log)
   booking          http://127.0.0.1:3002  (internal only: /admin/companies/:id/calcom-account, /admin/bookings/:uid/cancel|reschedule,
                                            /livez, /readyz, /metrics; log .run/booking.log)
+  cost             http://127.0.0.1:3003  (internal only: /plans, /twilio-rates, /reports, /calls/:id/cost,
+                                           /companies/:id/statements/:month, /admin/…; log .run/cost.log)
   fake Cal.com     $CALCOM_URL  (a local stand-in for Cal.com, NOT Cal.com: bookings in memory only;
                                            API key $CALCOM_TOKEN; log .run/fake-calcom.log)
   kafka            127.0.0.1:9092
   schema registry  http://127.0.0.1:8081/apis/ccompat/v7
   webhook key      RETELL_API_KEY=$RETELL_API_KEY
-  admin token      ADMIN_TOKEN=$ADMIN_TOKEN (call-processor and booking)
+  admin token      ADMIN_TOKEN=$ADMIN_TOKEN (call-processor, booking and cost)
 Stop everything with: bash scripts/down.sh
 MSG
