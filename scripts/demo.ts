@@ -205,7 +205,9 @@ async function showBookingOutcomes(
  * amounts themselves are cost's exact decimals, rounded to cents here only for printing.
  */
 async function showCallCosts(kafka: Kafka, serde: RegistrySerde, run: string, callIds: Set<string>) {
-  console.log(`\nWhat cost emitted on ${TOPICS.callCosts} (EUR; the demo's exchange rates are a stand-in, not ECB figures):`);
+  console.log(
+    `\nWhat cost emitted on ${TOPICS.callCosts} (EUR; the demo's exchange rates are a stand-in, not ECB figures):`,
+  );
   const latest = new Map<string, Record<string, unknown> & { type: string }>();
   await readRunUntil(kafka, serde, `demo-costs-${run}`, [TOPICS.callCosts], callIds, {
     onEvent(key, event) {
