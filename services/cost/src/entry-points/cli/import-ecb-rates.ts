@@ -2,8 +2,7 @@
  * `pnpm cost:import-rates <file>…`: reads the ECB's euro reference rates (the daily, 90-day or
  * history XML, or the history CSV `eurofxref-hist.csv` unzipped) into cost's database. A rate
  * already stored is never changed; a different one is reported. Calls waiting for a rate are
- * costed by the running service within PENDING_RECOST_INTERVAL_MS (or at once through the admin
- * API's PUT /admin/ecb-rates). Exit 0 when every file was imported without conflicts, 1 when a
+ * costed by the running service within PENDING_RECOST_INTERVAL_MS. Exit 0 when every file was imported without conflicts, 1 when a
  * file was invalid or had conflicts, 2 for usage. Reads DATABASE_URL like the service.
  */
 import { readFile } from 'node:fs/promises';
