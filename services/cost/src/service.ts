@@ -137,7 +137,6 @@ export async function startCost(config: Config, overrides: CostOverrides = {}): 
     afterCommit: () => sweeper.nudge(),
   });
   await directory.start();
-  let waitsForDirectory = false;
   const calls = new ConsumerRunner({
     ...common,
     groupId: config.KAFKA_GROUP_ID,
@@ -147,15 +146,13 @@ export async function startCost(config: Config, overrides: CostOverrides = {}): 
     handler: makeCallFactsConsumer({
       topics,
       cost,
-      // the directory entry may have been committed while this call was being costed without it
-      onCosted: (_callId, outcome) =>
-        void (outcome.kind === 'pending' && outcome.reason === 'directory' && (waitsForDirectory = true)),
+      // its company may have been committed while this call was being costed without it: look
+      // again once this transaction has surely committed (the interval would, later)
+      onCosted: (_callId, outcome) => {
+        if (outcome.kind === 'pending' && outcome.reason === 'directory') sweeper.nudgeSoon();
+      },
     }),
-    afterCommit: () => {
-      relay.nudge();
-      if (waitsForDirectory) sweeper.nudge();
-      waitsForDirectory = false;
-    },
+    afterCommit: () => relay.nudge(),
   });
   await calls.start();
   sweeper.start();

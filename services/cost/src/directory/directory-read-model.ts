@@ -119,7 +119,8 @@ export async function loadCompanyAccounts(
         companyId: r.id,
         resellerId: r.reseller_id,
         billingCurrency: r.billing_currency,
-        resellerCurrency: r.reseller_id ? (r.reseller_currency ?? 'EUR') : null,
+        // null while the reseller itself is not in the directory yet: such a company's calls wait
+        resellerCurrency: r.reseller_id ? r.reseller_currency : null,
       },
     ]),
   );

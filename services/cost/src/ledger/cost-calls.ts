@@ -2,7 +2,7 @@ import type { CallCostEvent } from '@rb/contracts';
 import type { OutboxEvent, Sql } from '@rb/kafka-runner';
 import { loadEndedCallFacts } from '../call-facts/call-facts.repository';
 import { costCall } from '../costing/cost-call';
-import type { CallFacts, CostLine, CostPins, PendingReason } from '../costing/cost-inputs';
+import type { CallFacts, CompanyAccount, CostContext, CostLine, CostPins, PendingReason } from '../costing/cost-inputs';
 import { adjustmentsFor } from '../costing/ledger-diff';
 import type { CostEventFraming, CostRevision } from './cost-events';
 import { costEventOf, costOutboxEvent } from './cost-events';
@@ -10,7 +10,7 @@ import { lockCalls } from './call-locks';
 import { costingContexts } from './costing-context';
 import type { CostingPins, CostingState } from './costing-state.repository';
 import { loadCostingStates, saveCostingStates } from './costing-state.repository';
-import type { LineAttribution, NewLedgerEntry } from './ledger.repository';
+import type { LedgerSum, LineAttribution, NewLedgerEntry } from './ledger.repository';
 import { appendLedgerEntries, attributionKey, attributionOfKey, loadLedgerSums } from './ledger.repository';
 
 export interface CostCallsDeps extends CostEventFraming {
@@ -49,56 +49,79 @@ export async function costCalls(
   if (facts.size === 0) return outcomes;
   const ids = [...facts.keys()];
   const states = await loadCostingStates(sql, ids);
-  const contexts = await costingContexts(sql, [...facts.values()], states, { repin: trigger.kind === 'recost' });
-  const sums = await loadLedgerSums(
-    sql,
-    ids.filter((id) => states.get(id)?.status === 'costed'),
-  );
-  const now = deps.clock();
-  const entries: NewLedgerEntry[] = [];
-  const newStates = new Map<string, CostingState>();
-  for (const call of facts.values()) {
-    const state = states.get(call.callId);
-    const decision = costCall(call, contexts.get(call.callId)!);
-    if (decision.kind === 'not_ended') continue;
-    if (decision.kind === 'pending') {
-      outcomes.set(call.callId, { kind: 'pending', reason: decision.reason, waitingFor: decision.waitingFor });
-      // a costed call stays as it is when a re-cost cannot be done now
-      if (state?.status !== 'costed') newStates.set(call.callId, pendingState(state, decision, now));
-      continue;
-    }
-    const attribution = lineAttribution(call, decision.pins);
-    const key = attributionKey(attribution);
-    const appended = adjustmentsFor(
-      sums.get(call.callId) ?? [],
-      decision.lines.map((l) => ({ ...l, attributionKey: key })),
-    );
-    const revision = (state?.revision ?? 0) + (appended.length > 0 ? 1 : 0);
-    newStates.set(call.callId, { status: 'costed', revision, pins: costingPins(decision.pins) });
-    if (appended.length === 0) {
-      outcomes.set(call.callId, { kind: 'unchanged', revision });
-      continue;
-    }
-    const revised: CostRevision = {
-      callId: call.callId,
-      revision,
-      cause: trigger.kind === 'recost' ? 'recost' : revision === 1 ? 'costed' : 'late_fact',
-      reason: trigger.kind === 'recost' ? trigger.reason : null,
-      attribution,
-      pins: decision.pins,
-      lines: decision.lines,
-      appended: appended.map(({ attributionKey: _key, ...line }) => line),
-      costedAt: now,
-      causedBy: trigger.kind === 'facts' ? (trigger.causes.get(call.callId) ?? null) : null,
-    };
-    entries.push(...appended.map((line) => ledgerEntry(revised, line, attributionOfKey(line.attributionKey))));
-    const event = costEventOf(revised);
-    deps.onRevision?.(event);
-    outcomes.set(call.callId, { kind: 'revised', revision, event: costOutboxEvent(event, deps, revised.causedBy) });
-  }
-  await appendLedgerEntries(sql, entries);
-  await saveCostingStates(sql, newStates, now);
+  const inputs: CostingInputs = {
+    states,
+    contexts: await costingContexts(sql, [...facts.values()], states, { repin: trigger.kind === 'recost' }),
+    // every call's, not only those the state table says were costed: no entry is ever appended twice
+    sums: await loadLedgerSums(sql, ids),
+  };
+  const changes: Changes = { now: deps.clock(), entries: [], states: new Map() };
+  for (const call of facts.values()) outcomes.set(call.callId, reviseCall(call, inputs, trigger, deps, changes));
+  await appendLedgerEntries(sql, changes.entries);
+  await saveCostingStates(sql, changes.states, changes.now);
   return outcomes;
+}
+
+interface CostingInputs {
+  states: ReadonlyMap<string, CostingState>;
+  contexts: ReadonlyMap<string, CostContext>;
+  sums: ReadonlyMap<string, LedgerSum[]>;
+}
+
+/** What a batch writes: ledger entries to append and the calls' new states. */
+interface Changes {
+  now: Date;
+  entries: NewLedgerEntry[];
+  states: Map<string, CostingState>;
+}
+
+/** One call: its costing decided now, compared with its ledger, the difference as one revision. */
+function reviseCall(
+  call: CallFacts,
+  inputs: CostingInputs,
+  trigger: CostTrigger,
+  deps: CostCallsDeps,
+  changes: Changes,
+): CallCostOutcome {
+  const state = inputs.states.get(call.callId);
+  const decision = costCall(call, inputs.contexts.get(call.callId)!);
+  if (decision.kind === 'not_ended') return decision;
+  if (decision.kind === 'pending') {
+    // a re-cost that cannot be done now leaves the costing as it is; otherwise the call waits,
+    // visibly, keeping the entries it has until what it waits for arrives
+    if (trigger.kind !== 'recost' || state?.kind !== 'costed')
+      changes.states.set(call.callId, pendingState(state, decision, changes.now));
+    return { kind: 'pending', reason: decision.reason, waitingFor: decision.waitingFor };
+  }
+  const attribution = lineAttribution(call, decision.pins);
+  const key = attributionKey(attribution);
+  const appended = adjustmentsFor(
+    inputs.sums.get(call.callId) ?? [],
+    decision.lines.map((l) => ({ ...l, attributionKey: key })),
+  );
+  const revision = (state?.revision ?? 0) + (appended.length > 0 ? 1 : 0);
+  changes.states.set(call.callId, {
+    kind: 'costed',
+    revision,
+    pins: costingPins(decision.pins, inputs.contexts.get(call.callId)!.company),
+  });
+  if (appended.length === 0) return { kind: 'unchanged', revision };
+  const revised: CostRevision = {
+    callId: call.callId,
+    revision,
+    cause: trigger.kind === 'recost' ? 'recost' : revision === 1 ? 'costed' : 'late_fact',
+    reason: trigger.kind === 'recost' ? trigger.reason : null,
+    attribution,
+    pins: decision.pins,
+    lines: decision.lines,
+    appended: appended.map(({ attributionKey: _key, ...line }) => line),
+    costedAt: changes.now,
+    causedBy: trigger.kind === 'facts' ? (trigger.causes.get(call.callId) ?? null) : null,
+  };
+  changes.entries.push(...appended.map((line) => ledgerEntry(revised, line, attributionOfKey(line.attributionKey))));
+  const event = costEventOf(revised);
+  deps.onRevision?.(event);
+  return { kind: 'revised', revision, event: costOutboxEvent(event, deps, revised.causedBy) };
 }
 
 function pendingState(
@@ -106,8 +129,8 @@ function pendingState(
   decision: { reason: PendingReason; waitingFor: string },
   now: Date,
 ): CostingState {
-  const since = state?.status === 'pending' ? state.pendingSince : now;
-  return { status: 'pending', revision: state?.revision ?? 0, ...decision, pendingSince: since };
+  const since = state?.kind === 'pending' ? state.pendingSince : now;
+  return { kind: 'pending', revision: state?.revision ?? 0, ...decision, pendingSince: since };
 }
 
 function lineAttribution(call: CallFacts, pins: CostPins): LineAttribution {
@@ -122,12 +145,13 @@ function lineAttribution(call: CallFacts, pins: CostPins): LineAttribution {
   };
 }
 
-function costingPins(p: CostPins): CostingPins {
+function costingPins(p: CostPins, company: CompanyAccount | null): CostingPins {
   return {
     wholesalePlanId: p.wholesalePlanId,
     retailPlanId: p.retailPlanId,
     twilioRateId: p.twilioRateId,
     resellerId: p.resellerId,
+    ...(company ? { billingCurrency: company.billingCurrency, resellerCurrency: company.resellerCurrency } : {}),
   };
 }
 

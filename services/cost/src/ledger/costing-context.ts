@@ -26,7 +26,7 @@ export async function costingContexts(
 ): Promise<Map<string, CostContext>> {
   const pinsOf = (callId: string): CostingPins | null => {
     const state = states.get(callId);
-    return !options.repin && state?.status === 'costed' ? state.pins : null;
+    return !options.repin && state?.kind === 'costed' ? state.pins : null;
   };
   const companyIds = [...new Set(calls.flatMap((c) => (c.attribution ? [c.attribution.companyId] : [])))];
   const accounts = await loadCompanyAccounts(sql, companyIds);
@@ -42,11 +42,11 @@ export async function costingContexts(
   for (const call of calls) {
     const account = call.attribution ? (accounts.get(call.attribution.companyId) ?? null) : null;
     const pins = pinsOf(call.callId);
-    const company = account && pins ? { ...account, resellerId: pins.resellerId } : account;
+    const company = pins && account ? pinnedAccount(account, pins) : known(account);
     const at = callInstant(call) ?? new Date(0);
     const chosen = pins ? pinnedPlans(plans, pins) : company ? plansForCompany(plans, company, at) : noPlans;
     contexts.set(call.callId, {
-      company: withResellerCurrency(company),
+      company,
       wholesalePlan: chosen.wholesale,
       retailPlan: chosen.retail,
       twilioRate: twilioRateFor(call, twilio, pins, at),
@@ -76,9 +76,19 @@ function twilioRateFor(
   return twilioRateInForce(rates, call.direction, call.line.numberType, at);
 }
 
-function withResellerCurrency(company: CompanyAccount | null): CompanyAccount | null {
-  if (!company) return null;
-  return company.resellerId ? { ...company, resellerCurrency: company.resellerCurrency ?? 'EUR' } : company;
+/** A company whose reseller is not in the directory yet is not known enough to cost: its calls wait. */
+function known(account: CompanyAccount | null): CompanyAccount | null {
+  return account && account.resellerId && account.resellerCurrency === null ? null : account;
+}
+
+/** A costed call keeps the reseller and currencies it was costed with (a later change of the directory is not retroactive). */
+function pinnedAccount(account: CompanyAccount, pins: CostingPins): CompanyAccount {
+  return {
+    companyId: account.companyId,
+    resellerId: pins.resellerId,
+    billingCurrency: pins.billingCurrency ?? account.billingCurrency,
+    resellerCurrency: pins.resellerId ? (pins.resellerCurrency ?? account.resellerCurrency ?? 'EUR') : null,
+  };
 }
 
 function earliestDay(calls: readonly CallFacts[]): string {

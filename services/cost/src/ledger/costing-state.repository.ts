@@ -12,11 +12,14 @@ export interface CostingPins {
   retailPlanId: string | null;
   twilioRateId: string | null;
   resellerId: string | null;
+  /** the currencies the plans were checked against (absent on costings from before the field) */
+  billingCurrency?: string;
+  resellerCurrency?: string | null;
 }
 
 export type CostingState =
-  | { status: 'pending'; revision: number; reason: PendingReason; waitingFor: string; pendingSince: Date }
-  | { status: 'costed'; revision: number; pins: CostingPins };
+  | { kind: 'pending'; revision: number; reason: PendingReason; waitingFor: string; pendingSince: Date }
+  | { kind: 'costed'; revision: number; pins: CostingPins };
 
 interface StateRow {
   call_id: string;
@@ -34,9 +37,9 @@ export async function loadCostingStates(sql: Sql, callIds: readonly string[]): P
 }
 
 function toState(r: StateRow): CostingState {
-  if (r.status === 'costed' && r.pins) return { status: 'costed', revision: r.revision, pins: r.pins };
+  if (r.status === 'costed' && r.pins) return { kind: 'costed', revision: r.revision, pins: r.pins };
   return {
-    status: 'pending',
+    kind: 'pending',
     revision: r.revision,
     reason: r.pending_reason ?? 'rate',
     waitingFor: r.waiting_for ?? '',
@@ -54,12 +57,12 @@ export async function saveCostingStates(sql: Sql, states: ReadonlyMap<string, Co
   const pins: (string | null)[] = [];
   for (const [callId, s] of states) {
     ids.push(callId);
-    columns.status.push(s.status);
-    columns.reason.push(s.status === 'pending' ? s.reason : null);
-    columns.waiting.push(s.status === 'pending' ? s.waitingFor : null);
-    since.push(s.status === 'pending' ? s.pendingSince : null);
+    columns.status.push(s.kind);
+    columns.reason.push(s.kind === 'pending' ? s.reason : null);
+    columns.waiting.push(s.kind === 'pending' ? s.waitingFor : null);
+    since.push(s.kind === 'pending' ? s.pendingSince : null);
     revisions.push(s.revision);
-    pins.push(s.status === 'costed' ? JSON.stringify(s.pins) : null);
+    pins.push(s.kind === 'costed' ? JSON.stringify(s.pins) : null);
   }
   await sql.query(
     `INSERT INTO call_costings (call_id, status, pending_reason, waiting_for, pending_since, revision, pins, updated_at)
@@ -77,17 +80,25 @@ export interface PendingCursor {
   callId: string;
 }
 
-/** The next pending calls after the cursor, oldest first (the sweeper costs them again). */
+export interface PendingPage {
+  ids: string[];
+  /** where the next page starts; null after the last */
+  next: PendingCursor | null;
+}
+
+/** The next calls pending since `until` or earlier, after the cursor, oldest first (the sweeper costs them again). */
 export async function pendingCallIds(
   sql: Sql,
   limit: number,
   after: PendingCursor | null,
-): Promise<{ ids: string[]; next: PendingCursor | null }> {
+  until: Date,
+): Promise<PendingPage> {
   const rows = await sql.query<{ call_id: string; pending_since: Date }>(
     `SELECT call_id, pending_since FROM call_costings
-      WHERE status = 'pending' AND ($2::timestamptz IS NULL OR (pending_since, call_id) > ($2::timestamptz, $3::text))
+      WHERE status = 'pending' AND pending_since <= $4
+        AND ($2::timestamptz IS NULL OR (pending_since, call_id) > ($2::timestamptz, $3::text))
       ORDER BY pending_since, call_id LIMIT $1`,
-    [limit, after?.since ?? null, after?.callId ?? null],
+    [limit, after?.since ?? null, after?.callId ?? null, until],
   );
   const last = rows.at(-1);
   return { ids: rows.map((r) => r.call_id), next: last ? { since: last.pending_since, callId: last.call_id } : null };

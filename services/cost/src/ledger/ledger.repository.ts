@@ -1,5 +1,6 @@
 import type { Sql } from '@rb/kafka-runner';
 import type { LedgerKind } from '../costing/cost-inputs';
+import { LEDGER_DECIMALS } from '../costing/cost-inputs';
 import { Exact } from '../money/exact';
 
 /** Who a ledger line is attributed to; a change of attribution moves amounts by adjustment. */
@@ -179,7 +180,9 @@ export async function appendLedgerEntries(sql: Sql, entries: readonly NewLedgerE
   await sql.query(`INSERT INTO ledger_entries (${COLUMNS.join(', ')}) SELECT * FROM unnest(${params})`, columns);
 }
 
-/** Exact at the ledger's scale as PostgreSQL numeric text; a value off the scale is a bug, not rounded here. */
+/** Exact at the ledger's scale as PostgreSQL numeric text; a value off the scale is a bug, never rounded here. */
 function decimal(x: Exact): string {
-  return x.toDecimalString(12);
+  const text = x.toDecimalString(LEDGER_DECIMALS);
+  if (!Exact.parse(text).equals(x)) throw new RangeError('a ledger amount off the ledger scale');
+  return text;
 }

@@ -2,7 +2,7 @@ import type { Transactions } from '@rb/kafka-runner';
 import { appendOutbox } from '@rb/kafka-runner';
 import type { CostCallsDeps } from './cost-calls';
 import { costCalls } from './cost-calls';
-import type { PendingCursor } from './costing-state.repository';
+import type { PendingCursor, PendingPage } from './costing-state.repository';
 import { pendingCallIds, pendingStats } from './costing-state.repository';
 
 export interface PendingSweeperOptions {
@@ -27,6 +27,7 @@ export class PendingSweeper {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private soon: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: PendingSweeperOptions) {}
 
@@ -41,33 +42,61 @@ export class PendingSweeper {
     else this.schedule(0);
   }
 
+  /** a nudge shortly, after the transaction in hand has committed (once, however often asked meanwhile) */
+  nudgeSoon(delayMs = 500): void {
+    if (this.soon || this.stopped) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.nudge();
+    }, delayMs);
+    this.soon.unref?.();
+  }
+
   /** Waits for the sweep in hand; none starts after. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.soon);
     await this.running;
   }
 
-  /** One full pass over the pending calls; resolves when done (tests and the import command await it). */
+  /**
+   * One pass over the calls pending when it starts (calls that start waiting during the pass are
+   * the next pass's), a batch per transaction; resolves with the number of calls costed. A batch
+   * that fails is costed call by call, so one call that cannot be costed (reported through
+   * `onError`) never holds back the others.
+   */
   async sweep(): Promise<number> {
     const { transactions, cost, batchSize = 500 } = this.options;
+    const until = cost.clock();
     let costed = 0;
     let cursor: PendingCursor | null = null;
     do {
       const after: PendingCursor | null = cursor;
-      cursor = await transactions(async (sql) => {
-        const { ids, next } = await pendingCallIds(sql, batchSize, after);
-        if (ids.length === 0) return null;
-        const outcomes = await costCalls(sql, ids, { kind: 'sweep' }, cost);
-        const events = [...outcomes.values()].flatMap((o) => (o.kind === 'revised' ? [o.event] : []));
-        costed += events.length;
-        await appendOutbox(sql, events);
-        return next;
+      const page: PendingPage = await transactions((sql) => pendingCallIds(sql, batchSize, after, until));
+      if (page.ids.length === 0) break;
+      costed += await this.costBatch(page.ids).catch(async (error: unknown) => {
+        this.options.onError?.(error);
+        let one = 0;
+        for (const id of page.ids)
+          one += await this.costBatch([id]).catch((e: unknown) => (this.options.onError?.(e), 0));
+        return one;
       });
-      if (cursor) this.options.afterCommit?.();
+      cursor = page.next;
     } while (cursor);
     this.options.onStats?.(await transactions((sql) => pendingStats(sql)));
     return costed;
+  }
+
+  private async costBatch(ids: readonly string[]): Promise<number> {
+    const events = await this.options.transactions(async (sql) => {
+      const outcomes = await costCalls(sql, ids, { kind: 'sweep' }, this.options.cost);
+      const revised = [...outcomes.values()].flatMap((o) => (o.kind === 'revised' ? [o.event] : []));
+      await appendOutbox(sql, revised);
+      return revised;
+    });
+    if (events.length > 0) this.options.afterCommit?.();
+    return events.length;
   }
 
   private schedule(delayMs: number): void {

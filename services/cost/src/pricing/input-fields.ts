@@ -11,17 +11,27 @@ const decimalError = `a decimal string ≥ 0 with at most ${MAX_PRICE_DECIMALS} 
 
 export const decimalString = z.string({ error: decimalError }).regex(DECIMAL, { error: decimalError });
 
-export const dateTimeWithOffset = z.iso.datetime({
-  offset: true,
-  error: 'an ISO 8601 date-time with a zone offset, e.g. "2024-07-01T00:00:00+02:00"',
-});
+/** A date-time with an offset, in the years prices can be about (the database stores years 1–9999 only, and nothing older is meant) */
+export const dateTimeWithOffset = z.iso
+  .datetime({
+    offset: true,
+    error: 'an ISO 8601 date-time with a zone offset, e.g. "2024-07-01T00:00:00+02:00"',
+  })
+  .refine((text) => {
+    const year = new Date(text).getUTCFullYear();
+    return year >= 2000 && year <= 2999;
+  }, 'a date-time in the years 2000–2999');
 
 export const currencyCode = z.string({ error: 'an ISO 4217 code' }).regex(/^[A-Z]{3}$/, { error: 'an ISO 4217 code' });
 
-/** An id as the API takes it: letters, digits and . _ : - only (ids never carry personal data). */
-export const recordId = z
-  .string({ error: 'an id' })
-  .regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: 'an id of 1–64 letters, digits, ".", "_", ":" or "-"' });
+/**
+ * A plan's or rate's id: a uuid, as the database stores it and cost.call-costs.v1 names it (an id
+ * the event's contract refused would make every call priced under it uncostable).
+ */
+export const recordId = z.uuid({ error: 'a uuid' });
+
+/** Counts stored as PostgreSQL integers. */
+export const MAX_COUNT = 2_147_483_647;
 
 export const validityFields = {
   validFrom: dateTimeWithOffset,

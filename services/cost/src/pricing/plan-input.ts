@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { Plan } from '../costing/cost-inputs';
 import { Exact } from '../money/exact';
-import { currencyCode, decimalString, problemsOf, recordId, validityFields, validityProblems } from './input-fields';
+import {
+  currencyCode,
+  decimalString,
+  MAX_COUNT,
+  problemsOf,
+  recordId,
+  validityFields,
+  validityProblems,
+} from './input-fields';
 import { PLATFORM } from './plans';
 
 const PlanInputSchema = z.strictObject({
@@ -19,7 +27,7 @@ const PlanInputSchema = z.strictObject({
   minimumPerConnectedCall: decimalString,
   feePerConfirmedBooking: decimalString.nullable().optional(),
   monthlyFee: decimalString,
-  includedMinutes: z.number().int().nonnegative(),
+  includedMinutes: z.number().int().nonnegative().max(MAX_COUNT),
   ...validityFields,
 });
 export type PlanInput = z.input<typeof PlanInputSchema>;

@@ -96,7 +96,7 @@ describe('overlapping plans', () => {
 
 describe('a plan as the API receives it', () => {
   const input = {
-    id: 'plan-2024-06',
+    id: '5d0c3c1e-6f3a-4d55-9a3b-2f1f8a7c0b61',
     seller: 'platform',
     buyer: { kind: 'company', companyId: COMPANY },
     currency: 'EUR',
@@ -142,6 +142,12 @@ describe('a plan as the API receives it', () => {
       'validFrom',
       '(input)',
     ]);
+  });
+
+  it('when the id is not a uuid or the validity is outside 2000–2999, then the plan is refused naming the field', () => {
+    const result = validatePlan({ ...input, id: 'plan-2024-06', validFrom: '0000-06-01T00:00:00+02:00' });
+    expect(result.kind === 'invalid' && result.problems.map((p) => p.split(':')[0])).toEqual(['id', 'validFrom']);
+    expect(validatePlan({ ...input, includedMinutes: 2 ** 31 }).kind).toBe('invalid');
   });
 
   it('when a validity ends before it starts or a reseller buys from a reseller, then the plan is refused', () => {

@@ -38,7 +38,7 @@ describe("Twilio's rates for imported numbers", () => {
 
   it('when the API receives a rate, then its amount is an exact decimal string and every problem is named', () => {
     const input = {
-      id: 'twilio-de-local-in',
+      id: '0b6f2f9e-3c7d-4a1e-8f52-6d9c1a4e7b30',
       direction: 'inbound',
       numberType: 'local',
       usdPerMinute: '0.0085',

@@ -46,7 +46,7 @@ export async function loadStatementCalls(db: Sql, s: StatementSelection): Promis
          FROM entries GROUP BY call_id),
      lines AS (
        SELECT call_id, json_agg(json_build_object('component', component, 'currency', currency, 'amount', amount::text)) AS lines
-         FROM (SELECT call_id, component, currency, sum(amount) AS amount FROM entries WHERE kind = 'retail' GROUP BY 1, 2, 3) l
+         FROM (SELECT call_id, component, currency, sum(amount) AS amount FROM entries WHERE kind = 'retail' GROUP BY 1, 2, 3 HAVING sum(amount) <> 0) l
         GROUP BY call_id)
      SELECT c.call_id, to_char(c.call_day, 'YYYY-MM-DD') AS call_day, c.connected_seconds::text AS connected_seconds,
             coalesce(f.started_at, f.ended_at, c.call_day::timestamp AT TIME ZONE 'Europe/Berlin') AS started_at,

@@ -44,6 +44,9 @@ export function makeApp(deps: CostAppDeps): express.Express {
   const tokens = makeResellerTokens(deps);
   const api = express.Router();
   api.use(authenticate(deps.adminTokens, tokens.resolve));
+  // a call id has Retell's shape; anything else (a NUL byte, 10 kB) names no call
+  api.use('/admin/calls/:callId', unknownCallUnlessRetellId);
+  api.use('/calls/:callId', unknownCallUnlessRetellId);
   api.use('/admin', adminRoutes(deps.recost, tokens));
   api.use(priceRoutes(makePlanAdmin(deps), makeTwilioRatesAdmin(deps)));
   api.use(reportRoutes(makeReports(deps), makeCallBreakdown(deps)));
@@ -53,4 +56,11 @@ export function makeApp(deps: CostAppDeps): express.Express {
   app.use(notFound);
   app.use(failed);
   return app;
+}
+
+const RETELL_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function unknownCallUnlessRetellId(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  if (RETELL_ID.test(req.params.callId as string)) return next();
+  res.status(404).json({ error: 'unknown_call' });
 }
