@@ -4,7 +4,7 @@ import { lockCalls } from '../ledger/call-locks';
 import { costCalls } from '../ledger/cost-calls';
 import type { CallFactEvent, CallTopics } from './call-fact-changes';
 import { decodeCallFact } from './call-fact-changes';
-import { recordCallFact } from './call-facts.repository';
+import { recordCallFacts } from './record-call-facts';
 
 export interface CallFactsConsumerDeps {
   topics: CallTopics;
@@ -47,19 +47,23 @@ async function recordAndCost(
 ): Promise<OutboxEvent[][]> {
   const lastIndexOf = new Map<string, number>();
   const causes = new Map<string, { id: string; traceparent?: string | undefined }>();
+  const facts = events.filter((e) => e.change.kind !== 'none');
   await lockCalls(
     sql,
-    events.filter((e) => e.change.kind !== 'none').map((e) => e.callId),
+    facts.map((e) => e.callId),
   );
+  await recordCallFacts(sql, facts);
   for (const [index, event] of events.entries()) {
     if (event.change.kind === 'none') continue;
-    await recordCallFact(sql, event.callId, event.change);
     lastIndexOf.set(event.callId, index);
     causes.set(event.callId, { id: event.envelope.id, traceparent: event.envelope.traceparent });
   }
   const emitted: OutboxEvent[][] = events.map(() => []);
   if (lastIndexOf.size === 0) return emitted;
-  const outcomes = await costCalls(sql, [...lastIndexOf.keys()], { kind: 'facts', causes }, deps.cost);
+  // the calls are locked already (lockCalls above), before their facts were recorded
+  const outcomes = await costCalls(sql, [...lastIndexOf.keys()], { kind: 'facts', causes }, deps.cost, {
+    locked: true,
+  });
   for (const [callId, outcome] of outcomes) {
     deps.onCosted?.(callId, outcome);
     // the cost event follows the call's last message in the chunk: it is what caused the revision

@@ -42,9 +42,10 @@ export async function costCalls(
   callIds: readonly string[],
   trigger: CostTrigger,
   deps: CostCallsDeps,
+  options: { locked?: boolean } = {},
 ): Promise<Map<string, CallCostOutcome>> {
   const outcomes = new Map<string, CallCostOutcome>(callIds.map((id) => [id, { kind: 'not_ended' }]));
-  await lockCalls(sql, callIds);
+  if (!options.locked) await lockCalls(sql, callIds);
   const facts = await loadEndedCallFacts(sql, callIds);
   if (facts.size === 0) return outcomes;
   const ids = [...facts.keys()];
