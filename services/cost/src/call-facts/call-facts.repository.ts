@@ -30,8 +30,11 @@ export async function loadEndedCallFacts(sql: Sql, callIds: readonly string[]): 
        FROM call_facts f
        LEFT JOIN LATERAL (
          SELECT count(*) FILTER (WHERE confirmed AND NOT undone AND NOT moved) AS confirmed,
-                count(*) FILTER (WHERE confirmed AND alternative AND NOT undone AND NOT moved) AS alternatives
-           FROM call_bookings WHERE call_id = f.call_id) b ON true
+                -- a booking moved from one that took an offered alternative is still that alternative
+                count(*) FILTER (WHERE confirmed AND NOT undone AND NOT moved AND (alternative OR EXISTS (
+                  SELECT 1 FROM call_bookings o WHERE o.call_id = n.call_id AND o.moved_to = n.uid AND o.alternative)))
+                  AS alternatives
+           FROM call_bookings n WHERE call_id = f.call_id) b ON true
       WHERE f.call_id = ANY($1::text[]) AND f.ended`,
     [callIds],
   );

@@ -82,6 +82,23 @@ describe('recording a chunk of call facts', () => {
     });
   });
 
+  it.each([
+    ['confirmed, then moved', ['confirm', 'move']],
+    ['moved, then confirmed', ['move', 'confirm']],
+  ])(
+    'when an alternative booking is %s, then the booking it became still counts as that alternative',
+    async (_, order) => {
+      const callId = `call_${randomUUID().slice(0, 8)}`;
+      const changes: Record<string, CallFactChange> = {
+        confirm: { kind: 'booking_confirmed', uid: 'b1', alternative: true },
+        move: { kind: 'booking_moved', fromUid: 'b1', uid: 'b2' },
+      };
+      await record([{ callId, change: ended(63_000) }]);
+      for (const step of order) await record([{ callId, change: changes[step]! }]);
+      expect(await facts(callId)).toMatchObject({ confirmedBookings: 1, alternativeBookings: 1 });
+    },
+  );
+
   it('when only an analysis arrived, then the call is not ended and has no facts to cost', async () => {
     const callId = `call_${randomUUID().slice(0, 8)}`;
     await record([{ callId, change: { kind: 'analysed', attribution, retellCost: RETELL_COST } }]);

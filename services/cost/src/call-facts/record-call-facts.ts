@@ -94,6 +94,8 @@ interface BookingFlags {
   alternative: boolean;
   undone: boolean;
   moved: boolean;
+  /** the booking a moved one became */
+  movedTo: string | null;
 }
 
 /** Each booking's flags from the chunk's outcomes, OR-ed per (call, uid): one row each. */
@@ -101,15 +103,24 @@ function bookingFlags(records: readonly CallFactRecord[]): Map<string, [string, 
   const flags = new Map<string, [string, string, BookingFlags]>();
   const mark = (callId: string, uid: string, on: Partial<BookingFlags>) => {
     const key = JSON.stringify([callId, uid]);
-    const row = flags.get(key) ?? [callId, uid, { confirmed: false, alternative: false, undone: false, moved: false }];
-    for (const [flag, value] of Object.entries(on)) row[2][flag as keyof BookingFlags] ||= value;
+    const row = flags.get(key) ?? [
+      callId,
+      uid,
+      { confirmed: false, alternative: false, undone: false, moved: false, movedTo: null },
+    ];
+    const f = row[2];
+    f.confirmed ||= !!on.confirmed;
+    f.alternative ||= !!on.alternative;
+    f.undone ||= !!on.undone;
+    f.moved ||= !!on.moved;
+    f.movedTo = on.movedTo ?? f.movedTo;
     flags.set(key, row);
   };
   for (const { callId, change: c } of records) {
     if (c.kind === 'booking_confirmed') mark(callId, c.uid, { confirmed: true, alternative: c.alternative });
     if (c.kind === 'booking_undone') mark(callId, c.uid, { undone: true });
     if (c.kind === 'booking_moved') {
-      mark(callId, c.fromUid, { moved: true });
+      mark(callId, c.fromUid, { moved: true, movedTo: c.uid });
       mark(callId, c.uid, { confirmed: true });
     }
   }
@@ -125,14 +136,16 @@ async function recordBookings(sql: Sql, flags: ReadonlyMap<string, [string, stri
     f.alternative,
     f.undone,
     f.moved,
+    f.movedTo,
   ]);
   await sql.query(
-    `INSERT INTO call_bookings (call_id, uid, confirmed, alternative, undone, moved)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::bool[], $4::bool[], $5::bool[], $6::bool[])
+    `INSERT INTO call_bookings (call_id, uid, confirmed, alternative, undone, moved, moved_to)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::bool[], $4::bool[], $5::bool[], $6::bool[], $7::text[])
      ON CONFLICT (call_id, uid) DO UPDATE SET confirmed = call_bookings.confirmed OR excluded.confirmed,
        alternative = call_bookings.alternative OR excluded.alternative,
-       undone = call_bookings.undone OR excluded.undone, moved = call_bookings.moved OR excluded.moved`,
-    columns(rows, 6),
+       undone = call_bookings.undone OR excluded.undone, moved = call_bookings.moved OR excluded.moved,
+       moved_to = coalesce(excluded.moved_to, call_bookings.moved_to)`,
+    columns(rows, 7),
   );
 }
 
