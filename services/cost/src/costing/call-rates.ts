@@ -6,9 +6,19 @@ export type UsdRate =
   | { kind: 'rate'; callDay: string; rateDate: string; usdPerEur: Exact }
   | { kind: 'pending'; callDay: string; waitingFor: string };
 
-/** The call's dollar rate: the ECB's of its Berlin day (rateForCall's rules), or what it waits for. */
+/**
+ * The call's dollar rate: the ECB's of its Berlin day (rateForCall's rules), or what it waits for.
+ * A call costed before keeps the publication date it was costed at (`context.pinnedRateDate`), so
+ * a day the ECB skipped and published later does not move a costing already made.
+ */
 export function usdRateOf(instant: Date, context: CostContext): UsdRate {
-  const choice = rateForCall(instant, context.ecbRates.get('USD') ?? new Map<string, Exact>());
+  const usd = context.ecbRates.get('USD') ?? new Map<string, Exact>();
+  const pinned = context.pinnedRateDate ? usd.get(context.pinnedRateDate) : undefined;
+  if (pinned && context.pinnedRateDate) {
+    const { callDay } = rateForCall(instant, usd);
+    return { kind: 'rate', callDay, rateDate: context.pinnedRateDate, usdPerEur: pinned };
+  }
+  const choice = rateForCall(instant, usd);
   return choice.kind === 'rate'
     ? { kind: 'rate', callDay: choice.callDay, rateDate: choice.rateDate, usdPerEur: choice.rate }
     : { kind: 'pending', callDay: choice.callDay, waitingFor: `USD rate of ${choice.waitingFor}` };

@@ -61,4 +61,14 @@ describe("a call's day and rate", () => {
       '2024-06-28',
     ]);
   });
+
+  it('when a costed call keeps the publication date it was costed at, then a day the ECB published later does not move it', () => {
+    // costed at 1 July's rate while the 2nd looked skipped (the 3rd was known); the 2nd was imported later
+    const known = rates({ USD: { '2024-07-01': '1.0746', '2024-07-02': '1.0745' } });
+    const call = callAt('2024-07-02T09:00:00Z');
+    const again = costCall(call, context({ ecbRates: known, pinnedRateDate: '2024-07-01' }));
+    expect(again.kind === 'costed' && [again.pins.callDay, again.pins.rateDate]).toEqual(['2024-07-02', '2024-07-01']);
+    const fresh = costCall(call, context({ ecbRates: known }));
+    expect(fresh.kind === 'costed' && fresh.pins.rateDate).toBe('2024-07-02');
+  });
 });

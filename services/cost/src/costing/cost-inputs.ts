@@ -91,6 +91,8 @@ export interface CostContext {
   twilioRate: TwilioRate | null;
   /** ECB rates by currency (units per 1 EUR), by publication date: at least USD and the plans' currencies */
   ecbRates: ReadonlyMap<string, ReadonlyMap<string, Exact>>;
+  /** the ECB publication date a costed call was costed at, which it keeps (absent: chosen by its day) */
+  pinnedRateDate?: string | null;
 }
 
 /** What a ledger entry is of: quantities (no currency) and money (a currency, and its euro value). */

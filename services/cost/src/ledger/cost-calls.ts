@@ -152,6 +152,7 @@ function costingPins(p: CostPins, company: CompanyAccount | null): CostingPins {
     retailPlanId: p.retailPlanId,
     twilioRateId: p.twilioRateId,
     resellerId: p.resellerId,
+    rateDate: p.rateDate,
     ...(company ? { billingCurrency: company.billingCurrency, resellerCurrency: company.resellerCurrency } : {}),
   };
 }

@@ -51,6 +51,7 @@ export async function costingContexts(
       retailPlan: chosen.retail,
       twilioRate: twilioRateFor(call, twilio, pins, at),
       ecbRates,
+      pinnedRateDate: pins?.rateDate ?? null,
     });
   }
   return contexts;

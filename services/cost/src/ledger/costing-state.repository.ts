@@ -15,6 +15,8 @@ export interface CostingPins {
   /** the currencies the plans were checked against (absent on costings from before the field) */
   billingCurrency?: string;
   resellerCurrency?: string | null;
+  /** the ECB publication date the costing used (absent on costings from before the field) */
+  rateDate?: string | null;
 }
 
 export type CostingState =
