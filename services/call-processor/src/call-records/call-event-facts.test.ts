@@ -58,11 +58,15 @@ describe("what the call record keeps of a Retell event for the call's cost", () 
     ['not_connected', 0, false],
     ['registered', 0, false],
     ['error', 1200, true],
-    ['error', 0, undefined],
-  ])('when the call status is %s with %i ms, then it connected: %s', (status, durationMs, connected) => {
+    // an error after zero seconds never reached the caller: no minimum is charged for it
+    ['error', 0, false],
+    ['error', undefined, undefined],
+    ['a_status_retell_adds_later', 0, false],
+  ])('when the call status is %s with %s ms, then it connected: %s', (status, durationMs, connected) => {
     const facts = factsOf('02-call_ended.salon-inbound.json', (call) => {
       call.call_status = status;
-      call.duration_ms = durationMs;
+      if (durationMs === undefined) delete call.duration_ms;
+      else call.duration_ms = durationMs;
     });
     expect(facts.connected).toBe(connected);
   });

@@ -60,7 +60,7 @@ export function toCallEventFacts(body: KnownRetellWebhookEvent, eventId: string)
 /**
  * Whether the call connected, by its status: `ongoing` and `ended` did (call_started is only sent
  * then), `not_connected` and `registered` did not (Retell still reports a start time for a dial
- * nobody answered); an `error` or a status Retell adds later tells only by a duration above zero.
+ * nobody answered); an `error` or a status Retell adds later tells only by its duration (none: unknown).
  */
 function connectedOf(call: RetellCall): boolean | undefined {
   switch (call.call_status) {
@@ -71,7 +71,7 @@ function connectedOf(call: RetellCall): boolean | undefined {
     case 'registered':
       return false;
     default:
-      return typeof call.duration_ms === 'number' && call.duration_ms > 0 ? true : undefined;
+      return typeof call.duration_ms === 'number' ? call.duration_ms > 0 : undefined;
   }
 }
 
