@@ -36,8 +36,8 @@ COPY tsconfig.base.json tsconfig.json ./
 COPY packages/ packages/
 COPY services/ services/
 
-# the service and the workspace packages it uses (contracts, kafka-runner, observability), with
-# their dev dependencies: esbuild is one.
+# the service and the workspace packages it uses (contracts, kafka-runner, observability,
+# german-dates), with their dev dependencies: esbuild is one.
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
     pnpm install --offline --frozen-lockfile --store-dir /pnpm/store --filter "@rb/${SERVICE}..."
 RUN pnpm --filter "@rb/${SERVICE}" build

@@ -1,7 +1,7 @@
 import { decideBookingIntent } from './decide-booking-intent';
 import { extractName } from './extract-name';
 import { matchService } from './match-service';
-import { parseTranscript } from './extract-appointment-time';
+import { parseTranscript } from '@rb/german-dates';
 import type { BusinessRoute } from './wish-inputs';
 
 const ids = {

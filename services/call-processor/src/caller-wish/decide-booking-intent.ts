@@ -1,8 +1,9 @@
 import type { BookingIntentRequestedV1, CallbackNeededV1 } from '@rb/contracts';
+import { parseTranscript } from '@rb/german-dates';
 import { DateTime } from 'luxon';
 import type { AnalysisField } from './analysis-fields';
 import { analysisKeys, analysisValue } from './analysis-fields';
-import { extractAppointmentTime, parseTranscript } from './extract-appointment-time';
+import { extractAppointmentTime } from './extract-appointment-time';
 import { extractName } from './extract-name';
 import { matchService } from './match-service';
 import { normalise } from './text-match';

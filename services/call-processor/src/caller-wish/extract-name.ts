@@ -1,4 +1,4 @@
-import type { Turn } from './extract-appointment-time';
+import type { Turn } from '@rb/german-dates';
 
 export interface NameMatch {
   name: string;

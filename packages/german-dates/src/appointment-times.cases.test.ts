@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED_DIR, requireSharedDir } from '../../../../test/paths';
-import { extractAppointmentTime } from './extract-appointment-time';
+import { SHARED_DIR, requireSharedDir } from '../../../test/paths';
+import { readCall } from './read-call.test-support';
 
 requireSharedDir();
 interface Case {
@@ -36,7 +36,7 @@ describe('the shared appointment-time cases (testdata/appointment-times.jsonl an
   it.each(cases.map((c) => [c.id, c] as const))(
     'when case %s is extracted, then date and time are the agreed ones',
     (_id, c) => {
-      expect(extractAppointmentTime(c)).toEqual(c.expected);
+      expect(readCall(c)).toEqual(c.expected);
     },
   );
 });

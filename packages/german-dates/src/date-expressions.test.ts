@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
 import { findDates } from './date-expressions';
-import { extractAppointmentTime } from './extract-appointment-time';
+import { readCall } from './read-call.test-support';
 
 // Wednesday 2 December 2026 in Berlin (the newer shared cases' reference day)
 const today = DateTime.fromISO('2026-12-02T00:00:00', { zone: 'Europe/Berlin' });
 const dates = (text: string) => findDates(text, today).map((d) => d.value.date);
 const at = (said: string) =>
-  extractAppointmentTime({
+  readCall({
     transcript: `Agent: Guten Tag, was kann ich für Sie tun?\nUser: ${said}`,
     callStartedAt: '2026-12-02T10:15:00+01:00',
     timeZone: 'Europe/Berlin',
@@ -89,7 +89,7 @@ describe('times, amounts and birth dates stay what they are', () => {
   it('when the caller gives a date of birth without the dot when asked, then that is no wish', () => {
     const asked = 'Agent: Ihr Geburtsdatum bitte?\nUser: 14 Januar 1961.';
     expect(
-      extractAppointmentTime({
+      readCall({
         transcript: asked,
         callStartedAt: '2026-12-02T10:15:00+01:00',
         timeZone: 'Europe/Berlin',

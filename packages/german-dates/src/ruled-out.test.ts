@@ -1,8 +1,8 @@
-import { extractAppointmentTime } from './extract-appointment-time';
+import { readCall } from './read-call.test-support';
 
 // Wednesday 2 December 2026 in Berlin
 const at = (said: string, opening = 'Agent: Guten Tag, was kann ich für Sie tun?') =>
-  extractAppointmentTime({
+  readCall({
     transcript: `${opening}\nUser: ${said}`,
     callStartedAt: '2026-12-02T10:15:00+01:00',
     timeZone: 'Europe/Berlin',

@@ -1,0 +1,7 @@
+/**
+ * @rb/german-dates: dates and times as callers say them (German first, English too) and German
+ * public holidays. Pure: no I/O, no clock, no environment; every "today" or "now" is an argument.
+ */
+export type { AppointmentTime, Turn } from './extract-appointment-time';
+export { findAppointmentTime, parseTranscript } from './extract-appointment-time';
+export type { Language } from './time-expressions';
