@@ -5,3 +5,5 @@
 export type { AppointmentTime, Turn } from './extract-appointment-time';
 export { findAppointmentTime, parseTranscript } from './extract-appointment-time';
 export type { Language } from './time-expressions';
+export type { FederalState } from './german-holidays';
+export { easterSunday, holidaysOf } from './german-holidays';

@@ -1,5 +1,4 @@
 import { findAlternatives } from './find-alternatives';
-import { easterSunday, holidaysOf } from './german-holidays';
 
 const berlinWeekdays = { timeZone: 'Europe/Berlin', workingDays: [1, 2, 3, 4, 5], federalState: 'NW' as const };
 const NOW = '2026-01-01T00:00:00Z';
@@ -114,32 +113,5 @@ describe('alternatives for a wished slot that is taken', () => {
         nowUtc: '2026-10-13T13:30:00Z',
       }).map((a) => a.startLocal),
     ).toEqual(['2026-10-13T16:30:00', '2026-10-14T14:00:00', '2026-10-20T14:00:00']);
-  });
-});
-
-describe('German public holidays as data', () => {
-  it('when Easter is computed, then known years come out right', () => {
-    expect([2024, 2025, 2026, 2027, 2038].map(easterSunday)).toEqual([
-      '2024-03-31',
-      '2025-04-20',
-      '2026-04-05',
-      '2027-03-28',
-      '2038-04-25',
-    ]);
-  });
-
-  it('when a state is asked, then it has the nationwide days and its own', () => {
-    const nw = holidaysOf(2026, 'NW');
-    expect(nw.get('2026-04-03')).toBe('Karfreitag');
-    expect(nw.get('2026-05-14')).toBe('Christi Himmelfahrt');
-    expect(nw.get('2026-06-04')).toBe('Fronleichnam');
-    expect(nw.get('2026-11-01')).toBe('Allerheiligen');
-    expect(nw.has('2026-10-31')).toBe(false);
-    expect(holidaysOf(2026, 'SN').get('2026-11-18')).toBe('Buß- und Bettag');
-    expect(holidaysOf(2025, 'SN').get('2025-11-19')).toBe('Buß- und Bettag');
-    expect(holidaysOf(2026, 'BE').get('2026-03-08')).toBe('Internationaler Frauentag');
-    expect(holidaysOf(2017, 'HH').has('2017-10-31')).toBe(false);
-    expect(holidaysOf(2017, 'SN').has('2017-10-31')).toBe(true);
-    expect(holidaysOf(2026, null).size).toBe(9);
   });
 });

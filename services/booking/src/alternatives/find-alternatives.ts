@@ -1,6 +1,6 @@
+import type { FederalState } from '@rb/german-dates';
+import { holidaysOf } from '@rb/german-dates';
 import { DateTime } from 'luxon';
-import type { FederalState } from './german-holidays';
-import { holidaysOf } from './german-holidays';
 
 export type AlternativeStrategy =
   'same_day_other_time' | 'next_workday_same_time' | 'next_week_same_day' | 'next_available_workday';

@@ -1,10 +1,10 @@
 import type { BranchChangedV1Schema, DirectoryEntityChangedV1 } from '@rb/contracts';
 import { DirectoryEntityChangedV1Schema } from '@rb/contracts';
+import type { FederalState } from '@rb/german-dates';
 import type { MessageHandler, Sql } from '@rb/kafka-runner';
 import { decodeContractMessage } from '@rb/kafka-runner';
 import type { z } from 'zod';
 import type { Branch } from '../alternatives/find-alternatives';
-import type { FederalState } from '../alternatives/german-holidays';
 
 type BranchChanged = z.infer<typeof BranchChangedV1Schema>;
 export type DirectoryMessage = { kind: 'branch'; branch: BranchChanged } | { kind: 'other' };

@@ -1,18 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { easterSunday } from '@rb/german-dates';
 import { SHARED_DIR } from '../../../../test/paths';
 import { Exact } from '../money/exact';
 import { parseEcbHistoryCsv, parseEcbXml } from './ecb-files';
 import { callDayOf, rateForCall } from './rate-for-call';
-import { easterSunday, isTargetWorkingDay, lastWorkingDayOnOrBefore } from './target-calendar';
+import { isTargetWorkingDay, lastWorkingDayOnOrBefore } from './target-calendar';
 
 const rates = (entries: Record<string, string>) =>
   new Map(Object.entries(entries).map(([date, rate]) => [date, Exact.parse(rate)]));
 
 describe('TARGET calendar', () => {
   it('when a day is a weekend or a TARGET holiday, then the ECB publishes no rate for it', () => {
-    expect(easterSunday(2024).toISODate()).toBe('2024-03-31');
-    expect(easterSunday(2025).toISODate()).toBe('2025-04-20');
+    expect(easterSunday(2024)).toBe('2024-03-31');
+    expect(easterSunday(2025)).toBe('2025-04-20');
     for (const holiday of ['2024-01-01', '2024-03-29', '2024-04-01', '2024-05-01', '2024-12-25', '2024-12-26']) {
       expect([holiday, isTargetWorkingDay(holiday)]).toEqual([holiday, false]);
     }

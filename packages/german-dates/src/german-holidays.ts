@@ -39,7 +39,7 @@ export const GERMAN_HOLIDAYS: readonly HolidayRule[] = [
   { name: '2. Weihnachtstag', on: { fixed: '12-26' }, states: 'all' },
 ];
 
-/** Easter Sunday of a Gregorian year (anonymous Gregorian algorithm), as YYYY-MM-DD. */
+/** Easter Sunday of a Gregorian year (the anonymous Gregorian algorithm, Meeus/Jones/Butcher), as YYYY-MM-DD. */
 export function easterSunday(year: number): string {
   const a = year % 19;
   const b = Math.floor(year / 100);
