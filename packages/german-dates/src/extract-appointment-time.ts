@@ -1,11 +1,8 @@
 import type { DateTime } from 'luxon';
-import type { Found, SpokenTime } from './time-expressions';
+import type { Slot } from './said-slots';
+import { combine, merge, slotsSaid } from './said-slots';
 import type { Language } from './time-expressions';
 import { findTimes, resolveTime } from './time-expressions';
-import type { SpokenDate } from './date-expressions';
-import { findDates } from './date-expressions';
-import type { Mention } from './ruled-out';
-import { passedOver, withoutRuledOut } from './ruled-out';
 
 export interface AppointmentTime {
   /** YYYY-MM-DD in the branch's zone, or null when the call fixed no day */
@@ -17,11 +14,6 @@ export interface AppointmentTime {
 export interface Turn {
   speaker: 'agent' | 'user';
   text: string;
-}
-
-interface Slot {
-  date?: SpokenDate;
-  time?: SpokenTime;
 }
 
 const AGENT_CONFIRMS =
@@ -68,10 +60,7 @@ export function findAppointmentTime(input: {
       continue;
     }
     askedBirthDate = turn.speaker === 'agent' && ASKS_BIRTH_DATE.test(turn.text);
-    const said = clauses(turn.text)
-      .map((clause) => withoutRuledOut(clause, (text) => spansIn(text, today, language)))
-      .map((clause) => ({ clause, slot: slotOf(clause, today, language) }))
-      .filter(({ slot }) => slot.date || slot.time);
+    const said = slotsSaid(turn.text, today, language);
     if (turn.speaker === 'agent') {
       if (AGENT_CONFIRMS.test(turn.text) && said.length > 0) merge(wish, combine(said.map((s) => s.slot)));
       offers = said.flatMap((s) => eachOffer(s.clause, s.slot, language));
@@ -91,61 +80,11 @@ export function findAppointmentTime(input: {
   return { date: wish.date?.date ?? null, time: wish.time ? resolveTime(wish.time) : null };
 }
 
-/** Clauses: a refusal in one ("geht leider nicht, aber …") must not spill over to the next. */
-function clauses(text: string): string[] {
-  // a period after a digit is an ordinal ("am 2. März"), not the end of a sentence
-  return text.split(
-    /(?<=[^\d][.!?;]|[!?;])\s+|,\s*(?=(?:aber|sondern|lieber|dann|dafür|stattdessen|oder|but|or|rather|instead)(?![\p{L}]))|\s+(?=(?:aber|sondern|dafür|stattdessen|but|instead)\s)/iu,
-  );
-}
-
 /** "16 Uhr oder 17:30 Uhr": each time the agent names is an offer of its own, on the clause's day */
 function eachOffer(clause: string, slot: Slot, language: Language): Slot[] {
   const times = findTimes(clause, language);
   if (times.length <= 1) return [slot];
   return times.map((t) => ({ ...(slot.date ? { date: slot.date } : {}), time: t.value }));
-}
-
-/** The days and times a clause names as a wish: not one passed over ("statt Freitag"), no day past. */
-function mentionsIn(clause: string, today: DateTime, language: Language) {
-  const wished = <T>({ start }: Found<T>) => !passedOver(clause, start);
-  const notPast = ({ value }: Found<SpokenDate>) => value.date >= today.toISODate()!;
-  return {
-    dates: findDates(clause, today).filter(wished).filter(notPast),
-    times: findTimes(clause, language).filter(wished),
-  };
-}
-
-function spansIn(text: string, today: DateTime, language: Language): Mention[] {
-  const dates = findDates(text, today).map(({ start, end }) => ({ kind: 'date' as const, start, end }));
-  const times = findTimes(text, language).map(({ start, end }) => ({ kind: 'time' as const, start, end }));
-  return [...dates, ...times];
-}
-
-function slotOf(clause: string, today: DateTime, language: Language): Slot {
-  const { dates, times } = mentionsIn(clause, today, language);
-  return { date: bestDate(dates), time: times.at(-1)?.value };
-}
-
-/** In one breath the most explicit day wins ("am Montag, den 18. Mai"), else the last said. */
-function bestDate(dates: Found<SpokenDate>[]): SpokenDate | undefined {
-  const rank = { explicit: 3, relative: 2, weekday: 1 } as const;
-  return dates.reduce<SpokenDate | undefined>(
-    (best, d) => (!best || rank[d.value.form] >= rank[best.form] ? d.value : best),
-    undefined,
-  );
-}
-
-function combine(slots: Slot[]): Slot {
-  const combined: Slot = {};
-  for (const slot of slots) merge(combined, slot);
-  return combined;
-}
-
-/** A new day keeps the time wished before, a new time keeps the day. */
-function merge(into: Slot, slot: Slot): void {
-  if (slot.date) into.date = slot.date;
-  if (slot.time) into.time = slot.time;
 }
 
 const GERMAN = /(?<![\p{L}])(ich|und|der|die|das|um|am|bitte|morgen|uhr|nicht|ja|gerne?|termin|guten)(?![\p{L}])/giu;
