@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { branchProfileFieldsV1 } from './branch-profile';
+
+export * from './branch-profile';
 
 /**
  * `tenants.directory.v1` (compacted, key = entity id): the current state of each directory entity
@@ -58,6 +61,8 @@ export const BranchChangedV1Schema = z.strictObject({
   workingDays: z.array(z.number().int().min(1).max(7)),
   defaultServiceId: z.uuid(),
   serviceIds: z.array(z.uuid()),
+  /** what the phone agent needs: address, opening hours, language, agent override, greeting name */
+  ...branchProfileFieldsV1(),
 });
 export const ServiceChangedV1Schema = z.strictObject({
   entity: z.literal('service'),
