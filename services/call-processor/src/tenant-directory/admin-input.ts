@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { CompanyAnalysisFieldsSchema } from '../caller-wish/analysis-fields';
+import { branchProfileInput, branchProfileWithDefaults } from './branch-profile-input';
 import { currency, NumberKindSchema, NumberTypeSchema, toE164 } from './tenants-file-schema';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
@@ -72,8 +73,10 @@ export const AdminInput = {
     ...branch,
     federalState: branch.federalState.default(null),
     workingDays: branch.workingDays.default([1, 2, 3, 4, 5]),
+    ...branchProfileWithDefaults,
   }),
-  updateBranch: z.strictObject({ ...branch, ...active }).partial(),
+  /** a profile field given replaces it whole (an address, all opening hours, the override); null clears it */
+  updateBranch: z.strictObject({ ...branch, ...branchProfileInput, ...active }).partial(),
   addPhoneNumber: z.strictObject({
     number: phone,
     numberKind: line.numberKind.default('retell'),

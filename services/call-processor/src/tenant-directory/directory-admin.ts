@@ -3,13 +3,15 @@ import type { AdminOperation } from './admin-input';
 import { AdminInput } from './admin-input';
 import type { AdminResult } from './admin-change';
 import { first, makeChange, replaceLinks, update } from './admin-change';
+import { branchOperations } from './admin-branch-operations';
 import { companyOperations } from './admin-company-operations';
 import type { ImportTenantsDeps } from './import-tenants-file';
 
 export type { AdminRefusal, AdminResult } from './admin-change';
 
 /**
- * Create, change and deactivate directory entities one at a time. Every change is validated
+ * Create, change and deactivate directory entities one at a time (resellers and companies:
+ * admin-company-operations.ts; branches: admin-branch-operations.ts). Every change is validated
  * (`invalid_body` with the fields, also for a reseller slug that names none), lands in one
  * transaction with its directory event in the outbox and a change notice for the caches, and
  * answers with the entity's new state. References across companies are refused by the schema's
@@ -19,6 +21,7 @@ export function makeDirectoryAdmin(deps: ImportTenantsDeps) {
   const change = makeChange(deps);
   const ops = {
     ...companyOperations(change),
+    ...branchOperations(change),
     createService: (companyId: string, b: z.infer<typeof AdminInput.createService>) =>
       change('service', true, (sql) =>
         first(
@@ -49,31 +52,6 @@ export function makeDirectoryAdmin(deps: ImportTenantsDeps) {
           active: b.active,
         }),
       ),
-    createBranch: (companyId: string, b: z.infer<typeof AdminInput.createBranch>) =>
-      change('branch', true, async (sql) => {
-        const id = await first(
-          sql,
-          `INSERT INTO branches (company_id, slug, name, time_zone, federal_state, working_days, default_service_id)
-                                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-          [companyId, b.slug, b.name, b.timeZone, b.federalState, b.workingDays, b.defaultServiceId],
-        );
-        if (id) await replaceLinks(sql, 'branch_services', 'branch_id', id, 'branches', b.serviceIds);
-        return id;
-      }),
-    updateBranch: (id: string, b: z.infer<typeof AdminInput.updateBranch>) =>
-      change('branch', false, async (sql) => {
-        const found = await update(sql, 'branches', id, {
-          name: b.name,
-          time_zone: b.timeZone,
-          federal_state: b.federalState,
-          working_days: b.workingDays,
-          default_service_id: b.defaultServiceId,
-          active: b.active,
-        });
-        if (found && b.serviceIds)
-          await replaceLinks(sql, 'branch_services', 'branch_id', id, 'branches', b.serviceIds);
-        return found;
-      }),
     addPhoneNumber: (branchId: string, b: z.infer<typeof AdminInput.addPhoneNumber>) =>
       change('phone_number', true, (sql) =>
         first(

@@ -1,5 +1,6 @@
 import type { CallLine, DirectoryEntityChangedV1 } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
+import { PROFILE_SELECT, profileFromRow } from './branch-profile-columns';
 
 export type EntityKind = DirectoryEntityChangedV1['entity'];
 type Row = Record<string, unknown>;
@@ -10,6 +11,7 @@ const SNAPSHOT: Record<EntityKind, string> = {
   service: `SELECT id, company_id, slug, name, synonyms, calcom_event_type_id, duration_minutes, price_minor, currency, active, version
             FROM services WHERE id = $1`,
   branch: `SELECT id, company_id, slug, name, time_zone, federal_state, working_days, default_service_id, active, version,
+              ${PROFILE_SELECT},
               ARRAY(SELECT service_id FROM branch_services WHERE branch_id = b.id ORDER BY service_id) AS service_ids
            FROM branches b WHERE id = $1`,
   phone_number: `SELECT id, company_id, branch_id, number, number_kind, number_type, active, version
@@ -75,6 +77,7 @@ export async function snapshot(
         workingDays: (r.working_days as number[]).map(Number),
         defaultServiceId: String(r.default_service_id),
         serviceIds: r.service_ids as string[],
+        ...profileFromRow(r),
       };
     case 'phone_number':
       return {

@@ -2,6 +2,7 @@ import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { CompanyAnalysisFieldsSchema } from '../caller-wish/analysis-fields';
+import { branchProfileWithDefaults } from './branch-profile-input';
 
 /** A phone number as people write it ("0221 1234567", "+49 (221) 123-4567") → E.164, or an issue. */
 export function toE164(raw: string, defaultCountry: 'DE' | 'AT' | 'CH' = 'DE'): string | undefined {
@@ -95,6 +96,8 @@ const BranchSchema = z.strictObject({
   phoneNumbers: z.array(PhoneNumberSchema).default([]),
   staff: z.array(StaffSchema).default([]),
   active: z.boolean().default(true),
+  /** address, openingHours, language, agentOverride, greetingName: none given and German unless said */
+  ...branchProfileWithDefaults,
 });
 
 const CompanySchema = z.strictObject({

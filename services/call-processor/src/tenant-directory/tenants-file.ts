@@ -10,7 +10,8 @@ export type { PhoneNumberEntry } from './tenants-file-schema';
 /**
  * `tenants.yaml`: the whole directory, declared (see deploy/tenants.example.yaml): resellers,
  * companies (each with its reseller, if any, and billing currency), their services and branches,
- * the branches' numbers (with their kind and type) and staff.
+ * the branches' numbers (with their kind and type) and staff, and what the phone agent needs of each
+ * branch (address, opening hours, language, agent override, greeting name: branch-profile-input.ts).
  */
 export const TenantsFileSchema = TenantsFileShape.superRefine(checkReferences);
 export type TenantsFile = z.infer<typeof TenantsFileSchema>;

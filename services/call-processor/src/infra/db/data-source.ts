@@ -12,6 +12,7 @@ import { AddCompanyAnalysisFields1764000000400 } from './migrations/176400000040
 import { AddDirectoryVersions1764000000510 } from './migrations/1764000000510-add-directory-versions';
 import { AddResellersAndNumberKinds1764000000600 } from './migrations/1764000000600-add-resellers-and-number-kinds';
 import { AddCallLines1764000000700 } from './migrations/1764000000700-add-call-lines';
+import { AddBranchProfiles1764000000800 } from './migrations/1764000000800-add-branch-profiles';
 
 export const MIGRATIONS = [
   CreateMessagingTables1764000000000,
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   AddDirectoryVersions1764000000510,
   AddResellersAndNumberKinds1764000000600,
   AddCallLines1764000000700,
+  AddBranchProfiles1764000000800,
   OutboxDeadLettersAndLease1766000000000,
 ];
 
