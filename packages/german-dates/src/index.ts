@@ -7,3 +7,6 @@ export { findAppointmentTime, parseTranscript } from './extract-appointment-time
 export type { Language } from './time-expressions';
 export type { FederalState } from './german-holidays';
 export { easterSunday, holidaysOf } from './german-holidays';
+export type { PartOfDay } from './day-parts';
+export type { When, WhenContext, WhenNotUnderstood } from './understand-when';
+export { understandWhen } from './understand-when';
