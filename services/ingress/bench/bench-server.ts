@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   });
   const app = makeApp({
     receiveWebhook,
+    // the ceiling measures webhooks only
+    answerCallInbound: async () => ({ kind: 'not_ready' }),
     maxBodyBytes: config.MAX_BODY_BYTES,
     registry,
     metrics,

@@ -16,6 +16,24 @@ export function makeIngressMetrics(registry: Registry) {
       labelNames: ['event_type'] as const,
       registers,
     }),
+    callInbound: new Counter({
+      name: 'ingress_call_inbound_total',
+      help: 'call_inbound answers, by outcome (routed, a refusal reason, rejected, not_ready) and whether it repeated an earlier answer',
+      labelNames: ['outcome', 'repeated'] as const,
+      registers,
+    }),
+    callInboundDuration: new Histogram({
+      name: 'ingress_call_inbound_duration_seconds',
+      help: 'From the call_inbound request read to its answer',
+      buckets: SLO_BUCKETS_SECONDS,
+      registers,
+    }),
+    directoryEvents: new Counter({
+      name: 'ingress_directory_events_total',
+      help: 'tenants.directory.v1 events read into the routing directory: applied, stale or unreadable',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     rejections: new Counter({
       name: 'ingress_webhook_rejections_total',
       help: 'Webhooks answered with a 4xx/5xx, by reason',

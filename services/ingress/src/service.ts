@@ -16,6 +16,10 @@ import { RedisRateLimiter } from './infra/redis-rate-limiter';
 import { makeIngressMetrics } from './ingress-metrics';
 import { retellContract } from './webhooks/parse-webhook';
 import { makeReceiveWebhook } from './webhooks/receive-webhook';
+import { DirectoryFeed } from './directory/directory-feed';
+import { RoutingDirectory } from './directory/routing-directory';
+import { makeAnswerCallInbound } from './inbound/answer-call-inbound';
+import { RedisAnswerMemory } from './inbound/redis-answer-memory';
 
 export interface RunningIngress {
   /** the public listener (Retell's webhooks), e.g. http://127.0.0.1:3000 */
@@ -32,6 +36,8 @@ export interface Overrides {
   log?: Logger;
   /** where webhooks go; the contract topic unless a test or benchmark says otherwise */
   topic?: string;
+  /** where the directory is read from (tests use their own topic) */
+  directoryTopic?: string;
 }
 
 export async function startIngress(config: Config, overrides: Overrides = {}): Promise<RunningIngress> {
@@ -92,14 +98,45 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
     clock: Date.now,
     log,
   });
+  // call_inbound routes by ingress's own copy of the directory, read from its compacted topic
+  const directory = new RoutingDirectory();
+  const feed = new DirectoryFeed({
+    kafka,
+    topic: overrides.directoryTopic ?? TOPICS.tenantDirectory,
+    directory,
+    log,
+    onEvent: (outcome) => metrics.directoryEvents.inc({ outcome }),
+  });
+  const answerCallInbound = makeAnswerCallInbound({
+    apiKey: config.RETELL_API_KEY,
+    signatureToleranceMs: config.SIGNATURE_TOLERANCE_MS,
+    directory: {
+      route: (number) => directory.route(number),
+      get caughtUp() {
+        return feed.caughtUp;
+      },
+    },
+    answers: new RedisAnswerMemory(redis, 600, (error) =>
+      log.debug({ err: error.message }, 'call_inbound answer memory unavailable'),
+    ),
+    clock: Date.now,
+  });
   const notReady = (): string[] =>
     [
       draining && 'draining',
+      !feed.caughtUp && 'directory',
       schemaId === undefined && 'schema-registry',
       !broker.reachable && 'kafka',
       redis.status !== 'ready' && 'redis',
     ].filter((x): x is string => typeof x === 'string');
-  const app = makeApp({ receiveWebhook, maxBodyBytes: config.MAX_BODY_BYTES, registry, metrics, log });
+  const app = makeApp({
+    receiveWebhook,
+    answerCallInbound,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    registry,
+    metrics,
+    log,
+  });
 
   // Dependencies that are down at start-up do not stop ingress from serving: until the schema is
   // registered webhooks get 503 (Retell retries), the producer reconnects on the next send, and
@@ -117,6 +154,10 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
     checkTopicLimit(kafka, topic, config.MAX_BODY_BYTES, log),
     redis.connect().catch((error: Error) => log.warn({ err: error.message }, 'redis not reachable at start')),
   ]);
+  // until the directory is read to its end, call_inbound answers 503 and /readyz says `directory`
+  const reading = registerUntilDone(() => feed.start(), log, 'reading the directory');
+  reading.catch(() => undefined);
+  await Promise.race([reading.then(() => feed.whenCaughtUp()), sleep(10_000)]).catch(() => undefined);
   // not live once the event loop was blocked for long (a restart cures that); ingress has no
   // consumer that could stop for good, and Kafka or Redis being down is readiness, not liveness
   const liveness = new Liveness().start();
@@ -152,6 +193,7 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
     async stop() {
       draining = true;
       registration.cancel();
+      reading.cancel();
       // stop accepting; keep-alive connections are closed as soon as their in-flight request is
       // answered (answers while draining carry `Connection: close`)
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -160,6 +202,7 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
       await closed;
       clearInterval(closeIdle);
       await publisher.close();
+      await feed.stop();
       await broker.stop();
       await ops.close();
       liveness.stop();
@@ -172,15 +215,19 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Retries with capped exponential backoff until it succeeds or is cancelled. */
-function registerUntilDone(attempt: () => Promise<number>, log: Logger): Promise<number> & { cancel(): void } {
+function registerUntilDone<T>(
+  attempt: () => Promise<T>,
+  log: Logger,
+  what = 'schema registration',
+): Promise<T> & { cancel(): void } {
   let cancelled = false;
-  const run = async (): Promise<number> => {
+  const run = async (): Promise<T> => {
     for (let delay = 250; ; delay = Math.min(delay * 2, 10_000)) {
       try {
         return await attempt();
       } catch (error) {
         if (cancelled) throw error;
-        log.warn({ err: (error as Error).message, retryInMs: delay }, 'schema registration failed; retrying');
+        log.warn({ err: (error as Error).message, retryInMs: delay }, `${what} failed; retrying`);
         await sleep(delay);
         if (cancelled) throw new Error('cancelled');
       }

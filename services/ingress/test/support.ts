@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { RETELL_FIXTURES_DIR } from '../../../test/paths';
-import { testBrokers, testRedisUrl, testRegistryUrl, uniqueName } from '../../../test/support/kafka';
+import { createTopic, testBrokers, testRedisUrl, testRegistryUrl, uniqueName } from '../../../test/support/kafka';
 import { parseConfig } from '../src/config';
 import type { Config } from '../src/config';
 import { startIngress } from '../src/service';
@@ -29,13 +29,17 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return parsed.config;
 }
 
+/** ingress on its own events topic and its own (new, empty unless given) directory topic. */
 export async function startTestIngress(
   topic: string,
   overrides: Record<string, string> = {},
-): Promise<RunningIngress & { config: Config }> {
+  directoryTopic?: string,
+): Promise<RunningIngress & { config: Config; directoryTopic: string }> {
   const config = testConfig(overrides);
-  const ingress = await startIngress(config, { log: pino({ level: 'silent' }), topic });
-  return { ...ingress, config };
+  const directory = directoryTopic ?? uniqueName('it.ingress-directory');
+  if (!directoryTopic) await createTopic(directory);
+  const ingress = await startIngress(config, { log: pino({ level: 'silent' }), topic, directoryTopic: directory });
+  return { ...ingress, config, directoryTopic: directory };
 }
 
 export const fixtureBytes = (file: string): Buffer => readFileSync(join(RETELL_FIXTURES_DIR, file));

@@ -8,9 +8,11 @@ import type { WebhookOutcome, WebhookRequest } from '../../webhooks/receive-webh
 import type { BodyWithHeadroom } from './read-body';
 import { readBodyWithHeadroom } from './read-body';
 import type { IngressMetrics } from '../../ingress-metrics';
+import type { InboundOutcome } from '../../inbound/answer-call-inbound';
 
 export interface AppDeps {
   receiveWebhook: (request: WebhookRequest) => Promise<WebhookOutcome>;
+  answerCallInbound: (rawBody: Buffer, signature: string | undefined) => Promise<InboundOutcome>;
   maxBodyBytes: number;
   registry: Registry;
   metrics: IngressMetrics;
@@ -18,6 +20,10 @@ export interface AppDeps {
 }
 
 export const WEBHOOK_ROUTE = '/webhooks/retell';
+/** the phone number's inbound webhook (Retell's `inbound_webhook_url`) */
+export const INBOUND_ROUTE = '/webhooks/retell/inbound';
+/** a call_inbound body is a few hundred bytes; this leaves room for custom SIP headers */
+const INBOUND_MAX_BYTES = 64 * 1024;
 
 /**
  * Thin adapter: raw bytes in, one use case, outcome → HTTP status. No business decisions here.
@@ -43,6 +49,16 @@ export function makeApp(deps: AppDeps): express.Express {
       traceparent: req.get('traceparent'),
     });
     sendOutcome(res, outcome, warnUnavailable);
+  });
+
+  app.post(INBOUND_ROUTE, readBodyWithHeadroom(INBOUND_MAX_BYTES, 0), async (req: Request, res: Response) => {
+    const started = performance.now();
+    const outcome = await deps.answerCallInbound(
+      (res.locals.body as BodyWithHeadroom).raw,
+      req.get('x-retell-signature'),
+    );
+    sendInboundOutcome(res, outcome, deps.metrics);
+    deps.metrics.callInboundDuration.observe((performance.now() - started) / 1000);
   });
 
   app.use((_req: Request, res: Response) => {
@@ -91,6 +107,32 @@ function sendOutcome(
         default:
           return assertNever(outcome);
       }
+    default:
+      return assertNever(outcome);
+  }
+}
+
+function sendInboundOutcome(res: Response, outcome: InboundOutcome, metrics: IngressMetrics): void {
+  const count = (label: string, repeated = false) =>
+    metrics.callInbound.inc({ outcome: label, repeated: String(repeated) });
+  switch (outcome.kind) {
+    case 'answered':
+      count(outcome.routing, outcome.repeated);
+      res.status(200).json(outcome.response);
+      return;
+    case 'not_ready':
+      count('not_ready');
+      res.status(503).set('Retry-After', '1').json({ error: 'directory_not_ready' });
+      return;
+    case 'rejected':
+      count(outcome.reason);
+      if (outcome.reason === 'schema_violation')
+        res.status(400).json({ error: outcome.reason, issues: outcome.issues });
+      else
+        res
+          .status(outcome.reason === 'bad_signature' ? 401 : 400)
+          .json({ error: outcome.reason, detail: outcome.detail });
+      return;
     default:
       return assertNever(outcome);
   }

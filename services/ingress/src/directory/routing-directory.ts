@@ -1,0 +1,77 @@
+import type { DirectoryEntityChangedV1 } from '@rb/contracts';
+
+type Entity<K extends DirectoryEntityChangedV1['entity']> = Extract<DirectoryEntityChangedV1, { entity: K }>;
+export type Company = Entity<'company'>;
+export type Branch = Entity<'branch'>;
+export type Service = Entity<'service'>;
+export type PhoneNumber = Entity<'phone_number'>;
+
+/** Everything a call_inbound answer is made of, for one dialled number. */
+export interface NumberRoute {
+  number: PhoneNumber;
+  branch: Branch;
+  company: Company;
+  /** the branch's services that are active, in the branch's order */
+  services: Service[];
+}
+
+export type Routing =
+  | { kind: 'routed'; route: NumberRoute }
+  /** no active route: the reason is counted, never the number */
+  | { kind: 'unknown_number' }
+  | { kind: 'inactive'; what: 'number' | 'branch' | 'company' }
+  /** the number is known but its branch or company has not arrived yet */
+  | { kind: 'incomplete' };
+
+/**
+ * ingress's own read model of the tenant directory, in memory, fed by the compacted
+ * tenants.directory.v1 (directory-feed.ts): what call_inbound routes by, with no call to another
+ * service. Of two states of an entity the higher `version` wins (call-processor's database assigns
+ * it in commit order), else — an event from before versions — the later `changedAt`; so replaying
+ * the topic, redeliveries and stale updates all leave the newest state.
+ */
+export class RoutingDirectory {
+  private readonly entities = new Map<string, DirectoryEntityChangedV1>();
+  /** E.164 → the phone_number entity's id */
+  private readonly numbers = new Map<string, string>();
+
+  /** true when the event is newer than what is held (and now held), false when it is stale */
+  apply(event: DirectoryEntityChangedV1): boolean {
+    const held = this.entities.get(event.id);
+    if (held && !isNewer(event, held)) return false;
+    if (held?.entity === 'phone_number' && this.numbers.get(held.number) === held.id) this.numbers.delete(held.number);
+    this.entities.set(event.id, event);
+    if (event.entity === 'phone_number') this.numbers.set(event.number, event.id);
+    return true;
+  }
+
+  get size(): number {
+    return this.numbers.size;
+  }
+
+  route(dialled: string): Routing {
+    const id = this.numbers.get(dialled);
+    const number = id ? this.get('phone_number', id) : undefined;
+    if (!number) return { kind: 'unknown_number' };
+    const branch = this.get('branch', number.branchId);
+    const company = this.get('company', number.companyId);
+    if (!branch || !company) return { kind: 'incomplete' };
+    if (!number.active) return { kind: 'inactive', what: 'number' };
+    if (!branch.active) return { kind: 'inactive', what: 'branch' };
+    if (!company.active) return { kind: 'inactive', what: 'company' };
+    const services = branch.serviceIds
+      .map((serviceId) => this.get('service', serviceId))
+      .filter((s): s is Service => !!s && s.active);
+    return { kind: 'routed', route: { number, branch, company, services } };
+  }
+
+  private get<K extends DirectoryEntityChangedV1['entity']>(entity: K, id: string): Entity<K> | undefined {
+    const found = this.entities.get(id);
+    return found?.entity === entity ? (found as Entity<K>) : undefined;
+  }
+}
+
+function isNewer(event: DirectoryEntityChangedV1, held: DirectoryEntityChangedV1): boolean {
+  if (event.version !== undefined && held.version !== undefined) return event.version > held.version;
+  return Date.parse(event.changedAt) >= Date.parse(held.changedAt);
+}

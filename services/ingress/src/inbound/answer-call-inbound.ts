@@ -1,0 +1,90 @@
+import type { CallInboundResponse } from '@rb/contracts';
+import { CallInboundRequestSchema } from '@rb/contracts';
+import type { Routing } from '../directory/routing-directory';
+import { verifyRetellSignature } from '../webhooks/verify-signature';
+import { agentVariables, callMetadata } from './agent-variables';
+
+export type InboundOutcome =
+  /** routed: the business's variables and ids; refused: Retell's reject answer (no agent takes it) */
+  | { kind: 'answered'; response: CallInboundResponse; routing: 'routed' | RefusalReason; repeated: boolean }
+  | { kind: 'rejected'; reason: 'bad_signature' | 'malformed_json'; detail: string }
+  | { kind: 'rejected'; reason: 'schema_violation'; issues: string[] }
+  /** the directory is not read to its end yet: 503, Retell asks again (up to 3 more times in 10 s) */
+  | { kind: 'not_ready' };
+
+export type RefusalReason =
+  'unknown_number' | 'inactive_number' | 'inactive_branch' | 'inactive_company' | 'incomplete';
+
+export interface GivenAnswer {
+  response: CallInboundResponse;
+  routing: 'routed' | RefusalReason;
+}
+
+/** Answers already given, by call_inbound.call_id: Retell's retry gets the same one. */
+export interface AnswerMemory {
+  recall(callId: string): Promise<GivenAnswer | undefined>;
+  remember(callId: string, answer: GivenAnswer): Promise<void>;
+}
+
+export interface AnswerCallInboundDeps {
+  apiKey: string;
+  signatureToleranceMs: number;
+  directory: { caughtUp: boolean; route(dialled: string): Routing };
+  answers: AnswerMemory;
+  clock: () => number;
+}
+
+export const REJECT_CALL: CallInboundResponse = { call_inbound: {} };
+
+/**
+ * Retell's inbound webhook (NOTES §2): which business the dialled number belongs to and what its
+ * agent should know, from ingress's own read model of the directory, with no call to another
+ * service. An unknown or inactive number gets Retell's reject answer; a retry of the same
+ * call_inbound.call_id gets the answer given first.
+ */
+export function makeAnswerCallInbound(deps: AnswerCallInboundDeps) {
+  return async function answerCallInbound(rawBody: Buffer, signature: string | undefined): Promise<InboundOutcome> {
+    const check = verifyRetellSignature(rawBody, signature, deps.apiKey, deps.clock(), deps.signatureToleranceMs);
+    if (check.kind === 'invalid') return { kind: 'rejected', reason: 'bad_signature', detail: check.reason };
+    let json: unknown;
+    try {
+      json = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      return { kind: 'rejected', reason: 'malformed_json', detail: 'the body is not JSON' };
+    }
+    const parsed = CallInboundRequestSchema.safeParse(json);
+    if (!parsed.success)
+      return {
+        kind: 'rejected',
+        reason: 'schema_violation',
+        issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      };
+    const callId = parsed.data.call_inbound.call_id ?? undefined;
+    const earlier = callId ? await deps.answers.recall(callId) : undefined;
+    if (earlier) return { kind: 'answered', ...earlier, repeated: true };
+    if (!deps.directory.caughtUp) return { kind: 'not_ready' };
+    const answer = answerFor(deps.directory.route(parsed.data.call_inbound.to_number), new Date(deps.clock()));
+    if (callId) await deps.answers.remember(callId, answer);
+    return { kind: 'answered', ...answer, repeated: false };
+  };
+}
+
+function answerFor(routing: Routing, now: Date): GivenAnswer {
+  switch (routing.kind) {
+    case 'routed':
+      return {
+        response: {
+          call_inbound: {
+            dynamic_variables: agentVariables(routing.route, now),
+            metadata: callMetadata(routing.route),
+          },
+        },
+        routing: 'routed',
+      };
+    case 'inactive':
+      return { response: REJECT_CALL, routing: `inactive_${routing.what}` };
+    case 'unknown_number':
+    case 'incomplete':
+      return { response: REJECT_CALL, routing: routing.kind };
+  }
+}
