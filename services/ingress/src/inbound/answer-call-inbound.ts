@@ -1,6 +1,6 @@
 import type { CallInboundResponse } from '@rb/contracts';
 import { CallInboundRequestSchema } from '@rb/contracts';
-import type { Routing } from '../directory/routing-directory';
+import type { NumberRoute, Routing } from '../directory/routing-directory';
 import { verifyRetellSignature } from '../webhooks/verify-signature';
 import { agentVariables, callMetadata } from './agent-variables';
 
@@ -69,12 +69,25 @@ export function makeAnswerCallInbound(deps: AnswerCallInboundDeps) {
   };
 }
 
+/** The branch's own Retell agent (and version), where it has one; otherwise the number's agent answers. */
+function agentOf(
+  route: NumberRoute,
+): Pick<CallInboundResponse['call_inbound'], 'override_agent_id' | 'override_agent_version'> {
+  const override = route.branch.agentOverride;
+  if (!override) return {};
+  return {
+    override_agent_id: override.agentId,
+    ...(override.agentVersion !== undefined ? { override_agent_version: override.agentVersion } : {}),
+  };
+}
+
 function answerFor(routing: Routing, now: Date): GivenAnswer {
   switch (routing.kind) {
     case 'routed':
       return {
         response: {
           call_inbound: {
+            ...agentOf(routing.route),
             dynamic_variables: agentVariables(routing.route, now),
             metadata: callMetadata(routing.route),
           },

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { NumberRoute, Routing } from '../directory/routing-directory';
+import { signRetellBody } from '../webhooks/verify-signature';
+import type { GivenAnswer } from './answer-call-inbound';
+import { makeAnswerCallInbound, REJECT_CALL } from './answer-call-inbound';
+
+const KEY = 'key_unit_0001';
+const NOW = Date.parse('2026-12-08T09:00:00Z');
+const at = '2026-12-01T10:00:00Z';
+const companyId = randomUUID();
+const branchId = randomUUID();
+const route: NumberRoute = {
+  company: { entity: 'company', id: companyId, active: true, changedAt: at, slug: 's', name: 'Salon' },
+  branch: {
+    entity: 'branch',
+    id: branchId,
+    active: true,
+    changedAt: at,
+    companyId,
+    slug: 'b',
+    name: 'Mitte',
+    timeZone: 'Europe/Berlin',
+    federalState: null,
+    workingDays: [1, 2, 3, 4, 5],
+    defaultServiceId: randomUUID(),
+    serviceIds: [],
+    agentOverride: { agentId: 'agent_8ed7f033dc20e357b87e2a81eb', agentVersion: 12 },
+  },
+  number: {
+    entity: 'phone_number',
+    id: randomUUID(),
+    active: true,
+    changedAt: at,
+    companyId,
+    branchId,
+    number: '+4930123456',
+  },
+  services: [],
+};
+
+function answerer(routing: Routing, caughtUp = true) {
+  const memory = new Map<string, GivenAnswer>();
+  return makeAnswerCallInbound({
+    apiKey: KEY,
+    signatureToleranceMs: 300_000,
+    directory: { caughtUp, route: () => routing },
+    answers: { recall: async (id) => memory.get(id), remember: async (id, a) => void memory.set(id, a) },
+    clock: () => NOW,
+  });
+}
+const body = (callId = 'call_abc') =>
+  Buffer.from(
+    JSON.stringify({
+      event: 'call_inbound',
+      call_inbound: { call_id: callId, from_number: '+4917612345678', to_number: '+4930123456' },
+    }),
+  );
+const signed = (b: Buffer) => signRetellBody(b, KEY, NOW);
+
+describe('answering call_inbound', () => {
+  it('when the branch has its own Retell agent, then the answer names it and its version', async () => {
+    const outcome = await answerer({ kind: 'routed', route })(body(), signed(body()));
+    expect(outcome.kind === 'answered' && outcome.response.call_inbound).toMatchObject({
+      override_agent_id: 'agent_8ed7f033dc20e357b87e2a81eb',
+      override_agent_version: 12,
+      metadata: { companyId, branchId },
+    });
+  });
+
+  it('when the number is inactive, then Retell’s reject answer with the reason', async () => {
+    const outcome = await answerer({ kind: 'inactive', what: 'branch' })(body(), signed(body()));
+    expect(outcome).toEqual({ kind: 'answered', response: REJECT_CALL, routing: 'inactive_branch', repeated: false });
+  });
+
+  it('when the directory is not read to its end, then not ready (503), unless this call_id was answered before', async () => {
+    expect(await answerer({ kind: 'routed', route }, false)(body(), signed(body()))).toEqual({ kind: 'not_ready' });
+    const answer = answerer({ kind: 'routed', route });
+    const first = await answer(body('call_x'), signed(body('call_x')));
+    const again = await answer(body('call_x'), signed(body('call_x')));
+    expect(again).toEqual({ ...first, repeated: true });
+  });
+
+  it('when the body is unsigned, not JSON or lacks a field, then rejected with the reason', async () => {
+    const answer = answerer({ kind: 'unknown_number' });
+    expect(await answer(body(), undefined)).toMatchObject({
+      kind: 'rejected',
+      reason: 'bad_signature',
+      detail: 'missing',
+    });
+    const notJson = Buffer.from('{"event":');
+    expect(await answer(notJson, signed(notJson))).toMatchObject({ kind: 'rejected', reason: 'malformed_json' });
+    const lacking = Buffer.from(JSON.stringify({ event: 'call_inbound', call_inbound: { to_number: '+4930123456' } }));
+    expect(await answer(lacking, signed(lacking))).toMatchObject({ kind: 'rejected', reason: 'schema_violation' });
+  });
+});
