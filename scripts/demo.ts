@@ -90,6 +90,8 @@ async function main(): Promise<void> {
     });
   }
 
+  await showCallInbound(run);
+
   console.log(`\nPOST ${INGRESS_URL}/webhooks/retell (signed like Retell, call ids suffixed _${run}):`);
   for (const { file, body } of bodies) expectStatus(file, await post(file, body), [204]);
   expectStatus('the redelivery', await post(`${bodies[1]!.file} again (Retell redelivery)`, bodies[1]!.body), [200]);
@@ -139,6 +141,36 @@ async function main(): Promise<void> {
     throw new Error(`the system did not do what the demo expects:\n  - ${missing.join('\n  - ')}`);
   }
   console.log('\nEverything the demo expects was seen: stored events, lifecycle events, intents, outcomes and costs.');
+}
+
+/**
+ * The phone rings at the salon (+49 221 98765430 in deploy/tenants.example.yaml): Retell asks
+ * ingress's inbound webhook which business this is; then a number nobody has, which is refused.
+ */
+async function showCallInbound(run: string): Promise<void> {
+  console.log(`\nPOST ${INGRESS_URL}/webhooks/retell/inbound (call_inbound, fixture 08 for the salon's number):`);
+  const ask = async (to: string) => {
+    const body = readFileSync(join(FIXTURES, '08-call_inbound.request.json'), 'utf8')
+      .replace('+493412240870', to)
+      .replace('call_cd4ee1790ab8cf314f667e967fa', `call_inbound_${run}_${to.slice(-4)}`);
+    const response = await fetch(`${INGRESS_URL}/webhooks/retell/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-retell-signature': signRetellBody(body, API_KEY, Date.now()) },
+      body,
+    });
+    return { status: response.status, answer: (await response.json()) as { call_inbound: Record<string, unknown> } };
+  };
+  const salon = await ask('+4922198765430');
+  console.log(`  ${salon.status}  ${JSON.stringify(salon.answer.call_inbound, null, 2).split('\n').join('\n  ')}`);
+  const variables = salon.answer.call_inbound.dynamic_variables as Record<string, string> | undefined;
+  if (salon.status !== 200 || !variables?.company_name)
+    missing.push(
+      `call_inbound for the salon's number: answered ${salon.status} without the business (see .run/ingress.log)`,
+    );
+  const unknown = await ask('+4930000000000');
+  console.log(`  ${unknown.status}  ${JSON.stringify(unknown.answer)}  (a number nobody has: Retell's reject answer)`);
+  if (unknown.status !== 200 || JSON.stringify(unknown.answer) !== '{"call_inbound":{}}')
+    missing.push(`call_inbound for an unknown number: expected the reject answer, got ${unknown.status}`);
 }
 
 /**

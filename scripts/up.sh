@@ -101,7 +101,7 @@ INGRESS_URL="http://127.0.0.1:$PORT" COST_URL=http://127.0.0.1:3003 pnpm -s exec
 cat <<MSG
 
 The system is running:
-  ingress          http://127.0.0.1:$PORT  (/webhooks/retell only: the public listener; log .run/ingress.log)
+  ingress          http://127.0.0.1:$PORT  (/webhooks/retell and /webhooks/retell/inbound only: the public listener; log .run/ingress.log)
                    http://127.0.0.1:${OPS_PORT:-3100}  (/livez, /readyz, /metrics: the internal ops listener)
   call-processor   http://127.0.0.1:3001  (internal only: /admin/tenants, /livez, /readyz, /metrics; log .run/call-processor.log)
   booking          http://127.0.0.1:3002  (internal only: /admin/companies/:id/calcom-account, /admin/bookings/:uid/cancel|reschedule,
