@@ -4,7 +4,7 @@ import type { AddressInfo, Server } from 'node:net';
 import { startScriptedCalcom, success } from '../../test/scripted-calcom';
 import { CalcomClient } from './calcom-client';
 import type { Resolve, TargetCheck } from './calcom-egress';
-import { CalcomEgress, EgressRefusedError, parseHostRule } from './calcom-egress';
+import { CalcomEgress, checkTarget, EgressRefusedError, parseHostRule } from './calcom-egress';
 import { CalcomError } from './calcom-errors';
 
 /** A name resolver with fixed answers: no DNS, and nothing here ever connects beyond 127.0.0.1. */
@@ -29,14 +29,15 @@ async function listener() {
   };
 }
 
-describe('which base URLs may name a Cal.com (configuration only, no connection)', () => {
-  const egress = new CalcomEgress(
-    { allowedHosts: ['cal.example.org', 'cal.internal.example:8443'], privateHosts: ['127.0.0.1:3999', 'cal.lan'] },
-    resolver({}),
-  );
-  afterAll(() => egress.close());
+const POLICY = {
+  allowedHosts: ['cal.example.org', 'cal.internal.example:8443'],
+  privateHosts: ['127.0.0.1:3999', 'cal.lan'],
+};
+
+describe('which base URLs may name a Cal.com (the pure rule: no resolver, no socket)', () => {
+  // checkTarget only reads the URL and the policy; even without its checks nothing here could connect
   const code = (url: string) => {
-    const check = egress.target(url);
+    const check = checkTarget(url, POLICY);
     return check.kind === 'allowed' ? 'ok' : check.code;
   };
 
@@ -66,6 +67,18 @@ describe('which base URLs may name a Cal.com (configuration only, no connection)
     expect(code('file:///etc/passwd')).toBe('CALCOM_URL_INVALID');
     expect(code('not a url')).toBe('CALCOM_URL_INVALID');
   });
+
+  it('when the egress is asked, then it answers by the same rule', () => {
+    const egress = new CalcomEgress(POLICY, resolver({}));
+    for (const url of ['https://api.cal.com', 'https://cal.internal.example', 'http://127.0.0.1:3999'])
+      expect(egress.target(url)).toEqual(checkTarget(url, POLICY));
+    void egress.close();
+  });
+});
+
+describe('which resolved addresses may be connected to (the pure address rule)', () => {
+  const egress = new CalcomEgress(POLICY, resolver({}));
+  afterAll(() => egress.close());
 
   it('when a name resolves, then every address must be public unless the host may be private', () => {
     const publicOnly = egress.target('https://cal.example.org') as Extract<TargetCheck, { kind: 'allowed' }>;

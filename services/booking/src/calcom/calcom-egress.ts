@@ -56,6 +56,38 @@ const matchesRule = (entries: readonly string[], host: string, port: string) =>
   });
 
 /**
+ * Whether a base URL may name a Cal.com, decided by the configuration alone: a pure rule with no
+ * resolver and no connection, so it is tested as a unit with any address.
+ */
+export function checkTarget(raw: string | URL, policy: EgressPolicy): TargetCheck {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { kind: 'refused', code: 'CALCOM_URL_INVALID', detail: 'not a URL' };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { kind: 'refused', code: 'CALCOM_URL_INVALID', detail: 'must be an https URL' };
+  if (url.username || url.password)
+    return { kind: 'refused', code: 'CALCOM_URL_INVALID', detail: 'must not carry a user name or password' };
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const privateAllowed = matchesRule(policy.privateHosts, url.hostname, port);
+  const known =
+    (url.protocol === 'https:' && port === '443' && (CALCOM_HOSTS as readonly string[]).includes(url.hostname)) ||
+    matchesRule(policy.allowedHosts, url.hostname, port);
+  if (!known && !privateAllowed) {
+    return {
+      kind: 'refused',
+      code: 'CALCOM_HOST_NOT_ALLOWED',
+      detail: `must be ${CALCOM_HOSTS.map((h) => `https://${h}`).join(' or ')}, or a host allowed in CALCOM_ALLOWED_HOSTS`,
+    };
+  }
+  if (url.protocol === 'http:' && !privateAllowed)
+    return { kind: 'refused', code: 'CALCOM_PLAIN_HTTP', detail: 'must be an https URL' };
+  return { kind: 'allowed', privateAllowed, plainHttp: url.protocol === 'http:' };
+}
+
+/**
  * The way out to Cal.com. A base URL must name an allowed host (`target`), and at connection
  * time every address its name resolves to must be public unless the host is allowed private
  * addresses, for every request (DNS can change after the account was saved; an IP literal is
@@ -74,31 +106,7 @@ export class CalcomEgress {
 
   /** Whether a base URL may be used at all, decided by the configuration alone (no connection). */
   target(raw: string | URL): TargetCheck {
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      return { kind: 'refused', code: 'CALCOM_URL_INVALID', detail: 'not a URL' };
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-      return { kind: 'refused', code: 'CALCOM_URL_INVALID', detail: 'must be an https URL' };
-    if (url.username || url.password)
-      return { kind: 'refused', code: 'CALCOM_URL_INVALID', detail: 'must not carry a user name or password' };
-    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-    const privateAllowed = matchesRule(this.policy.privateHosts, url.hostname, port);
-    const known =
-      (url.protocol === 'https:' && port === '443' && (CALCOM_HOSTS as readonly string[]).includes(url.hostname)) ||
-      matchesRule(this.policy.allowedHosts, url.hostname, port);
-    if (!known && !privateAllowed) {
-      return {
-        kind: 'refused',
-        code: 'CALCOM_HOST_NOT_ALLOWED',
-        detail: `must be ${CALCOM_HOSTS.map((h) => `https://${h}`).join(' or ')}, or a host allowed in CALCOM_ALLOWED_HOSTS`,
-      };
-    }
-    if (url.protocol === 'http:' && !privateAllowed)
-      return { kind: 'refused', code: 'CALCOM_PLAIN_HTTP', detail: 'must be an https URL' };
-    return { kind: 'allowed', privateAllowed, plainHttp: url.protocol === 'http:' };
+    return checkTarget(raw, this.policy);
   }
 
   /** Whether a host's resolved addresses may be connected to (each one is checked). */
