@@ -20,6 +20,7 @@ import {
 } from '@rb/contracts';
 import type { Sql, Transactions } from '@rb/kafka-runner';
 import { typeormTransactions } from '@rb/kafka-runner';
+import { percentile, waitUntilNoneLeft } from '../../../test/support/bench';
 import { parseConfig } from '../src/config';
 import { makeDataSource } from '../src/infra/db/data-source';
 import type { CallProcessorTopics, RunningCallProcessor } from '../src/service';
@@ -72,23 +73,10 @@ function callEvents(schemaId: number, callId: string, caller: number) {
   });
 }
 
-const pct = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
+const pct = percentile;
 
-/**
- * Polls until nothing `remaining` is left; fails loudly when it has not moved for `STALL_MS` (a
- * topic missing, a consumer that never joined) instead of waiting for ever.
- */
-async function waitFor(what: string, remaining: () => number | Promise<number>, everyMs: number): Promise<void> {
-  let [left, movedAt] = [await remaining(), Date.now()];
-  while (left > 0) {
-    await new Promise((r) => setTimeout(r, everyMs));
-    const now = await remaining();
-    if (now !== left) [left, movedAt] = [now, Date.now()];
-    else if (Date.now() - movedAt > STALL_MS)
-      throw new Error(`${what}: ${now} still to go, none for ${STALL_MS / 1000} s (broker, registry, database up?)`);
-  }
-}
+const waitFor = (what: string, remaining: () => number | Promise<number>, everyMs: number) =>
+  waitUntilNoneLeft(what, remaining, everyMs, STALL_MS);
 
 async function main(): Promise<void> {
   const dbName = `call_processor_bench_${run}`;

@@ -26,6 +26,7 @@ import {
   toKafkaHeaders,
 } from '@rb/contracts';
 import { typeormTransactions } from '@rb/kafka-runner';
+import { percentile, waitUntilNoneLeft } from '../../../test/support/bench';
 import { parseConfig } from '../src/config';
 import { importEcbRates } from '../src/exchange-rates/import-ecb-rates';
 import { makeDataSource } from '../src/infra/db/migrations';
@@ -57,20 +58,10 @@ const topics: CostTopics = {
 };
 const TOKEN = `bench_${randomBytes(16).toString('hex')}`;
 
-const pct = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
+const pct = percentile;
 
-/** Polls until nothing is left; fails loudly when it has not moved for STALL_MS instead of hanging. */
-async function waitFor(what: string, remaining: () => number | Promise<number>, everyMs: number): Promise<void> {
-  let [left, movedAt] = [await remaining(), Date.now()];
-  while (left > 0) {
-    await new Promise((r) => setTimeout(r, everyMs));
-    const now = await remaining();
-    if (now !== left) [left, movedAt] = [now, Date.now()];
-    else if (Date.now() - movedAt > STALL_MS)
-      throw new Error(`${what}: ${now} still to go, none for ${STALL_MS / 1000} s`);
-  }
-}
+const waitFor = (what: string, remaining: () => number | Promise<number>, everyMs: number) =>
+  waitUntilNoneLeft(what, remaining, everyMs, STALL_MS);
 
 /** Plans as an operator would set them: the platform's list price, a wholesale and a retail price per reseller. */
 async function seedPrices(db: DataSource, resellerIds: string[]): Promise<void> {
