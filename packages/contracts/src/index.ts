@@ -10,3 +10,5 @@ export * from './directory/directory-entity-changed.v1';
 export * from './calls';
 export * from './booking/booking-outcome.v1';
 export * from './cost/call-costed.v1';
+export * from './internal/availability-query';
+export * from './internal/customer-lookup';

@@ -6,6 +6,7 @@ import {
   readSchemaId,
   registerValueSchema,
   RetellWebhookEventValueSchema,
+  StoredKnownRetellWebhookEventSchema,
   toRegistryJsonSchema,
 } from './index';
 import { RegistrySerde } from './serde';
@@ -53,6 +54,24 @@ describe('registry serializer', () => {
   it('when a value violates the registered JSON Schema, then encoding refuses it', async () => {
     const id = await serde.registerValueSchema(uniqueName('it.serde'), RetellWebhookEventValueSchema);
     await expect(serde.encode(id, { event: 'call_started', call: {} })).rejects.toThrow();
+  });
+
+  it('when the Retell events contract before call_inbound is registered first, then the one with it is accepted as BACKWARD and a call_inbound body round-trips', async () => {
+    const topic = uniqueName('it.retell-compat');
+    const before = z.union([
+      StoredKnownRetellWebhookEventSchema,
+      z.looseObject({ event: z.string().min(1), call: z.looseObject({ call_id: z.string().min(1) }) }),
+    ]);
+    const old = await serde.registerValueSchema(topic, before);
+    const now = await serde.registerValueSchema(topic, RetellWebhookEventValueSchema);
+    expect(now).not.toBe(old);
+    const inbound = {
+      event: 'call_inbound',
+      call_inbound: { from_number: '+4917612345678', to_number: '+4922198765430', call_id: 'call_1' },
+    };
+    expect((await serde.decode(await serde.encode(now, inbound))).value).toEqual(inbound);
+    // the old version could not store it: the new branch is what admits it
+    await expect(serde.encode(old, inbound)).rejects.toThrow();
   });
 
   // Apicurio's JSON Schema checker treats adding a property to an open object as narrowing, so our

@@ -40,6 +40,27 @@ export const adminTokenFields = {
   ),
 };
 
+/**
+ * Bearer tokens of a service's internal query API (`/internal/...`, asked by other services while
+ * a caller waits): `QUERY_TOKENS`, comma-separated, each at least 24 characters, all accepted
+ * (rotation). Unset: the service answers no internal query (404), so nothing is open by accident.
+ */
+export const queryTokenFields = {
+  QUERY_TOKENS: z.preprocess(
+    unsetWhenEmpty,
+    z
+      .string()
+      .optional()
+      .transform((list) =>
+        (list ?? '')
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().min(24, ADMIN_SECRET))),
+  ),
+};
+
 /** `schema.refine(...adminTokenRequired)`: one of ADMIN_TOKEN, ADMIN_TOKENS set, named with the other problems */
 export const adminTokenRequired: [
   check: (config: { ADMIN_TOKEN?: unknown; ADMIN_TOKENS?: unknown }) => boolean,

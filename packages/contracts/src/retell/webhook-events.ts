@@ -111,12 +111,27 @@ export type TranscriptUpdated = z.infer<typeof TranscriptUpdatedSchema>;
 export type TransferEvent = z.infer<typeof TransferStartedSchema>;
 
 /**
+ * The phone number's inbound webhook (`call_inbound`), recorded on the same topic after ingress
+ * answered it, as Retell sent it: it has no `call` object (the call does not exist yet), so it is
+ * a branch of its own. Keyed by `call_inbound.call_id` where Retell sends one. Consumers of call
+ * events skip it; it is the record of who rang which number and when.
+ */
+export const StoredCallInboundSchema = z.looseObject({
+  event: z.literal('call_inbound'),
+  call_inbound: z.looseObject({
+    from_number: z.string(),
+    to_number: z.string(),
+    call_id: z.string().nullish(),
+  }),
+});
+
+/**
  * Value schema of the Retell events topic: the webhook body exactly as Retell sent it (bytes
  * unchanged). Known event types are checked strictly at ingress; the envelope branch admits the
  * ones the contracts do not know yet. Registered as it was first published (without the bounds
  * ingress checks since), so the registry keeps accepting it under BACKWARD.
  */
 export const RetellWebhookEventValueSchema = z
-  .union([stored.known, StoredRetellWebhookEnvelopeSchema])
+  .union([stored.known, StoredRetellWebhookEnvelopeSchema, StoredCallInboundSchema])
   .describe('A Retell call-event webhook body as received by ingress (retell.webhook-events.v1)');
 export type RetellWebhookEventValue = z.infer<typeof RetellWebhookEventValueSchema>;
