@@ -84,7 +84,8 @@ describe('what the agent knows when the phone rings', () => {
   const lateMonday = new Date('2026-12-07T23:30:00Z');
 
   it('when a German branch is called, then its name, address, hours and today in Berlin, in German', () => {
-    expect(agentVariables(route(), lateMonday)).toEqual({
+    const leipzig = route();
+    expect(agentVariables(leipzig, lateMonday)).toEqual({
       company_name: 'Hausarztpraxis Dr. Brandt',
       branch_name: 'Leipzig',
       greeting_name: 'Praxis Dr. Brandt am Markt',
@@ -99,6 +100,8 @@ describe('what the agent knows when the phone rings', () => {
       weekday: 'Dienstag',
       current_time: '00:30',
       time_zone: 'Europe/Berlin',
+      company_id: leipzig.company.id,
+      branch_id: leipzig.branch.id,
     });
   });
 
