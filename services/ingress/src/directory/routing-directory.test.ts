@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DirectoryEntityChangedV1 } from '@rb/contracts';
-import type { Branch, Company, PhoneNumber, Service } from './routing-directory';
+import type { Branch, Company, PhoneNumber, Service, Staff } from './routing-directory';
 import { RoutingDirectory } from './routing-directory';
 
 const [COMPANY, BRANCH, SERVICE, OTHER_SERVICE, NUMBER] = [
@@ -65,6 +65,21 @@ const number = (extra: Partial<PhoneNumber> = {}): PhoneNumber => ({
   ...extra,
 });
 
+const staff = (id: string, extra: Partial<Staff> = {}): Staff => ({
+  entity: 'staff',
+  id,
+  active: true,
+  changedAt: at,
+  version: 1,
+  companyId: COMPANY,
+  branchId: BRANCH,
+  slug: 'jana',
+  name: 'Jana Becker',
+  calcomUserId: null,
+  serviceIds: [SERVICE],
+  ...extra,
+});
+
 function directoryOf(events: DirectoryEntityChangedV1[]): RoutingDirectory {
   const directory = new RoutingDirectory();
   for (const e of events) directory.apply(e);
@@ -124,5 +139,46 @@ describe('the routing directory ingress keeps', () => {
     expect(directory.route('+4930123456')).toEqual({ kind: 'unknown_number' });
     expect(directory.route('+4930765432').kind).toBe('routed');
     expect(directory.size).toBe(1);
+  });
+});
+
+describe('the branch a live tool call names', () => {
+  const [JANA, OLE] = [randomUUID(), randomUUID()];
+
+  it('when the branch and its company are active, then it gives the active services and the active staff of that branch', () => {
+    const directory = directoryOf([
+      company(),
+      branch(),
+      service(SERVICE),
+      service(OTHER_SERVICE, { active: false }),
+      staff(JANA),
+      staff(OLE, { name: 'Ole', active: false }),
+      staff(randomUUID(), { name: 'Anderswo', branchId: randomUUID() }),
+    ]);
+    const routing = directory.branchRoute(BRANCH, COMPANY);
+    expect(
+      routing.kind === 'found' && [routing.route.services.map((s) => s.name), routing.route.staff.map((s) => s.name)],
+    ).toEqual([['Damenhaarschnitt'], ['Jana Becker']]);
+  });
+
+  it('when a staff member moves to another branch, then the old branch no longer lists them', () => {
+    const elsewhere = randomUUID();
+    const directory = directoryOf([company(), branch(), staff(JANA), staff(JANA, { version: 2, branchId: elsewhere })]);
+    const routing = directory.branchRoute(BRANCH);
+    expect(routing.kind === 'found' && routing.route.staff).toEqual([]);
+  });
+
+  it('when the branch is unknown, belongs to another company, or it or its company is inactive, then it says so', () => {
+    expect(directoryOf([company(), branch()]).branchRoute(randomUUID())).toEqual({ kind: 'unknown_branch' });
+    expect(directoryOf([company(), branch()]).branchRoute(BRANCH, randomUUID())).toEqual({ kind: 'unknown_branch' });
+    expect(directoryOf([company(), branch({ active: false })]).branchRoute(BRANCH)).toEqual({
+      kind: 'inactive',
+      what: 'branch',
+    });
+    expect(directoryOf([company({ active: false }), branch()]).branchRoute(BRANCH)).toEqual({
+      kind: 'inactive',
+      what: 'company',
+    });
+    expect(directoryOf([branch()]).branchRoute(BRANCH)).toEqual({ kind: 'incomplete' });
   });
 });

@@ -5,6 +5,7 @@ export type Company = Entity<'company'>;
 export type Branch = Entity<'branch'>;
 export type Service = Entity<'service'>;
 export type PhoneNumber = Entity<'phone_number'>;
+export type Staff = Entity<'staff'>;
 
 /** Everything a call_inbound answer is made of, for one dialled number. */
 export interface NumberRoute {
@@ -23,25 +24,49 @@ export type Routing =
   /** the number is known but its branch or company has not arrived yet */
   | { kind: 'incomplete' };
 
+/** What a live tool call (check_availability) works with, for the branch the call belongs to. */
+export interface BranchRoute {
+  branch: Branch;
+  company: Company;
+  /** the branch's services that are active, in the branch's order */
+  services: Service[];
+  /** the branch's active staff */
+  staff: Staff[];
+}
+
+export type BranchRouting =
+  | { kind: 'found'; route: BranchRoute }
+  /** no such branch, or it belongs to another company than the call said */
+  | { kind: 'unknown_branch' }
+  | { kind: 'inactive'; what: 'branch' | 'company' }
+  /** the branch is known but its company has not arrived yet */
+  | { kind: 'incomplete' };
+
 /**
  * ingress's own read model of the tenant directory, in memory, fed by the compacted
- * tenants.directory.v1 (directory-feed.ts): what call_inbound routes by, with no call to another
- * service. Of two states of an entity the higher `version` wins (call-processor's database assigns
- * it in commit order), else — an event from before versions — the later `changedAt`; so replaying
- * the topic, redeliveries and stale updates all leave the newest state.
+ * tenants.directory.v1 (directory-feed.ts): what call_inbound routes by and live tool calls find
+ * their branch in, with no call to another service. Of two states of an entity the higher
+ * `version` wins (call-processor's database assigns it in commit order), else — an event from
+ * before versions — the later `changedAt`; so replaying the topic, redeliveries and stale updates
+ * all leave the newest state.
  */
 export class RoutingDirectory {
   private readonly entities = new Map<string, DirectoryEntityChangedV1>();
   /** E.164 → the phone_number entity's id */
   private readonly numbers = new Map<string, string>();
+  /** branch id → ids of the staff entities whose latest state names that branch */
+  private readonly staffOf = new Map<string, Set<string>>();
 
   /** true when the event is newer than what is held (and now held), false when it is stale */
   apply(event: DirectoryEntityChangedV1): boolean {
     const held = this.entities.get(event.id);
     if (held && !isNewer(event, held)) return false;
     if (held?.entity === 'phone_number' && this.numbers.get(held.number) === held.id) this.numbers.delete(held.number);
+    if (held?.entity === 'staff') this.staffOf.get(held.branchId)?.delete(held.id);
     this.entities.set(event.id, event);
     if (event.entity === 'phone_number') this.numbers.set(event.number, event.id);
+    if (event.entity === 'staff')
+      this.staffOf.set(event.branchId, (this.staffOf.get(event.branchId) ?? new Set()).add(event.id));
     return true;
   }
 
@@ -59,10 +84,27 @@ export class RoutingDirectory {
     if (!number.active) return { kind: 'inactive', what: 'number' };
     if (!branch.active) return { kind: 'inactive', what: 'branch' };
     if (!company.active) return { kind: 'inactive', what: 'company' };
-    const services = branch.serviceIds
+    return { kind: 'routed', route: { number, branch, company, services: this.activeServices(branch) } };
+  }
+
+  /** The branch a tool call names (by the ids call_inbound gave the call), when it and its company are active. */
+  branchRoute(branchId: string, companyId?: string): BranchRouting {
+    const branch = this.get('branch', branchId);
+    if (!branch || (companyId !== undefined && branch.companyId !== companyId)) return { kind: 'unknown_branch' };
+    const company = this.get('company', branch.companyId);
+    if (!company) return { kind: 'incomplete' };
+    if (!branch.active) return { kind: 'inactive', what: 'branch' };
+    if (!company.active) return { kind: 'inactive', what: 'company' };
+    const staff = [...(this.staffOf.get(branch.id) ?? [])]
+      .map((staffId) => this.get('staff', staffId))
+      .filter((s): s is Staff => !!s && s.active);
+    return { kind: 'found', route: { branch, company, services: this.activeServices(branch), staff } };
+  }
+
+  private activeServices(branch: Branch): Service[] {
+    return branch.serviceIds
       .map((serviceId) => this.get('service', serviceId))
       .filter((s): s is Service => !!s && s.active);
-    return { kind: 'routed', route: { number, branch, company, services } };
   }
 
   private get<K extends DirectoryEntityChangedV1['entity']>(entity: K, id: string): Entity<K> | undefined {
