@@ -50,6 +50,12 @@ export const ConfigSchema = z.object({
   /** Webhooks per business phone number and minute; generous: Retell retries what we refuse. */
   RATE_LIMIT_PER_MINUTE: int(6_000),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
+  /** call-processor's listener, asked on call_inbound whether the caller is a known customer */
+  CALL_PROCESSOR_QUERY_URL: z.url().default('http://127.0.0.1:3001'),
+  /** a bearer token of call-processor's QUERY_TOKENS; unset: callers are never greeted by name */
+  CALL_PROCESSOR_QUERY_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(24).optional()),
+  /** the longest a ringing call_inbound waits for the caller's name before answering without it */
+  CUSTOMER_LOOKUP_BUDGET_MS: int(40),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -28,6 +28,18 @@ export function makeIngressMetrics(registry: Registry) {
       buckets: SLO_BUCKETS_SECONDS,
       registers,
     }),
+    customerLookups: new Counter({
+      name: 'ingress_customer_lookups_total',
+      help: 'call_inbound asking call-processor for the caller: known, unknown, or no answer (timeout, failed, not_configured, withheld_number)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    ringRecords: new Counter({
+      name: 'ingress_call_inbound_records_total',
+      help: 'call_inbound requests recorded on the Retell events topic after answering: stored, failed or not_ready (lost after the retries)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     directoryEvents: new Counter({
       name: 'ingress_directory_events_total',
       help: 'tenants.directory.v1 events read into the routing directory: applied, stale or unreadable',

@@ -20,6 +20,8 @@ import { DirectoryFeed } from './directory/directory-feed';
 import { RoutingDirectory } from './directory/routing-directory';
 import { makeAnswerCallInbound } from './inbound/answer-call-inbound';
 import { RedisAnswerMemory } from './inbound/redis-answer-memory';
+import { CallProcessorCustomers } from './inbound/customer-names';
+import { makeRingRecorder } from './inbound/ring-recorder';
 
 export interface RunningIngress {
   /** the public listener (Retell's webhooks), e.g. http://127.0.0.1:3000 */
@@ -119,8 +121,22 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
     answers: new RedisAnswerMemory(redis, 600, (error) =>
       log.debug({ err: error.message }, 'call_inbound answer memory unavailable'),
     ),
+    customers: new CallProcessorCustomers({
+      baseUrl: config.CALL_PROCESSOR_QUERY_URL,
+      token: config.CALL_PROCESSOR_QUERY_TOKEN,
+      budgetMs: config.CUSTOMER_LOOKUP_BUDGET_MS,
+    }),
+    recordRing: makeRingRecorder({
+      publisher,
+      topicSchemaId: () => schemaId,
+      source: `/retell-booking/ingress`,
+      clock: Date.now,
+      onRecorded: (outcome) => metrics.ringRecords.inc({ outcome }),
+    }),
     clock: Date.now,
   });
+  if (!config.CALL_PROCESSOR_QUERY_TOKEN)
+    log.warn('CALL_PROCESSOR_QUERY_TOKEN is not set: call_inbound never greets a known caller by name');
   const notReady = (): string[] =>
     [
       draining && 'draining',

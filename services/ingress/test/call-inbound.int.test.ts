@@ -7,7 +7,7 @@ import {
   registerValueSchema,
   toKafkaHeaders,
 } from '@rb/contracts';
-import { createTopic, testKafka, testRegistryUrl, uniqueName } from '../../../test/support/kafka';
+import { createTopic, readAll, testKafka, testRegistryUrl, uniqueName } from '../../../test/support/kafka';
 import { fixtureBytes, startTestIngress, TEST_API_KEY } from './support';
 import { signRetellBody } from '../src/webhooks/verify-signature';
 
@@ -167,5 +167,31 @@ describe('call_inbound against the real broker, registry and Redis', () => {
       error: 'schema_violation',
       issues: [expect.stringMatching(/from_number/)],
     });
+  });
+  it('when a call is answered, then the ring is recorded on the Retell events topic behind the answer: keyed by its call id, the body unchanged', async () => {
+    const callId = `call_${randomUUID().replaceAll('-', '')}`;
+    const response = await inbound(dialled, callId);
+    expect(response.status).toBe(200);
+    const deadline = Date.now() + 20_000;
+    let recorded: Awaited<ReturnType<typeof readAll>> = [];
+    while (recorded.length === 0 && Date.now() < deadline) {
+      recorded = (await readAll(events)).filter((m) => m.key?.toString() === callId);
+      if (recorded.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(recorded).toHaveLength(1);
+    const [ring] = recorded;
+    expect(ring!.headers?.ce_type?.toString()).toBe('ai.retell.webhook.call_inbound');
+    expect(ring!.headers?.ce_id?.toString()).toBe(`${callId}:call_inbound`);
+    const sent = fixtureBytes('08-call_inbound.request.json')
+      .toString('utf8')
+      .replace('+493412240870', dialled)
+      .replace('call_cd4ee1790ab8cf314f667e967fa', callId);
+    expect(ring!.value!.subarray(5).toString('utf8')).toBe(sent);
+    // a retry is answered from memory and not recorded again
+    await inbound(dialled, callId);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await readAll(events)).filter((m) => m.key?.toString() === callId)).toHaveLength(1);
+    const metrics = await (await fetch(`${ingress.opsUrl}/metrics`)).text();
+    expect(metrics).toMatch(/ingress_call_inbound_records_total\{[^}]*outcome="stored"[^}]*\} [1-9]/);
   });
 });

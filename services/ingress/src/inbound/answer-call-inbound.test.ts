@@ -3,6 +3,7 @@ import type { NumberRoute, Routing } from '../directory/routing-directory';
 import { signRetellBody } from '../webhooks/verify-signature';
 import type { GivenAnswer } from './answer-call-inbound';
 import { makeAnswerCallInbound, REJECT_CALL } from './answer-call-inbound';
+import type { CustomerNames } from './customer-names';
 
 const KEY = 'key_unit_0001';
 const NOW = Date.parse('2026-12-08T09:00:00Z');
@@ -38,13 +39,20 @@ const route: NumberRoute = {
   services: [],
 };
 
-function answerer(routing: Routing, caughtUp = true) {
+function answerer(
+  routing: Routing,
+  caughtUp = true,
+  lookUp: CustomerNames['lookUp'] = async () => ({ kind: 'unknown' }),
+  recorded: string[] = [],
+) {
   const memory = new Map<string, GivenAnswer>();
   return makeAnswerCallInbound({
     apiKey: KEY,
     signatureToleranceMs: 300_000,
     directory: { caughtUp, route: () => routing },
     answers: { recall: async (id) => memory.get(id), remember: async (id, a) => void memory.set(id, a) },
+    customers: { lookUp },
+    recordRing: (raw) => void recorded.push(raw.toString('utf8')),
     clock: () => NOW,
   });
 }
@@ -91,5 +99,54 @@ describe('answering call_inbound', () => {
     expect(await answer(notJson, signed(notJson))).toMatchObject({ kind: 'rejected', reason: 'malformed_json' });
     const lacking = Buffer.from(JSON.stringify({ event: 'call_inbound', call_inbound: { to_number: '+4930123456' } }));
     expect(await answer(lacking, signed(lacking))).toMatchObject({ kind: 'rejected', reason: 'schema_violation' });
+  });
+  it('when the caller is a known customer of the company, then the agent gets the name; asked with the company and the caller number', async () => {
+    const asked: string[] = [];
+    const answer = answerer({ kind: 'routed', route }, true, async (company, phone) => {
+      asked.push(`${company} ${phone}`);
+      return { kind: 'known', name: 'Sabine Krüger' };
+    });
+    const outcome = await answer(body(), signed(body()));
+    expect(outcome.kind === 'answered' && outcome.response.call_inbound.dynamic_variables).toMatchObject({
+      caller_known: 'true',
+      caller_name: 'Sabine Krüger',
+    });
+    expect(asked).toEqual([`${companyId} +4917612345678`]);
+  });
+
+  it('when the caller is unknown or the lookup gave no answer in time, then the call is answered without a name', async () => {
+    const unknown = await answerer({ kind: 'routed', route })(body(), signed(body()));
+    expect(unknown.kind === 'answered' && unknown.response.call_inbound.dynamic_variables).toMatchObject({
+      caller_known: 'false',
+      caller_name: '',
+    });
+    const late = await answerer({ kind: 'routed', route }, true, async () => ({ kind: 'no_answer', why: 'timeout' }))(
+      body(),
+      signed(body()),
+    );
+    expect(late).toMatchObject({ kind: 'answered', routing: 'routed', caller: { kind: 'no_answer', why: 'timeout' } });
+    expect(late.kind === 'answered' && late.response.call_inbound.dynamic_variables).toMatchObject({
+      caller_known: 'unknown',
+      caller_name: '',
+    });
+  });
+
+  it('when a number is refused, then no customer is looked up', async () => {
+    let asked = 0;
+    const outcome = await answerer({ kind: 'unknown_number' }, true, async () => {
+      asked++;
+      return { kind: 'unknown' };
+    })(body(), signed(body()));
+    expect(outcome).toMatchObject({ kind: 'answered', routing: 'unknown_number' });
+    expect(asked).toBe(0);
+  });
+
+  it('when a call_inbound is answered, then its body is recorded once; a retry of it and a refused request are not', async () => {
+    const recorded: string[] = [];
+    const answer = answerer({ kind: 'unknown_number' }, true, undefined, recorded);
+    await answer(body('call_r'), signed(body('call_r')));
+    await answer(body('call_r'), signed(body('call_r')));
+    await answer(body('call_s'), undefined);
+    expect(recorded).toEqual([body('call_r').toString('utf8')]);
   });
 });

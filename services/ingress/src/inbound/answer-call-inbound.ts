@@ -1,12 +1,20 @@
-import type { CallInboundResponse } from '@rb/contracts';
+import type { CallInboundRequest, CallInboundResponse } from '@rb/contracts';
 import { CallInboundRequestSchema } from '@rb/contracts';
 import type { NumberRoute, Routing } from '../directory/routing-directory';
 import { verifyRetellSignature } from '../webhooks/verify-signature';
 import { agentVariables, callMetadata } from './agent-variables';
+import type { CallerLookup, CustomerNames } from './customer-names';
+import { callerVariables } from './customer-names';
 
 export type InboundOutcome =
   /** routed: the business's variables and ids; refused: Retell's reject answer (no agent takes it) */
-  | { kind: 'answered'; response: CallInboundResponse; routing: 'routed' | RefusalReason; repeated: boolean }
+  | {
+      kind: 'answered';
+      response: CallInboundResponse;
+      routing: 'routed' | RefusalReason;
+      repeated: boolean;
+      caller?: CallerLookup;
+    }
   | { kind: 'rejected'; reason: 'bad_signature' | 'malformed_json'; detail: string }
   | { kind: 'rejected'; reason: 'schema_violation'; issues: string[] }
   /** the directory is not read to its end yet: 503, Retell asks again (up to 3 more times in 10 s) */
@@ -18,6 +26,8 @@ export type RefusalReason =
 export interface GivenAnswer {
   response: CallInboundResponse;
   routing: 'routed' | RefusalReason;
+  /** what call-processor said about the caller (routed answers only) */
+  caller?: CallerLookup;
 }
 
 /** Answers already given, by call_inbound.call_id: Retell's retry gets the same one. */
@@ -31,6 +41,10 @@ export interface AnswerCallInboundDeps {
   signatureToleranceMs: number;
   directory: { caughtUp: boolean; route(dialled: string): Routing };
   answers: AnswerMemory;
+  /** is the caller a known customer of the company, and by which name (within its own budget) */
+  customers: CustomerNames;
+  /** records the ring on the Retell events topic once answered; never delays the answer */
+  recordRing: (rawBody: Buffer, request: CallInboundRequest) => void;
   clock: () => number;
 }
 
@@ -63,8 +77,16 @@ export function makeAnswerCallInbound(deps: AnswerCallInboundDeps) {
     const earlier = callId ? await deps.answers.recall(callId) : undefined;
     if (earlier) return { kind: 'answered', ...earlier, repeated: true };
     if (!deps.directory.caughtUp) return { kind: 'not_ready' };
-    const answer = answerFor(deps.directory.route(parsed.data.call_inbound.to_number), new Date(deps.clock()));
+    const { from_number: caller, to_number: dialled } = parsed.data.call_inbound;
+    const routing = deps.directory.route(dialled);
+    const lookup =
+      routing.kind === 'routed' ? await deps.customers.lookUp(routing.route.company.id, caller) : undefined;
+    const answer: GivenAnswer = {
+      ...answerFor(routing, new Date(deps.clock()), lookup),
+      ...(lookup ? { caller: lookup } : {}),
+    };
     if (callId) await deps.answers.remember(callId, answer);
+    deps.recordRing(rawBody, parsed.data);
     return { kind: 'answered', ...answer, repeated: false };
   };
 }
@@ -81,14 +103,17 @@ function agentOf(
   };
 }
 
-function answerFor(routing: Routing, now: Date): GivenAnswer {
+function answerFor(routing: Routing, now: Date, caller: CallerLookup | undefined): GivenAnswer {
   switch (routing.kind) {
     case 'routed':
       return {
         response: {
           call_inbound: {
             ...agentOf(routing.route),
-            dynamic_variables: agentVariables(routing.route, now),
+            dynamic_variables: {
+              ...agentVariables(routing.route, now),
+              ...callerVariables(caller ?? { kind: 'no_answer', why: 'not_configured' }),
+            },
             metadata: callMetadata(routing.route),
           },
         },

@@ -118,6 +118,10 @@ function sendInboundOutcome(res: Response, outcome: InboundOutcome, metrics: Ing
   switch (outcome.kind) {
     case 'answered':
       count(outcome.routing, outcome.repeated);
+      if (outcome.caller && !outcome.repeated)
+        metrics.customerLookups.inc({
+          outcome: outcome.caller.kind === 'no_answer' ? outcome.caller.why : outcome.caller.kind,
+        });
       res.status(200).json(outcome.response);
       return;
     case 'not_ready':
