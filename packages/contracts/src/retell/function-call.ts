@@ -25,12 +25,15 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const isoDateTimeWithOffset = z.iso.datetime({ offset: true });
 
 export const CheckAvailabilityArgsSchema = z.looseObject({
-  dienstleistung: z.string().min(1),
-  mitarbeiterin: z.string().nullish(),
-  mitarbeiter: z.string().nullish(),
-  datum_von: isoDate,
-  datum_bis: isoDate,
-  tageszeit: z.enum(['vormittag', 'nachmittag']).nullish(),
+  dienstleistung: z.string().min(1).describe('the service the caller wants, one of {{services}}'),
+  mitarbeiterin: z.string().nullish().describe('the staff member the caller asked for, if any'),
+  mitarbeiter: z.string().nullish().describe('the staff member the caller asked for, if any'),
+  datum_von: isoDate.describe('first day to look at, YYYY-MM-DD in the branch time zone'),
+  datum_bis: isoDate.describe('last day to look at (inclusive), YYYY-MM-DD; the same as datum_von for one day'),
+  tageszeit: z
+    .enum(['vormittag', 'nachmittag'])
+    .nullish()
+    .describe('only mornings or only afternoons, if the caller said so'),
 });
 
 export const BookAppointmentArgsSchema = z.looseObject({
