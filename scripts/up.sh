@@ -45,6 +45,11 @@ start_service() {
 
 [ -s .run/admin-token ] || node -e 'console.log("adm_" + require("crypto").randomBytes(18).toString("hex"))' > .run/admin-token
 export ADMIN_TOKEN=${ADMIN_TOKEN:-$(cat .run/admin-token)}
+# what ingress asks booking (free times) and call-processor (the caller's name) with during a live call
+[ -s .run/query-token ] || node -e 'console.log("qry_" + require("crypto").randomBytes(18).toString("hex"))' > .run/query-token
+QUERY_TOKEN=${QUERY_TOKEN:-$(cat .run/query-token)}
+export QUERY_TOKENS=$QUERY_TOKEN BOOKING_QUERY_TOKEN=$QUERY_TOKEN CALL_PROCESSOR_QUERY_TOKEN=$QUERY_TOKEN
+export BOOKING_QUERY_URL=http://127.0.0.1:3002 CALL_PROCESSOR_QUERY_URL=http://127.0.0.1:3001
 # booking seals Cal.com credentials with these keys (id:base64 of 32 bytes); kept, so what it
 # stored stays readable across restarts
 [ -s .run/credential-keys ] || (umask 077 &&
@@ -101,11 +106,11 @@ INGRESS_URL="http://127.0.0.1:$PORT" COST_URL=http://127.0.0.1:3003 pnpm -s exec
 cat <<MSG
 
 The system is running:
-  ingress          http://127.0.0.1:$PORT  (/webhooks/retell and /webhooks/retell/inbound only: the public listener; log .run/ingress.log)
+  ingress          http://127.0.0.1:$PORT  (/webhooks/retell, /webhooks/retell/inbound, /webhooks/retell/functions/:name: the public listener; log .run/ingress.log)
                    http://127.0.0.1:${OPS_PORT:-3100}  (/livez, /readyz, /metrics: the internal ops listener)
-  call-processor   http://127.0.0.1:3001  (internal only: /admin/tenants, /livez, /readyz, /metrics; log .run/call-processor.log)
+  call-processor   http://127.0.0.1:3001  (internal only: /admin/tenants, /internal/customers, /livez, /readyz, /metrics; log .run/call-processor.log)
   booking          http://127.0.0.1:3002  (internal only: /admin/companies/:id/calcom-account, /admin/bookings/:uid/cancel|reschedule,
-                                           /livez, /readyz, /metrics; log .run/booking.log)
+                                           /internal/availability, /livez, /readyz, /metrics; log .run/booking.log)
   cost             http://127.0.0.1:3003  (internal only: /plans, /twilio-rates, /reports, /calls/:id/cost,
                                            /companies/:id/statements/:month, /admin/…; log .run/cost.log)
   fake Cal.com     $CALCOM_URL  (a local stand-in for Cal.com, NOT Cal.com: bookings in memory only;
@@ -114,5 +119,6 @@ The system is running:
   schema registry  http://127.0.0.1:8081/apis/ccompat/v7
   webhook key      RETELL_API_KEY=$RETELL_API_KEY
   admin token      ADMIN_TOKEN=$ADMIN_TOKEN (call-processor, booking and cost)
+  query token      QUERY_TOKEN=$QUERY_TOKEN (ingress asking booking and call-processor during a live call)
 Stop everything with: bash scripts/down.sh
 MSG
