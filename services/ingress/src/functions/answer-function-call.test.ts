@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FunctionErrorResponseSchema } from '@rb/contracts';
+import { RETELL_FIXTURES_DIR } from '../../../../test/paths';
+import type { BranchRoute, BranchRouting } from '../directory/routing-directory';
+import { signRetellBody } from '../webhooks/verify-signature';
+import { makeAnswerFunctionCall } from './answer-function-call';
+import type { FunctionCallRequest } from './answer-function-call';
+import { ENGLISH_SALON, IDS, SALON } from './test-tenant.test-support';
+
+const KEY = 'key_test_function_calls_0001';
+const NOW = Date.parse('2026-10-13T09:15:00Z');
+const FIXTURE = readFileSync(join(RETELL_FIXTURES_DIR, '11-function.check_availability.request.json'), 'utf8');
+const ARGS = JSON.parse(FIXTURE).args as Record<string, unknown>;
+
+/** The fixture as our call_inbound would have left it: the call's metadata names our tenant. */
+const defaultBody = (metadata: unknown = { companyId: IDS.company, branchId: IDS.branch, phoneNumberId: 'x' }) => {
+  const body = JSON.parse(FIXTURE) as { call: { metadata: unknown } };
+  body.call.metadata = metadata;
+  return JSON.stringify(body);
+};
+
+function setUp({ caughtUp = true, route = SALON as BranchRoute } = {}) {
+  const calls: { route: BranchRoute; args: Record<string, unknown> }[] = [];
+  const directory = {
+    caughtUp,
+    branchRoute: (branchId: string, companyId?: string): BranchRouting =>
+      branchId === 'inactive-branch'
+        ? { kind: 'inactive', what: 'branch' }
+        : branchId === IDS.branch && (companyId === undefined || companyId === IDS.company)
+          ? { kind: 'found', route }
+          : { kind: 'unknown_branch' },
+  };
+  const answer = makeAnswerFunctionCall({
+    apiKey: KEY,
+    signatureToleranceMs: 300_000,
+    clock: () => NOW,
+    directory,
+    functions: {
+      check_availability: async (route, args) => {
+        calls.push({ route, args });
+        return { outcome: 'offered', body: { ok: false, fehler: 'not_ready', hinweis_fuer_agent: 'stand-in' } };
+      },
+    },
+  });
+  const call = (body: string, request: Partial<FunctionCallRequest> = {}) =>
+    answer({
+      name: 'check_availability',
+      rawBody: Buffer.from(body),
+      signature: signRetellBody(body, KEY, NOW),
+      branchId: undefined,
+      ...request,
+    });
+  return { calls, call };
+}
+
+describe('a custom-function request from Retell', () => {
+  it('when it comes in the default mode with our metadata, then the function gets the branch and the args', async () => {
+    const { calls, call } = setUp();
+    expect(await call(defaultBody())).toMatchObject({
+      kind: 'answered',
+      name: 'check_availability',
+      outcome: 'offered',
+    });
+    expect(calls).toEqual([{ route: SALON, args: ARGS }]);
+  });
+
+  it('when it comes as args only, then the branch comes from the query or header', async () => {
+    const { calls, call } = setUp();
+    await call(JSON.stringify(ARGS), { branchId: IDS.branch });
+    expect(calls).toEqual([{ route: SALON, args: ARGS }]);
+  });
+
+  it('when the default mode’s metadata is not ours but the URL names the branch, then that branch', async () => {
+    const { calls, call } = setUp();
+    await call(FIXTURE, { branchId: IDS.branch });
+    expect(calls).toEqual([{ route: SALON, args: ARGS }]);
+  });
+
+  it('when the signature is missing, stale or for another body, then it is rejected and nothing runs', async () => {
+    const { calls, call } = setUp();
+    const body = defaultBody();
+    for (const signature of [undefined, signRetellBody(body, KEY, NOW - 600_000), signRetellBody('{}', KEY, NOW)])
+      expect(await call(body, { signature })).toMatchObject({ kind: 'rejected', reason: 'bad_signature' });
+    expect(calls).toEqual([]);
+  });
+
+  it.each([
+    ['args only without a branch', JSON.stringify(ARGS), {}, 'missing_tenant'],
+    ['the default mode with metadata that is not ours (the fixture’s)', FIXTURE, {}, 'missing_tenant'],
+    ['a branch ingress does not know', JSON.stringify(ARGS), { branchId: 'f'.repeat(8) }, 'unknown_tenant'],
+    [
+      'metadata naming another company for the branch',
+      defaultBody({ companyId: IDS.branch, branchId: IDS.branch }),
+      {},
+      'unknown_tenant',
+    ],
+    ['an inactive branch', JSON.stringify(ARGS), { branchId: 'inactive-branch' }, 'inactive_tenant'],
+    ['a body that is not JSON', '{"dienstleistung":', {}, 'malformed_request'],
+    ['a JSON array', '[1,2]', {}, 'malformed_request'],
+  ])('when it has %s, then ok:false with a reason and a hint, and nothing runs', async (_, body, request, reason) => {
+    const { calls, call } = setUp();
+    const outcome = await call(body, request);
+    expect(outcome).toMatchObject({ kind: 'answered', outcome: reason });
+    expect(outcome.kind === 'answered' && FunctionErrorResponseSchema.parse(outcome.body).fehler).toBe(reason);
+    expect(calls).toEqual([]);
+  });
+
+  it('when ingress has not read the directory to its end yet, then ok:false not_ready (ask again in a moment)', async () => {
+    const { call } = setUp({ caughtUp: false });
+    expect(await call(defaultBody())).toMatchObject({ outcome: 'not_ready', body: { ok: false } });
+  });
+
+  it('when the function is unknown, then ok:false unknown_function, in the branch’s language, counted as "unknown"', async () => {
+    const { calls, call } = setUp({ route: ENGLISH_SALON });
+    const outcome = await call(defaultBody(), { name: 'order_pizza' });
+    expect(outcome).toMatchObject({
+      kind: 'answered',
+      name: 'unknown',
+      outcome: 'unknown_function',
+      body: {
+        ok: false,
+        fehler: 'unknown_function',
+        hinweis_fuer_agent: expect.stringMatching(/^There is no function "order_pizza"/),
+      },
+    });
+    expect(calls).toEqual([]);
+  });
+});
