@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     receiveWebhook,
     // the ceiling measures webhooks only
     answerCallInbound: async () => ({ kind: 'not_ready' }),
+    answerFunctionCall: async () => ({ kind: 'rejected', name: 'unknown', reason: 'bad_signature', detail: 'bench' }),
     maxBodyBytes: config.MAX_BODY_BYTES,
     registry,
     metrics,

@@ -18,6 +18,19 @@ describe('ingress configuration', () => {
     });
   });
 
+  it('when BOOKING_QUERY_TOKEN is empty, then it is unset with booking’s local address; when shorter than booking’s tokens, it is refused', () => {
+    expect(parseConfig({ RETELL_API_KEY: 'key_0123456789', BOOKING_QUERY_TOKEN: '' })).toMatchObject({
+      kind: 'valid',
+      config: {
+        BOOKING_QUERY_TOKEN: undefined,
+        BOOKING_QUERY_URL: 'http://127.0.0.1:3002',
+        AVAILABILITY_DEADLINE_MS: 2_500,
+      },
+    });
+    const short = parseConfig({ RETELL_API_KEY: 'key_0123456789', BOOKING_QUERY_TOKEN: 'too-short' });
+    expect(short.kind === 'valid' ? '' : short.problems.join('\n')).toMatch(/BOOKING_QUERY_TOKEN/);
+  });
+
   it('when MAX_BODY_BYTES would accept bodies the topics cannot store, then it is refused with the reason', () => {
     const result = parseConfig({ RETELL_API_KEY: 'key_0123456789', MAX_BODY_BYTES: String(4 * 1024 * 1024) });
     expect(result.kind).toBe('invalid');

@@ -49,6 +49,12 @@ export const ConfigSchema = z.object({
   DEDUP_TTL_SECONDS: int(86_400),
   /** Webhooks per business phone number and minute; generous: Retell retries what we refuse. */
   RATE_LIMIT_PER_MINUTE: int(6_000),
+  /** booking's listener, asked by check_availability while the caller waits (POST /internal/availability) */
+  BOOKING_QUERY_URL: z.url().default('http://127.0.0.1:3002'),
+  /** a bearer token of booking's QUERY_TOKENS; unset: check_availability answers ok:false, not_configured */
+  BOOKING_QUERY_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(24).optional()),
+  /** how long check_availability waits for booking before the agent is told to offer a callback */
+  AVAILABILITY_DEADLINE_MS: int(2_500),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
   /** call-processor's listener, asked on call_inbound whether the caller is a known customer */
   CALL_PROCESSOR_QUERY_URL: z.url().default('http://127.0.0.1:3001'),

@@ -28,6 +28,19 @@ export function makeIngressMetrics(registry: Registry) {
       buckets: SLO_BUCKETS_SECONDS,
       registers,
     }),
+    functionCalls: new Counter({
+      name: 'ingress_function_calls_total',
+      help: 'Retell custom-function calls (tools during a live call), by function and outcome (offered, a problem code, bad_signature)',
+      labelNames: ['name', 'outcome'] as const,
+      registers,
+    }),
+    functionCallDuration: new Histogram({
+      name: 'ingress_function_call_duration_seconds',
+      help: 'From a custom-function request read to its answer (booking asked within AVAILABILITY_DEADLINE_MS)',
+      labelNames: ['name'] as const,
+      buckets: SLO_BUCKETS_SECONDS,
+      registers,
+    }),
     customerLookups: new Counter({
       name: 'ingress_customer_lookups_total',
       help: 'call_inbound asking call-processor for the caller: known, unknown, or no answer (timeout, failed, not_configured, withheld_number)',

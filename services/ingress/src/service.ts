@@ -20,6 +20,10 @@ import { DirectoryFeed } from './directory/directory-feed';
 import { RoutingDirectory } from './directory/routing-directory';
 import { makeAnswerCallInbound } from './inbound/answer-call-inbound';
 import { RedisAnswerMemory } from './inbound/redis-answer-memory';
+import { makeAnswerCheckAvailability } from './functions/answer-check-availability';
+import { makeAnswerFunctionCall } from './functions/answer-function-call';
+import { makeBookingAvailabilityClient } from './functions/booking-availability-client';
+import { SlotIds } from './functions/slot-id';
 import { CallProcessorCustomers } from './inbound/customer-names';
 import { makeRingRecorder } from './inbound/ring-recorder';
 
@@ -137,6 +141,33 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
   });
   if (!config.CALL_PROCESSOR_QUERY_TOKEN)
     log.warn('CALL_PROCESSOR_QUERY_TOKEN is not set: call_inbound never greets a known caller by name');
+  // live tool calls (check_availability) find their branch in the same directory and ask booking
+  const { BOOKING_QUERY_TOKEN: bookingToken } = config;
+  const answerFunctionCall = makeAnswerFunctionCall({
+    apiKey: config.RETELL_API_KEY,
+    signatureToleranceMs: config.SIGNATURE_TOLERANCE_MS,
+    clock: Date.now,
+    directory: {
+      branchRoute: (branchId, companyId) => directory.branchRoute(branchId, companyId),
+      get caughtUp() {
+        return feed.caughtUp;
+      },
+    },
+    functions: {
+      check_availability: makeAnswerCheckAvailability({
+        askAvailability: bookingToken
+          ? makeBookingAvailabilityClient({
+              baseUrl: config.BOOKING_QUERY_URL,
+              token: bookingToken,
+              deadlineMs: config.AVAILABILITY_DEADLINE_MS,
+            })
+          : undefined,
+        slotIds: new SlotIds(config.RETELL_API_KEY),
+        clock: Date.now,
+      }),
+    },
+  });
+  if (!bookingToken) log.warn('BOOKING_QUERY_TOKEN is not set: check_availability answers ok:false (not_configured)');
   const notReady = (): string[] =>
     [
       draining && 'draining',
@@ -149,6 +180,7 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
     receiveWebhook,
     answerCallInbound,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    answerFunctionCall,
     registry,
     metrics,
     log,

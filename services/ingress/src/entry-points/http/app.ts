@@ -9,10 +9,13 @@ import type { BodyWithHeadroom } from './read-body';
 import { readBodyWithHeadroom } from './read-body';
 import type { IngressMetrics } from '../../ingress-metrics';
 import type { InboundOutcome } from '../../inbound/answer-call-inbound';
+import type { FunctionCallOutcome, FunctionCallRequest } from '../../functions/answer-function-call';
+import { FUNCTION_ROUTE, functionCallRoute } from './function-call-route';
 
 export interface AppDeps {
   receiveWebhook: (request: WebhookRequest) => Promise<WebhookOutcome>;
   answerCallInbound: (rawBody: Buffer, signature: string | undefined) => Promise<InboundOutcome>;
+  answerFunctionCall: (request: FunctionCallRequest) => Promise<FunctionCallOutcome>;
   maxBodyBytes: number;
   registry: Registry;
   metrics: IngressMetrics;
@@ -60,6 +63,13 @@ export function makeApp(deps: AppDeps): express.Express {
     sendInboundOutcome(res, outcome, deps.metrics);
     deps.metrics.callInboundDuration.observe((performance.now() - started) / 1000);
   });
+
+  // custom functions during a live call: an answer the LLM can read, always 200 (but 401 and 413)
+  const { answerFunctionCall, maxBodyBytes, metrics } = deps;
+  app.post(
+    FUNCTION_ROUTE,
+    ...functionCallRoute({ answerFunctionCall, maxBodyBytes, metrics, warn: rateLimitedWarn(deps.log) }),
+  );
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found' });
