@@ -102,6 +102,7 @@ describe("booking's read model of the directory's branches (tenants.directory.v1
       'dead_lettered',
     ]);
     expect(await typeormTransactions(db.dataSource)((sql) => loadBranch(sql, branchId))).toEqual({
+      companyId: '00000000-0000-4000-8000-000000000001',
       timeZone: 'Europe/Berlin',
       federalState: 'NW',
       workingDays: [2, 3, 4, 5, 6],

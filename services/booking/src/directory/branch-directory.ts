@@ -45,16 +45,23 @@ export function makeBranchDirectory(): MessageHandler<DirectoryMessage> {
   };
 }
 
-/** A branch as alternatives need it, or undefined if booking has not heard of it. */
-export async function loadBranch(sql: Sql, branchId: string): Promise<(Branch & { active: boolean }) | undefined> {
+/** A branch as alternatives need it, its company and whether it is active, or undefined if booking has not heard of it. */
+export async function loadBranch(
+  sql: Sql,
+  branchId: string,
+): Promise<(Branch & { companyId: string; active: boolean }) | undefined> {
   const [row] = await sql.query<{
+    company_id: string;
     time_zone: string;
     federal_state: string | null;
     working_days: number[];
     active: boolean;
-  }>('SELECT time_zone, federal_state, working_days, active FROM directory_branches WHERE id = $1', [branchId]);
+  }>('SELECT company_id, time_zone, federal_state, working_days, active FROM directory_branches WHERE id = $1', [
+    branchId,
+  ]);
   if (!row) return undefined;
   return {
+    companyId: row.company_id,
     timeZone: row.time_zone,
     federalState: row.federal_state as FederalState | null,
     workingDays: row.working_days,
