@@ -71,4 +71,38 @@ describe('booking configuration', () => {
     });
     expect(bad.kind === 'valid' ? [] : bad.problems).toEqual(['CALCOM_ALLOWED_HOSTS.0: expected host or host:port']);
   });
+
+  it('when QUERY_TOKENS is unset or empty, then there are no query tokens (the internal API is off)', () => {
+    for (const env of [{}, { QUERY_TOKENS: '' }]) {
+      expect(parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), CREDENTIAL_KEYS: KEYS, ...env })).toMatchObject({
+        kind: 'valid',
+        config: { QUERY_TOKENS: [] },
+      });
+    }
+  });
+
+  it('when QUERY_TOKENS lists tokens, then each is accepted and a short one is named without being shown', () => {
+    const result = parseConfig({
+      ADMIN_TOKEN: 'a'.repeat(24),
+      CREDENTIAL_KEYS: KEYS,
+      QUERY_TOKENS: ` ${'q'.repeat(24)} , ${'r'.repeat(24)}`,
+    });
+    expect(result).toMatchObject({ kind: 'valid', config: { QUERY_TOKENS: ['q'.repeat(24), 'r'.repeat(24)] } });
+    const short = parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), CREDENTIAL_KEYS: KEYS, QUERY_TOKENS: 'short-secret' });
+    expect(short.kind === 'valid' ? [] : short.problems).toEqual([expect.stringMatching(/^QUERY_TOKENS\.0: /)]);
+    expect(JSON.stringify(short)).not.toContain('short-secret');
+  });
+
+  it('when a query token is also an admin token, then start-up is refused', () => {
+    for (const admin of [{ ADMIN_TOKEN: 'a'.repeat(24) }, { ADMIN_TOKENS: `${'b'.repeat(24)},${'a'.repeat(24)}` }]) {
+      const result = parseConfig({
+        ...admin,
+        CREDENTIAL_KEYS: KEYS,
+        QUERY_TOKENS: `${'q'.repeat(24)},${'a'.repeat(24)}`,
+      });
+      expect(result.kind === 'valid' ? [] : result.problems).toEqual([
+        'QUERY_TOKENS: must differ from every admin token (ADMIN_TOKEN, ADMIN_TOKENS)',
+      ]);
+    }
+  });
 });

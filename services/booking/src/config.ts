@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { EnvConfigResult } from '@rb/observability';
-import { adminTokenFields, adminTokenRequired, commonEnvFields, parseEnvConfig, positiveInt } from '@rb/observability';
+import {
+  adminTokenFields,
+  adminTokenRequired,
+  commonEnvFields,
+  parseEnvConfig,
+  positiveInt,
+  queryTokenFields,
+} from '@rb/observability';
 import { MAX_RESPONSE_BYTES } from './calcom/calcom-client';
 import { parseHostRule } from './calcom/calcom-egress';
 import { CredentialCipher } from './credentials/credential-cipher';
@@ -36,6 +43,12 @@ const FieldsSchema = z.object({
    * (comma-separated, all accepted: rotation without downtime); each at least 24 characters.
    */
   ...adminTokenFields,
+  /**
+   * Bearer tokens of the internal query API (POST /internal/availability, asked by ingress during
+   * live calls): comma-separated, all accepted (rotation), each at least 24 characters; unset: the
+   * /internal routes do not exist (404)
+   */
+  ...queryTokenFields,
   /** `id:base64key,…` (32-byte AES keys); new credentials are sealed with the first (or CREDENTIAL_KEY_CURRENT) */
   CREDENTIAL_KEYS: z
     .string()
@@ -106,7 +119,13 @@ const FieldsSchema = z.object({
 export const ConfigSchema = FieldsSchema.refine((c) => c.INTENT_LEASE_SECONDS * 1000 >= 2 * c.CALCOM_TIMEOUT_MS, {
   path: ['INTENT_LEASE_SECONDS'],
   message: 'must be at least twice CALCOM_TIMEOUT_MS',
-}).refine(...adminTokenRequired);
+})
+  .refine(...adminTokenRequired)
+  // a service holding a query token must not be able to use the admin API with it
+  .refine((c) => !c.QUERY_TOKENS.some((t) => t === c.ADMIN_TOKEN || c.ADMIN_TOKENS.includes(t)), {
+    path: ['QUERY_TOKENS'],
+    message: 'must differ from every admin token (ADMIN_TOKEN, ADMIN_TOKENS)',
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigResult = EnvConfigResult<Config>;
