@@ -1,0 +1,120 @@
+import type { AvailabilityAnswer, ParsedAvailabilityQuery } from '@rb/contracts';
+import type { Sql } from '@rb/kafka-runner';
+import { loadCalcomAccount } from '../accounts/calcom-accounts';
+import type { Branch } from '../alternatives/find-alternatives';
+import { findAlternatives } from '../alternatives/find-alternatives';
+import type { AccountGateways } from '../calcom/account-gateways';
+import type { CalcomErrorCode } from '../calcom/calcom-errors';
+import { CalcomError } from '../calcom/calcom-errors';
+import type { CalcomGateway } from '../calcom/calcom-gateway';
+import type { CredentialCipher } from '../credentials/credential-cipher';
+import { loadBranch } from '../directory/branch-directory';
+import type { RedisAvailabilityCache } from '../infra/redis-availability-cache';
+import { calcomFailureAnswer } from './calcom-failure-answer';
+import { alternativesSearch, pickFreeSlots, slotAt } from './pick-starts';
+
+export interface AnswerAvailabilityDeps {
+  /** statements outside a transaction: the branch and the account are read, nothing is written */
+  db: Sql;
+  cipher: CredentialCipher;
+  gateways: AccountGateways;
+  cache: RedisAvailabilityCache;
+  clock: () => Date;
+  /** a Cal.com failure answered as refused or unavailable: its code and the account, for the log */
+  onCalcomFailure?: (code: CalcomErrorCode, account: string) => void;
+}
+
+type Refused = Extract<AvailabilityAnswer, { kind: 'refused' }>;
+/** whom the question is about: the branch (its zone, working days) and its company's Cal.com */
+type Tenant = { kind: 'tenant'; branch: Branch; account: string; gateway: CalcomGateway };
+
+/**
+ * A live caller's "is this time free?": the branch from booking's read model, its company's
+ * Cal.com account, the free starts from the availability cache (Cal.com only on a miss, through
+ * the account's policies), kept to the window and answered earliest first, the wish first; when
+ * none is free, ranked alternatives up to a week after the asked days. A tenant booking cannot
+ * ask for is `refused`; Cal.com not answering is `unavailable`. Only unexpected failures throw.
+ */
+export async function answerAvailability(
+  deps: AnswerAvailabilityDeps,
+  query: ParsedAvailabilityQuery,
+): Promise<AvailabilityAnswer> {
+  const tenant = await tenantOf(deps, query);
+  if (tenant.kind === 'refused') return tenant;
+  const timeZone = tenant.branch.timeZone;
+  try {
+    const slots = pickFreeSlots({
+      freeStartsUtc: await freeStarts(deps, tenant, query, query.toDay),
+      timeZone,
+      now: deps.clock(),
+      durationMinutes: query.durationMinutes,
+      limit: query.limit,
+      window: query.window,
+      wishedStartUtc: query.wishedStartUtc,
+    });
+    if (slots.length > 0) return { kind: 'free', timeZone, slots };
+    return await alternatives(deps, tenant, query);
+  } catch (error) {
+    if (!(error instanceof CalcomError)) throw error;
+    deps.onCalcomFailure?.(error.code, tenant.account);
+    return calcomFailureAnswer(error, query.calcomEventTypeId);
+  }
+}
+
+/** The active branch of the asked company, with a gateway to the company's Cal.com; or why not. */
+async function tenantOf(deps: AnswerAvailabilityDeps, query: ParsedAvailabilityQuery): Promise<Tenant | Refused> {
+  const branch = await loadBranch(deps.db, query.branchId);
+  if (!branch || branch.companyId.toLowerCase() !== query.companyId.toLowerCase()) {
+    const detail = `branch ${query.branchId} of company ${query.companyId} is not in booking's directory`;
+    return { kind: 'refused', reason: 'unknown_branch', detail };
+  }
+  if (!branch.active)
+    return { kind: 'refused', reason: 'inactive_branch', detail: `branch ${query.branchId} is inactive` };
+  const company = branch.companyId;
+  const calcom = await loadCalcomAccount(deps.db, company, deps.cipher);
+  if (!calcom) {
+    return { kind: 'refused', reason: 'no_calcom_account', detail: `company ${company} has no Cal.com account` };
+  }
+  return { kind: 'tenant', branch, account: company, gateway: deps.gateways.for(company, calcom) };
+}
+
+/** Free starts (UTC) from the first asked day to `toDay`, in the branch's zone: Redis first, Cal.com on a miss. */
+async function freeStarts(
+  deps: AnswerAvailabilityDeps,
+  tenant: Tenant,
+  query: ParsedAvailabilityQuery,
+  toDay: string,
+): Promise<string[]> {
+  const free = await deps.cache.freeStarts(
+    tenant.account,
+    query.calcomEventTypeId,
+    query.fromDay,
+    toDay,
+    tenant.branch.timeZone,
+    (slotQuery) => tenant.gateway.slots(slotQuery),
+    query.durationMinutes,
+  );
+  return [...free.values()].flat();
+}
+
+/** Nothing free where asked: alternatives around the wish (or the window's start), over the asked days and a week more. */
+async function alternatives(
+  deps: AnswerAvailabilityDeps,
+  tenant: Tenant,
+  query: ParsedAvailabilityQuery,
+): Promise<AvailabilityAnswer> {
+  const search = alternativesSearch(query, tenant.branch.timeZone);
+  const found = findAlternatives({
+    wishedStartUtc: search.wishedStartUtc,
+    freeStartsUtc: await freeStarts(deps, tenant, query, search.toDay),
+    branch: tenant.branch,
+    windowDays: search.windowDays,
+    count: query.limit,
+    nowUtc: deps.clock().toISOString(),
+  });
+  return {
+    kind: 'none_free',
+    timeZone: tenant.branch.timeZone,
+    alternatives: found.map((a) => ({ ...slotAt(a.startUtc, query.durationMinutes), strategy: a.strategy })),
+  };
+}
