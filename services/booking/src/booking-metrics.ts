@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { BookingOutcomeV1 } from '@rb/contracts';
+import type { AvailabilityAnswer, BookingOutcomeV1 } from '@rb/contracts';
 import type { Park } from './booking/booking-intents';
 import type { RedriveOutcome } from './booking/redrive-parked';
 import type { Fetch } from './calcom/calcom-client';
@@ -16,10 +16,19 @@ export interface MetricSources {
 
 export type BookingMetrics = ReturnType<typeof makeBookingMetrics>;
 
+/** A question to the internal availability API as counted: its answer, `invalid` (400) or `error` (unexpected). */
+export type AvailabilityQueryResult = AvailabilityAnswer | 'invalid' | 'error';
+
+/** free, none_free, refused_<reason>, unavailable_<reason>, invalid, error: a small fixed set */
+export function availabilityOutcomeOf(result: AvailabilityQueryResult): string {
+  if (typeof result === 'string') return result;
+  return result.kind === 'refused' || result.kind === 'unavailable' ? `${result.kind}_${result.reason}` : result.kind;
+}
+
 /**
  * booking's domain metrics, all in one place (the generic consumer, outbox and HTTP metrics come
- * from @rb/observability): outcomes, the availability cache, Redis, the directory read model,
- * parked intents and their re-drives, and Cal.com (calls by operation and status class, latency,
+ * from @rb/observability): outcomes, the availability cache and the live availability questions,
+ * Redis, the directory read model, parked intents and their re-drives, and Cal.com (calls by operation and status class, latency,
  * cockatiel policy events, open breakers).
  */
 export function makeBookingMetrics(registry: Registry) {
@@ -58,6 +67,7 @@ export function makeBookingMetrics(registry: Registry) {
     ['outcome'],
   );
   const calcom = calcomMetrics(registry);
+  const queries = availabilityQueryMetrics(registry);
 
   return {
     onOutcome: (outcome: BookingOutcomeV1) =>
@@ -69,6 +79,7 @@ export function makeBookingMetrics(registry: Registry) {
     onParked: (park: Park) => parked.inc({ reason: park.reason }),
     onRedrive: (report: { outcome: RedriveOutcome }) => redriven.inc({ outcome: report.outcome }),
     ...calcom,
+    ...queries,
     /** the gauges, once what they read exists */
     watch: (sources: MetricSources) => gauges(registry, sources),
   };
@@ -106,6 +117,33 @@ function gauges(registry: Registry, sources: MetricSources): void {
       this.set(sources.openBreakers());
     },
   });
+}
+
+/**
+ * The internal availability API, asked while a caller waits: questions by outcome, and how long
+ * each took from its body read to its answer (buckets 5 ms–2 s around the 50 ms warm-cache target),
+ * by the answer's kind, so the slow `unavailable` answers do not hide in the free ones.
+ */
+function availabilityQueryMetrics(registry: Registry) {
+  const queries = new Counter({
+    name: 'booking_availability_queries_total',
+    help: 'Availability questions of the internal API by outcome (free, none_free, refused_<reason>, unavailable_<reason>, invalid, error)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'booking_availability_query_duration_seconds',
+    help: "Availability questions' time to answer, by the answer's kind (free, none_free, refused, unavailable, invalid, error)",
+    labelNames: ['kind'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
+    registers: [registry],
+  });
+  return {
+    onAvailabilityQuery: (result: AvailabilityQueryResult, seconds: number) => {
+      queries.inc({ outcome: availabilityOutcomeOf(result) });
+      duration.observe({ kind: typeof result === 'string' ? result : result.kind }, seconds);
+    },
+  };
 }
 
 /** Cal.com's paths with the booking uid taken out, so a label never names a booking. */
