@@ -1,11 +1,21 @@
 import type { Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import type { ParsedAvailabilityQuery } from '@rb/contracts';
 import { TOPICS } from '@rb/contracts';
 import type { Logger } from '@rb/observability';
-import { adminTokensOf, createLogger, createMetricsRegistry, Liveness, makeConsumerMetrics } from '@rb/observability';
+import {
+  adminTokensOf,
+  createLogger,
+  createMetricsRegistry,
+  Liveness,
+  makeConsumerMetrics,
+  rateLimitedWarn,
+} from '@rb/observability';
 import type { Registry } from 'prom-client';
 import { setCalcomAccount } from './accounts/calcom-accounts';
+import { answerAvailability } from './availability/answer-availability';
+import type { BookingMetrics } from './booking-metrics';
 import { makeBookingMetrics } from './booking-metrics';
 import { changeBooking } from './booking/change-booking';
 import { parkedStats } from './booking/parked-intents.repository';
@@ -44,7 +54,7 @@ export interface Overrides {
  * booking, wired: the one composition root (main, the component tests and the benchmark all
  * start booking through it). Clients from config, the use cases over them, the consumers (the
  * booking intents, the directory read model, the outbox relay, the re-drive of parked intents),
- * and the HTTP server (health, metrics, admin API).
+ * and the HTTP server (health, metrics, the internal availability API, admin API).
  */
 export async function startBooking(config: Config, overrides: Overrides = {}): Promise<BookingService> {
   const log = overrides.log ?? createLogger({ service: 'booking', level: config.LOG_LEVEL });
@@ -97,7 +107,7 @@ export async function startBooking(config: Config, overrides: Overrides = {}): P
     onFatal: overrides.onFatal,
   });
   accountRecovered = consumers.accountRecovered;
-  const http = await startHttp(config, { clients, consumers, liveness, registry, log, outcomeDeps });
+  const http = await startHttp(config, { clients, consumers, liveness, registry, metrics, log, outcomeDeps });
 
   liveness.start();
   return {
@@ -120,11 +130,12 @@ interface HttpParts {
   consumers: RunningConsumers;
   liveness: Liveness;
   registry: Registry;
+  metrics: BookingMetrics;
   log: Logger;
   outcomeDeps: Parameters<typeof changeBooking>[0];
 }
 
-/** /livez, /readyz (false while draining), /metrics and the admin API. */
+/** /livez, /readyz (false while draining), /metrics, the internal availability API and the admin API. */
 async function startHttp(config: Config, parts: HttpParts): Promise<{ port: number; stop(): Promise<void> }> {
   const { clients, log } = parts;
   let draining = false;
@@ -132,6 +143,7 @@ async function startHttp(config: Config, parts: HttpParts): Promise<{ port: numb
     setAccount: (input) => setCalcomAccount(clients.db, input, { cipher: clients.cipher, egress: clients.egress }),
     changeBooking: (uid, change) => changeBooking(parts.outcomeDeps, uid, change),
     adminTokens: adminTokensOf(config),
+    availability: availabilityApi(config, parts),
     health: {
       isLive: parts.liveness.isLive,
       notReady: () => [
@@ -156,5 +168,25 @@ async function startHttp(config: Config, parts: HttpParts): Promise<{ port: numb
       server.closeIdleConnections();
       await closed;
     },
+  };
+}
+
+/** A live caller's availability questions: the same Cal.com gateways, cache and clock as the intents. */
+function availabilityApi(config: Config, parts: HttpParts) {
+  const { clients, outcomeDeps, log } = parts;
+  const warn = rateLimitedWarn(log);
+  const deps = {
+    db: clients.db,
+    cipher: clients.cipher,
+    gateways: clients.gateways,
+    cache: clients.cache,
+    clock: outcomeDeps.clock,
+    onCalcomFailure: (code: string, account: string) =>
+      warn(code, { code, account }, 'availability question answered without slots: Cal.com failed or refused'),
+  };
+  return {
+    tokens: config.QUERY_TOKENS,
+    answer: (query: ParsedAvailabilityQuery) => answerAvailability(deps, query),
+    onQuery: parts.metrics.onAvailabilityQuery,
   };
 }

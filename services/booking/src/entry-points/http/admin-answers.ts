@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import type { Logger } from '@rb/observability';
 import type { SetAccountResult } from '../../accounts/calcom-accounts';
 import type { ChangeRefusal, ChangeResult } from '../../booking/change-booking';
+import { assertNever } from './assert-never';
 
 /**
  * The admin API's answers: the only place where the use cases' result codes become HTTP statuses
@@ -81,8 +82,4 @@ function refusalStatus(code: ChangeRefusal): 404 | 409 | 503 {
     default:
       return assertNever(code);
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected result ${JSON.stringify(value)}`);
 }

@@ -8,12 +8,16 @@ import type { AccountInput, SetAccountResult } from '../../accounts/calcom-accou
 import { Secret } from '../../accounts/calcom-accounts';
 import type { BookingChange, ChangeResult } from '../../booking/change-booking';
 import { sendAccountResult, sendChangeResult } from './admin-answers';
+import type { AvailabilityRouteDeps } from './availability-route';
+import { availabilityRouter, INTERNAL_PREFIX } from './availability-route';
 
 export interface AppDeps {
   setAccount: (input: AccountInput) => Promise<SetAccountResult>;
   changeBooking: (uid: string, change: BookingChange) => Promise<ChangeResult>;
   /** every accepted bearer token (several while one is rotated) */
   adminTokens: readonly string[];
+  /** the internal query API (live calls); without tokens its routes do not exist (404) */
+  availability?: AvailabilityRouteDeps;
   health: HealthChecks;
   registry: Registry;
   log: Logger;
@@ -40,7 +44,8 @@ const RescheduleBody = z.strictObject({
 const CompanyId = z.uuid();
 
 /**
- * /livez, /readyz, /metrics and the admin API (bearer token):
+ * /livez, /readyz, /metrics, the internal query API (`availabilityRouter`, QUERY_TOKENS) and the
+ * admin API (bearer token):
  * - PUT /admin/companies/:companyId/calcom-account: a company's Cal.com base URL and credential,
  *   checked against Cal.com before it replaces the old one; the credential is never echoed;
  * - POST /admin/bookings/:uid/cancel and /reschedule: change a booking we made, emitting
@@ -88,6 +93,8 @@ export function makeApp(deps: AppDeps): express.Express {
   );
 
   app.use('/admin', admin);
+  if (deps.availability && deps.availability.tokens.length > 0)
+    app.use(INTERNAL_PREFIX, availabilityRouter(deps.availability));
   const [notFound, failed] = adminFallbacks(deps.log);
   app.use(notFound);
   app.use(failed);

@@ -1,0 +1,74 @@
+import express from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
+import { DateTime } from 'luxon';
+import type { z } from 'zod';
+import type { AvailabilityAnswer, ParsedAvailabilityQuery } from '@rb/contracts';
+import { AVAILABILITY_QUERY_ROUTE, AvailabilityQuerySchema } from '@rb/contracts';
+import { requireBearer } from '@rb/observability';
+import type { AvailabilityQueryResult } from '../../booking-metrics';
+import { sendAvailabilityAnswer } from './availability-answers';
+
+export interface AvailabilityRouteDeps {
+  /** QUERY_TOKENS: every accepted bearer token (several while one is rotated); at least one */
+  tokens: readonly string[];
+  answer: (query: ParsedAvailabilityQuery) => Promise<AvailabilityAnswer>;
+  /** every question that passed the token, with its time to answer */
+  onQuery?: (result: AvailabilityQueryResult, seconds: number) => void;
+}
+
+/** Where the router is mounted; the route's own path is the contract's route below it. */
+export const INTERNAL_PREFIX = '/internal';
+
+/** The contract's query, and days that exist in the calendar (the contract lets 2026-02-30 through). */
+const QuerySchema = AvailabilityQuerySchema.superRefine((query, ctx) => {
+  for (const key of ['fromDay', 'toDay'] as const) {
+    if (!DateTime.fromISO(query[key], { zone: 'utc' }).isValid)
+      ctx.addIssue({ code: 'custom', path: [key], message: 'not a day of the calendar' });
+  }
+});
+
+/**
+ * booking's internal query API, under /internal (bearer token of QUERY_TOKENS, small JSON bodies):
+ * POST /internal/availability — a live caller's availability question, decoded with the contract,
+ * answered by the use case, its answer mapped to HTTP in `sendAvailabilityAnswer`. A body that is
+ * not the contract's query is 400 `invalid_query` with every issue named.
+ */
+export function availabilityRouter(deps: AvailabilityRouteDeps): Router {
+  const router = express.Router();
+  const observe = deps.onQuery ?? (() => undefined);
+  router.use(requireBearer(deps.tokens));
+  router.use(express.json({ limit: '4kb' }));
+  router.post(AVAILABILITY_QUERY_ROUTE.slice(INTERNAL_PREFIX.length), async (req: Request, res: Response) => {
+    const seconds = stopwatch();
+    const query = QuerySchema.safeParse(req.body ?? {});
+    if (!query.success) {
+      observe('invalid', seconds());
+      return void res.status(400).json({ error: 'invalid_query', issues: issuesOf(query.error) });
+    }
+    let answer: AvailabilityAnswer;
+    try {
+      answer = await deps.answer(query.data);
+    } catch (error) {
+      observe('error', seconds());
+      throw error; // the app's last handler logs it and answers 503
+    }
+    sendAvailabilityAnswer(res, answer);
+    observe(answer, seconds());
+  });
+  // a body that is not JSON is an invalid query too; a body too large stays 413 (the app's fallback)
+  router.use((error: Error & { type?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (error.type !== 'entity.parse.failed') return next(error);
+    observe('invalid', 0);
+    res.status(400).json({ error: 'invalid_query', issues: [{ path: '', message: 'the body is not JSON' }] });
+  });
+  return router;
+}
+
+function issuesOf(error: z.ZodError) {
+  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+function stopwatch(): () => number {
+  const started = process.hrtime.bigint();
+  return () => Number(process.hrtime.bigint() - started) / 1e9;
+}
