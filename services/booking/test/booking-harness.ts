@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Producer } from 'kafkajs';
-import type { BookingIntentRequestedV1, BookingOutcomeV1 } from '@rb/contracts';
+import type { BookingIntentRequestedV1, BookingOutcomeV1, DirectoryEntityChangedV1 } from '@rb/contracts';
 import {
   BookingIntentEventSchema,
+  DIRECTORY_ENTITY_CHANGED_V1,
+  DirectoryEntityChangedV1Schema,
   frameJson,
   readFramedJson,
   registerValueSchema,
@@ -108,6 +110,56 @@ export async function intentSender(topic: string) {
             key,
             value,
             headers: toKafkaHeaders({ id: eventId, type: 'x', source: '/t', time: new Date().toISOString() }),
+          },
+        ],
+      });
+    },
+    stop: () => producer.disconnect(),
+  };
+}
+
+/** A branch as the directory announces it, in Berlin (NRW), Monday to Friday unless told otherwise. */
+export function makeBranch(
+  companyId: string,
+  options: { id?: string; active?: boolean; workingDays?: number[] } = {},
+): Extract<DirectoryEntityChangedV1, { entity: 'branch' }> {
+  const serviceId = randomUUID();
+  return {
+    entity: 'branch',
+    id: options.id ?? randomUUID(),
+    active: options.active ?? true,
+    changedAt: new Date().toISOString(),
+    companyId,
+    slug: 'koeln-mitte',
+    name: 'Köln Mitte',
+    timeZone: 'Europe/Berlin',
+    federalState: 'NW',
+    workingDays: options.workingDays ?? [1, 2, 3, 4, 5],
+    defaultServiceId: serviceId,
+    serviceIds: [serviceId],
+  };
+}
+
+/** Sends directory entities as call-processor does: registry-framed, CloudEvents headers, keyed by entity id. */
+export async function directorySender(topic: string) {
+  const schemaId = await registerValueSchema(testRegistryUrl(), topic, DirectoryEntityChangedV1Schema);
+  const producer: Producer = testKafka().producer();
+  await producer.connect();
+  return {
+    async send(entity: DirectoryEntityChangedV1): Promise<void> {
+      await producer.send({
+        topic,
+        messages: [
+          {
+            key: entity.id,
+            value: frameJson(schemaId, Buffer.from(JSON.stringify(entity))),
+            headers: toKafkaHeaders({
+              id: `${entity.entity}:${entity.id}:${entity.changedAt}`,
+              type: DIRECTORY_ENTITY_CHANGED_V1,
+              source: '/retell-booking/call-processor',
+              time: entity.changedAt,
+              subject: entity.id,
+            }),
           },
         ],
       });
