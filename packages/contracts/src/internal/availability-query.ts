@@ -19,7 +19,10 @@ export const AvailabilityQuerySchema = z
     /** the service's Cal.com event type, from the tenant directory */
     calcomEventTypeId: z.number().int().positive(),
     durationMinutes: z.number().int().positive().max(24 * 60),
-    /** first and last local day of the branch (inclusive) the caller asked about */
+    /**
+     * first and last local day of the branch (inclusive) the caller asked about; days of the
+     * calendar only (booking answers 2026-02-30, which this pattern lets through, with 400)
+     */
     fromDay: localDay,
     toDay: localDay,
     /**
@@ -30,7 +33,10 @@ export const AvailabilityQuerySchema = z
       .strictObject({ fromMinute: z.number().int().min(0).max(1440), toMinute: z.number().int().min(0).max(1440) })
       .refine((w) => w.fromMinute < w.toMinute, 'fromMinute must be before toMinute')
       .optional(),
-    /** the exact start the caller named, if any (UTC): free → it comes first; taken → alternatives around it */
+    /**
+     * the exact start the caller named, if any (UTC): free → it comes first, even outside `window`
+     * (the caller named that very time); taken → alternatives around it
+     */
     wishedStartUtc: z.iso.datetime().optional(),
     /** how many starts to answer (default 3) */
     limit: z.number().int().min(1).max(10).default(3),
@@ -59,7 +65,11 @@ export const AlternativeStrategySchema = z.enum([
 export const AvailabilityAnswerSchema = z.discriminatedUnion('kind', [
   /** free starts in the asked range and window, earliest first (the wished start first when free) */
   z.strictObject({ kind: z.literal('free'), timeZone: z.string(), slots: z.array(z.strictObject(slot)) }),
-  /** none free in the range: the alternatives, ranked by strategy, then closeness */
+  /**
+   * none free in the range: at most `limit` alternatives, ranked by strategy, then closeness, around
+   * the wish (without one: the window's first minute, or midnight, on `fromDay`), from `fromDay` up
+   * to a week after `toDay`; may be empty
+   */
   z.strictObject({
     kind: z.literal('none_free'),
     timeZone: z.string(),
@@ -77,7 +87,7 @@ export const AvailabilityAnswerSchema = z.discriminatedUnion('kind', [
     ]),
     detail: z.string(),
   }),
-  /** Cal.com does not answer now (down, breaker open, too slow): ask again later */
+  /** Cal.com does not answer now (down, breaker open, too slow): ask again later (also as Retry-After) */
   z.strictObject({
     kind: z.literal('unavailable'),
     reason: z.enum(['calendar_unavailable', 'circuit_open', 'timeout', 'overloaded']),
