@@ -18,7 +18,11 @@ export const AvailabilityQuerySchema = z
     branchId: z.uuid(),
     /** the service's Cal.com event type, from the tenant directory */
     calcomEventTypeId: z.number().int().positive(),
-    durationMinutes: z.number().int().positive().max(24 * 60),
+    durationMinutes: z
+      .number()
+      .int()
+      .positive()
+      .max(24 * 60),
     /**
      * first and last local day of the branch (inclusive) the caller asked about; days of the
      * calendar only (booking answers 2026-02-30, which this pattern lets through, with 400)
@@ -42,10 +46,10 @@ export const AvailabilityQuerySchema = z
     limit: z.number().int().min(1).max(10).default(3),
   })
   .refine((q) => q.fromDay <= q.toDay, { message: 'fromDay must not be after toDay', path: ['toDay'] })
-  .refine(
-    (q) => (Date.parse(q.toDay) - Date.parse(q.fromDay)) / 86_400_000 < AVAILABILITY_MAX_DAYS,
-    { message: `a question spans at most ${AVAILABILITY_MAX_DAYS} days`, path: ['toDay'] },
-  );
+  .refine((q) => (Date.parse(q.toDay) - Date.parse(q.fromDay)) / 86_400_000 < AVAILABILITY_MAX_DAYS, {
+    message: `a question spans at most ${AVAILABILITY_MAX_DAYS} days`,
+    path: ['toDay'],
+  });
 export type AvailabilityQuery = z.input<typeof AvailabilityQuerySchema>;
 export type ParsedAvailabilityQuery = z.output<typeof AvailabilityQuerySchema>;
 
