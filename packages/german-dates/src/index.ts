@@ -8,5 +8,6 @@ export type { Language } from './time-expressions';
 export type { FederalState } from './german-holidays';
 export { easterSunday, holidaysOf } from './german-holidays';
 export type { PartOfDay } from './day-parts';
+export { HOURS } from './day-parts';
 export type { When, WhenContext, WhenNotUnderstood } from './understand-when';
 export { understandWhen } from './understand-when';

@@ -1,5 +1,5 @@
 import type { PartOfDay, When } from '@rb/german-dates';
-import { understandWhen } from '@rb/german-dates';
+import { HOURS, understandWhen } from '@rb/german-dates';
 import { AVAILABILITY_MAX_DAYS } from '@rb/contracts';
 
 /** The time arguments of check_availability, as an LLM passes them (all optional, all text). */
@@ -76,7 +76,7 @@ export function readWishedTime(args: TimeArgs, context: TimeContext): WishedTime
   if (!first && !last) return { kind: 'not_understood', reason: 'missing_date' };
   const from = understand(first ?? last!, part, context);
   if (from.kind === 'not_understood') return { kind: 'not_understood', reason: problemOf(from.reason) };
-  if (!first || !last || last === first) return lookAt(from, from, context);
+  if (!first || !last || last === first) return lookAt(from, from);
   const to = understand(last, part, context);
   if (to.kind === 'not_understood')
     return {
@@ -84,7 +84,7 @@ export function readWishedTime(args: TimeArgs, context: TimeContext): WishedTime
       reason: to.reason === 'in_the_past' ? 'date_range_reversed' : problemOf(to.reason),
     };
   if (lastDay(to) < dayOf(from.from)) return { kind: 'not_understood', reason: 'date_range_reversed' };
-  return lookAt(from, to, context);
+  return lookAt(from, to);
 }
 
 type Understood = Extract<When, { kind: 'understood' }>;
@@ -94,7 +94,7 @@ function understand(said: string, part: PartOfDay | undefined, context: TimeCont
 }
 
 /** From the start of `from` to the end of `to` (the same range when one was said). */
-function lookAt(from: Understood, to: Understood, context: TimeContext): WishedTime {
+function lookAt(from: Understood, to: Understood): WishedTime {
   const fromDay = dayOf(from.from);
   const toDay = lastDay(to);
   if (daysBetween(fromDay, toDay) >= AVAILABILITY_MAX_DAYS)
@@ -108,26 +108,19 @@ function lookAt(from: Understood, to: Understood, context: TimeContext): WishedT
     };
   }
   const part = from.partOfDay === to.partOfDay ? from.partOfDay : undefined;
-  return { kind: 'understood', lookFor: { fromDay, toDay, window: hoursOf(part, context) } };
+  return { kind: 'understood', lookFor: { fromDay, toDay, window: hoursOf(part) } };
 }
 
 function nextFree(context: TimeContext, part: PartOfDay | undefined): WishedTime {
   const today = new Intl.DateTimeFormat('sv-SE', { timeZone: context.timeZone }).format(context.now);
-  const lookFor = { fromDay: today, toDay: plusDays(today, ASAP_DAYS - 1), window: hoursOf(part, context) };
+  const lookFor = { fromDay: today, toDay: plusDays(today, ASAP_DAYS - 1), window: hoursOf(part) };
   return { kind: 'understood', lookFor };
 }
 
-/**
- * The hours understandWhen looks at in a part of the day (or the whole day), as minutes: read off
- * understandWhen itself on a day long before any real `now`, since @rb/german-dates does not
- * export its `HOURS` (one definition of a morning, not two).
- */
-function hoursOf(part: PartOfDay | undefined, context: TimeContext): LookFor['window'] {
-  const probe = understandWhen(part ? `2000-01-05 ${SAID_AS[part]}` : '2000-01-05', {
-    ...context,
-    now: new Date('2000-01-03T00:00:00Z'),
-  });
-  return probe.kind === 'understood' ? { fromMinute: minuteOf(probe.from), toMinute: minuteOf(probe.to) } : undefined;
+/** The hours understandWhen looks at in a part of the day (or the whole day), as minutes of the day. */
+function hoursOf(part: PartOfDay | undefined): LookFor['window'] {
+  const hours = HOURS[part ?? 'day'];
+  return { fromMinute: hours.from * 60, toMinute: hours.to * 60 };
 }
 
 function problemOf(reason: Extract<When, { kind: 'not_understood' }>['reason']): TimeProblem {
