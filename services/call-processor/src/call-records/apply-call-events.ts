@@ -1,4 +1,4 @@
-import type { CallLine, TenantAttribution } from '@rb/contracts';
+import type { BookingIntentEvent, CallLine, TenantAttribution } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
 import { callerNumberOf } from '../caller-wish/wish-inputs';
 import type { Directory } from '../tenant-directory/directory';
@@ -7,7 +7,7 @@ import { appendAndLoad, saveCalls } from './call-repository';
 import type { CallEventFacts, CallState } from './call-state';
 import { emptyCall, evolve, valuesOf } from './call-state';
 import type { Emitted, Routing } from './decide-call-events';
-import { decideCallEvents, routeCall } from './decide-call-events';
+import { decideCallEvents, routeCall, withCustomer } from './decide-call-events';
 
 /** A Retell event as the call record takes it: its facts and the transcript it carries. */
 export interface CallEvent {
@@ -26,14 +26,18 @@ interface OpenCall extends Omit<CallToSave, 'state'> {
   current: CallState | undefined;
   /** how a call new to the database was routed, with its first event */
   firstRouting: Routing | undefined;
+  /** a stored call's customer as it was recognised, id and number (null without one; both null for a new call) */
+  storedCustomer: { id: string | null; phone: string | null };
 }
 
 /**
  * Some events of one partition (one, or a fetched chunk) → their calls → what each event emits,
  * in two statements however many there are: append the events and read their calls, then write
- * each call once (recognising new calls' customers). A call new to the database is routed with
- * its first event and keeps that business and line whatever the directory says later (a number
- * deactivated, moved or re-imported during the call). Returns each event's emitted events, in order.
+ * each call once (recognising new calls' customers, and giving customers the names their calls'
+ * intents brought). A call new to the database is routed with its first event and keeps that
+ * business and line whatever the directory says later (a number deactivated, moved or re-imported
+ * during the call). What the events emit is decided before the write, which gives new calls'
+ * customers their ids. Returns each event's emitted events, in order.
  */
 export async function applyCallEvents(
   sql: Sql,
@@ -58,27 +62,45 @@ export async function applyCallEvents(
     }
     return { facts, transcript, before, after, call };
   });
-  const customers = await saveCalls(
-    sql,
-    [...calls.values()].map((call) => ({ ...call, state: call.current! })),
-  );
-  return steps.map(({ facts, transcript, before, after, call }) =>
-    decideCallEvents({
+  const decided = steps.map(({ facts, transcript, before, after, call }, at) => {
+    const emitted = decideCallEvents({
       callId: facts.callId,
       before,
       after,
       routing: before ? routingOfStored(call.attribution, deps.directory()) : call.firstRouting!,
       attribution: call.attribution,
       line: call.line,
-      customerId: customers.get(facts.callId) ?? null,
+      // a stored call's; a new call's is known once it is saved
+      customerId: call.storedCustomer.id,
       transcript,
-    }),
+    });
+    rememberName(call, emitted.intents, at);
+    return emitted;
+  });
+  const customers = await saveCalls(
+    sql,
+    [...calls.values()].map((call) => ({ ...call, state: call.current! })),
   );
+  return steps.map(({ facts }, at) => withCustomer(decided[at]!, customers.get(facts.callId) ?? null));
+}
+
+/**
+ * The name a call's booking intent carries, for its customer (the later of two in hand wins): a
+ * new call's customer is recognised by its caller's number as it is saved, a stored call's by the
+ * number it was recognised by; a call without a customer keeps no name.
+ */
+function rememberName(call: OpenCall, intents: readonly BookingIntentEvent[], at: number): void {
+  for (const intent of intents) {
+    if (intent.customer.name === null) continue;
+    call.customerPhone ??= call.storedCustomer.phone;
+    call.customerName = intent.customer.name;
+    call.namedAt = at;
+  }
 }
 
 /** A stored call as it is, or a new one routed by its first event (an unrouted one is counted). */
 function openCall(stored: StoredCall | undefined, first: CallEventFacts, deps: ApplyCallEventsDeps): OpenCall {
-  const base = { analysedTranscript: undefined, firstTranscript: undefined };
+  const base = { analysedTranscript: undefined, firstTranscript: undefined, customerName: null, namedAt: null };
   if (stored) {
     return {
       ...base,
@@ -87,6 +109,7 @@ function openCall(stored: StoredCall | undefined, first: CallEventFacts, deps: A
       line: stored.line ?? lineNow(stored.attribution, deps.directory()),
       customerPhone: null,
       firstRouting: undefined,
+      storedCustomer: { id: stored.customerId, phone: stored.customerPhone },
     };
   }
   const values = valuesOf(evolve(emptyCall(first.callId), first));
@@ -99,6 +122,7 @@ function openCall(stored: StoredCall | undefined, first: CallEventFacts, deps: A
     line: routing.kind === 'routed' ? routing.route.line : null,
     customerPhone: callerNumberOf(values),
     firstRouting: routing,
+    storedCustomer: { id: null, phone: null },
   };
 }
 

@@ -6,8 +6,8 @@ import { RETELL_FIXTURES_DIR, requireSharedDir } from '../../../../test/paths';
 import { toCallEventFacts } from './call-event-facts';
 import type { CallEventFacts } from './call-state';
 import { emptyCall, evolve } from './call-state';
-import type { Transition } from './decide-call-events';
-import { decideCallEvents } from './decide-call-events';
+import type { Emitted, Transition } from './decide-call-events';
+import { decideCallEvents, withCustomer } from './decide-call-events';
 
 requireSharedDir();
 const ENDED = '02-call_ended.salon-inbound.json';
@@ -74,5 +74,46 @@ describe('the lifecycle events a call emits, with what its cost takes', () => {
     });
     const bare = lastEmits([factsOf(ENDED, 'e1', (call) => delete call.telephony_identifier)]);
     expect(ofType(bare, 'call.ended.v1')).toMatchObject({ line: null, twilioCallSid: null });
+  });
+});
+
+describe("a new call's customer, known once the call is saved", () => {
+  it('when the customer is bound, then call.routed.v1 and the intent carry its id, and the other events are as they were', () => {
+    const attribution = {
+      companyId: '8d3e3f7e-0000-4000-8000-000000000001',
+      branchId: '8d3e3f7e-0000-4000-8000-000000000002',
+      phoneNumberId: '8d3e3f7e-0000-4000-8000-000000000003',
+    };
+    const decided: Emitted = {
+      lifecycle: [
+        {
+          type: 'call.routed.v1',
+          callId: 'call_1',
+          attribution,
+          direction: 'inbound',
+          customerId: null,
+          startedAt: null,
+          timeZone: 'Europe/Berlin',
+        },
+        { type: 'call.unrouted.v1', callId: 'call_1', reason: 'unknown_number', businessNumber: null },
+      ],
+      intents: [
+        {
+          type: 'booking.callback-needed.v1',
+          callId: 'call_1',
+          attribution,
+          reason: 'no_date',
+          customer: { id: null, name: 'Sabine Krüger', phone: '+4917612345678' },
+          summary: null,
+        },
+      ],
+    };
+    const customerId = '8d3e3f7e-0000-4000-8000-0000000000c1';
+    const bound = withCustomer(decided, customerId);
+    expect(bound.lifecycle).toEqual([{ ...decided.lifecycle[0], customerId }, decided.lifecycle[1]]);
+    expect(bound.intents).toEqual([
+      { ...decided.intents[0], customer: { id: customerId, name: 'Sabine Krüger', phone: '+4917612345678' } },
+    ]);
+    expect(decided.intents[0]!.customer.id).toBeNull();
   });
 });

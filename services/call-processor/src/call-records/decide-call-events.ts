@@ -108,6 +108,18 @@ export function decideCallEvents(t: Transition): Emitted {
 }
 
 /**
+ * What a call's event emits, with the customer saving the call recognised: the events are decided
+ * before the call is saved (so the name an intent carries is saved with its customer in the same
+ * statement), and a new call's customer is known only once it is saved. Pure.
+ */
+export function withCustomer({ lifecycle, intents }: Emitted, customerId: string | null): Emitted {
+  return {
+    lifecycle: lifecycle.map((e) => (e.type === 'call.routed.v1' ? { ...e, customerId } : e)),
+    intents: intents.map((e) => ({ ...e, customer: { ...e.customer, id: customerId } })),
+  };
+}
+
+/**
  * call.ended.v1: the call as far as it is known, with what costing it takes: its start (none for
  * a call that never connected), direction, line and Twilio SID, and Retell's whole cost.
  */
