@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { AdminRefusal, AdminResult } from '../../tenant-directory/directory-admin';
 import type { ImportResult } from '../../tenant-directory/import-tenants-file';
+import { assertNever } from './assert-never';
 
 /**
  * The admin API's answers: the only place where the directory use cases' results become HTTP
@@ -47,8 +48,4 @@ function refusalStatus(code: AdminRefusal): 400 | 404 | 409 {
     default:
       return assertNever(code);
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected result ${JSON.stringify(value)}`);
 }
