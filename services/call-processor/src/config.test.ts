@@ -26,4 +26,21 @@ describe('call-processor configuration', () => {
     const problems = parseConfig({ ADMIN_TOKENS: 'short' });
     expect(problems.kind === 'valid' ? '' : problems.problems.join('\n')).toMatch(/ADMIN_TOKENS\.0: must be a secret/);
   });
+
+  it('when QUERY_TOKENS is unset, then there are none (no internal query API); when set, each must be a secret, and the query pool has its own size', () => {
+    expect(parseConfig({ ADMIN_TOKEN: 'a'.repeat(24) })).toMatchObject({
+      kind: 'valid',
+      config: { QUERY_TOKENS: [], DATABASE_QUERY_POOL_SIZE: 4 },
+    });
+    expect(
+      parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), QUERY_TOKENS: ` ${'q'.repeat(24)},${'r'.repeat(24)} ` }),
+    ).toMatchObject({
+      kind: 'valid',
+      config: { QUERY_TOKENS: ['q'.repeat(24), 'r'.repeat(24)] },
+    });
+    const problems = parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), QUERY_TOKENS: 'short', DATABASE_QUERY_POOL_SIZE: '0' });
+    const text = problems.kind === 'valid' ? '' : problems.problems.join('\n');
+    expect(text).toMatch(/QUERY_TOKENS\.0: must be a secret/);
+    expect(text).toMatch(/DATABASE_QUERY_POOL_SIZE/);
+  });
 });

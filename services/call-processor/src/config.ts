@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { EnvConfigResult } from '@rb/observability';
-import { adminTokenFields, adminTokenRequired, commonEnvFields, parseEnvConfig, positiveInt } from '@rb/observability';
+import {
+  adminTokenFields,
+  adminTokenRequired,
+  commonEnvFields,
+  parseEnvConfig,
+  positiveInt,
+  queryTokenFields,
+} from '@rb/observability';
 
 const int = positiveInt;
 
@@ -21,6 +28,16 @@ const FieldsSchema = z.object({
    * (comma-separated, all accepted: rotation without downtime); each at least 24 characters.
    */
   ...adminTokenFields,
+  /**
+   * Bearer tokens of the internal query API (`GET /internal/customers`, asked by ingress while the
+   * phone rings): QUERY_TOKENS, comma-separated, each at least 24 characters. Unset: no /internal routes.
+   */
+  ...queryTokenFields,
+  /**
+   * connections of the internal query API, apart from the consumer's pool (which a busy consumer can
+   * fill: CONSUMER_CONCURRENCY transactions, the relay, inbox pruning, directory reloads); opened at start
+   */
+  DATABASE_QUERY_POOL_SIZE: int(4),
   /** A full reload of the directory at this interval, besides the reload on every change notice. */
   DIRECTORY_RELOAD_MS: int(60_000),
   MAX_ATTEMPTS: int(5),

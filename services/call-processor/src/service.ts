@@ -17,10 +17,12 @@ import { adminTokensOf, createLogger, createMetricsRegistry, Liveness, makeConsu
 import { makeCallProcessorMetrics } from './call-processor-metrics';
 import { makeRecordCallEvent } from './call-records/record-call-event';
 import type { Config } from './config';
+import { makeFindCustomer } from './customers/find-customer';
 import { watchConsumers } from './entry-points/health/consumer-watch';
 import { Readiness, selectOne } from './entry-points/health/readiness';
 import { makeApp } from './entry-points/http/app';
 import { makeDataSource } from './infra/db/data-source';
+import { QueryPool } from './infra/db/query-pool';
 import { DirectoryCache } from './tenant-directory/directory-cache';
 import { makeDirectoryAdmin } from './tenant-directory/directory-admin';
 import { makeImportTenantsFile } from './tenant-directory/import-tenants-file';
@@ -55,7 +57,7 @@ export interface CallProcessorOverrides {
 }
 
 export interface RunningCallProcessor {
-  /** the HTTP listener (health, metrics, admin API), e.g. http://127.0.0.1:3001 */
+  /** the HTTP listener (health, metrics, admin API, internal query API), e.g. http://127.0.0.1:3001 */
   url: string;
   registry: Registry;
   /** outbox rows still to publish */
@@ -67,7 +69,8 @@ export interface RunningCallProcessor {
 /**
  * call-processor, wired: the Retell events consumer (call records, lifecycle events and booking
  * intents into the outbox), the outbox relay, inbox pruning, the in-memory directory, and the HTTP
- * server (health, metrics, admin API). The only place that wires things together.
+ * server (health, metrics, admin API, and the internal query API when QUERY_TOKENS has tokens). The
+ * only place that wires things together.
  */
 export async function startCallProcessor(
   config: Config,
@@ -92,6 +95,14 @@ export async function startCallProcessor(
   });
   await dataSource.initialize();
   const transactions = typeormTransactions(dataSource);
+  // the internal query API's own connections, which the consumer cannot take (none without tokens)
+  const queries =
+    config.QUERY_TOKENS.length > 0
+      ? new QueryPool(config.DATABASE_URL, config.DATABASE_QUERY_POOL_SIZE, (error) =>
+          log.warn({ err: error.message }, 'a query connection failed; a new one is opened when needed'),
+        )
+      : undefined;
+  await queries?.open();
   const kafka =
     overrides.kafka ??
     new Kafka({ clientId: 'call-processor', brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
@@ -180,6 +191,14 @@ export async function startCallProcessor(
     importTenantsFile: makeImportTenantsFile(directoryDeps),
     administer: makeDirectoryAdmin(directoryDeps),
     adminTokens: adminTokensOf(config),
+    internal: queries && {
+      queryTokens: config.QUERY_TOKENS,
+      findCustomer: makeFindCustomer({ sql: queries }),
+      onCustomerLookup: (outcome, seconds) => {
+        metrics.customerLookups.inc({ outcome });
+        if (seconds !== undefined) metrics.customerLookupSeconds.observe(seconds);
+      },
+    },
     health: {
       isLive: liveness.isLive,
       notReady: () => (draining ? ['draining'] : [...readiness.notReady(), ...(relay.stalled() ? ['outbox'] : [])]),
@@ -207,6 +226,7 @@ export async function startCallProcessor(
       await directory.stop();
       readiness.stop();
       liveness.stop();
+      await queries?.end();
       await dataSource.destroy();
     },
   };

@@ -7,20 +7,25 @@ import type { AdminOperation } from '../../tenant-directory/admin-input';
 import type { AdminResult } from '../../tenant-directory/directory-admin';
 import type { ImportResult } from '../../tenant-directory/import-tenants-file';
 import { sendAdminResult, sendImportResult } from './admin-answers';
+import type { InternalApiDeps } from './internal-api';
+import { internalApi } from './internal-api';
 
 export interface AppDeps {
   importTenantsFile: (text: string) => Promise<ImportResult>;
   administer: (operation: AdminOperation, target: string | undefined, body: unknown) => Promise<AdminResult>;
   /** every accepted bearer token (several while one is rotated) */
   adminTokens: readonly string[];
+  /** the internal query API; none (QUERY_TOKENS empty): its routes are not there (404) */
+  internal?: InternalApiDeps;
   health: HealthChecks;
   registry: Registry;
   log: Logger;
 }
 
 /**
- * /livez, /readyz, /metrics and the admin API (bearer token): PUT /admin/tenants takes a whole
- * tenants.yaml; the entity routes below change one entity at a time.
+ * /livez, /readyz, /metrics, the admin API (bearer token): PUT /admin/tenants takes a whole
+ * tenants.yaml; the entity routes below change one entity at a time; and the internal query API
+ * (its own bearer tokens) when it has any.
  */
 export function makeApp(deps: AppDeps): express.Express {
   const app = express();
@@ -38,6 +43,7 @@ export function makeApp(deps: AppDeps): express.Express {
     });
   }
   app.use('/admin', admin);
+  if (deps.internal) app.use(internalApi(deps.internal));
   const [notFound, failed] = adminFallbacks(deps.log);
   app.use(notFound);
   app.use(failed);
