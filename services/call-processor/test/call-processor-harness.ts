@@ -84,3 +84,26 @@ export function storedRetellEvent(
     }),
   };
 }
+
+/**
+ * Retell's `call_inbound` as ingress records it on the Retell events topic after answering it:
+ * no `call` object, keyed by `call_inbound.call_id`, the body registry-framed as received.
+ */
+export function storedCallInbound(
+  schemaId: number,
+  body: { event: 'call_inbound'; call_inbound: { call_id: string; from_number: string; to_number: string } },
+  source = '/ingress',
+): { key: string; value: Buffer; headers: Record<string, string> } {
+  const callId = body.call_inbound.call_id;
+  return {
+    key: callId,
+    value: frameJson(schemaId, Buffer.from(JSON.stringify(body))),
+    headers: toKafkaHeaders({
+      id: `${callId}:call_inbound`,
+      type: retellEventType(body.event),
+      source,
+      time: new Date().toISOString(),
+      subject: callId,
+    }),
+  };
+}

@@ -6,9 +6,15 @@ import type { OutcomeReport, Sql, Transactions } from '@rb/kafka-runner';
 import { deadLetterTopic } from '@rb/kafka-runner';
 import type { Registry } from 'prom-client';
 import { RETELL_FIXTURES_DIR, requireSharedDir } from '../../../../test/paths';
-import { callProcessorConfig, createCallProcessorDatabase, storedRetellEvent } from '../../test/call-processor-harness';
+import {
+  callProcessorConfig,
+  createCallProcessorDatabase,
+  storedCallInbound,
+  storedRetellEvent,
+} from '../../test/call-processor-harness';
 import {
   createTopic,
+  messageCount,
   readAll,
   testKafka,
   testRegistryUrl,
@@ -224,6 +230,30 @@ describe('call-processor: Retell events → call record → lifecycle events and
     const [dead] = await readAll(deadLetterTopic(inTopic));
     expect(dead?.headers?.dlq_error_code?.toString()).toBe('CONTRACT_VIOLATION');
     expect(dead?.headers?.dlq_error_message?.toString()).toMatch(/call\.duration_ms/);
+  });
+
+  it('when a call_inbound record (no call object) is on the topic, then it is skipped, not dead-lettered, the next event of the partition is processed and the offset moves past both', async () => {
+    const callId = uniqueName('call').replace('.', '_'); // a Retell-shaped id: no dots
+    const ring = JSON.parse(readFileSync(join(RETELL_FIXTURES_DIR, '08-call_inbound.request.json'), 'utf8')) as {
+      event: 'call_inbound';
+      call_inbound: { call_id: string; from_number: string; to_number: string };
+    };
+    ring.call_inbound.call_id = callId;
+    // keyed by the call, so both are on one partition, the ring first
+    const { reports, groupId, inTopic } = await run([
+      storedCallInbound(retellSchemaId, ring),
+      webhook(STARTED, callId),
+    ]);
+
+    expect(reports.map((r) => [r.eventType, r.outcome])).toEqual([
+      ['unknown', 'processed'],
+      ['call_started', 'processed'],
+    ]);
+    expect(await messageCount(deadLetterTopic(inTopic))).toBe(0);
+    expect((await emitted(callId)).map((e) => e.type)).toEqual(['call.routed.v1']);
+    // the partition's committed offset is past both records; the other partitions had none
+    const [committed] = await withAdmin((admin) => admin.fetchOffsets({ groupId, topics: [inTopic] }));
+    expect(committed?.partitions.map((p) => p.offset).sort()).toEqual(['-1', '-1', '2']);
   });
 
   it('when an event stored before ingress bounded its fields (an agent name past 256 characters) is consumed, then it is processed, not dead-lettered', async () => {
