@@ -90,7 +90,8 @@ async function main(): Promise<void> {
     });
   }
 
-  await showCallInbound(run);
+  const routed = await showCallInbound(run);
+  if (routed) await showCheckAvailability(routed);
 
   console.log(`\nPOST ${INGRESS_URL}/webhooks/retell (signed like Retell, call ids suffixed _${run}):`);
   for (const { file, body } of bodies) expectStatus(file, await post(file, body), [204]);
@@ -137,29 +138,35 @@ async function main(): Promise<void> {
   const intents = await showCallProcessorOutput(kafka, serde, run, callIds, wishIds);
   await showBookingOutcomes(kafka, serde, run, callIds, intents);
   await showCallCosts(kafka, serde, run, callIds);
+  await showKnownCaller(run);
   if (missing.length > 0) {
     throw new Error(`the system did not do what the demo expects:\n  - ${missing.join('\n  - ')}`);
   }
-  console.log('\nEverything the demo expects was seen: stored events, lifecycle events, intents, outcomes and costs.');
+  console.log(
+    '\nEverything the demo expects was seen: the ring, free times, stored events, lifecycle events, intents, outcomes, costs and the caller known by name.',
+  );
 }
 
 /**
  * The phone rings at the salon (+49 221 98765430 in deploy/tenants.example.yaml): Retell asks
  * ingress's inbound webhook which business this is; then a number nobody has, which is refused.
  */
-async function showCallInbound(run: string): Promise<void> {
+async function ring(to: string, callId: string, from = '+4934155512309') {
+  const body = readFileSync(join(FIXTURES, '08-call_inbound.request.json'), 'utf8')
+    .replace('+493412240870', to)
+    .replace('+4934155512309', from)
+    .replace('call_cd4ee1790ab8cf314f667e967fa', callId);
+  const response = await fetch(`${INGRESS_URL}/webhooks/retell/inbound`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-retell-signature': signRetellBody(body, API_KEY, Date.now()) },
+    body,
+  });
+  return { status: response.status, answer: (await response.json()) as { call_inbound: Record<string, unknown> } };
+}
+
+async function showCallInbound(run: string): Promise<unknown> {
   console.log(`\nPOST ${INGRESS_URL}/webhooks/retell/inbound (call_inbound, fixture 08 for the salon's number):`);
-  const ask = async (to: string) => {
-    const body = readFileSync(join(FIXTURES, '08-call_inbound.request.json'), 'utf8')
-      .replace('+493412240870', to)
-      .replace('call_cd4ee1790ab8cf314f667e967fa', `call_inbound_${run}_${to.slice(-4)}`);
-    const response = await fetch(`${INGRESS_URL}/webhooks/retell/inbound`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-retell-signature': signRetellBody(body, API_KEY, Date.now()) },
-      body,
-    });
-    return { status: response.status, answer: (await response.json()) as { call_inbound: Record<string, unknown> } };
-  };
+  const ask = (to: string) => ring(to, `call_inbound_${run}_${to.slice(-4)}`);
   const salon = await ask('+4922198765430');
   console.log(`  ${salon.status}  ${JSON.stringify(salon.answer.call_inbound, null, 2).split('\n').join('\n  ')}`);
   const variables = salon.answer.call_inbound.dynamic_variables as Record<string, string> | undefined;
@@ -171,6 +178,51 @@ async function showCallInbound(run: string): Promise<void> {
   console.log(`  ${unknown.status}  ${JSON.stringify(unknown.answer)}  (a number nobody has: Retell's reject answer)`);
   if (unknown.status !== 200 || JSON.stringify(unknown.answer) !== '{"call_inbound":{}}')
     missing.push(`call_inbound for an unknown number: expected the reject answer, got ${unknown.status}`);
+  return salon.answer.call_inbound.metadata;
+}
+
+/**
+ * During the call the agent asks whether the caller's time is free, as she said it: ingress reads
+ * the phrase, booking answers from Cal.com (the stand-in here) through its cache.
+ */
+async function showCheckAvailability(metadata: unknown): Promise<void> {
+  const request = JSON.parse(readFileSync(join(FIXTURES, '11-function.check_availability.request.json'), 'utf8')) as {
+    args: Record<string, unknown>;
+    call: { metadata: unknown };
+  };
+  request.args = {
+    dienstleistung: 'Haare schneiden',
+    datum_von: 'nächsten Dienstag nachmittags',
+    datum_bis: 'nächsten Dienstag nachmittags',
+  };
+  request.call.metadata = metadata;
+  const body = JSON.stringify(request);
+  console.log(
+    `\nPOST ${INGRESS_URL}/webhooks/retell/functions/check_availability (fixture 11 in the salon's call, args ${JSON.stringify(request.args)}):`,
+  );
+  const response = await fetch(`${INGRESS_URL}/webhooks/retell/functions/check_availability`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-retell-signature': signRetellBody(body, API_KEY, Date.now()) },
+    body,
+  });
+  const answer = (await response.json()) as { ok?: boolean; freie_termine?: { gesprochen: string }[] };
+  console.log(`  ${response.status}  ${JSON.stringify(answer, null, 2).split('\n').join('\n  ')}`);
+  if (response.status !== 200 || answer.ok !== true || !answer.freie_termine?.length)
+    missing.push(
+      `check_availability for next Tuesday afternoon: expected free times, got ${response.status} ${JSON.stringify(answer)}`,
+    );
+}
+
+/** The caller of the salon's calls named herself: when she rings again, the agent knows her name. */
+async function showKnownCaller(run: string): Promise<void> {
+  console.log(`\nPOST ${INGRESS_URL}/webhooks/retell/inbound (she rings the salon again, from +4917612345678):`);
+  const { status, answer } = await ring('+4922198765430', `call_again_${run}`, '+4917612345678');
+  const variables = (answer.call_inbound.dynamic_variables ?? {}) as Record<string, string>;
+  console.log(
+    `  ${status}  caller_known=${variables.caller_known}  caller_name=${JSON.stringify(variables.caller_name)}`,
+  );
+  if (status !== 200 || variables.caller_known !== 'true' || !variables.caller_name)
+    missing.push(`call_inbound from a caller who named herself: expected her name, got ${JSON.stringify(variables)}`);
 }
 
 /**
