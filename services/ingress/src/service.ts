@@ -113,6 +113,13 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
     log,
     onEvent: (outcome) => metrics.directoryEvents.inc({ outcome }),
   });
+  const rings = makeRingRecorder({
+    publisher,
+    topicSchemaId: () => schemaId,
+    source: `/retell-booking/ingress`,
+    clock: Date.now,
+    onRecorded: (outcome) => metrics.ringRecords.inc({ outcome }),
+  });
   const answerCallInbound = makeAnswerCallInbound({
     apiKey: config.RETELL_API_KEY,
     signatureToleranceMs: config.SIGNATURE_TOLERANCE_MS,
@@ -130,13 +137,7 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
       token: config.CALL_PROCESSOR_QUERY_TOKEN,
       budgetMs: config.CUSTOMER_LOOKUP_BUDGET_MS,
     }),
-    recordRing: makeRingRecorder({
-      publisher,
-      topicSchemaId: () => schemaId,
-      source: `/retell-booking/ingress`,
-      clock: Date.now,
-      onRecorded: (outcome) => metrics.ringRecords.inc({ outcome }),
-    }),
+    recordRing: (rawBody, request) => rings.record(rawBody, request),
     clock: Date.now,
   });
   if (!config.CALL_PROCESSOR_QUERY_TOKEN)
@@ -249,6 +250,8 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
       server.closeIdleConnections();
       await closed;
       clearInterval(closeIdle);
+      // the rings answered last are still being recorded behind their answers
+      await rings.drain();
       await publisher.close();
       await feed.stop();
       await broker.stop();
