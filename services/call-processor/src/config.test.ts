@@ -43,4 +43,17 @@ describe('call-processor configuration', () => {
     expect(text).toMatch(/QUERY_TOKENS\.0: must be a secret/);
     expect(text).toMatch(/DATABASE_QUERY_POOL_SIZE/);
   });
+  it('when a query token is also an admin token, then it is refused: whoever asks who is calling must not run the admin API', () => {
+    const admin = 'a'.repeat(24);
+    for (const env of [
+      { ADMIN_TOKEN: admin, QUERY_TOKENS: admin },
+      { ADMIN_TOKEN: 'b'.repeat(24), ADMIN_TOKENS: admin, QUERY_TOKENS: `${'q'.repeat(24)},${admin}` },
+    ]) {
+      const result = parseConfig(env);
+      expect(result.kind === 'invalid' && result.problems).toEqual([
+        'QUERY_TOKENS: must differ from every admin token (ADMIN_TOKEN, ADMIN_TOKENS)',
+      ]);
+      expect(JSON.stringify(result)).not.toContain(admin);
+    }
+  });
 });

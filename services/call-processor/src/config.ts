@@ -29,7 +29,7 @@ const FieldsSchema = z.object({
    */
   ...adminTokenFields,
   /**
-   * Bearer tokens of the internal query API (`GET /internal/customers`, asked by ingress while the
+   * Bearer tokens of the internal query API (`POST /internal/customers`, asked by ingress while the
    * phone rings): QUERY_TOKENS, comma-separated, each at least 24 characters. Unset: no /internal routes.
    */
   ...queryTokenFields,
@@ -48,7 +48,12 @@ const FieldsSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(15_000),
 });
 
-export const ConfigSchema = FieldsSchema.refine(...adminTokenRequired);
+export const ConfigSchema = FieldsSchema.refine(...adminTokenRequired)
+  // a service holding a query token must not be able to use the admin API with it
+  .refine((c) => !c.QUERY_TOKENS.some((t) => t === c.ADMIN_TOKEN || c.ADMIN_TOKENS.includes(t)), {
+    path: ['QUERY_TOKENS'],
+    message: 'must differ from every admin token (ADMIN_TOKEN, ADMIN_TOKENS)',
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigResult = EnvConfigResult<Config>;

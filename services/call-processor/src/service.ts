@@ -218,7 +218,7 @@ export async function startCallProcessor(
     outboxPending: () => relay.pending(),
     async stop() {
       draining = true;
-      server.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await runner.stop(); // finishes the message in hand
       await relay.stop(); // publishes what is pending
@@ -226,6 +226,10 @@ export async function startCallProcessor(
       await directory.stop();
       readiness.stop();
       liveness.stop();
+      // the lookups in flight are answered before their pool closes (a keep-alive client that
+      // stays connected is cut off after a second)
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+      server.closeAllConnections();
       await queries?.end();
       await dataSource.destroy();
     },

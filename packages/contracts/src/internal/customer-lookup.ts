@@ -2,9 +2,10 @@ import { z } from 'zod';
 
 /*
  * call-processor's internal query API, asked by ingress while the phone rings (call_inbound): is
- * the caller a known customer of this company, and by which name? `GET /internal/customers` with
- * `companyId` and `phone` (E.164) as query values and a bearer token of call-processor's
- * QUERY_TOKENS. The asker gives it a short deadline and answers without the name when it passes.
+ * the caller a known customer of this company, and by which name? `POST /internal/customers` with
+ * `{companyId, phone}` (E.164) as a JSON body — never in the URL, which proxies and access logs keep
+ * — and a bearer token of call-processor's QUERY_TOKENS. The asker gives it a short deadline and
+ * answers without the name when it passes.
  */
 
 export const CUSTOMER_LOOKUP_ROUTE = '/internal/customers';

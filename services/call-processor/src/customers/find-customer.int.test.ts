@@ -48,8 +48,13 @@ afterAll(async () => {
 
 /** The lookup with `token` as bearer (null: no authorization header). */
 async function lookup(query: Record<string, string>, token: string | null = TOKEN, base = service.url) {
-  const response = await fetch(`${base}${CUSTOMER_LOOKUP_ROUTE}?${new URLSearchParams(query).toString()}`, {
-    headers: token === null ? {} : { authorization: `Bearer ${token}` },
+  const response = await fetch(`${base}${CUSTOMER_LOOKUP_ROUTE}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+    },
+    body: JSON.stringify(query),
   });
   return {
     status: response.status,
@@ -76,7 +81,7 @@ async function queryConnections(): Promise<{ pid: number; query: string }[]> {
   )) as { pid: number; query: string }[];
 }
 
-describe('GET /internal/customers (who is calling?)', () => {
+describe('POST /internal/customers (who is calling?)', () => {
   it('when the number is a customer of the company with a name, then 200 known with the name, not to be cached', async () => {
     const answer = await lookup({ companyId: salon, phone: '+4917612345678' });
     expect(answer).toEqual({ status: 200, body: { kind: 'known', name: 'Sabine Krüger' }, cache: 'no-store' });

@@ -42,12 +42,15 @@ export class CallProcessorCustomers implements CustomerNames {
     if (!baseUrl || !token) return { kind: 'no_answer', why: 'not_configured' };
     // "anonymous", "+49..." from a withheld line: nothing to look up
     if (!E164.test(phone)) return { kind: 'no_answer', why: 'withheld_number' };
-    const url = new URL(CUSTOMER_LOOKUP_ROUTE, baseUrl);
-    url.searchParams.set('companyId', companyId);
-    url.searchParams.set('phone', phone);
     const deadline = AbortSignal.timeout(budgetMs);
     try {
-      const response = await this.fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: deadline });
+      // the number in the body: URLs end up in proxies' and servers' access logs
+      const response = await this.fetch(new URL(CUSTOMER_LOOKUP_ROUTE, baseUrl), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ companyId, phone }),
+        signal: deadline,
+      });
       if (response.status !== 200) {
         await response.body?.cancel();
         return { kind: 'no_answer', why: 'failed' };

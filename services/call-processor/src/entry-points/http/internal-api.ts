@@ -17,14 +17,14 @@ export interface InternalApiDeps {
 
 /**
  * The internal query API, asked by other services while a caller waits (bearer token of
- * QUERY_TOKENS on everything under /internal): `GET /internal/customers?companyId=&phone=`, who
- * is calling.
+ * QUERY_TOKENS on everything under /internal): `POST /internal/customers` with `{companyId, phone}`,
+ * who is calling (the number in the body, never in a URL that access logs keep).
  */
 export function internalApi(deps: InternalApiDeps): express.Router {
   const router = express.Router();
   router.use('/internal', requireBearer(deps.queryTokens));
-  router.get(CUSTOMER_LOOKUP_ROUTE, async (req: Request, res: Response) => {
-    const query = CustomerLookupQuerySchema.safeParse(req.query);
+  router.post(CUSTOMER_LOOKUP_ROUTE, express.json({ limit: '1kb' }), async (req: Request, res: Response) => {
+    const query = CustomerLookupQuerySchema.safeParse(req.body ?? {});
     if (!query.success) {
       deps.onCustomerLookup?.('invalid');
       return sendInvalidQuery(res, query.error);
