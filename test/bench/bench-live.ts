@@ -96,7 +96,15 @@ async function run(
   return results;
 }
 
-function report(name: string, results: Timed[], wallMs: number): number {
+/** A figure from answers the agent could not use would flatter it: the run fails instead. */
+function expectOutcomes(name: string, results: Timed[], usable: RegExp): void {
+  const unusable = results.filter((r) => !usable.test(r.outcome));
+  if (unusable.length > 0)
+    throw new Error(`${name}: ${unusable.length} answers not usable, e.g. ${unusable[0]!.outcome}`);
+}
+
+function report(name: string, results: Timed[], wallMs: number, usable: RegExp): number {
+  expectOutcomes(name, results, usable);
   const sorted = results.map((r) => r.ms).sort((a, b) => a - b);
   const outcomes = new Map<string, number>();
   for (const r of results) outcomes.set(r.outcome, (outcomes.get(r.outcome) ?? 0) + 1);
@@ -223,9 +231,9 @@ async function main(): Promise<void> {
     3 * PAUSE_MS,
   );
   const callsWall = performance.now() - started;
-  const callRing = report('call_inbound', rings, callsWall);
-  const callCold = report('check_availability, cold cache', colds, callsWall);
-  const callWarm = report('check_availability, warm cache', warms, callsWall);
+  const callRing = report('call_inbound', rings, callsWall, /^200 caller_known=(true|false|unknown)$/);
+  const callCold = report('check_availability, cold cache', colds, callsWall, /^200 [1-9]\d* starts$/);
+  const callWarm = report('check_availability, warm cache', warms, callsWall, /^200 [1-9]\d* starts$/);
   say(
     `Cal.com requests: ${calcom.calls.length - callsCalcomBefore} for ${colds.length} cold and ${warms.length} warm questions`,
   );
@@ -237,7 +245,12 @@ async function main(): Promise<void> {
   say('2. capacity: requests back to back, no pauses');
   started = performance.now();
   const inbound = await run(REQUESTS, CONCURRENCY, callInbound);
-  const inboundP95 = report('call_inbound', inbound, performance.now() - started);
+  const inboundP95 = report(
+    'call_inbound',
+    inbound,
+    performance.now() - started,
+    /^200 caller_known=(true|false|unknown)$/,
+  );
 
   const calcomBefore = calcom.calls.length;
   const cold: Timed[] = [];
@@ -250,7 +263,7 @@ async function main(): Promise<void> {
     cold.push(...(await run(size, CONCURRENCY, (i) => checkAvailability(round * CONCURRENCY + i))));
     coldWall += performance.now() - t;
   }
-  const coldP95 = report('check_availability, cold cache', cold, coldWall);
+  const coldP95 = report('check_availability, cold cache', cold, coldWall, /^200 [1-9]\d* starts$/);
   const coldCalcom = calcom.calls.length - calcomBefore;
 
   // every question of the warm phase asked once, unmeasured: from here on the cache holds them
@@ -258,7 +271,7 @@ async function main(): Promise<void> {
   started = performance.now();
   const warmBefore = calcom.calls.length;
   const warm = await run(REQUESTS, CONCURRENCY, checkAvailability);
-  const warmP95 = report('check_availability, warm cache', warm, performance.now() - started);
+  const warmP95 = report('check_availability, warm cache', warm, performance.now() - started, /^200 [1-9]\d* starts$/);
   const warmCalcom = calcom.calls.length - warmBefore;
   say(`Cal.com requests: cold ${coldCalcom} for ${cold.length} questions, warm ${warmCalcom} for ${warm.length}`);
   say(
