@@ -38,9 +38,12 @@ describe("a failed free-slots read, as the live caller's answer", () => {
     expect(failed(kind, after)).toEqual({ kind: 'unavailable', reason: 'overloaded', retryAfterSeconds: seconds });
   });
 
-  it('when Cal.com answered too late, then timeout', () => {
-    expect(failed('timeout')).toEqual({ kind: 'unavailable', reason: 'timeout' });
-  });
+  it.each(['timeout', 'cancelled'] as const)(
+    'when the read ended as %s (Cal.com too late, or given up at the question’s deadline), then timeout',
+    (kind) => {
+      expect(failed(kind)).toEqual({ kind: 'unavailable', reason: 'timeout' });
+    },
+  );
 
   it.each(['server_error', 'network_error', 'invalid_request', 'slot_unavailable', 'conflict'] as const)(
     'when the read failed with %s, then the calendar is unavailable, with no time to come back',

@@ -7,7 +7,7 @@ type NotAnswered = Extract<AvailabilityAnswer, { kind: 'refused' | 'unavailable'
  * What a failed free-slots read answers while a caller waits: the tenant's Cal.com refusing us is
  * `refused` (asking again will not help); Cal.com failing, too slow, or held back by our own
  * breaker, rate limit or bulkhead is `unavailable` (ask again, after `retryAfterSeconds` when
- * known). A read Cal.com calls invalid (our request or the tenant's data) cannot be fixed by the
+ * known); a read given up at the question's deadline is `unavailable` `timeout` too. A read Cal.com calls invalid (our request or the tenant's data) cannot be fixed by the
  * caller either and offers nothing: `calendar_unavailable`, without a time to come back. The detail
  * names ids and codes only, never Cal.com's words (they may quote a person). Pure.
  */
@@ -21,6 +21,7 @@ export function calcomFailureAnswer(error: CalcomError, eventTypeId: number): No
     case 'circuit_open':
       return unavailable('circuit_open', error.retryAfterSeconds);
     case 'timeout':
+    case 'cancelled':
       return unavailable('timeout');
     case 'rate_limited':
     case 'overloaded':

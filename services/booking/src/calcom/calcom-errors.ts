@@ -27,7 +27,12 @@ export type CalcomFailureKind =
   /** our breaker for this account is open: pause and come back after `retryAfterSeconds` */
   | 'circuit_open'
   /** our bulkhead for this account is full */
-  | 'overloaded';
+  | 'overloaded'
+  /**
+   * the caller stopped waiting (a live question's deadline passed, or its asker went away): the
+   * call was given up, Cal.com's own health is unknown, so it is neither unwell nor worth retrying
+   */
+  | 'cancelled';
 
 /** `CALCOM_` and the kind in upper case: what code branches on, and what dead letters and logs name. */
 export type CalcomErrorCode = `CALCOM_${Uppercase<CalcomFailureKind>}`;

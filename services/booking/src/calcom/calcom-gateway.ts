@@ -21,7 +21,9 @@ export type PolicyEvent =
   | { type: 'retry'; operation: string; attempt: number; delayMs: number }
   | { type: 'breaker'; state: 'open' | 'half_open' | 'closed' }
   | { type: 'bulkhead_rejected'; operation: string }
-  | { type: 'timeout'; operation: string };
+  | { type: 'timeout'; operation: string }
+  /** the caller's signal aborted (its deadline passed, or it went away): the call was given up */
+  | { type: 'cancelled'; operation: string };
 
 export interface GatewayOptions {
   /** one Cal.com account (a tenant's credential): its breaker and bulkhead are its own */
@@ -67,7 +69,9 @@ class HonourRateLimit implements IBackoffFactory<RetryContext> {
  * bulkhead for all calls; retries with exponential backoff and jitter for reads only, and only
  * for failures worth retrying (network, timeouts, 5xx, a 429 whose window resets soon). An open
  * breaker or a full bulkhead is answered at once with a CalcomError the caller can act on
- * (`circuit_open`: pause and come back; `rate_limited`: wait `retryAfterSeconds`).
+ * (`circuit_open`: pause and come back; `rate_limited`: wait `retryAfterSeconds`). A read may be
+ * given the caller's signal (a live question's deadline): when it aborts, the attempt in flight is
+ * cancelled (its bulkhead place freed), no retry follows, and the call fails at once as `cancelled`.
  */
 export class CalcomGateway {
   private readonly breaker: CircuitBreakerPolicy;
@@ -142,8 +146,9 @@ export class CalcomGateway {
         : 'closed';
   }
 
-  slots(query: SlotQuery) {
-    return this.run('slots', this.readPolicy('slots'), (signal) => this.client.slots(query, signal));
+  /** `signal`: the caller's own limit (a live question's deadline or hang-up); the intents pass none */
+  slots(query: SlotQuery, signal?: AbortSignal) {
+    return this.run('slots', this.readPolicy('slots'), (attempt) => this.client.slots(query, attempt), signal);
   }
   getBooking(uid: string): Promise<CalcomBooking> {
     return this.run('get_booking', this.readPolicy('get_booking'), (signal) => this.client.getBooking(uid, signal));
@@ -165,13 +170,25 @@ export class CalcomGateway {
     );
   }
 
-  private async run<T>(operation: string, policy: IPolicy, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async run<T>(
+    operation: string,
+    policy: IPolicy,
+    call: (attempt: AbortSignal) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     try {
-      return await policy.execute(async ({ signal }) => {
+      // cockatiel cancels the attempt in flight and retries no more once `signal` aborts, but it
+      // sleeps out a backoff first: the caller is answered at once instead
+      const attempts = policy.execute(async ({ signal: attempt }) => {
         await this.options.budget?.();
-        return call(signal);
-      });
+        return call(attempt);
+      }, signal);
+      return await (signal ? untilAborted(attempts, signal) : attempts);
     } catch (error) {
+      if (signal?.aborted) {
+        this.emit({ type: 'cancelled', operation });
+        throw new CalcomError('cancelled', `Cal.com ${operation}: given up, its caller stopped waiting`);
+      }
       if (error instanceof BrokenCircuitError) {
         throw new CalcomError('circuit_open', `Cal.com account ${this.options.account}: breaker open`, {
           retryAfterSeconds: Math.ceil(this.halfOpenAfterMs / 1000),
@@ -193,4 +210,14 @@ export class CalcomGateway {
       throw error;
     }
   }
+}
+
+/** `work`, or a rejection as soon as `signal` aborts (`work`'s own outcome is then ignored, never unhandled). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason as Error);
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
