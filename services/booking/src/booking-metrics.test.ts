@@ -17,4 +17,10 @@ describe("booking's metrics of the live availability questions", () => {
     // the warm-cache threshold is a bucket too
     expect(text).toContain('booking_availability_query_duration_seconds_bucket{le="0.05",kind="free"} 0');
   });
+
+  it('when the asker hung up before the answer, then the question counts as abandoned', async () => {
+    const text = await scrape((m) => m.onAvailabilityQuery('abandoned', 0.4));
+    expect(text).toContain('booking_availability_queries_total{outcome="abandoned"} 1');
+    expect(text).toContain('booking_availability_query_duration_seconds_count{kind="abandoned"} 1');
+  });
 });

@@ -16,10 +16,13 @@ export interface MetricSources {
 
 export type BookingMetrics = ReturnType<typeof makeBookingMetrics>;
 
-/** A question to the internal availability API as counted: its answer, `invalid` (400) or `error` (unexpected). */
-export type AvailabilityQueryResult = AvailabilityAnswer | 'invalid' | 'error';
+/**
+ * A question to the internal availability API as counted: its answer, `invalid` (400), `error`
+ * (unexpected) or `abandoned` (its asker hung up before the answer: nothing was sent).
+ */
+export type AvailabilityQueryResult = AvailabilityAnswer | 'invalid' | 'error' | 'abandoned';
 
-/** free, none_free, refused_<reason>, unavailable_<reason>, invalid, error: a small fixed set */
+/** free, none_free, refused_<reason>, unavailable_<reason>, invalid, error, abandoned: a small fixed set */
 export function availabilityOutcomeOf(result: AvailabilityQueryResult): string {
   if (typeof result === 'string') return result;
   return result.kind === 'refused' || result.kind === 'unavailable' ? `${result.kind}_${result.reason}` : result.kind;
@@ -128,13 +131,13 @@ function gauges(registry: Registry, sources: MetricSources): void {
 function availabilityQueryMetrics(registry: Registry) {
   const queries = new Counter({
     name: 'booking_availability_queries_total',
-    help: 'Availability questions of the internal API by outcome (free, none_free, refused_<reason>, unavailable_<reason>, invalid, error)',
+    help: 'Availability questions of the internal API by outcome (free, none_free, refused_<reason>, unavailable_<reason>, invalid, error, abandoned)',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
   const duration = new Histogram({
     name: 'booking_availability_query_duration_seconds',
-    help: "Availability questions' time to answer, by the answer's kind (free, none_free, refused, unavailable, invalid, error)",
+    help: "Availability questions' time to answer, by the answer's kind (free, none_free, refused, unavailable, invalid, error, abandoned)",
     labelNames: ['kind'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.3, 0.5, 1, 2],
     registers: [registry],
@@ -174,7 +177,7 @@ function calcomMetrics(registry: Registry) {
   });
   const policy = new Counter({
     name: 'booking_calcom_policy_events_total',
-    help: 'cockatiel policy events: retry, breaker_open, breaker_half_open, breaker_closed, bulkhead_rejected, timeout',
+    help: 'cockatiel policy events: retry, breaker_open, breaker_half_open, breaker_closed, bulkhead_rejected, timeout, cancelled (the caller stopped waiting)',
     labelNames: ['event', 'operation'] as const,
     registers: [registry],
   });

@@ -32,6 +32,20 @@ describe('booking configuration', () => {
     });
   });
 
+  it("when the availability deadline is not set, then it is 2 s, below ingress's 2.5 s; when it is not a positive number, then start-up is refused", () => {
+    const base = { ADMIN_TOKEN: 'a'.repeat(24), CREDENTIAL_KEYS: KEYS };
+    expect(parseConfig(base)).toMatchObject({ kind: 'valid', config: { AVAILABILITY_DEADLINE_MS: 2_000 } });
+    expect(parseConfig({ ...base, AVAILABILITY_DEADLINE_MS: '1200' })).toMatchObject({
+      config: { AVAILABILITY_DEADLINE_MS: 1_200 },
+    });
+    for (const wrong of ['0', '-5', 'soon']) {
+      const result = parseConfig({ ...base, AVAILABILITY_DEADLINE_MS: wrong });
+      expect(result.kind === 'valid' ? [] : result.problems).toEqual([
+        expect.stringMatching(/^AVAILABILITY_DEADLINE_MS: /),
+      ]);
+    }
+  });
+
   it("when the intent lease is shorter than twice a Cal.com call's time limit, then start-up is refused", () => {
     const result = parseConfig({ ADMIN_TOKEN: 'a'.repeat(24), CREDENTIAL_KEYS: KEYS, INTENT_LEASE_SECONDS: '10' });
     expect(result.kind === 'valid' ? '' : result.problems.join('\n')).toMatch(

@@ -93,6 +93,12 @@ const FieldsSchema = z.object({
   AVAILABILITY_TTL_SECONDS: int(60),
   /** a cache miss fetches this many days ahead in its one Cal.com call, for the next callers' windows */
   AVAILABILITY_FETCH_AHEAD_DAYS: int(21),
+  /**
+   * a live caller's availability question is answered within this (`unavailable` `timeout` when
+   * Cal.com is slower), below ingress's AVAILABILITY_DEADLINE_MS (2500), so the answer still
+   * reaches the agent; the question's Cal.com read is given up then, freeing the account's bulkhead
+   */
+  AVAILABILITY_DEADLINE_MS: int(2_000),
   SEARCH_WINDOW_DAYS: int(7),
   ALTERNATIVES_COUNT: int(3),
   /**

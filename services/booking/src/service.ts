@@ -186,7 +186,8 @@ function availabilityApi(config: Config, parts: HttpParts) {
   };
   return {
     tokens: config.QUERY_TOKENS,
-    answer: (query: ParsedAvailabilityQuery) => answerAvailability(deps, query),
+    answer: (query: ParsedAvailabilityQuery, signal: AbortSignal) => answerAvailability(deps, query, signal),
+    deadlineMs: config.AVAILABILITY_DEADLINE_MS,
     onQuery: parts.metrics.onAvailabilityQuery,
   };
 }

@@ -25,6 +25,8 @@ export interface Fault {
   status?: number;
   /** with `status` (default 200): this body instead of an error envelope */
   body?: unknown;
+  /** with `status` or `body`: the fault's answer comes this late (a slow failure) */
+  delayMs?: number;
   /** how many requests it hits (default 1) */
   times?: number;
 }
@@ -50,6 +52,8 @@ export async function startStatefulCalcom(
   const bookings: FakeBooking[] = [];
   const faults: (Fault & { left: number })[] = [];
   const calls: string[] = [];
+  /** requests whose connection closed before their answer was sent: the caller gave them up */
+  const abandoned: string[] = [];
   const duration = options.durationMinutes ?? 45;
   let nextId = 1;
 
@@ -157,17 +161,24 @@ export async function startStatefulCalcom(
       calls.push(route);
       const fault = faults.find((f) => f.left > 0 && route.startsWith(f.route));
       if (fault) fault.left -= 1;
+      res.once('close', () => {
+        if (!res.writableEnded) abandoned.push(route);
+      });
       const reply = (status: number, body: unknown) => {
         if (res.destroyed) return;
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (fault?.body !== undefined) return reply(fault.status ?? 200, fault.body);
+      const late = (status: number, body: unknown) => {
+        if (fault?.delayMs) setTimeout(() => reply(status, body), fault.delayMs);
+        else reply(status, body);
+      };
+      if (fault?.body !== undefined) return late(fault.status ?? 200, fault.body);
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (options.validTokens && !options.validTokens.includes(token ?? '')) {
         return reply(401, error(401, 'UnauthorizedException', 'Invalid API key'));
       }
-      if (fault?.status) return reply(fault.status, error(fault.status, 'Injected', 'injected fault'));
+      if (fault?.status) return late(fault.status, error(fault.status, 'Injected', 'injected fault'));
       const [status, body] = handle(req.method ?? 'GET', url, raw ? (JSON.parse(raw) as Record<string, unknown>) : {});
       const delay = (fault?.applyThenDelayMs ?? 0) + (options.latencyMs ?? 0);
       if (delay > 0) setTimeout(() => reply(status, body), delay);
@@ -181,6 +192,7 @@ export async function startStatefulCalcom(
     url: `http://127.0.0.1:${port}`,
     bookings,
     calls,
+    abandoned,
     inject(fault: Fault) {
       faults.push({ ...fault, left: fault.times ?? 1 });
     },

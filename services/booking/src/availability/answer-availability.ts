@@ -20,7 +20,10 @@ export interface AnswerAvailabilityDeps {
   gateways: AccountGateways;
   cache: RedisAvailabilityCache;
   clock: () => Date;
-  /** a Cal.com failure answered as refused or unavailable: its code and the account, for the log */
+  /**
+   * a Cal.com failure answered as refused or unavailable (a read given up at the deadline too):
+   * its code and the account, for the log
+   */
   onCalcomFailure?: (code: CalcomErrorCode, account: string) => void;
 }
 
@@ -28,23 +31,53 @@ type Refused = Extract<AvailabilityAnswer, { kind: 'refused' }>;
 /** whom the question is about: the branch (its zone, working days) and its company's Cal.com */
 type Tenant = { kind: 'tenant'; branch: Branch; account: string; gateway: CalcomGateway };
 
+/** The answer when the question's signal aborted first: the caller cannot wait longer. */
+const TIMED_OUT: AvailabilityAnswer = { kind: 'unavailable', reason: 'timeout' };
+
 /**
  * A live caller's "is this time free?": the branch from booking's read model, its company's
  * Cal.com account, the free starts from the availability cache (Cal.com only on a miss, through
  * the account's policies), kept to the window and answered earliest first, the wish first; when
  * none is free, ranked alternatives up to a week after the asked days. A tenant booking cannot
  * ask for is `refused`; Cal.com not answering is `unavailable`. Only unexpected failures throw.
+ * `signal` is the question's deadline (or its asker hanging up): when it aborts, the Cal.com read
+ * is given up (no retry, its place in the account's bulkhead freed) and the answer is
+ * `unavailable` `timeout` at once.
  */
-export async function answerAvailability(
+export function answerAvailability(
   deps: AnswerAvailabilityDeps,
   query: ParsedAvailabilityQuery,
+  signal?: AbortSignal,
+): Promise<AvailabilityAnswer> {
+  const answer = answerUnbounded(deps, query, signal);
+  return signal ? byDeadline(answer, signal) : answer;
+}
+
+/**
+ * `answer`, or `unavailable` `timeout` as soon as `signal` aborts. Cal.com is cancelled through the
+ * same signal; a read of our own database or Redis is not, it is only no longer awaited (bounded by
+ * its own timeouts), and what it ends in is ignored.
+ */
+function byDeadline(answer: Promise<AvailabilityAnswer>, signal: AbortSignal): Promise<AvailabilityAnswer> {
+  return new Promise((resolve, reject) => {
+    const timedOut = () => resolve(TIMED_OUT);
+    if (signal.aborted) timedOut();
+    else signal.addEventListener('abort', timedOut, { once: true });
+    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', timedOut));
+  });
+}
+
+async function answerUnbounded(
+  deps: AnswerAvailabilityDeps,
+  query: ParsedAvailabilityQuery,
+  signal: AbortSignal | undefined,
 ): Promise<AvailabilityAnswer> {
   const tenant = await tenantOf(deps, query);
   if (tenant.kind === 'refused') return tenant;
   const timeZone = tenant.branch.timeZone;
   try {
     const slots = pickFreeSlots({
-      freeStartsUtc: await freeStarts(deps, tenant, query, query.toDay),
+      freeStartsUtc: await freeStarts(deps, tenant, query, query.toDay, signal),
       timeZone,
       now: deps.clock(),
       durationMinutes: query.durationMinutes,
@@ -53,7 +86,7 @@ export async function answerAvailability(
       wishedStartUtc: query.wishedStartUtc,
     });
     if (slots.length > 0) return { kind: 'free', timeZone, slots };
-    return await alternatives(deps, tenant, query);
+    return await alternatives(deps, tenant, query, signal);
   } catch (error) {
     if (!(error instanceof CalcomError)) throw error;
     deps.onCalcomFailure?.(error.code, tenant.account);
@@ -84,6 +117,7 @@ async function freeStarts(
   tenant: Tenant,
   query: ParsedAvailabilityQuery,
   toDay: string,
+  signal: AbortSignal | undefined,
 ): Promise<string[]> {
   const free = await deps.cache.freeStarts(
     tenant.account,
@@ -91,7 +125,7 @@ async function freeStarts(
     query.fromDay,
     toDay,
     tenant.branch.timeZone,
-    (slotQuery) => tenant.gateway.slots(slotQuery),
+    (slotQuery) => tenant.gateway.slots(slotQuery, signal),
     query.durationMinutes,
   );
   return [...free.values()].flat();
@@ -102,11 +136,12 @@ async function alternatives(
   deps: AnswerAvailabilityDeps,
   tenant: Tenant,
   query: ParsedAvailabilityQuery,
+  signal: AbortSignal | undefined,
 ): Promise<AvailabilityAnswer> {
   const search = alternativesSearch(query, tenant.branch.timeZone);
   const found = findAlternatives({
     wishedStartUtc: search.wishedStartUtc,
-    freeStartsUtc: await freeStarts(deps, tenant, query, search.toDay),
+    freeStartsUtc: await freeStarts(deps, tenant, query, search.toDay, signal),
     branch: tenant.branch,
     windowDays: search.windowDays,
     count: query.limit,

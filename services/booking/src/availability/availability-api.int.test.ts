@@ -19,6 +19,12 @@ import type { BookingService } from '../service';
 jest.setTimeout(60_000);
 
 const QUERY_TOKEN = 'test-query-token-0123456789abcdef';
+/**
+ * the question's deadline, below each Cal.com call's own time limit as in production (2 s and 8 s),
+ * so a slow Cal.com meets the deadline first
+ */
+const DEADLINE_MS = 1_200;
+const CALCOM_TIMEOUT_MS = 5_000;
 // the service's "now": the asked days (October 2026) lie ahead of it
 const clock = () => new Date('2026-10-01T08:00:00Z');
 // Tuesday 13 October 2026
@@ -37,7 +43,16 @@ let directory: Awaited<ReturnType<typeof directorySender>>;
 beforeAll(async () => {
   db = await createTestDatabase('booking_availability', MIGRATIONS);
   const topics = await createTopics(1);
-  service = await startService(db.url, topics, { QUERY_TOKENS: QUERY_TOKEN }, { clock });
+  service = await startService(
+    db.url,
+    topics,
+    {
+      QUERY_TOKENS: QUERY_TOKEN,
+      AVAILABILITY_DEADLINE_MS: String(DEADLINE_MS),
+      CALCOM_TIMEOUT_MS: String(CALCOM_TIMEOUT_MS),
+    },
+    { clock },
+  );
   directory = await directorySender(topics.directory);
 });
 afterAll(async () => {
@@ -51,12 +66,16 @@ afterEach(async () => {
   for (const stop of running.splice(0)) await stop();
 });
 
-async function ask(body: unknown, options: { token?: string | null; port?: number; raw?: string } = {}) {
+async function ask(
+  body: unknown,
+  options: { token?: string | null; port?: number; raw?: string; signal?: AbortSignal } = {},
+) {
   const token = options.token === undefined ? QUERY_TOKEN : options.token;
   const response = await fetch(`http://127.0.0.1:${options.port ?? service.port}${AVAILABILITY_QUERY_ROUTE}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
     body: options.raw ?? JSON.stringify(body),
+    signal: options.signal,
   });
   return {
     status: response.status,
@@ -109,6 +128,7 @@ const metric = async (pattern: RegExp) =>
 
 const CACHE_HITS = /^booking_availability_lookups_total\{.*result="hit"[,}]/;
 const CACHE_MISSES = /^booking_availability_lookups_total\{.*result="miss"[,}]/;
+const ABANDONED = /^booking_availability_queries_total\{.*outcome="abandoned"[,}]/;
 const TUESDAY_FREE = ['2026-10-13T09:00', '2026-10-13T10:30', '2026-10-13T14:00', '2026-10-13T15:00'];
 
 describe('a live caller’s availability question (POST /internal/availability)', () => {
@@ -143,8 +163,8 @@ describe('a live caller’s availability question (POST /internal/availability)'
 
   it('when a window is asked, then only starts within it are answered, and a free wished start comes first', async () => {
     const t = await tenant({ freeStartsUtc: TUESDAY_FREE.map(berlin) });
-    // "nachmittags": 12:00 up to 18:00
-    const afternoon = { fromMinute: 720, toMinute: 1080 };
+    // "nachmittags": 12:00 up to 17:00 (german-dates' HOURS.afternoon)
+    const afternoon = { fromMinute: 720, toMinute: 1020 };
     expect((await t.ask({ window: afternoon })).body).toEqual({
       kind: 'free',
       timeZone: 'Europe/Berlin',
@@ -161,7 +181,7 @@ describe('a live caller’s availability question (POST /internal/availability)'
     });
     const [hits, misses] = [await metric(CACHE_HITS), await metric(CACHE_MISSES)];
     const answer = await t.ask({
-      window: { fromMinute: 720, toMinute: 1080 },
+      window: { fromMinute: 720, toMinute: 1020 },
       wishedStartUtc: berlin('2026-10-13T14:30'),
     });
     expect(answer.status).toBe(200);
@@ -234,10 +254,37 @@ describe('a live caller’s availability question (POST /internal/availability)'
     expect(t.slotCalls()).toBe(3);
   });
 
-  it('when Cal.com answers later than its time limit, then 503 timeout', async () => {
+  it('when Cal.com is slower than the question’s deadline, then 503 timeout comes at about the deadline, and the Cal.com call is given up', async () => {
     const t = await tenant({ freeStartsUtc: TUESDAY_FREE.map(berlin) });
-    t.calcom.inject({ route: 'GET /v2/slots', applyThenDelayMs: 3_000 }); // CALCOM_TIMEOUT_MS is 1500
+    t.calcom.inject({ route: 'GET /v2/slots', applyThenDelayMs: 3_000 }); // within CALCOM_TIMEOUT_MS
+    const started = Date.now();
     expect(await t.ask()).toEqual({ status: 503, retryAfter: null, body: { kind: 'unavailable', reason: 'timeout' } });
+    // generous: the point is the deadline, not Cal.com's 3 s nor the call's 5 s time limit
+    expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 1_500);
+    // its place in the account's bulkhead is free again: the request was closed, not waited out
+    await waitFor('the Cal.com call given up', () => t.calcom.abandoned.length > 0, 1_000);
+    expect(t.calcom.abandoned).toEqual(['GET /v2/slots']);
+    expect(await metric(/^booking_availability_queries_total\{.*outcome="unavailable_timeout"[,}]/)).toBeGreaterThan(0);
+  });
+
+  it('when the asker hangs up while Cal.com is slow, then the Cal.com call is given up, never retried, and nothing is answered', async () => {
+    const t = await tenant({ freeStartsUtc: TUESDAY_FREE.map(berlin) });
+    // each attempt fails late with a 503 worth retrying; without the hang-up the read would retry
+    t.calcom.inject({ route: 'GET /v2/slots', status: 503, delayMs: 800, times: 3 });
+    const abandoned = await metric(ABANDONED);
+    const asker = new AbortController();
+    const asked = ask(t.query(), { signal: asker.signal }).catch((error: unknown) => error);
+    await waitFor('the first Cal.com call', () => t.slotCalls() === 1);
+    asker.abort();
+    expect(await asked).toMatchObject({ name: 'AbortError' });
+
+    // well before the deadline and the 503: the hang-up itself closed the request
+    await waitFor('the Cal.com call given up', () => t.calcom.abandoned.length === 1, 700);
+    await waitFor('the question counted as abandoned', async () => (await metric(ABANDONED)) === abandoned + 1);
+    // the absence of a retry can only be waited for: one would have come by now (the 503 at 800 ms,
+    // then at most ~400 ms of backoff)
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(t.slotCalls()).toBe(1);
   });
 
   it('when the token is missing or not a query token, then 401 and the question is not answered', async () => {

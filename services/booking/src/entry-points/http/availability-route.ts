@@ -11,7 +11,10 @@ import { sendAvailabilityAnswer } from './availability-answers';
 export interface AvailabilityRouteDeps {
   /** QUERY_TOKENS: every accepted bearer token (several while one is rotated); at least one */
   tokens: readonly string[];
-  answer: (query: ParsedAvailabilityQuery) => Promise<AvailabilityAnswer>;
+  /** `signal` aborts at the deadline, or when the asker hangs up before its answer was sent */
+  answer: (query: ParsedAvailabilityQuery, signal: AbortSignal) => Promise<AvailabilityAnswer>;
+  /** AVAILABILITY_DEADLINE_MS: a question is answered within it (below the asker's own deadline) */
+  deadlineMs: number;
   /** every question that passed the token, with its time to answer */
   onQuery?: (result: AvailabilityQueryResult, seconds: number) => void;
 }
@@ -30,8 +33,9 @@ const QuerySchema = AvailabilityQuerySchema.superRefine((query, ctx) => {
 /**
  * booking's internal query API, under /internal (bearer token of QUERY_TOKENS, small JSON bodies):
  * POST /internal/availability — a live caller's availability question, decoded with the contract,
- * answered by the use case, its answer mapped to HTTP in `sendAvailabilityAnswer`. A body that is
- * not the contract's query is 400 `invalid_query` with every issue named.
+ * answered by the use case within `deadlineMs`, its answer mapped to HTTP in `sendAvailabilityAnswer`.
+ * A body that is not the contract's query is 400 `invalid_query` with every issue named. An asker
+ * that hangs up first stops the question's Cal.com work and is answered nothing (`abandoned`).
  */
 export function availabilityRouter(deps: AvailabilityRouteDeps): Router {
   const router = express.Router();
@@ -45,13 +49,15 @@ export function availabilityRouter(deps: AvailabilityRouteDeps): Router {
       observe('invalid', seconds());
       return void res.status(400).json({ error: 'invalid_query', issues: issuesOf(query.error) });
     }
+    const question = questionSignal(res, deps.deadlineMs);
     let answer: AvailabilityAnswer;
     try {
-      answer = await deps.answer(query.data);
+      answer = await deps.answer(query.data, question.signal);
     } catch (error) {
       observe('error', seconds());
       throw error; // the app's last handler logs it and answers 503
     }
+    if (question.hungUp.aborted) return void observe('abandoned', seconds());
     sendAvailabilityAnswer(res, answer);
     observe(answer, seconds());
   });
@@ -62,6 +68,19 @@ export function availabilityRouter(deps: AvailabilityRouteDeps): Router {
     res.status(400).json({ error: 'invalid_query', issues: [{ path: '', message: 'the body is not JSON' }] });
   });
   return router;
+}
+
+/**
+ * A question's signal: aborted when its deadline passes, or when the asker hangs up before its
+ * answer was sent (`hungUp`: nobody is left to answer). A response that closes after it was sent
+ * (keep-alive) is no hang-up.
+ */
+function questionSignal(res: Response, deadlineMs: number): { signal: AbortSignal; hungUp: AbortSignal } {
+  const hangUp = new AbortController();
+  res.once('close', () => {
+    if (!res.writableEnded) hangUp.abort(new Error('the asker hung up before the answer'));
+  });
+  return { signal: AbortSignal.any([AbortSignal.timeout(deadlineMs), hangUp.signal]), hungUp: hangUp.signal };
 }
 
 function issuesOf(error: z.ZodError) {
