@@ -30,7 +30,7 @@ export const AvailabilityQuerySchema = z
     fromDay: localDay,
     toDay: localDay,
     /**
-     * starts only within these local minutes of the day, [from, to): "nachmittags" is 720–1080;
+     * starts only within these local minutes of the day, [from, to): "nachmittags" is 720–1020;
      * absent: the whole day
      */
     window: z

@@ -37,7 +37,7 @@ describe('the free starts answered to a live caller', () => {
   });
 
   it('when a window is asked, then only starts from its first minute up to (not including) its last, in local time, are kept', () => {
-    // "nachmittags": 14:00 (720 + 120) up to 17:45 excluded
+    // 14:00 (840) up to 17:45 (1065) excluded
     expect(pick({ window: { fromMinute: 14 * 60, toMinute: 17 * 60 + 45 } })).toEqual([
       '2026-10-13T12:00:00Z',
       '2026-10-13T13:00:00Z',

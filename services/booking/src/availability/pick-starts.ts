@@ -6,7 +6,7 @@ export interface Slot {
   endUtc: string;
 }
 
-/** Local minutes of the day in the branch's zone, [fromMinute, toMinute): "nachmittags" is 720–1080. */
+/** Local minutes of the day in the branch's zone, [fromMinute, toMinute): "nachmittags" is 720–1020. */
 export interface MinuteWindow {
   fromMinute: number;
   toMinute: number;
