@@ -6,6 +6,7 @@ import { problemAnswer } from './agent-hints';
 import type { CheckAvailabilityAnswer, Offer } from './availability-answer';
 import { availabilityAnswer, MAX_OFFERS } from './availability-answer';
 import type { AskAvailability } from './booking-availability-client';
+import { readCheckAvailabilityArgs } from './check-availability-args';
 import { matchService, matchStaff } from './match-names';
 import type { SlotIds } from './slot-id';
 import { spokenDay } from './spoken-time';
@@ -52,7 +53,9 @@ export function makeAnswerCheckAvailability(deps: CheckAvailabilityDeps) {
 
     const ask = deps.askAvailability;
     if (!ask) return fail('not_configured');
-    const said = textArgs(args);
+    const read = readCheckAvailabilityArgs(args);
+    if (read.kind === 'wrong') return fail(read.problem);
+    const { said } = read;
     const service = matchService(said.dienstleistung, route.services);
     if (service.kind === 'missing') return fail('missing_service');
     if (service.kind === 'unknown') return fail('unknown_service', { said: service.said });
@@ -98,25 +101,4 @@ export function makeAnswerCheckAvailability(deps: CheckAvailabilityDeps) {
         );
     }
   };
-}
-
-const ARGUMENTS = [
-  'dienstleistung',
-  'mitarbeiterin',
-  'mitarbeiter',
-  'wann',
-  'datum_von',
-  'datum_bis',
-  'tageszeit',
-] as const;
-
-/** The arguments the LLM passed as trimmed text (numbers too); empty, null or other shapes are absent. */
-function textArgs(args: Record<string, unknown>): Partial<Record<(typeof ARGUMENTS)[number], string>> {
-  const text: Partial<Record<(typeof ARGUMENTS)[number], string>> = {};
-  for (const name of ARGUMENTS) {
-    const value = args[name];
-    const trimmed = typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
-    if (trimmed) text[name] = trimmed.slice(0, 200);
-  }
-  return text;
 }
