@@ -100,15 +100,57 @@ describe('check_availability: times for the caller, from what the LLM passed', (
       'nächsten Dienstag nachmittags',
       { fromDay: '2026-10-20', toDay: '2026-10-20', window: { fromMinute: 720, toMinute: 1020 } },
     ],
-    [
-      'so bald wie möglich',
-      { fromDay: '2026-10-13', toDay: '2026-10-26', window: { fromMinute: 480, toMinute: 1200 } },
-    ],
+    ['so bald wie möglich', { fromDay: '2026-10-13', toDay: '2026-10-26' }],
   ])('when "%s" is said, then booking is asked for that range', async (wann, range) => {
     const booking = fakeBooking();
     await booking.ask({ dienstleistung: 'Färben', wann });
-    expect(booking.asked[0]).toMatchObject({ calcomEventTypeId: 3102, ...range });
-    expect(booking.asked[0]).not.toHaveProperty('wishedStartUtc');
+    expect(booking.asked[0]).toEqual({
+      companyId: IDS.company,
+      branchId: IDS.branch,
+      calcomEventTypeId: 3102,
+      durationMinutes: 60,
+      ...range,
+      limit: 3,
+    });
+  });
+
+  it('when only a day is said, then booking is asked with no window, and Cal.com’s starts at 07:30 and 20:00 are offered', async () => {
+    const early = slot('2026-10-16T05:30:00Z');
+    const late = slot('2026-10-16T18:00:00Z');
+    const booking = fakeBooking({ kind: 'free', timeZone: 'Europe/Berlin', slots: [early, late] });
+    const answer = await booking.ask({ dienstleistung: 'Färben', datum_von: '2026-10-16' });
+    expect(booking.asked[0]).not.toHaveProperty('window');
+    expect(booking.asked[0]).toMatchObject({ fromDay: '2026-10-16', toDay: '2026-10-16' });
+    expect(answer.body).toMatchObject({
+      freie_termine: [
+        { gesprochen: 'Freitag, 16. Oktober, um 7:30 Uhr' },
+        { gesprochen: 'Freitag, 16. Oktober, um 20:00 Uhr' },
+      ],
+    });
+  });
+
+  it('when optional arguments are null, empty or blank, then they count as not said', async () => {
+    const booking = fakeBooking({ kind: 'free', timeZone: 'Europe/Berlin', slots: FRIDAY_AFTERNOON });
+    const answer = await booking.ask({
+      dienstleistung: ' Färben ',
+      wann: '',
+      datum_von: '2026-10-16',
+      datum_bis: null,
+      tageszeit: null,
+      mitarbeiterin: '  ',
+      mitarbeiter: null,
+    });
+    expect(booking.asked[0]).toMatchObject({ calcomEventTypeId: 3102, fromDay: '2026-10-16', toDay: '2026-10-16' });
+    expect(booking.asked[0]).not.toHaveProperty('window');
+    expect(answer.outcome).toBe('offered');
+  });
+
+  it('when a staff wish is not text, then the times come without it', async () => {
+    const booking = fakeBooking({ kind: 'free', timeZone: 'Europe/Berlin', slots: FRIDAY_AFTERNOON });
+    const answer = await booking.ask({ ...fixtureArgs, mitarbeiterin: { name: 'Jana' } });
+    expect(answer.outcome).toBe('offered');
+    expect(booking.asked[0]).toMatchObject({ window: { fromMinute: 720, toMinute: 1020 } });
+    expect(JSON.stringify(answer.body)).not.toContain('"mitarbeiterin"');
   });
 
   it('when a spoken phrase comes as datum_von and the part of the day as tageszeit, then both count', async () => {
@@ -197,6 +239,26 @@ describe('check_availability: what the agent hears when it cannot answer with ti
     expect(answer.body.hinweis_fuer_agent).toContain('„Dauerwelle“ ist keine Dienstleistung dieses Betriebs');
     expect(answer.body.hinweis_fuer_agent).toContain('Färben');
   });
+
+  it.each([
+    ['a service that is not text', 'missing_service', { dienstleistung: 3102, datum_von: '2026-10-16' }],
+    ['a service that is a list', 'missing_service', { dienstleistung: ['Färben'], datum_von: '2026-10-16' }],
+    ['a day that is a number', 'date_not_understood', { dienstleistung: 'Färben', datum_von: 20261016 }],
+    ['a wish that is an object', 'date_not_understood', { dienstleistung: 'Färben', wann: { tag: 'Freitag' } }],
+    [
+      'a part of the day off the list',
+      'date_not_understood',
+      { dienstleistung: 'Färben', datum_von: '2026-10-16', tageszeit: 'mittags' },
+    ],
+  ])(
+    'when %s is passed (against the tool’s schema), then ok:false %s and booking is not asked',
+    async (_, code, args) => {
+      const booking = fakeBooking();
+      const answer = await booking.ask(args);
+      expect(FunctionErrorResponseSchema.parse(answer.body)).toMatchObject({ fehler: code });
+      expect(booking.asked).toEqual([]);
+    },
+  );
 
   it.each([
     ['no date', {}, 'missing_date'],

@@ -40,11 +40,20 @@ describe('where booking should look, from what the LLM passed', () => {
     });
   });
 
-  it('when today is asked, then only what is still ahead of now', () => {
-    expect(lookFor({ datumVon: '2026-10-13' })).toEqual({
+  it('when one day is passed with no part of the day and no clock time, then no window: every start Cal.com offers that day, 07:30 and 20:00 too', () => {
+    expect(lookFor({ datumVon: '2026-10-16' })).toEqual({ fromDay: '2026-10-16', toDay: '2026-10-16' });
+    expect(lookFor({ wann: 'am Freitag' })).not.toHaveProperty('window');
+  });
+
+  it('when today is asked with no part of the day, then no window either: booking drops the starts already past', () => {
+    expect(lookFor({ datumVon: '2026-10-13' })).toEqual({ fromDay: '2026-10-13', toDay: '2026-10-13' });
+  });
+
+  it('when this morning is asked, then the rest of the morning from now on', () => {
+    expect(lookFor({ datumVon: '2026-10-13', tageszeit: 'vormittag' })).toEqual({
       fromDay: '2026-10-13',
       toDay: '2026-10-13',
-      window: { fromMinute: 11 * 60 + 15, toMinute: 20 * 60 },
+      window: { fromMinute: 11 * 60 + 15, toMinute: 12 * 60 },
     });
   });
 
@@ -57,27 +66,24 @@ describe('where booking should look, from what the LLM passed', () => {
     });
   });
 
-  it('when several days are passed, then each of them within the part of the day, or the whole working day', () => {
+  it('when several days are passed, then each of them within the part of the day, or with no window when none was said', () => {
     expect(lookFor({ datumVon: '2026-10-14', datumBis: '2026-10-17', tageszeit: 'vormittag' })).toEqual({
       fromDay: '2026-10-14',
       toDay: '2026-10-17',
       window: { fromMinute: 8 * 60, toMinute: 12 * 60 },
     });
-    expect(lookFor({ wann: 'nächste Woche' })).toEqual({
-      fromDay: '2026-10-20',
-      toDay: '2026-10-24',
-      window: { fromMinute: 8 * 60, toMinute: 20 * 60 },
+    expect(lookFor({ wann: 'nächste Woche' })).toEqual({ fromDay: '2026-10-20', toDay: '2026-10-24' });
+    // a different part of the day at each end is no one part for every day
+    expect(lookFor({ datumVon: 'Mittwoch vormittags', datumBis: 'Freitag nachmittags' })).toEqual({
+      fromDay: '2026-10-14',
+      toDay: '2026-10-16',
     });
   });
 
   it.each(['so bald wie möglich', 'nächster freier Termin', 'egal wann', 'ASAP'])(
-    'when "%s" is said, then today and the 13 days after it',
+    'when "%s" is said, then today and the 13 days after it, with no window',
     (phrase) => {
-      expect(lookFor({ wann: phrase })).toEqual({
-        fromDay: '2026-10-13',
-        toDay: '2026-10-26',
-        window: { fromMinute: 8 * 60, toMinute: 20 * 60 },
-      });
+      expect(lookFor({ wann: phrase })).toEqual({ fromDay: '2026-10-13', toDay: '2026-10-26' });
     },
   );
 

@@ -24,6 +24,7 @@ export interface TimeContext {
 export interface LookFor {
   fromDay: string;
   toDay: string;
+  /** local minutes of the day, [from, to); absent: every start Cal.com offers on the days */
   window?: { fromMinute: number; toMinute: number };
   wishedStartUtc?: string;
 }
@@ -64,9 +65,11 @@ const SAID_AS: Record<PartOfDay, string> = { morning: 'vormittags', afternoon: '
 
 /**
  * Turns what the LLM passed into where booking should look, through the one German date reader
- * (`understandWhen`, in the branch's zone and working days). A range within one day keeps its own
- * minutes; a range of several days looks at the part of day said (or the whole working day) on
- * each. A clock time on one day becomes the wished start. Pure.
+ * (`understandWhen`, in the branch's zone and working days). A part of the day said is its
+ * `HOURS` window on each day; a clock time on one day is the wished start and the window from it
+ * on. Without either there is no window: booking keeps every start Cal.com offers on the days
+ * (Cal.com's slots already follow the business's hours, 07:30 and 20:00 included), and booking
+ * drops whatever is not ahead of now. Pure.
  */
 export function readWishedTime(args: TimeArgs, context: TimeContext): WishedTime {
   const part = args.tageszeit ? TAGESZEIT[args.tageszeit.trim().toLowerCase()] : undefined;
@@ -101,26 +104,26 @@ function lookAt(from: Understood, to: Understood): WishedTime {
     return { kind: 'not_understood', reason: 'date_range_too_long' };
   if (fromDay === toDay) {
     const wished = from === to && from.exactTime ? { wishedStartUtc: new Date(from.from).toISOString() } : {};
-    const toMinute = dayOf(to.to) === toDay ? minuteOf(to.to) : 24 * 60;
-    return {
-      kind: 'understood',
-      lookFor: { fromDay, toDay, window: { fromMinute: minuteOf(from.from), toMinute }, ...wished },
-    };
+    const fromMinute = from.partOfDay || from.exactTime ? minuteOf(from.from) : 0;
+    const toMinute = to.partOfDay && dayOf(to.to) === toDay ? minuteOf(to.to) : 24 * 60;
+    const window = fromMinute > 0 || toMinute < 24 * 60 ? { window: { fromMinute, toMinute } } : {};
+    return { kind: 'understood', lookFor: { fromDay, toDay, ...window, ...wished } };
   }
   const part = from.partOfDay === to.partOfDay ? from.partOfDay : undefined;
-  return { kind: 'understood', lookFor: { fromDay, toDay, window: hoursOf(part) } };
+  return { kind: 'understood', lookFor: { fromDay, toDay, ...hoursOf(part) } };
 }
 
 function nextFree(context: TimeContext, part: PartOfDay | undefined): WishedTime {
   const today = new Intl.DateTimeFormat('sv-SE', { timeZone: context.timeZone }).format(context.now);
-  const lookFor = { fromDay: today, toDay: plusDays(today, ASAP_DAYS - 1), window: hoursOf(part) };
+  const lookFor = { fromDay: today, toDay: plusDays(today, ASAP_DAYS - 1), ...hoursOf(part) };
   return { kind: 'understood', lookFor };
 }
 
-/** The hours understandWhen looks at in a part of the day (or the whole day), as minutes of the day. */
-function hoursOf(part: PartOfDay | undefined): LookFor['window'] {
-  const hours = HOURS[part ?? 'day'];
-  return { fromMinute: hours.from * 60, toMinute: hours.to * 60 };
+/** The window of a part of the day, as minutes of the day; none without one (every start Cal.com offers). */
+function hoursOf(part: PartOfDay | undefined): Pick<LookFor, 'window'> {
+  if (!part) return {};
+  const hours = HOURS[part];
+  return { window: { fromMinute: hours.from * 60, toMinute: hours.to * 60 } };
 }
 
 function problemOf(reason: Extract<When, { kind: 'not_understood' }>['reason']): TimeProblem {
