@@ -215,16 +215,42 @@ describe('check_availability against real ingress and a stand-in booking', () =>
     expect(booking.queries).toHaveLength(asked);
   });
 
-  it('when Retell sends the args only, then the branch comes from ?branch_id= or X-Branch-Id', async () => {
-    const body = JSON.stringify(args);
-    for (const via of [
-      { path: `check_availability?branch_id=${branchId}` },
-      { headers: { 'x-branch-id': branchId } },
-    ]) {
+  it('when Retell sends the args only, then the branch comes from the body’s branch_id (the tool’s const), or from ?branch_id= or X-Branch-Id of a tool set up before', async () => {
+    const withBranch = JSON.stringify({ ...args, branch_id: branchId });
+    for (const [body, via] of [
+      [withBranch, {}],
+      [withBranch, { path: `check_availability?branch_id=${branchId}` }],
+      [JSON.stringify(args), { path: `check_availability?branch_id=${branchId}` }],
+      [JSON.stringify(args), { headers: { 'x-branch-id': branchId } }],
+    ] as const) {
+      const asked = booking.queries.length;
       const [status, answer] = await answerOf(await callFunction(body, via));
       expect([status, answer.ok, answer.freie_termine?.length]).toEqual([200, true, 1]);
+      expect(booking.queries).toHaveLength(asked + 1);
       expect(booking.queries.at(-1)).toMatchObject({ companyId, branchId, fromDay: day });
     }
+  });
+
+  it('when the unsigned URL or header names another branch than the signed body’s branch_id, then ok:false tenant_mismatch and booking is not asked', async () => {
+    const asked = booking.queries.length;
+    const body = JSON.stringify({ ...args, branch_id: branchId });
+    for (const via of [
+      { path: `check_availability?branch_id=${randomUUID()}` },
+      { headers: { 'x-branch-id': randomUUID() } },
+    ]) {
+      const [status, answer] = await answerOf(await callFunction(body, via));
+      expect([status, answer.ok, answer.fehler]).toEqual([200, false, 'tenant_mismatch']);
+    }
+    expect(booking.queries).toHaveLength(asked);
+  });
+
+  it('when the URL names a branch and the body is shaped like {name, args, call}, then it is read as args only: its call.metadata cannot name the tenant', async () => {
+    const asked = booking.queries.length;
+    const [status, answer] = await answerOf(
+      await callFunction(defaultBody(), { path: `check_availability?branch_id=${randomUUID()}` }),
+    );
+    expect([status, answer.ok, answer.fehler]).toEqual([200, false, 'unknown_tenant']);
+    expect(booking.queries).toHaveLength(asked);
   });
 
   it('when the args come without a tenant, then 200 with ok:false and a hint, and booking is not asked', async () => {

@@ -11,6 +11,8 @@ export type FunctionProblem =
   /* the tenant */
   | 'missing_tenant'
   | 'unknown_tenant'
+  /** the signed body and the unsigned URL name different branches */
+  | 'tenant_mismatch'
   | 'inactive_tenant'
   | 'not_ready'
   | 'not_configured'
@@ -46,6 +48,8 @@ const GERMAN: Hints = {
   malformed_request: () => `Die Anfrage war kein JSON-Objekt mit Argumenten. ${GERMAN_CALLBACK}`,
   missing_tenant: () => `Diesem Anruf ist kein Betrieb zugeordnet, ich kann keine Termine prüfen. ${GERMAN_CALLBACK}`,
   unknown_tenant: () => `Den Betrieb dieses Anrufs kenne ich nicht, ich kann keine Termine prüfen. ${GERMAN_CALLBACK}`,
+  tenant_mismatch: () =>
+    `Die Anfrage nennt zwei verschiedene Betriebe, ich kann keine Termine prüfen. ${GERMAN_CALLBACK}`,
   inactive_tenant: () => `Für diesen Betrieb werden gerade keine Termine vergeben. ${GERMAN_CALLBACK}`,
   not_ready: () =>
     'Der Kalender ist in wenigen Sekunden bereit. Sag, dass du kurz nachsiehst, und rufe die Funktion gleich noch einmal auf.',
@@ -78,6 +82,7 @@ const ENGLISH: Hints = {
   malformed_request: () => `The request was not a JSON object of arguments. ${ENGLISH_CALLBACK}`,
   missing_tenant: () => `This call belongs to no business I know, so I cannot check times. ${ENGLISH_CALLBACK}`,
   unknown_tenant: () => `I do not know this call's business, so I cannot check times. ${ENGLISH_CALLBACK}`,
+  tenant_mismatch: () => `The request names two different businesses, so I cannot check times. ${ENGLISH_CALLBACK}`,
   inactive_tenant: () => `This business is not taking appointments at the moment. ${ENGLISH_CALLBACK}`,
   not_ready: () =>
     'The calendar will be ready in a few seconds. Say you are checking and call the function again shortly.',

@@ -65,16 +65,37 @@ describe('a custom-function request from Retell', () => {
     expect(calls).toEqual([{ route: SALON, args: ARGS }]);
   });
 
-  it('when it comes as args only, then the branch comes from the query or header', async () => {
+  it('when it comes as args only with branch_id (the tool’s const, inside the signed body), then that branch, and the function gets the args without it', async () => {
+    const { calls, call } = setUp();
+    await call(JSON.stringify({ ...ARGS, branch_id: IDS.branch }));
+    await call(JSON.stringify({ ...ARGS, branch_id: IDS.branch }), { branchId: IDS.branch });
+    expect(calls).toEqual([
+      { route: SALON, args: ARGS },
+      { route: SALON, args: ARGS },
+    ]);
+  });
+
+  it('when it comes as args only from a tool set up the old way, then the branch comes from the query or header', async () => {
     const { calls, call } = setUp();
     await call(JSON.stringify(ARGS), { branchId: IDS.branch });
     expect(calls).toEqual([{ route: SALON, args: ARGS }]);
   });
 
-  it('when the default mode’s metadata is not ours but the URL names the branch, then that branch', async () => {
+  it('when the URL names a branch and the body is shaped like {name, args, call}, then the body is read as args only: its call.metadata is ignored', async () => {
     const { calls, call } = setUp();
-    await call(FIXTURE, { branchId: IDS.branch });
-    expect(calls).toEqual([{ route: SALON, args: ARGS }]);
+    const body = defaultBody({ companyId: IDS.company, branchId: 'another-branch' });
+    await call(body, { branchId: IDS.branch });
+    expect(calls).toEqual([{ route: SALON, args: JSON.parse(body) }]);
+    // and metadata naming our branch cannot stand in for a branch in the URL that is not ours
+    expect(await call(defaultBody(), { branchId: 'f'.repeat(8) })).toMatchObject({ outcome: 'unknown_tenant' });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('when an LLM writes name, args and call into args that carry branch_id, then the branch_id is the tenant, never the call.metadata', async () => {
+    const { calls, call } = setUp();
+    const forged = (branchId: string) => JSON.stringify({ ...JSON.parse(defaultBody()), ...ARGS, branch_id: branchId });
+    expect(await call(forged('f'.repeat(8)))).toMatchObject({ outcome: 'unknown_tenant' });
+    expect(calls).toEqual([]);
   });
 
   it('when the signature is missing, stale or for another body, then it is rejected and nothing runs', async () => {
@@ -96,6 +117,24 @@ describe('a custom-function request from Retell', () => {
       'unknown_tenant',
     ],
     ['an inactive branch', JSON.stringify(ARGS), { branchId: 'inactive-branch' }, 'inactive_tenant'],
+    [
+      'a URL branch that is not the body’s branch_id',
+      JSON.stringify({ ...ARGS, branch_id: 'f'.repeat(8) }),
+      { branchId: IDS.branch },
+      'tenant_mismatch',
+    ],
+    [
+      'a body branch_id that is not the URL’s branch',
+      JSON.stringify({ ...ARGS, branch_id: IDS.branch }),
+      { branchId: 'f'.repeat(8) },
+      'tenant_mismatch',
+    ],
+    [
+      'a branch_id that is not text',
+      JSON.stringify({ ...ARGS, branch_id: 7 }),
+      { branchId: IDS.branch },
+      'unknown_tenant',
+    ],
     ['a body that is not JSON', '{"dienstleistung":', {}, 'malformed_request'],
     ['a JSON array', '[1,2]', {}, 'malformed_request'],
   ])('when it has %s, then ok:false with a reason and a hint, and nothing runs', async (_, body, request, reason) => {

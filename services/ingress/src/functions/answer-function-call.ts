@@ -18,7 +18,11 @@ export interface FunctionCallRequest {
   name: string;
   rawBody: Buffer;
   signature: string | undefined;
-  /** args-only mode: the branch from `?branch_id=` or the `X-Branch-Id` header ({{branch_id}} in the tool definition) */
+  /**
+   * args-only tools set up the old way: the branch from `?branch_id=` or the `X-Branch-Id` header.
+   * Not signed: accepted only for an args-only body, and only when it names the body's `branch_id`
+   * too, if the body has one.
+   */
   branchId: string | undefined;
 }
 
@@ -36,6 +40,9 @@ export interface AnswerFunctionCallDeps {
   functions: Record<FunctionName, (route: BranchRoute, args: Record<string, unknown>) => Promise<FunctionAnswer>>;
 }
 
+/** The argument that names the tenant in args-only mode, fixed in the tool definition to `{{branch_id}}`. */
+export const BRANCH_ARGUMENT = 'branch_id';
+
 /** What call_inbound put into the call's metadata (agent-variables.ts `callMetadata`). */
 const TenantMetadataSchema = z.looseObject({ companyId: z.string().max(64), branchId: z.string().max(64) });
 
@@ -44,9 +51,9 @@ const TenantMetadataSchema = z.looseObject({ companyId: z.string().max(64), bran
  * Two payload modes, both accepted on `POST /webhooks/retell/functions/<name>`:
  * - default: the body is `{ name, args, call }`; the tenant is `call.metadata.{companyId, branchId}`,
  *   which ingress's call_inbound answer gave the call;
- * - "Payload: args only" (`args_at_root`): the body is the bare args object; the tool definition
- *   names the tenant in its URL (`?branch_id={{branch_id}}`) or a header (`X-Branch-Id: {{branch_id}}`),
- *   the dynamic variable call_inbound set.
+ * - "Payload: args only" (`args_at_root`): the body is the bare args object with a `branch_id`
+ *   argument the tool definition fixes to `{{branch_id}}`, the dynamic variable call_inbound set
+ *   (tools set up before name it in the URL or a header instead; `readPayload` has the rule).
  * Only a bad signature is refused (401); everything else is an answer with `ok` and a hint.
  */
 export function makeAnswerFunctionCall(deps: AnswerFunctionCallDeps) {
@@ -68,7 +75,7 @@ export function makeAnswerFunctionCall(deps: AnswerFunctionCallDeps) {
     });
 
     const payload = readPayload(request.rawBody, request.branchId);
-    if (!payload) return refuse('malformed_request');
+    if (payload === 'malformed_request') return refuse(payload);
     const tenant = findTenant(payload, deps.directory);
     const language = tenant.kind === 'found' ? spokenLanguageOf(tenant.route.branch.language) : undefined;
     if (name === 'unknown') return refuse('unknown_function', language);
@@ -81,10 +88,42 @@ interface Payload {
   args: Record<string, unknown>;
   companyId?: string;
   branchId?: string;
+  /** the body names a branch that cannot be used: not text, or not the URL's */
+  refused?: Extract<FunctionProblem, 'unknown_tenant' | 'tenant_mismatch'>;
 }
 
-/** The args and the tenant ids, in either payload mode; undefined when the body is no JSON object. */
-function readPayload(rawBody: Buffer, branchIdGiven: string | undefined): Payload | undefined {
+/**
+ * The args and the tenant ids, in either payload mode, by one rule. Retell signs the body; the URL
+ * and headers are not signed, and in args-only mode the LLM writes the body's fields.
+ * - A branch in the URL or header (tools set up the old way) or a `branch_id` at the top of the
+ *   body: args only. The body is the arguments and never `{name, args, call}`, so no `call.metadata`
+ *   an LLM was talked into writing can name another company. The tenant is the body's `branch_id`
+ *   (fixed by the tool definition with `const: "{{branch_id}}"`), else the URL's; when both are
+ *   there they must be the same branch (`tenant_mismatch`).
+ * - Otherwise a body with `name`, `args` and `call` is the default mode: the tenant is
+ *   `call.metadata`, which Retell sends and our call_inbound answer set.
+ * - Anything else is args only without a tenant (`missing_tenant`).
+ */
+function readPayload(rawBody: Buffer, branchInUrl: string | undefined): Payload | 'malformed_request' {
+  const body = readJsonObject(rawBody);
+  if (!body) return 'malformed_request';
+  const { [BRANCH_ARGUMENT]: branchInBody, ...args } = body;
+  if (branchInBody !== undefined) {
+    const branchId = typeof branchInBody === 'string' ? branchInBody.trim() : '';
+    if (!branchId) return { args, refused: 'unknown_tenant' };
+    if (branchInUrl !== undefined && branchInUrl !== branchId) return { args, refused: 'tenant_mismatch' };
+    return { args, branchId };
+  }
+  if (branchInUrl !== undefined) return { args: body, branchId: branchInUrl };
+  const { name, args: defaultArgs, call } = body;
+  if (typeof name !== 'string' || !isObject(defaultArgs) || !isObject(call)) return { args: body };
+  const metadata = TenantMetadataSchema.safeParse(call.metadata);
+  if (!metadata.success) return { args: defaultArgs };
+  return { args: defaultArgs, companyId: metadata.data.companyId, branchId: metadata.data.branchId };
+}
+
+/** The body as a JSON object; undefined when it is not JSON or not an object. */
+function readJsonObject(rawBody: Buffer): Record<string, unknown> | undefined {
   let json: unknown;
   try {
     json = JSON.parse(rawBody.toString('utf8'));
@@ -92,18 +131,13 @@ function readPayload(rawBody: Buffer, branchIdGiven: string | undefined): Payloa
     return undefined;
   }
   const body = FunctionArgsSchema.safeParse(json);
-  if (!body.success) return undefined;
-  const { name, args, call } = body.data;
-  const defaultMode = typeof name === 'string' && isObject(args) && isObject(call);
-  if (!defaultMode) return { args: body.data, ...(branchIdGiven ? { branchId: branchIdGiven } : {}) };
-  const metadata = TenantMetadataSchema.safeParse(call.metadata);
-  if (metadata.success) return { args, companyId: metadata.data.companyId, branchId: metadata.data.branchId };
-  return { args, ...(branchIdGiven ? { branchId: branchIdGiven } : {}) };
+  return body.success ? body.data : undefined;
 }
 
 type Tenant = { kind: 'found'; route: BranchRoute } | { kind: 'not_found'; problem: FunctionProblem };
 
 function findTenant(payload: Payload, directory: AnswerFunctionCallDeps['directory']): Tenant {
+  if (payload.refused) return { kind: 'not_found', problem: payload.refused };
   if (!payload.branchId) return { kind: 'not_found', problem: 'missing_tenant' };
   if (!directory.caughtUp) return { kind: 'not_found', problem: 'not_ready' };
   const routing = directory.branchRoute(payload.branchId, payload.companyId);
