@@ -1,5 +1,18 @@
-import { CheckAvailabilityArgsSchema } from '@rb/contracts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { CheckAvailabilityToolArgsSchema } from '@rb/contracts';
+import { RETELL_FIXTURES_DIR } from '../../../../test/paths';
 import { retellAgentSetup } from './retell-tools';
+
+/** the arguments of a recorded check_availability call */
+const FIXTURE_ARGS = (
+  JSON.parse(readFileSync(join(RETELL_FIXTURES_DIR, '11-function.check_availability.request.json'), 'utf8')) as {
+    args: Record<string, unknown>;
+  }
+).args;
+/** a JSON Schema validator (draft-07, strict: an unknown keyword in the tool definition fails too) */
+const compile = (schema: Record<string, unknown>) => new Ajv({ strict: true, allErrors: true }).compile(schema);
 
 describe('what to enter in Retell to connect an agent', () => {
   it('when asked for a public base URL, then the inbound webhook, the event webhook and the tools point at it', () => {
@@ -23,7 +36,7 @@ describe('what to enter in Retell to connect an agent', () => {
     }
   });
 
-  it('when check_availability’s parameters are generated, then they are the contract’s arguments as a top-level JSON Schema object', () => {
+  it('when check_availability’s parameters are generated, then they are the tool contract’s arguments as a top-level JSON Schema object', () => {
     const [tool] = retellAgentSetup('https://voice.example.com').general_tools;
     const parameters = tool!.parameters as {
       type: string;
@@ -33,28 +46,52 @@ describe('what to enter in Retell to connect an agent', () => {
     };
     expect(parameters.type).toBe('object');
     expect(parameters.$schema).toBeUndefined();
-    expect(Object.keys(parameters.properties).sort()).toEqual(Object.keys(CheckAvailabilityArgsSchema.shape).sort());
-    expect(parameters.required.sort()).toEqual(['datum_bis', 'datum_von', 'dienstleistung']);
-    expect(parameters.properties.datum_von).toMatchObject({ pattern: expect.any(String) });
+    expect(Object.keys(parameters.properties).sort()).toEqual(
+      Object.keys(CheckAvailabilityToolArgsSchema.shape).sort(),
+    );
+    expect(parameters.required).toEqual(['dienstleistung']);
     for (const [name, property] of Object.entries(parameters.properties))
       expect([name, typeof property.description]).toEqual([name, 'string']);
-    // the schema the LLM is given accepts the recorded call's arguments (fixture 11)
-    expect(
-      CheckAvailabilityArgsSchema.safeParse({
-        dienstleistung: 'damenhaarschnitt_foehnen',
-        datum_von: '2026-10-16',
-        datum_bis: '2026-10-16',
-        tageszeit: 'nachmittag',
-      }).success,
-    ).toBe(true);
+    expect(tool!.description).toContain('{{today_iso}}');
   });
 
-  it('when the tools are to send the bare arguments, then the URL carries the branch from the call’s variables', () => {
+  it('when the generated JSON Schema is checked by a validator, then it accepts fixture 11’s args and the caller’s words, as ingress does', () => {
+    const validate = compile(retellAgentSetup('https://voice.example.com').general_tools[0]!.parameters);
+    const accepted = [
+      FIXTURE_ARGS,
+      { dienstleistung: 'Haare schneiden', wann: 'nächsten Dienstag nachmittags' },
+      { dienstleistung: 'Haare schneiden', datum_von: 'so bald wie möglich', tageszeit: 'abend' },
+      { dienstleistung: 'colour', datum_von: 'next Friday', tageszeit: 'afternoon', datum_bis: null },
+    ];
+    const refused = [
+      { wann: 'morgen früh' },
+      { dienstleistung: 'Färben', datum_von: 20261016 },
+      { dienstleistung: 'Färben', wann: 'morgen', tageszeit: 'mittags' },
+    ];
+    for (const args of [...accepted, ...refused])
+      expect([args, validate(args), CheckAvailabilityToolArgsSchema.safeParse(args).success]).toEqual([
+        args,
+        accepted.includes(args),
+        accepted.includes(args),
+      ]);
+  });
+
+  it('when the tools are to send the bare arguments, then branch_id is a required argument fixed to the call’s {{branch_id}}, and the URL carries no branch', () => {
     const [tool] = retellAgentSetup('https://voice.example.com', 'args_only').general_tools;
     expect(tool).toMatchObject({
-      url: 'https://voice.example.com/webhooks/retell/functions/check_availability?branch_id={{branch_id}}',
+      url: 'https://voice.example.com/webhooks/retell/functions/check_availability',
       args_at_root: true,
+      parameters: {
+        properties: { branch_id: { type: 'string', const: '{{branch_id}}' } },
+        required: ['dienstleistung', 'branch_id'],
+      },
     });
+    // Retell fills the variable per call: the arguments then name that branch and no other
+    const branchId = '1f0b7a52-8d2e-4c1a-9b3f-0a1b2c3d4e02';
+    const validate = compile(JSON.parse(JSON.stringify(tool!.parameters).replaceAll('{{branch_id}}', branchId)));
+    expect(validate({ ...FIXTURE_ARGS, branch_id: branchId })).toBe(true);
+    expect(validate({ ...FIXTURE_ARGS, branch_id: '00000000-0000-4000-8000-000000000000' })).toBe(false);
+    expect(validate(FIXTURE_ARGS)).toBe(false);
   });
 
   it('when the base URL is plain http on a public host, then it is refused: Retell reaches the tools over the internet', () => {

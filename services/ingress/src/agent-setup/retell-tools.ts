@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CheckAvailabilityArgsSchema } from '@rb/contracts';
+import { CheckAvailabilityToolArgsSchema } from '@rb/contracts';
+import { BRANCH_ARGUMENT } from '../functions/answer-function-call';
 
 /** How Retell sends a tool's arguments (NOTES §5.2): `{name, args, call}`, or the bare args ("Payload: args only"). */
 export type PayloadMode = 'default' | 'args_only';
@@ -45,10 +46,13 @@ const TOOLS: ToolSpec[] = [
   {
     name: 'check_availability',
     description:
-      'Find free appointment times. Call it before offering any time. Pass dates as YYYY-MM-DD (today is {{today_iso}}, time zone {{time_zone}}). ' +
+      'Find free appointment times. Call it before offering any time. ' +
+      'Pass days as YYYY-MM-DD where you can (today is {{today_iso}}, time zone {{time_zone}}); the caller’s own words ' +
+      '("nächsten Dienstag nachmittags", "so bald wie möglich") are understood too, in datum_von or wann. ' +
+      'Leave tageszeit out unless the caller named a part of the day. ' +
       'Read out `gesprochen`, never the ISO times; keep `slot_id` to book the chosen time. ' +
       'If `ok` is false, say what `hinweis_fuer_agent` suggests.',
-    args: CheckAvailabilityArgsSchema,
+    args: CheckAvailabilityToolArgsSchema,
     whileWaiting: 'Einen Moment, ich schaue kurz in den Kalender.',
     // booking answers within its own deadline (2.5 s); Retell's default of 2 minutes is silence
     timeoutMs: 8_000,
@@ -72,11 +76,9 @@ export function retellAgentSetup(baseUrl: string, mode: PayloadMode = 'default')
       type: 'custom',
       name: tool.name,
       description: tool.description,
-      // args-only requests carry no call: the tenant comes from the URL, filled per call by Retell
-      // from the variables our call_inbound answer set
-      url: at(`${FUNCTIONS_ROUTE}/${tool.name}`) + (mode === 'args_only' ? '?branch_id={{branch_id}}' : ''),
+      url: at(`${FUNCTIONS_ROUTE}/${tool.name}`),
       method: 'POST',
-      parameters: toolParameters(tool.args),
+      parameters: mode === 'args_only' ? withBranchArgument(toolParameters(tool.args)) : toolParameters(tool.args),
       args_at_root: mode === 'args_only',
       timeout_ms: tool.timeoutMs,
       // every tool answers the same question the same way: safe to retry once
@@ -101,4 +103,25 @@ export function toolParameters(args: z.ZodObject): Record<string, unknown> {
     unrepresentable: 'any',
   }) as Record<string, unknown>;
   return schema;
+}
+
+/**
+ * Args-only requests carry no call, so the tenant rides in the signed body: a required `branch_id`
+ * fixed with `const: "{{branch_id}}"`, which Retell fills per call from the variables our
+ * call_inbound answer set (NOTES §5.1). Not in the URL: the signature covers only the body.
+ */
+function withBranchArgument(parameters: Record<string, unknown>): Record<string, unknown> {
+  const { properties, required } = parameters as { properties: Record<string, unknown>; required?: string[] };
+  return {
+    ...parameters,
+    properties: {
+      ...properties,
+      [BRANCH_ARGUMENT]: {
+        type: 'string',
+        const: '{{branch_id}}',
+        description: 'the branch of this call; always exactly {{branch_id}}',
+      },
+    },
+    required: [...(required ?? []), BRANCH_ARGUMENT],
+  };
 }
