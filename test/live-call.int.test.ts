@@ -114,19 +114,25 @@ describe('a live call: the phone rings, the agent asks for free times', () => {
     expect(system.calcom.calls).toContain('GET /v2/slots');
   });
 
-  it('when the tool sends the bare arguments, then the branch in its URL names the tenant; without it the agent gets a hint', async () => {
+  it('when the tool sends the bare arguments, then the branch_id among them names the tenant (or the URL the old way); without one the agent gets a hint', async () => {
     const salon = system.companies.find((c) => c.slug === 'salon-haarmonie')!;
-    const args = JSON.stringify({
-      dienstleistung: 'damenhaarschnitt',
-      datum_von: nextTuesdayAt('00:00').slice(0, 10),
-      datum_bis: nextTuesdayAt('00:00').slice(0, 10),
-      tageszeit: 'vormittag',
-    });
-    const answered = await post(`/webhooks/retell/functions/check_availability?branch_id=${salon.branchId}`, args);
-    const answer = (await answered.json()) as { ok: boolean; freie_termine: { gesprochen: string }[] };
-    expect([answered.status, answer.ok, answer.freie_termine.length > 0]).toEqual([200, true, true]);
+    const tuesday = nextTuesdayAt('00:00').slice(0, 10);
+    const args = { dienstleistung: 'damenhaarschnitt', datum_von: tuesday, datum_bis: tuesday, tageszeit: 'vormittag' };
+    const read = async (response: Response) => {
+      const answer = (await response.json()) as { ok: boolean; freie_termine?: { beginn: string }[] };
+      return [response.status, answer.ok, answer.freie_termine?.length ?? 0, answer.freie_termine?.[0]?.beginn];
+    };
+    const path = '/webhooks/retell/functions/check_availability';
+    // the generated tool definition: branch_id is a const argument, inside the signed body
+    const inBody = await read(await post(path, JSON.stringify({ ...args, branch_id: salon.branchId })));
+    expect(inBody.slice(0, 2)).toEqual([200, true]);
+    expect(inBody[2]).toBeGreaterThan(0);
+    // the asked Tuesday morning, in the salon's zone
+    expect(inBody[3]).toMatch(new RegExp(`^${tuesday}T(0[89]|1[01]):\\d{2}:00\\+0[12]:00$`));
+    // a tool configured with the branch in its URL gets the same answer
+    expect(await read(await post(`${path}?branch_id=${salon.branchId}`, JSON.stringify(args)))).toEqual(inBody);
 
-    const lost = await post('/webhooks/retell/functions/check_availability', args);
+    const lost = await post(path, JSON.stringify(args));
     expect(lost.status).toBe(200);
     expect(await lost.json()).toMatchObject({ ok: false, hinweis_fuer_agent: expect.any(String) });
   });
