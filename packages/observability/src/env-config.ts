@@ -18,6 +18,22 @@ export const commonEnvFields = {
 const ADMIN_SECRET = 'must be a secret of at least 24 characters';
 const unsetWhenEmpty = (value: unknown) => (value === '' ? undefined : value);
 
+/** Secrets from one variable, comma-separated (blanks dropped), each at least 24 characters: all accepted, for rotation. */
+const secretList = () =>
+  z.preprocess(
+    unsetWhenEmpty,
+    z
+      .string()
+      .optional()
+      .transform((list) =>
+        (list ?? '')
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().min(24, ADMIN_SECRET))),
+  );
+
 /**
  * The admin API's bearer tokens: `ADMIN_TOKEN`, and `ADMIN_TOKENS` (comma-separated), every one of
  * them accepted, so a token can be rotated without downtime. At least one is required
@@ -25,41 +41,27 @@ const unsetWhenEmpty = (value: unknown) => (value === '' ? undefined : value);
  */
 export const adminTokenFields = {
   ADMIN_TOKEN: z.preprocess(unsetWhenEmpty, z.string().min(24, ADMIN_SECRET).optional()),
-  ADMIN_TOKENS: z.preprocess(
-    unsetWhenEmpty,
-    z
-      .string()
-      .optional()
-      .transform((list) =>
-        (list ?? '')
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string().min(24, ADMIN_SECRET))),
-  ),
+  ADMIN_TOKENS: secretList(),
 };
 
 /**
  * Bearer tokens of a service's internal query API (`/internal/...`, asked by other services while
  * a caller waits): `QUERY_TOKENS`, comma-separated, each at least 24 characters, all accepted
  * (rotation). Unset: the service answers no internal query (404), so nothing is open by accident.
+ * With the admin tokens, refine with `queryTokensApartFromAdmin`.
  */
 export const queryTokenFields = {
-  QUERY_TOKENS: z.preprocess(
-    unsetWhenEmpty,
-    z
-      .string()
-      .optional()
-      .transform((list) =>
-        (list ?? '')
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string().min(24, ADMIN_SECRET))),
-  ),
+  QUERY_TOKENS: secretList(),
 };
+
+/** `schema.refine(...queryTokensApartFromAdmin)`: whoever holds a query token cannot use the admin API with it */
+export const queryTokensApartFromAdmin: [
+  check: (config: { ADMIN_TOKEN?: string | undefined; ADMIN_TOKENS: string[]; QUERY_TOKENS: string[] }) => boolean,
+  options: { path: PropertyKey[]; message: string },
+] = [
+  (c) => !c.QUERY_TOKENS.some((t) => t === c.ADMIN_TOKEN || c.ADMIN_TOKENS.includes(t)),
+  { path: ['QUERY_TOKENS'], message: 'must differ from every admin token (ADMIN_TOKEN, ADMIN_TOKENS)' },
+];
 
 /** `schema.refine(...adminTokenRequired)`: one of ADMIN_TOKEN, ADMIN_TOKENS set, named with the other problems */
 export const adminTokenRequired: [

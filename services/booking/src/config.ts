@@ -7,6 +7,7 @@ import {
   parseEnvConfig,
   positiveInt,
   queryTokenFields,
+  queryTokensApartFromAdmin,
 } from '@rb/observability';
 import { MAX_RESPONSE_BYTES } from './calcom/calcom-client';
 import { parseHostRule } from './calcom/calcom-egress';
@@ -127,11 +128,7 @@ export const ConfigSchema = FieldsSchema.refine((c) => c.INTENT_LEASE_SECONDS * 
   message: 'must be at least twice CALCOM_TIMEOUT_MS',
 })
   .refine(...adminTokenRequired)
-  // a service holding a query token must not be able to use the admin API with it
-  .refine((c) => !c.QUERY_TOKENS.some((t) => t === c.ADMIN_TOKEN || c.ADMIN_TOKENS.includes(t)), {
-    path: ['QUERY_TOKENS'],
-    message: 'must differ from every admin token (ADMIN_TOKEN, ADMIN_TOKENS)',
-  });
+  .refine(...queryTokensApartFromAdmin);
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigResult = EnvConfigResult<Config>;

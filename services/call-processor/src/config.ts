@@ -7,6 +7,7 @@ import {
   parseEnvConfig,
   positiveInt,
   queryTokenFields,
+  queryTokensApartFromAdmin,
 } from '@rb/observability';
 
 const int = positiveInt;
@@ -48,12 +49,7 @@ const FieldsSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(15_000),
 });
 
-export const ConfigSchema = FieldsSchema.refine(...adminTokenRequired)
-  // a service holding a query token must not be able to use the admin API with it
-  .refine((c) => !c.QUERY_TOKENS.some((t) => t === c.ADMIN_TOKEN || c.ADMIN_TOKENS.includes(t)), {
-    path: ['QUERY_TOKENS'],
-    message: 'must differ from every admin token (ADMIN_TOKEN, ADMIN_TOKENS)',
-  });
+export const ConfigSchema = FieldsSchema.refine(...adminTokenRequired).refine(...queryTokensApartFromAdmin);
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigResult = EnvConfigResult<Config>;
