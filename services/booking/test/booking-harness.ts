@@ -3,8 +3,6 @@ import type { Consumer, Producer } from 'kafkajs';
 import type { BookingIntentRequestedV1, BookingOutcomeV1, DirectoryEntityChangedV1 } from '@rb/contracts';
 import {
   BookingIntentEventSchema,
-  DIRECTORY_ENTITY_CHANGED_V1,
-  DirectoryEntityChangedV1Schema,
   frameJson,
   readFramedJson,
   registerValueSchema,
@@ -140,33 +138,8 @@ export function makeBranch(
   };
 }
 
-/** Sends directory entities as call-processor does: registry-framed, CloudEvents headers, keyed by entity id. */
-export async function directorySender(topic: string) {
-  const schemaId = await registerValueSchema(testRegistryUrl(), topic, DirectoryEntityChangedV1Schema);
-  const producer: Producer = testKafka().producer();
-  await producer.connect();
-  return {
-    async send(entity: DirectoryEntityChangedV1): Promise<void> {
-      await producer.send({
-        topic,
-        messages: [
-          {
-            key: entity.id,
-            value: frameJson(schemaId, Buffer.from(JSON.stringify(entity))),
-            headers: toKafkaHeaders({
-              id: `${entity.entity}:${entity.id}:${entity.changedAt}`,
-              type: DIRECTORY_ENTITY_CHANGED_V1,
-              source: '/retell-booking/call-processor',
-              time: entity.changedAt,
-              subject: entity.id,
-            }),
-          },
-        ],
-      });
-    },
-    stop: () => producer.disconnect(),
-  };
-}
+/** directory entities as call-processor sends them (shared with ingress's tests) */
+export { directorySender } from '../../../test/support/directory';
 
 /** Collects every outcome on the topic, with when it arrived. */
 export async function outcomeReader(topic: string) {

@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DirectoryEntityChangedV1 } from '@rb/contracts';
-import {
-  DIRECTORY_ENTITY_CHANGED_V1,
-  DirectoryEntityChangedV1Schema,
-  frameJson,
-  registerValueSchema,
-  toKafkaHeaders,
-} from '@rb/contracts';
-import { createTopic, readAll, testKafka, testRegistryUrl, uniqueName } from '../../../test/support/kafka';
+import { directorySender } from '../../../test/support/directory';
+import { createTopic, readAll, uniqueName } from '../../../test/support/kafka';
 import { fixtureBytes, startTestIngress, TEST_API_KEY } from './support';
 import { signRetellBody } from '../src/webhooks/verify-signature';
 
@@ -76,33 +70,20 @@ describe('call_inbound against the real broker, registry and Redis', () => {
   let ingress: Awaited<ReturnType<typeof startTestIngress>>;
   let publish: (e: DirectoryEntityChangedV1) => Promise<void>;
 
+  let directory: Awaited<ReturnType<typeof directorySender>>;
+
   beforeAll(async () => {
     await createTopic(events);
     await createTopic(directoryTopic);
-    const schemaId = await registerValueSchema(testRegistryUrl(), directoryTopic, DirectoryEntityChangedV1Schema);
-    const producer = testKafka().producer();
-    await producer.connect();
-    publish = async (e) => {
-      await producer.send({
-        topic: directoryTopic,
-        messages: [
-          {
-            key: e.id,
-            value: frameJson(schemaId, Buffer.from(JSON.stringify(e))),
-            headers: toKafkaHeaders({
-              id: `${e.id}:${e.version}`,
-              type: DIRECTORY_ENTITY_CHANGED_V1,
-              source: '/test',
-              time: at,
-            }),
-          },
-        ],
-      });
-    };
+    directory = await directorySender(directoryTopic);
+    publish = (e) => directory.send(e);
     for (const e of entities) await publish(e);
     ingress = await startTestIngress(events, {}, directoryTopic);
   });
-  afterAll(() => ingress?.stop());
+  afterAll(async () => {
+    await ingress?.stop();
+    await directory?.stop();
+  });
 
   const inbound = (to: string, callId = `call_${randomUUID().replaceAll('-', '')}`, key = TEST_API_KEY) => {
     const body = fixtureBytes('08-call_inbound.request.json')

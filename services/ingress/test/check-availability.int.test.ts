@@ -3,16 +3,9 @@ import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { AvailabilityAnswer, DirectoryEntityChangedV1, ParsedAvailabilityQuery } from '@rb/contracts';
-import {
-  AvailabilityQuerySchema,
-  CheckAvailabilityResponseSchema,
-  DIRECTORY_ENTITY_CHANGED_V1,
-  DirectoryEntityChangedV1Schema,
-  frameJson,
-  registerValueSchema,
-  toKafkaHeaders,
-} from '@rb/contracts';
-import { createTopic, testKafka, testRegistryUrl, uniqueName } from '../../../test/support/kafka';
+import { AvailabilityQuerySchema, CheckAvailabilityResponseSchema } from '@rb/contracts';
+import { directorySender } from '../../../test/support/directory';
+import { createTopic, uniqueName } from '../../../test/support/kafka';
 import { fixtureBytes, startTestIngress, TEST_API_KEY } from './support';
 import { signRetellBody } from '../src/webhooks/verify-signature';
 
@@ -130,23 +123,9 @@ describe('check_availability against real ingress and a stand-in booking', () =>
     booking = await startStandInBooking();
     await createTopic(events);
     await createTopic(directoryTopic);
-    const schemaId = await registerValueSchema(testRegistryUrl(), directoryTopic, DirectoryEntityChangedV1Schema);
-    const producer = testKafka().producer();
-    await producer.connect();
-    await producer.send({
-      topic: directoryTopic,
-      messages: entities.map((e) => ({
-        key: e.id,
-        value: frameJson(schemaId, Buffer.from(JSON.stringify(e))),
-        headers: toKafkaHeaders({
-          id: `${e.id}:${e.version}`,
-          type: DIRECTORY_ENTITY_CHANGED_V1,
-          source: '/test',
-          time: at,
-        }),
-      })),
-    });
-    await producer.disconnect();
+    const directory = await directorySender(directoryTopic);
+    await directory.send(...entities);
+    await directory.stop();
     ingress = await startTestIngress(
       events,
       {
