@@ -11,3 +11,4 @@ export type { PartOfDay } from './day-parts';
 export { HOURS } from './day-parts';
 export type { When, WhenContext, WhenNotUnderstood } from './understand-when';
 export { understandWhen } from './understand-when';
+export { asksForNextFree } from './next-free';

@@ -1,5 +1,5 @@
 import type { PartOfDay, When } from '@rb/german-dates';
-import { HOURS, understandWhen } from '@rb/german-dates';
+import { asksForNextFree, HOURS, understandWhen } from '@rb/german-dates';
 import { AVAILABILITY_MAX_DAYS } from '@rb/contracts';
 
 /** The time arguments of check_availability, as an LLM passes them (all optional, all text). */
@@ -40,9 +40,6 @@ export type TimeProblem =
   | 'date_range_too_long'
   | 'branch_misconfigured';
 
-/** "so bald wie möglich", "nächster freier Termin", "egal wann", "asap": the next free start. */
-const ASAP =
-  /(so ?bald (wie|als) (möglich|moeglich)|schnellstmöglich|frühestmöglich|nächste[rn]? freie[rn]?|naechste[rn]? freie[rn]?|egal wann|\basap\b|as soon as possible|next (available|free)|any ?time|whenever)/i;
 /** how far "the next free start" looks: today and the 13 days after it */
 const ASAP_DAYS = AVAILABILITY_MAX_DAYS;
 
@@ -75,7 +72,7 @@ export function readWishedTime(args: TimeArgs, context: TimeContext): WishedTime
   const part = args.tageszeit ? TAGESZEIT[args.tageszeit.trim().toLowerCase()] : undefined;
   const first = args.wann ?? args.datumVon;
   const last = args.wann ? undefined : args.datumBis;
-  if ([first, last].some((said) => said && ASAP.test(said))) return nextFree(context, part);
+  if ([first, last].some((said) => said && asksForNextFree(said))) return nextFree(context, part);
   if (!first && !last) return { kind: 'not_understood', reason: 'missing_date' };
   const from = understand(first ?? last!, part, context);
   if (from.kind === 'not_understood') return { kind: 'not_understood', reason: problemOf(from.reason) };
