@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { BookingOutcomeV1Schema } from './booking/booking-outcome.v1';
+import { BookingCommandV1Schema } from './booking/booking-command.v1';
+import { BookingCommandResultEventSchema } from './booking/booking-command-answered.v1';
 import { CallCostEventSchema } from './cost/call-costed.v1';
 import { BookingIntentEventSchema, CallLifecycleEventSchema } from './calls';
 import { DIRECTORY_ENTITY_CHANGED_V1, DirectoryEntityChangedV1Schema } from './directory/directory-entity-changed.v1';
@@ -117,6 +119,28 @@ export const TOPIC_CONTRACTS: readonly TopicContract[] = [
     about: 'What became of each booking intent: confirmed, alternatives offered, failed, cancelled, rescheduled.',
     schema: BookingOutcomeV1Schema,
     events: byTypeField(BookingOutcomeV1Schema),
+  },
+  {
+    topic: TOPICS.bookingCommands,
+    key: 'Retell call_id',
+    producer: 'ingress',
+    consumers: ['booking'],
+    about:
+      'Internal: what the agent asks booking to do while the caller is on the line (book, reschedule, cancel), ' +
+      'with a correlation id (`commandId`) and an idempotency key.',
+    schema: BookingCommandV1Schema,
+    events: byTypeField(BookingCommandV1Schema),
+  },
+  {
+    topic: TOPICS.bookingCommandResults,
+    key: 'Retell call_id',
+    producer: 'booking',
+    consumers: ['ingress'],
+    about:
+      "Internal: booking's answer to each command, matched by ingress on `commandId`. " +
+      'Downstream teams read booking.outcomes.v1 instead.',
+    schema: BookingCommandResultEventSchema,
+    events: byTypeField(BookingCommandResultEventSchema),
   },
   {
     topic: TOPICS.callCosts,

@@ -13,6 +13,10 @@ export const TOPICS = {
   tenantDirectory: 'tenants.directory.v1',
   /** Booking results from booking, for downstream teams. Key: call_id. */
   bookingOutcomes: 'booking.outcomes.v1',
+  /** What the agent asks booking to do during a live call (book, move, cancel), from ingress. Key: call_id. */
+  bookingCommands: 'booking.commands.v1',
+  /** booking's answer to each command, for the ingress replica waiting for it. Key: call_id. */
+  bookingCommandResults: 'booking.command-results.v1',
   /** What each call cost and what each party earned on it, from cost's ledger. Key: call_id. */
   callCosts: 'cost.call-costs.v1',
 } as const;

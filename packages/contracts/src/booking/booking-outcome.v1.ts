@@ -97,11 +97,48 @@ export const BookingRescheduledV1Schema = z.strictObject({
   booking: calcomBooking,
 });
 
+/**
+ * The truth check: after a call, the agent's claims about bookings (its tools' answers and its
+ * own sentences, see calls.lifecycle.v1 `call.analysed.v1` `claims`) did not match what exists.
+ * Emitted once per call that has at least one mismatch; `idempotencyKey` is `<callId>:claims`.
+ * Calls whose claims all hold emit nothing here (they are counted in booking's metrics).
+ */
+export const BookingClaimMismatchV1Schema = z.strictObject({
+  type: z.literal('booking.claim-mismatch.v1'),
+  ...common,
+  mismatches: z
+    .array(
+      z.strictObject({
+        source: z.enum(['tool_result', 'agent_sentence']),
+        kind: z.enum(['booked', 'rescheduled', 'cancelled']),
+        /**
+         * `no_booking`: nothing of this call matches; `other_time`: the call's booking starts at
+         * another time; `other_service`: it is for another service; `not_cancelled`: the booking
+         * claimed cancelled is still active
+         */
+        problem: z.enum(['no_booking', 'other_time', 'other_service', 'not_cancelled']),
+        claimedStart: instant.optional(),
+        /** the booking that exists instead, when there is one */
+        actual: z
+          .strictObject({ bookingId: z.string().max(32), start: instant, serviceName: z.string().max(200) })
+          .optional(),
+        language: z.enum(['de', 'en']),
+        /** where in the transcript: the tool call's id, or the agent turn's index */
+        at: z.string().max(128),
+      }),
+    )
+    .min(1)
+    .max(20),
+  /** how many claims the call made in all (the ones that held are not listed) */
+  claimCount: z.number().int().positive(),
+});
+
 export const BookingOutcomeV1Schema = z.discriminatedUnion('type', [
   BookingConfirmedV1Schema,
   BookingAlternativesOfferedV1Schema,
   BookingFailedV1Schema,
   BookingCancelledV1Schema,
   BookingRescheduledV1Schema,
+  BookingClaimMismatchV1Schema,
 ]);
 export type BookingOutcomeV1 = z.infer<typeof BookingOutcomeV1Schema>;

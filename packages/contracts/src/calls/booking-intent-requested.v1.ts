@@ -28,6 +28,7 @@ export const BookingIntentRequestedV1Schema = z.strictObject({
   }),
   customer: z.strictObject({ id: z.uuid().nullable(), name: z.string().nullable(), phone: z.string().nullable() }),
   confidence: z.strictObject({ date: confidence, time: confidence, service: confidence, name: confidence }),
-  source: z.enum(['analysis', 'transcript']),
+  /** `live_call`: never on this topic; booking runs a live book command through the same path */
+  source: z.enum(['analysis', 'transcript', 'live_call']),
 });
 export type BookingIntentRequestedV1 = z.infer<typeof BookingIntentRequestedV1Schema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TenantAttributionSchema } from './attribution';
+import { BookingClaimSchema } from './booking-claim';
 import { RetellCallCostSchema } from './call-ended.v1';
 
 /**
@@ -16,5 +17,10 @@ export const CallAnalysedV1Schema = z.strictObject({
   inVoicemail: z.boolean().nullable(),
   outcome: z.enum(['booking_intent', 'callback_needed', 'handled_during_call', 'no_appointment', 'unrouted']),
   retellCost: RetellCallCostSchema.nullable().optional(),
+  /**
+   * what the agent claimed about bookings during the call (tool results and its own sentences),
+   * for booking's truth check; absent on events from before the field, empty when it claimed nothing
+   */
+  claims: z.array(BookingClaimSchema).max(20).optional(),
 });
 export type CallAnalysedV1 = z.infer<typeof CallAnalysedV1Schema>;

@@ -7,6 +7,7 @@ import { CallUnroutedV1Schema } from './call-unrouted.v1';
 import { CallbackNeededV1Schema } from './callback-needed.v1';
 
 export * from './attribution';
+export * from './booking-claim';
 export * from './booking-intent-requested.v1';
 export * from './call-analysed.v1';
 export * from './call-ended.v1';

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { redactPersonalData } from '@rb/kafka-runner';
-import type { BookingIntentRequestedV1, BookingOutcomeV1 } from '@rb/contracts';
+import type { BookingIntentRequestedV1 } from '@rb/contracts';
 import type { Branch } from '../alternatives/find-alternatives';
 import { findAlternatives } from '../alternatives/find-alternatives';
 import { CalcomError } from '../calcom/calcom-errors';
@@ -9,6 +9,7 @@ import type { RedisAvailabilityCache } from '../infra/redis-availability-cache';
 import type { FailureReason } from './booking-outcomes';
 import { alternativesOutcome, confirmedOutcome, failedOutcome } from './booking-outcomes';
 import { IDEMPOTENCY_METADATA_KEY, placeBooking } from './place-booking';
+import type { RequestOutcome } from './booking-requests';
 
 export interface BookIntentDeps {
   gateway: CalcomGateway;
@@ -36,7 +37,7 @@ export async function bookIntent(
   intent: BookingIntentRequestedV1,
   deps: BookIntentDeps,
   mayHaveBeenSent: boolean,
-): Promise<BookingOutcomeV1> {
+): Promise<RequestOutcome> {
   const now = deps.clock();
   const zone = intent.requestedStart.timeZone;
   // the detail is free text that may quote Cal.com: never the caller (name, number, address) in it
@@ -120,7 +121,7 @@ async function offerAlternatives(
   intent: BookingIntentRequestedV1,
   deps: BookIntentDeps,
   now: Date,
-): Promise<BookingOutcomeV1> {
+): Promise<RequestOutcome> {
   const zone = intent.requestedStart.timeZone;
   const windowDays = deps.searchWindowDays ?? 7;
   const wishDay = DateTime.fromISO(intent.requestedStart.utc, { zone: 'utc' }).setZone(zone).startOf('day');

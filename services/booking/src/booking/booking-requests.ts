@@ -2,7 +2,18 @@ import type { BookingIntentRequestedV1, BookingOutcomeV1 } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
 import { BookingError } from '../booking-error';
 
-export type RequestStatus = 'pending' | 'confirmed' | 'alternatives_offered' | 'failed' | 'cancelled' | 'compensated';
+export type RequestStatus =
+  | 'pending'
+  | 'confirmed'
+  | 'alternatives_offered'
+  | 'failed'
+  | 'cancelled'
+  | 'compensated'
+  /** a post-call intent of a call handled live: the live booking is the call's (see call_claims) */
+  | 'superseded';
+
+/** The outcomes that settle a request (the truth check's finding is about a call, not a request). */
+export type RequestOutcome = Exclude<BookingOutcomeV1, { type: 'booking.claim-mismatch.v1' }>;
 
 /**
  * An intent whose outcome was emitted: a second intent with the same key changes nothing. A
@@ -14,6 +25,7 @@ export const SETTLED: ReadonlySet<RequestStatus> = new Set([
   'failed',
   'cancelled',
   'compensated',
+  'superseded',
 ]);
 
 /** Another replica holds the intent's lease: it is working on it now (come back later). */
@@ -108,7 +120,7 @@ export async function markUnavailable(sql: Sql, idempotencyKey: string): Promise
   return Number(row?.ms ?? 0);
 }
 
-const STATUS_OF: Record<BookingOutcomeV1['type'], RequestStatus> = {
+const STATUS_OF: Record<RequestOutcome['type'], RequestStatus> = {
   'booking.confirmed.v1': 'confirmed',
   'booking.alternatives-offered.v1': 'alternatives_offered',
   'booking.failed.v1': 'failed',
@@ -122,7 +134,7 @@ const STATUS_OF: Record<BookingOutcomeV1['type'], RequestStatus> = {
  * the first to commit is the intent's; the other is not emitted (false). An intent that never got
  * a request row (refused before one was made) is recorded as before.
  */
-export async function settleIntent(sql: Sql, outcome: BookingOutcomeV1): Promise<boolean> {
+export async function settleIntent(sql: Sql, outcome: RequestOutcome): Promise<boolean> {
   const [settled] = await sql.query<{ status: string }>(
     'SELECT status FROM booking_requests WHERE idempotency_key = $1 FOR UPDATE',
     [outcome.idempotencyKey],
@@ -133,7 +145,7 @@ export async function settleIntent(sql: Sql, outcome: BookingOutcomeV1): Promise
 }
 
 /** Inside the consumer's transaction, with the outcome's outbox row. */
-export async function recordOutcome(sql: Sql, outcome: BookingOutcomeV1): Promise<void> {
+export async function recordOutcome(sql: Sql, outcome: RequestOutcome): Promise<void> {
   const status =
     outcome.type === 'booking.cancelled.v1' && outcome.cause === 'compensation'
       ? 'compensated'

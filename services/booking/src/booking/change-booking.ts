@@ -12,7 +12,7 @@ import type { CredentialCipher } from '../credentials/credential-cipher';
 import type { RedisAvailabilityCache } from '../infra/redis-availability-cache';
 import type { OutcomeFraming } from './booking-outcomes';
 import { cancelledOutcome, outcomeEvent, rescheduledOutcome, toOutcomeBooking } from './booking-outcomes';
-import type { StoredBooking } from './booking-requests';
+import type { RequestOutcome, StoredBooking } from './booking-requests';
 import { findByCalcomUid, recordOutcome } from './booking-requests';
 
 /** What a change needs: the same parts an intent's handling uses. */
@@ -38,7 +38,7 @@ export type ChangeRefusal =
 
 /** What a change came to: made, refused by us, or refused by Cal.com (`failure` says how). */
 export type ChangeResult =
-  | { kind: 'changed'; outcome: BookingOutcomeV1 }
+  | { kind: 'changed'; outcome: RequestOutcome }
   | { kind: 'refused'; code: ChangeRefusal; detail: string }
   | { kind: 'calcom_refused'; failure: CalcomFailureKind; detail: string };
 
@@ -58,7 +58,7 @@ export async function changeBooking(
 ): Promise<ChangeResult> {
   // the row stays locked from the check to the record; a second change of the same booking
   // meanwhile is refused at once (409) rather than waiting with a connection held
-  let emitted: BookingOutcomeV1 | undefined;
+  let emitted: RequestOutcome | undefined;
   const result = await deps.transactions(async (sql): Promise<ChangeResult> => {
     let stored: StoredBooking | undefined;
     try {
@@ -103,7 +103,7 @@ const LOCK_NOT_AVAILABLE = '55P03';
  * unrecorded change moved the booking elsewhere): recorded all the same, then refused.
  */
 interface Changed {
-  outcome: BookingOutcomeV1;
+  outcome: RequestOutcome;
   days: string[];
   refusal?: ChangeResult;
 }

@@ -1,8 +1,9 @@
-import type { BookingIntentRequestedV1, BookingOutcomeV1 } from '@rb/contracts';
+import type { BookingIntentRequestedV1 } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
 import type { CalcomError } from '../calcom/calcom-errors';
 import type { CalcomGateway } from '../calcom/calcom-gateway';
 import { markUnavailable } from './booking-requests';
+import type { RequestOutcome } from './booking-requests';
 import { confirmedOutcome, failedOutcome } from './booking-outcomes';
 import { findByIdempotencyKey } from './place-booking';
 
@@ -30,7 +31,7 @@ export async function maybeGiveUp(
   gateway: CalcomGateway,
   createSent: boolean,
   deps: GiveUpDeps,
-): Promise<BookingOutcomeV1 | undefined> {
+): Promise<RequestOutcome | undefined> {
   const limit = deps.giveUpAfterMs;
   const age = deps.clock().getTime() - producedAt;
   const unreachableFor = await markUnavailable(deps.db, intent.idempotencyKey);
@@ -52,7 +53,7 @@ async function giveUp(
   createSent: boolean,
   waitedMs: number,
   clock: () => Date,
-): Promise<BookingOutcomeV1 | undefined> {
+): Promise<RequestOutcome | undefined> {
   const detail = `Cal.com unreachable; gave up after ${Math.round(waitedMs / 60_000)} min`;
   if (!createSent) return failedOutcome(intent, clock(), 'calcom_unavailable', detail);
   try {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { BookingIntentRequestedV1, BookingOutcomeV1, EventEnvelope } from '@rb/contracts';
+import type { BookingIntentRequestedV1, EventEnvelope } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
 import { DependencyUnavailableError } from '@rb/kafka-runner';
 import { loadCalcomAccount } from '../accounts/calcom-accounts';
@@ -13,6 +13,7 @@ import type { RedisAvailabilityCache } from '../infra/redis-availability-cache';
 import { bookIntent } from './book-intent';
 import { failedOutcome } from './booking-outcomes';
 import { IntentLeasedError, markCreateSent, openRequest, releaseLease, SETTLED } from './booking-requests';
+import type { RequestOutcome } from './booking-requests';
 import { maybeGiveUp } from './give-up';
 import { hasParked } from './parked-intents.repository';
 import { parkingFor, toRunnerError } from './runner-errors';
@@ -25,7 +26,7 @@ export type Intent =
 export type Park = { kind: 'park'; reason: string; retryAfterMs: number };
 export type Prepared =
   | { kind: 'nothing' }
-  | { kind: 'outcome'; outcome: BookingOutcomeV1; cause: EventEnvelope; gateway?: CalcomGateway }
+  | { kind: 'outcome'; outcome: RequestOutcome; cause: EventEnvelope; gateway?: CalcomGateway }
   | Park;
 
 export interface PrepareIntentDeps {

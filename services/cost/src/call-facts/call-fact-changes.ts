@@ -103,6 +103,7 @@ function outcomeChange(event: Outcome): CallFactChange {
       return { kind: 'booking_moved', fromUid: event.fromUid, uid: event.booking.uid };
     case 'booking.alternatives-offered.v1':
     case 'booking.failed.v1':
+    case 'booking.claim-mismatch.v1': // the truth check's finding says nothing about what a call cost
       return { kind: 'none' };
   }
 }

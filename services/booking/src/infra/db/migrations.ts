@@ -6,6 +6,7 @@ import { AddBookingRequestLease1765000000400 } from './migrations/1765000000400-
 import { AddBookingRequestUnavailableSince1765000000500 } from './migrations/1765000000500-add-booking-request-unavailable-since';
 import { AddDirectoryBranchVersion1765000000610 } from './migrations/1765000000610-add-directory-branch-version';
 import { CreateParkedIntents1765000000700 } from './migrations/1765000000700-create-parked-intents';
+import { LiveCallBookings1766000000100 } from './migrations/1766000000100-live-call-bookings';
 
 /** booking's own database, in order; append only. */
 export const MIGRATIONS = [
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   AddDirectoryBranchVersion1765000000610,
   CreateParkedIntents1765000000700,
   OutboxDeadLettersAndLease1766000000000,
+  LiveCallBookings1766000000100,
 ];
