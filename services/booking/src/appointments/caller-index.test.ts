@@ -9,6 +9,10 @@ describe('callerDigest', () => {
     expect(callerDigest(key, company, '+49 176 1234-5678')).toBe(callerDigest(key, company, '+4917612345678'));
   });
 
+  it('when the company id is written in capitals then it is the same company', () => {
+    expect(callerDigest(key, company.toUpperCase(), '+4917612345678')).toBe(callerDigest(key, company, '+4917612345678'));
+  });
+
   it('when the company, the number or the key differ then the digest differs', () => {
     const base = callerDigest(key, company, '+4917612345678');
     expect(callerDigest(key, '22222222-2222-4222-8222-222222222222', '+4917612345678')).not.toBe(base);
