@@ -37,7 +37,7 @@ const FieldsSchema = z.object({
   /** inbox rows (processed event ids) are kept this long: longer than any redelivery, above the topics' retention */
   INBOX_RETENTION_DAYS: int(14),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
-  /** the booking-intents consumer; the directory read model uses `<group>-directory` */
+  /** the booking-intents consumer; the directory read model uses `<group>-directory`, the live commands `<group>-commands` */
   KAFKA_GROUP_ID: z.string().min(1).default('booking'),
   /**
    * Bearer tokens of the admin API (Cal.com accounts, cancel, reschedule): ADMIN_TOKEN and/or ADMIN_TOKENS
@@ -63,6 +63,19 @@ const FieldsSchema = z.object({
       }
     }, 'expected id:base64key,… with 32-byte keys (the keys themselves are not shown)'),
   CREDENTIAL_KEY_CURRENT: z.string().min(1).optional(),
+  /**
+   * base64 of at least 32 random bytes: the HMAC key of the caller index (booking_requests.caller_digest,
+   * a digest of company and caller number that find_appointments and the ownership check of a
+   * reschedule or cancel look up). Unset: the digest is an unkeyed hash, which anyone holding the
+   * table can match against every possible number (a warning is logged at start). Changing it
+   * makes earlier bookings unfindable by their callers' numbers.
+   */
+  CALLER_INDEX_KEY: z
+    .preprocess((v) => (v === '' ? undefined : v), z.string().optional())
+    .refine(
+      (key) => key === undefined || callerIndexKeyOf(key) !== undefined,
+      'expected base64 of at least 32 bytes (the key itself is not shown)',
+    ),
   /**
    * self-hosted Cal.com instances allowed besides https://api.cal.com and https://api.cal.eu:
    * `host` or `host:port`, comma-separated; they must resolve to public addresses only
@@ -121,6 +134,19 @@ const FieldsSchema = z.object({
   CONSUMER_SESSION_TIMEOUT_MS: int(30_000),
   SHUTDOWN_TIMEOUT_MS: int(15_000),
 });
+
+/** CALLER_INDEX_KEY's bytes; undefined when it is not base64 of at least 32 bytes. */
+function callerIndexKeyOf(base64: string): Buffer | undefined {
+  const trimmed = base64.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || trimmed.length % 4 !== 0) return undefined;
+  const key = Buffer.from(trimmed, 'base64');
+  return key.length >= 32 ? key : undefined;
+}
+
+/** The caller index's HMAC key from config (undefined: unset, the digest is an unkeyed hash). */
+export function callerIndexKey(config: Pick<Config, 'CALLER_INDEX_KEY'>): Buffer | undefined {
+  return config.CALLER_INDEX_KEY === undefined ? undefined : callerIndexKeyOf(config.CALLER_INDEX_KEY);
+}
 
 /** a lease shorter than a create's time limit could run out while the create is in flight */
 export const ConfigSchema = FieldsSchema.refine((c) => c.INTENT_LEASE_SECONDS * 1000 >= 2 * c.CALCOM_TIMEOUT_MS, {
