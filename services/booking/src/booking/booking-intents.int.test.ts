@@ -40,6 +40,7 @@ describe('one intent handled twice in one process at once', () => {
       );
       const handler = makeBookingIntents({
         db: typeormAutocommit(db.dataSource),
+        callerKey: undefined,
         transactions,
         cipher,
         gateways: new AccountGateways({ policy: {} }),
@@ -133,6 +134,7 @@ describe('one intent handled twice in one process at once', () => {
     );
     const handler = makeBookingIntents({
       db: typeormAutocommit(db.dataSource),
+      callerKey: undefined,
       transactions,
       cipher,
       gateways: new AccountGateways({ policy: {} }),

@@ -4,7 +4,7 @@ import type { MessageHandler, Transactions } from '@rb/kafka-runner';
 import { decodeContractMessage } from '@rb/kafka-runner';
 import type { OutcomeFraming } from './booking-outcomes';
 import { outcomeEvent } from './booking-outcomes';
-import { releaseLease, settleIntent } from './booking-requests';
+import { releaseLease, settleIntent, supersede } from './booking-requests';
 import { undoBooking } from './compensate-booking';
 import { parkIntent, unpark } from './parked-intents.repository';
 import type { Intent, Lease, Park, Prepared, PrepareIntentDeps } from './prepare-intent';
@@ -20,6 +20,8 @@ export interface BookingIntentsDeps extends PrepareIntentDeps, OutcomeFraming {
   lease?: Lease;
   /** an intent was parked (in the consumer's transaction): due for its re-drive after `retryAfterMs` */
   onParked?: (park: Park) => void;
+  /** a post-call intent was settled as superseded: its call was handled live */
+  onSuperseded?: () => void;
 }
 
 /**
@@ -28,8 +30,10 @@ export interface BookingIntentsDeps extends PrepareIntentDeps, OutcomeFraming {
  * records the outcome and writes it to the outbox in one transaction. An intent already settled
  * (a redelivery, or the same intent under another event id) changes nothing. If the outcome can
  * never be committed, `compensate` cancels the booking it made: a saga, not a distributed
- * transaction. An intent whose Cal.com is unavailable is parked (`parked_intents`, with its inbox
- * claim) instead of pausing the partition for every tenant on it; redrive-parked.ts brings it back here.
+ * transaction. An intent of a call its live commands claimed first is settled as `superseded`,
+ * with no Cal.com call and no outcome (call_claims). An intent whose Cal.com is unavailable is
+ * parked (`parked_intents`, with its inbox claim) instead of pausing the partition for every
+ * tenant on it; redrive-parked.ts brings it back here.
  */
 export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Intent, Prepared> {
   const lease = deps.lease ?? DEFAULT_LEASE;
@@ -66,6 +70,11 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
         return [];
       }
       if (prepared.kind === 'nothing') return [];
+      if (prepared.kind === 'superseded') {
+        // the live booking is the call's: no Cal.com call was made, and no outcome goes out
+        if (await supersede(sql, event.intent.idempotencyKey)) deps.onSuperseded?.();
+        return [];
+      }
       // another handling of this intent committed its outcome first: that one is the intent's
       if (!(await settleIntent(sql, prepared.outcome))) return [];
       deps.onOutcome?.(prepared.outcome);

@@ -1,5 +1,7 @@
 import type { BookingIntentRequestedV1, BookingOutcomeV1 } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
+import { callerDigest } from '../appointments/caller-index';
+import { publicBookingId } from '../appointments/public-id';
 import { BookingError } from '../booking-error';
 
 export type RequestStatus =
@@ -41,24 +43,58 @@ export interface BookingRequest {
   createSent: boolean;
 }
 
+/** What a request's row says about it besides the booking: where it came from and how a caller finds it. */
+export interface RequestFacts {
+  /** `live`: a book command during the call; `intent`: the post-call intent */
+  source: 'intent' | 'live';
+  /** the `bk_…` handle (publicBookingId of the idempotency key) */
+  publicId: string;
+  /** callerDigest of the company and the number booked under; null without a number */
+  callerDigest: string | null;
+  serviceName: string;
+  durationMinutes: number;
+}
+
+/**
+ * An intent's facts: a live one (built from a book command) is `live`; the caller's digest is of
+ * the number the booking is made under (the customer's, which for a live book is the caller's
+ * unless they named another), keyed with CALLER_INDEX_KEY.
+ */
+export function requestFacts(intent: BookingIntentRequestedV1, callerKey: Buffer | undefined): RequestFacts {
+  const phone = intent.customer.phone;
+  return {
+    source: intent.source === 'live_call' ? 'live' : 'intent',
+    publicId: publicBookingId(intent.idempotencyKey),
+    callerDigest: (phone && callerDigest(callerKey, intent.attribution.companyId, phone)) || null,
+    serviceName: intent.service.name,
+    durationMinutes: intent.service.durationMinutes,
+  };
+}
+
 /**
  * The intent's row, created on first sight, with its lease taken for `owner` (outside the
  * consumer's transaction: the lease and the "create sent" mark must survive that transaction's
- * rollback). Throws IntentLeasedError while another owner's lease runs.
+ * rollback). Throws IntentLeasedError while another owner's lease runs. A row from before the
+ * live call learns its facts on its next sight.
  */
 export async function openRequest(
   sql: Sql,
   intent: BookingIntentRequestedV1,
   lease: { owner: string; seconds: number },
+  facts: RequestFacts,
 ): Promise<BookingRequest> {
   const rows = await sql.query<{ status: RequestStatus; create_sent_at: Date | null }>(
     `INSERT INTO booking_requests (idempotency_key, call_id, company_id, branch_id, phone_number_id, event_type_id,
-       start_utc, time_zone, lease_owner, leased_until)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10))
+       start_utc, time_zone, lease_owner, leased_until, source, public_id, caller_digest, service_name, duration_minutes)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10), $11, $12, $13, $14, $15)
      ON CONFLICT (idempotency_key) DO UPDATE
        -- a settled intent takes no lease: a duplicate of it is answered at once by any replica
        SET lease_owner = CASE WHEN booking_requests.status = 'pending' THEN excluded.lease_owner END,
-         leased_until = CASE WHEN booking_requests.status = 'pending' THEN excluded.leased_until END
+         leased_until = CASE WHEN booking_requests.status = 'pending' THEN excluded.leased_until END,
+         public_id = COALESCE(booking_requests.public_id, excluded.public_id),
+         caller_digest = COALESCE(booking_requests.caller_digest, excluded.caller_digest),
+         service_name = COALESCE(booking_requests.service_name, excluded.service_name),
+         duration_minutes = COALESCE(booking_requests.duration_minutes, excluded.duration_minutes)
        WHERE booking_requests.status <> 'pending' OR booking_requests.leased_until IS NULL
          OR booking_requests.leased_until < now() OR booking_requests.lease_owner = excluded.lease_owner
      RETURNING status, create_sent_at`,
@@ -73,6 +109,11 @@ export async function openRequest(
       intent.requestedStart.timeZone,
       lease.owner,
       lease.seconds,
+      facts.source,
+      facts.publicId,
+      facts.callerDigest,
+      facts.serviceName,
+      facts.durationMinutes,
     ],
   );
   const row = rows[0];
@@ -142,6 +183,19 @@ export async function settleIntent(sql: Sql, outcome: RequestOutcome): Promise<b
   if (settled && settled.status !== 'pending') return false;
   await recordOutcome(sql, outcome);
   return true;
+}
+
+/**
+ * The other side holds the request's call (call_claims): settled as `superseded`, without an
+ * outcome; false when it was settled otherwise meanwhile. In the consumer's transaction.
+ */
+export async function supersede(sql: Sql, idempotencyKey: string): Promise<boolean> {
+  const rows = await sql.query(
+    `UPDATE booking_requests SET status = 'superseded', lease_owner = NULL, leased_until = NULL, updated_at = now()
+     WHERE idempotency_key = $1 AND status = 'pending' RETURNING 1 AS ok`,
+    [idempotencyKey],
+  );
+  return rows.length > 0;
 }
 
 /** Inside the consumer's transaction, with the outcome's outbox row. */

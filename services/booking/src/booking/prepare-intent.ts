@@ -12,7 +12,15 @@ import { loadBranch } from '../directory/branch-directory';
 import type { RedisAvailabilityCache } from '../infra/redis-availability-cache';
 import { bookIntent } from './book-intent';
 import { failedOutcome } from './booking-outcomes';
-import { IntentLeasedError, markCreateSent, openRequest, releaseLease, SETTLED } from './booking-requests';
+import {
+  IntentLeasedError,
+  markCreateSent,
+  openRequest,
+  releaseLease,
+  requestFacts,
+  SETTLED,
+} from './booking-requests';
+import { claimCall } from './call-claims.repository';
 import type { RequestOutcome } from './booking-requests';
 import { maybeGiveUp } from './give-up';
 import { hasParked } from './parked-intents.repository';
@@ -26,6 +34,8 @@ export type Intent =
 export type Park = { kind: 'park'; reason: string; retryAfterMs: number };
 export type Prepared =
   | { kind: 'nothing' }
+  /** a post-call intent of a call its live commands claimed first: settled without booking or outcome */
+  | { kind: 'superseded' }
   | { kind: 'outcome'; outcome: RequestOutcome; cause: EventEnvelope; gateway?: CalcomGateway }
   | Park;
 
@@ -38,6 +48,8 @@ export interface PrepareIntentDeps {
   clock: () => Date;
   searchWindowDays: number;
   alternativesCount: number;
+  /** CALLER_INDEX_KEY (undefined: the caller digest is an unkeyed hash) */
+  callerKey: Buffer | undefined;
   /** an intent older than this whose Cal.com is still unreachable fails with `calcom_unavailable` */
   giveUpAfterMs?: number;
   /** the intent's branch is not (yet) in booking's read model: defaults were used */
@@ -95,11 +107,17 @@ export function makePrepareIntent(deps: PrepareIntentDeps, lease: Lease) {
   ): Promise<Prepared> {
     let request;
     try {
-      request = await openRequest(deps.db, intent, lease);
+      request = await openRequest(deps.db, intent, lease, requestFacts(intent, deps.callerKey));
     } catch (error) {
       throw leasedToPause(error);
     }
     if (SETTLED.has(request.status)) return { kind: 'nothing' };
+    // one booking per call: a post-call intent books only if the live call did not claim it first
+    // (a live book command claims the call itself, before it comes here: see commands/)
+    if (intent.source !== 'live_call') {
+      const claim = await claimCall(deps.db, intent.callId, 'intent', intent.idempotencyKey);
+      if (claim.source === 'live') return { kind: 'superseded' };
+    }
     const company = intent.attribution.companyId;
     const account = await loadCalcomAccount(deps.db, company, deps.cipher);
     if (!account) {

@@ -1,6 +1,5 @@
 import type { MessageHandler, Sql, Transactions } from '@rb/kafka-runner';
 import { appendOutbox, asRunnerError, DependencyUnavailableError } from '@rb/kafka-runner';
-import type { Intent, Prepared } from './booking-intents';
 import { deadLetterEvent } from './parked-dead-letter';
 import type { ParkedIntent } from './parked-intents.repository';
 import { countFailedAttempt, dropParked } from './parked-intents.repository';
@@ -18,14 +17,26 @@ export type RedriveOutcome =
   /** it failed `maxAttempts` times: dead-lettered (after undoing a booking it made) */
   | 'dead_lettered';
 
+/**
+ * What is parked: a post-call intent (`intent`) or a live book command (`command`); a re-drive
+ * marks it `parked`, so its handler deletes the parked row with its outcome.
+ */
+export type ParkableEvent = { kind: string; parked?: { id: string } };
+const PARKABLE = new Set(['intent', 'command']);
+/** `outcome` (an intent) and `answer` (a command) settle what was parked; other kinds found it settled */
+const SETTLING = new Set(['outcome', 'answer']);
+
 /** What re-driving one parked intent needs. */
 export interface IntentRedriveOptions {
-  /** booking-intents' handler: the re-drive takes the same path as a consumed intent */
-  handler: MessageHandler<Intent, Prepared>;
+  /**
+   * the handler of the parked event's topic (booking-intents', or the live commands'): the
+   * re-drive takes the same path as a consumed event
+   */
+  handler: MessageHandler<ParkableEvent, { kind: string }>;
   db: Sql;
   transactions: Transactions;
-  /** the intents consumer's group: its inbox claim goes with a dead-lettered intent */
-  consumer: string;
+  /** the group of the consumer that parked it (by its topic): its inbox claim goes with a dead letter */
+  consumer: string | ((topic: string) => string);
   maxAttempts: number;
   backoff?: { initialMs: number; maxMs: number };
   afterCommit?: () => void;
@@ -44,16 +55,16 @@ export type IntentRedrive =
  */
 export async function redriveIntent(parked: ParkedIntent, options: IntentRedriveOptions): Promise<IntentRedrive> {
   const { handler, transactions } = options;
-  let event: Intent;
+  let event: ParkableEvent;
   try {
     event = handler.decode(parked.message).event;
   } catch (error) {
     return failed(parked, error, undefined, true, options);
   }
-  // only intents are parked
-  if (event.kind !== 'intent') return failed(parked, new Error('not a booking intent'), undefined, true, options);
+  // only intents and book commands are parked
+  if (!PARKABLE.has(event.kind)) return failed(parked, new Error('not a parkable event'), undefined, true, options);
   event = { ...event, parked: { id: parked.id } };
-  let prepared: Prepared;
+  let prepared: { kind: string };
   try {
     prepared = await handler.prepare!(event, parked.message);
   } catch (error) {
@@ -76,7 +87,7 @@ export async function redriveIntent(parked: ParkedIntent, options: IntentRedrive
     return failed(parked, error, { event, prepared }, false, options);
   }
   options.afterCommit?.();
-  options.onRedrive?.({ outcome: prepared.kind === 'outcome' ? 'settled' : 'already_settled' });
+  options.onRedrive?.({ outcome: SETTLING.has(prepared.kind) ? 'settled' : 'already_settled' });
   return { kind: 'done' };
 }
 
@@ -88,7 +99,7 @@ export async function redriveIntent(parked: ParkedIntent, options: IntentRedrive
 async function failed(
   parked: ParkedIntent,
   caught: unknown,
-  done: { event: Intent; prepared: Prepared } | undefined,
+  done: { event: ParkableEvent; prepared: { kind: string } } | undefined,
   poison: boolean,
   options: IntentRedriveOptions,
 ): Promise<IntentRedrive> {
@@ -113,9 +124,10 @@ async function failed(
       options.onError?.(failure);
     }
   }
+  const consumer = typeof options.consumer === 'string' ? options.consumer : options.consumer(parked.message.topic);
   await options.transactions(async (sql) => {
-    await dropParked(sql, parked, options.consumer);
-    await appendOutbox(sql, [await deadLetterEvent(parked, error, attempts, options.consumer)]);
+    await dropParked(sql, parked, consumer);
+    await appendOutbox(sql, [await deadLetterEvent(parked, error, attempts, consumer)]);
   });
   options.afterCommit?.();
   options.onRedrive?.({ outcome: 'dead_lettered', code: error.code });

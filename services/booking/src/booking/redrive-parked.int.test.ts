@@ -43,6 +43,7 @@ function processWith(fetch: Fetch) {
   const transactions = typeormTransactions(db.dataSource);
   const handler = makeBookingIntents({
     db: typeormAutocommit(db.dataSource),
+    callerKey: undefined,
     transactions,
     cipher: CredentialCipher.fromConfig(CREDENTIAL_KEYS),
     gateways: new AccountGateways({ policy: { breakAfter: 2, halfOpenAfterMs: 500, timeoutMs: 1_000 }, fetch }),
