@@ -1,10 +1,12 @@
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { AvailabilityAnswer, BookingOutcomeV1 } from '@rb/contracts';
+import type { AvailabilityAnswer, BookingCommandAnsweredV1, BookingOutcomeV1, CommandResult } from '@rb/contracts';
 import type { Park } from './booking/booking-intents';
 import type { RedriveOutcome } from './booking/redrive-parked';
 import type { Fetch } from './calcom/calcom-client';
 import type { PolicyEvent } from './calcom/calcom-gateway';
+
+type CommandKind = BookingCommandAnsweredV1['command'];
 
 /** What the gauges read when scraped. */
 export interface MetricSources {
@@ -69,8 +71,13 @@ export function makeBookingMetrics(registry: Registry) {
     'Re-drives of parked intents, by outcome (settled, already_settled, still_unavailable, retried, dead_lettered)',
     ['outcome'],
   );
+  const superseded = counter(
+    'booking_intents_superseded_total',
+    "Post-call intents not booked because their call was handled live (the live booking is the call's)",
+  );
   const calcom = calcomMetrics(registry);
   const queries = availabilityQueryMetrics(registry);
+  const commands = commandMetrics(registry);
 
   return {
     onOutcome: (outcome: BookingOutcomeV1) =>
@@ -81,7 +88,9 @@ export function makeBookingMetrics(registry: Registry) {
     onBranchUnknown: () => branchUnknown.inc(),
     onParked: (park: Park) => parked.inc({ reason: park.reason }),
     onRedrive: (report: { outcome: RedriveOutcome }) => redriven.inc({ outcome: report.outcome }),
+    onSuperseded: () => superseded.inc(),
     ...calcom,
+    ...commands,
     ...queries,
     /** the gauges, once what they read exists */
     watch: (sources: MetricSources) => gauges(registry, sources),
@@ -146,6 +155,42 @@ function availabilityQueryMetrics(registry: Registry) {
     onAvailabilityQuery: (result: AvailabilityQueryResult, seconds: number) => {
       queries.inc({ outcome: availabilityOutcomeOf(result) });
       duration.observe({ kind: typeof result === 'string' ? result : result.kind }, seconds);
+    },
+  };
+}
+
+/** A live command as counted: its answer's kind, the refusal's reason for a refusal, or `repeated`. */
+export function commandResultOf(result: CommandResult, repeated: boolean): string {
+  if (repeated) return 'repeated';
+  return result.kind === 'refused' ? result.reason : result.kind;
+}
+
+/**
+ * The live commands (book, reschedule, cancel while the caller waits): answers by command and
+ * result, and how long booking took from taking a command up to its answer written (buckets with
+ * the live book's target, p95 ≤ 1 s end to end). A parked book command is answered later and not timed.
+ */
+function commandMetrics(registry: Registry) {
+  const answered = new Counter({
+    name: 'booking_commands_total',
+    help: 'Live commands answered, by command (book, reschedule, cancel) and result (booked, rescheduled, cancelled, slot_taken, a refusal reason, repeated)',
+    labelNames: ['command', 'result'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'booking_command_duration_seconds',
+    help: "Live commands' time from being taken up to their answer written, by command",
+    labelNames: ['command'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+    registers: [registry],
+  });
+  return {
+    onCommandAnswered: (
+      answer: { command: CommandKind; result: CommandResult; repeated: boolean },
+      seconds: number | undefined,
+    ) => {
+      answered.inc({ command: answer.command, result: commandResultOf(answer.result, answer.repeated) });
+      if (seconds !== undefined) duration.observe({ command: answer.command }, seconds);
     },
   };
 }

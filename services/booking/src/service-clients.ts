@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { BookingOutcomeV1Schema, makeRegistryEncoder } from '@rb/contracts';
+import { BookingCommandResultEventSchema, BookingOutcomeV1Schema, makeRegistryEncoder } from '@rb/contracts';
 import type { Sql, Transactions } from '@rb/kafka-runner';
 import { typeormAutocommit, typeormTransactions } from '@rb/kafka-runner';
 import type { Logger } from '@rb/observability';
@@ -10,6 +10,7 @@ import { AccountGateways } from './calcom/account-gateways';
 import type { Fetch } from './calcom/calcom-client';
 import { CalcomEgress } from './calcom/calcom-egress';
 import type { Config } from './config';
+import { callerIndexKey } from './config';
 import { CredentialCipher } from './credentials/credential-cipher';
 import { makeDataSource } from './infra/db/data-source';
 import { RedisAvailabilityCache } from './infra/redis-availability-cache';
@@ -30,14 +31,18 @@ export interface BookingClients {
   /** one Cal.com gateway (breaker, bulkhead, budget) per account */
   gateways: AccountGateways;
   kafka: Kafka;
-  /** booking.outcomes.v1's registry serializer */
+  /** the registry serializer of booking.outcomes.v1 and booking.command-results.v1 */
   encode: (topic: string, value: unknown) => Buffer;
+  /** CALLER_INDEX_KEY's bytes (undefined: unset, the caller digest is an unkeyed hash) */
+  callerKey: Buffer | undefined;
 }
 
 export interface ClientOptions {
   log: Logger;
   metrics: BookingMetrics;
   outcomesTopic: string;
+  /** booking.command-results.v1 (tests use their own) */
+  commandResultsTopic: string;
   /** how Cal.com is reached instead of the egress (tests: a fault-injecting wrapper) */
   fetch?: Fetch | undefined;
   /** an account's breaker closed: its Cal.com answers again */
@@ -74,7 +79,11 @@ export async function buildClients(config: Config, options: ClientOptions): Prom
     egress,
     gateways: calcomGateways(config, options, redis, options.fetch ?? egress.fetch),
     kafka: new Kafka({ clientId: 'booking', brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING }),
-    encode: await makeRegistryEncoder(config.SCHEMA_REGISTRY_URL, { [options.outcomesTopic]: BookingOutcomeV1Schema }),
+    encode: await makeRegistryEncoder(config.SCHEMA_REGISTRY_URL, {
+      [options.outcomesTopic]: BookingOutcomeV1Schema,
+      [options.commandResultsTopic]: BookingCommandResultEventSchema,
+    }),
+    callerKey: callerIndexKey(config),
   };
 }
 

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { OutcomeReport } from '@rb/kafka-runner';
+import type { MessageHandler, OutcomeReport } from '@rb/kafka-runner';
 import { ConsumerRunner, InboxRetention, OutboxRelay } from '@rb/kafka-runner';
 import type { Liveness, Logger, makeConsumerMetrics } from '@rb/observability';
 import type { BookingMetrics } from './booking-metrics';
-import type { BookingIntentsDeps } from './booking/booking-intents';
+import type { BookingIntentsDeps, Intent, Park, Prepared } from './booking/booking-intents';
 import { makeBookingIntents } from './booking/booking-intents';
+import type { ParkableEvent } from './booking/redrive-intent';
 import { ParkedRedriver } from './booking/redrive-parked';
+import type { Command, CommandPrepared } from './commands/booking-commands';
+import { makeBookingCommands } from './commands/booking-commands';
+import { makeChangeForCaller } from './commands/change-for-caller';
 import type { Config } from './config';
 import { makeBranchDirectory } from './directory/branch-directory';
 import type { BookingClients } from './service-clients';
@@ -15,9 +19,9 @@ const OUTBOX_LOCK_ID = 0xb00c;
 
 export interface ConsumerParts {
   clients: BookingClients;
-  /** what intents (like admin changes) need to reach Cal.com and record an outcome */
-  outcomeDeps: Omit<BookingIntentsDeps, 'searchWindowDays' | 'alternativesCount'>;
-  topics: { intents: string; directory: string };
+  /** what intents and live commands (like admin changes) need to reach Cal.com and record an outcome */
+  outcomeDeps: Omit<BookingIntentsDeps, 'searchWindowDays' | 'alternativesCount'> & { commandResultsTopic: string };
+  topics: { intents: string; directory: string; commands: string };
   log: Logger;
   metrics: BookingMetrics;
   consumerMetrics: ReturnType<typeof makeConsumerMetrics>;
@@ -35,9 +39,10 @@ export interface RunningConsumers {
 }
 
 /**
- * The outbox relay to booking.outcomes.v1, the directory read model's consumer, the
- * booking-intents consumer (Cal.com in `prepare`, outcome and outbox in one transaction) and the
- * re-driver of intents parked while their Cal.com was unavailable. A consumer stopped for good (a
+ * The outbox relay to booking.outcomes.v1 and booking.command-results.v1, the directory read
+ * model's consumer, the booking-intents consumer (Cal.com in `prepare`, outcome and outbox in one
+ * transaction), the live commands' consumer (the same path, plus the answer) and the re-driver of
+ * intents and book commands parked while their Cal.com was unavailable. A consumer stopped for good (a
  * configuration error; every other crash restarts it) makes the process not live, and fatal.
  */
 export async function startConsumers(config: Config, parts: ConsumerParts): Promise<RunningConsumers> {
@@ -71,27 +76,35 @@ export async function startConsumers(config: Config, parts: ConsumerParts): Prom
     handler: makeBranchDirectory(),
   });
   await directory.start();
-  const intentsHandler = makeBookingIntents({
+  // intents and book commands share the lease owner, the Cal.com path and the parking
+  const bookingDeps = {
     ...parts.outcomeDeps,
     lease: { owner: `booking-${randomUUID()}`, seconds: config.INTENT_LEASE_SECONDS },
     giveUpAfterMs: config.CALCOM_GIVE_UP_AFTER_MS,
     searchWindowDays: config.SEARCH_WINDOW_DAYS,
     alternativesCount: config.ALTERNATIVES_COUNT,
-    onBranchUnknown: (branchId) => {
+    onBranchUnknown: (branchId: string) => {
       metrics.onBranchUnknown();
       log.warn({ branchId }, 'branch not in the directory read model yet; default working days used');
     },
-    onParked: (park) => {
+    onParked: (park: Park) => {
       metrics.onParked(park);
       redriver.wakeIn(park.retryAfterMs);
     },
+  };
+  const intentsHandler = makeBookingIntents({ ...bookingDeps, onSuperseded: metrics.onSuperseded });
+  const commandsHandler = makeBookingCommands({
+    ...bookingDeps,
+    changeForCaller: makeChangeForCaller(bookingDeps),
+    onAnswered: (answer, seconds) => metrics.onCommandAnswered(answer, seconds),
   });
-  // intents whose Cal.com is unavailable wait in `parked_intents`, not in their partition
+  const commandsGroup = `${config.KAFKA_GROUP_ID}-commands`;
+  // intents and book commands whose Cal.com is unavailable wait in `parked_intents`, not in their partition
   const redriver = new ParkedRedriver({
-    handler: intentsHandler,
+    handler: parkedHandler(parts.topics.commands, intentsHandler, commandsHandler),
     db,
     transactions,
-    consumer: config.KAFKA_GROUP_ID,
+    consumer: (topic) => (topic === parts.topics.commands ? commandsGroup : config.KAFKA_GROUP_ID),
     intervalMs: config.PARKED_REDRIVE_INTERVAL_MS,
     claimSeconds: config.INTENT_LEASE_SECONDS,
     maxAttempts: config.MAX_ATTEMPTS,
@@ -114,19 +127,53 @@ export async function startConsumers(config: Config, parts: ConsumerParts): Prom
     afterCommit: () => relay.nudge(),
   });
   await intents.start();
+  // the live commands: a caller waits for each answer, so nothing here waits for a fetch to fill
+  const commands = new ConsumerRunner({
+    ...common,
+    groupId: commandsGroup,
+    topics: [parts.topics.commands],
+    partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+    // one command per transaction: `prepare` talks to Cal.com and must not run again for a chunk
+    maxChunkSize: 1,
+    maxWaitTimeInMs: 100,
+    ...(parts.backoff ? { backoff: parts.backoff } : {}),
+    handler: commandsHandler,
+    afterCommit: () => relay.nudge(),
+  });
+  await commands.start();
   redriver.start(); // parked intents left by an earlier run are taken at once
-  for (const runner of [directory, intents]) watchCrash(runner, parts);
+  for (const runner of [directory, intents, commands]) watchCrash(runner, parts);
 
   return {
     relay,
     accountRecovered: (account) => void redriver.accountRecovered(account),
     async stop() {
       await redriver.stop(); // finishes the re-drive in hand
+      await commands.stop(); // finishes the command in hand
       await intents.stop(); // finishes the intent in hand
       await directory.stop();
       await relay.stop(); // publishes what is pending
       await inbox.stop();
     },
+  };
+}
+
+/**
+ * The re-driver's handler: a parked event goes back through the handler of the topic it came
+ * from (a book command's, or an intent's), so a re-drive takes the consumed event's path.
+ */
+function parkedHandler(
+  commandsTopic: string,
+  intents: MessageHandler<Intent, Prepared>,
+  commands: MessageHandler<Command, CommandPrepared>,
+): MessageHandler<ParkableEvent, { kind: string }> {
+  type Any = MessageHandler<ParkableEvent, { kind: string }>;
+  const of = (event: ParkableEvent) => (event.kind === 'command' ? commands : intents) as unknown as Any;
+  return {
+    decode: (message) => (message.topic === commandsTopic ? commands : intents).decode(message),
+    prepare: (event, message) => of(event).prepare!(event, message),
+    apply: (event, context) => of(event).apply(event, context),
+    compensate: async (event, prepared, cause) => of(event).compensate?.(event, prepared, cause),
   };
 }
 

@@ -44,8 +44,11 @@ export interface Overrides {
   clock?: () => Date;
   /** the consumer's retry backoff (tests shorten it) */
   backoff?: { initialMs: number; maxMs: number };
-  /** topic names (tests use their own) */
-  topics?: { intents: string; directory: string; outcomes: string };
+  /**
+   * topic names (tests use their own); the live commands' two default to booking.commands.v1 and
+   * booking.command-results.v1 when a test leaves them out
+   */
+  topics?: { intents: string; directory: string; outcomes: string; commands?: string; commandResults?: string };
   /** a consumer stopped for a configuration error (other crashes restart it): main exits, tests fail */
   onFatal?: (reason: string) => void;
 }
@@ -53,16 +56,20 @@ export interface Overrides {
 /**
  * booking, wired: the one composition root (main, the component tests and the benchmark all
  * start booking through it). Clients from config, the use cases over them, the consumers (the
- * booking intents, the directory read model, the outbox relay, the re-drive of parked intents),
+ * booking intents, the live commands, the directory read model, the outbox relay, the re-drive of
+ * parked intents and book commands),
  * and the HTTP server (health, metrics, the internal availability API, admin API).
  */
 export async function startBooking(config: Config, overrides: Overrides = {}): Promise<BookingService> {
   const log = overrides.log ?? createLogger({ service: 'booking', level: config.LOG_LEVEL });
   const clock = overrides.clock ?? (() => new Date());
-  const topics = overrides.topics ?? {
+  const topics = {
     intents: TOPICS.bookingIntents,
     directory: TOPICS.tenantDirectory,
     outcomes: TOPICS.bookingOutcomes,
+    commands: TOPICS.bookingCommands,
+    commandResults: TOPICS.bookingCommandResults,
+    ...overrides.topics,
   };
   const registry = createMetricsRegistry('booking');
   const consumerMetrics = makeConsumerMetrics(registry);
@@ -76,13 +83,19 @@ export async function startBooking(config: Config, overrides: Overrides = {}): P
     log,
     metrics,
     outcomesTopic: topics.outcomes,
+    commandResultsTopic: topics.commandResults,
     fetch: overrides.fetch,
     onBreakerClosed: (account) => accountRecovered(account),
   });
+  if (!clients.callerKey) {
+    log.warn(
+      'CALLER_INDEX_KEY is not set: the caller digest is an unkeyed hash, which anyone with the table can match against every number',
+    );
+  }
   metrics.watch({ parkedStats: () => parkedStats(clients.db), openBreakers: () => clients.gateways.openBreakers() });
 
-  // what both intents and admin changes need to reach Cal.com and record an outcome
-  const { db, transactions, cipher, gateways, cache, encode } = clients;
+  // what intents, live commands and admin changes need to reach Cal.com and record an outcome
+  const { db, transactions, cipher, gateways, cache, encode, callerKey } = clients;
   const outcomeDeps = {
     db,
     transactions,
@@ -90,7 +103,9 @@ export async function startBooking(config: Config, overrides: Overrides = {}): P
     gateways,
     cache,
     encode,
+    callerKey,
     outcomesTopic: topics.outcomes,
+    commandResultsTopic: topics.commandResults,
     source: SOURCE,
     clock,
     onOutcome: metrics.onOutcome,

@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Producer } from 'kafkajs';
+import type { BookingCommandAnsweredV1, BookingCommandV1, BookRequestedV1 } from '@rb/contracts';
+import { BookingCommandV1Schema, frameJson, readFramedJson, registerValueSchema, toKafkaHeaders } from '@rb/contracts';
+import { createTopic, testKafka, testRegistryUrl, uniqueName } from '../../../../test/support/kafka';
+import { createTestDatabase } from '../../../../test/support/postgres';
+import {
+  admin,
+  createTopics,
+  intentSender,
+  makeIntent,
+  outcomeReader,
+  startService,
+  waitFor,
+} from '../../test/booking-harness';
+import { startStatefulCalcom } from '../../test/stateful-calcom';
+import { MIGRATIONS } from '../infra/db/migrations';
+
+/**
+ * The live commands through the whole service: book commands on the real Kafka, answers on the
+ * command-results topic, booking's PostgreSQL and Redis, a stateful fake Cal.com on 127.0.0.1.
+ */
+jest.setTimeout(60_000);
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+beforeAll(async () => {
+  db = await createTestDatabase('booking_cmds', MIGRATIONS);
+});
+afterAll(() => db.drop());
+
+const clock = () => new Date('2026-10-01T08:00:00Z');
+// Tuesday 13 October 2026, 14:30 in Berlin
+const WISH = '2026-10-13T12:30:00Z';
+const FREE = [WISH, '2026-10-13T09:00:00Z', '2026-10-13T14:00:00Z', '2026-10-14T12:30:00Z'];
+
+/** A book command as ingress sends it for `callId`, choosing the slot at `startUtc`. */
+function bookCommand(companyId: string, callId: string, startUtc = WISH): BookRequestedV1 {
+  const intent = makeIntent(companyId, startUtc, { callId });
+  return {
+    type: 'booking.book-requested.v1',
+    callId,
+    commandId: randomUUID(),
+    idempotencyKey: `live:${callId}:book:${startUtc}`,
+    attribution: intent.attribution,
+    caller: { phone: '+4917612345678' },
+    requestedAt: clock().toISOString(),
+    service: intent.service,
+    start: intent.requestedStart,
+    customer: { name: 'Sabine Krüger', phone: null },
+    note: null,
+  };
+}
+
+async function commandSender(topic: string) {
+  const schemaId = await registerValueSchema(testRegistryUrl(), topic, BookingCommandV1Schema);
+  const producer: Producer = testKafka().producer();
+  await producer.connect();
+  return {
+    async send(command: BookingCommandV1, eventId: string = command.commandId): Promise<void> {
+      await producer.send({
+        topic,
+        messages: [
+          {
+            key: command.callId,
+            value: frameJson(schemaId, Buffer.from(JSON.stringify(command))),
+            headers: toKafkaHeaders({
+              id: eventId,
+              type: command.type,
+              source: '/retell-booking/ingress',
+              time: new Date().toISOString(),
+              subject: command.callId,
+            }),
+          },
+        ],
+      });
+    },
+    stop: () => producer.disconnect(),
+  };
+}
+
+async function answerReader(topic: string) {
+  const received: BookingCommandAnsweredV1[] = [];
+  const consumer: Consumer = testKafka().consumer({ groupId: uniqueName('it.answer-reader'), maxWaitTimeInMs: 50 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => void received.push(readFramedJson(message.value) as BookingCommandAnsweredV1),
+  });
+  return {
+    of: (callId: string) => received.filter((a) => a.callId === callId),
+    stop: () => consumer.disconnect(),
+  };
+}
+
+const running: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of running.splice(0)) await stop();
+});
+
+async function scenario() {
+  const calcom = await startStatefulCalcom({
+    validTokens: ['cal_live_good'],
+    freeStartsUtc: FREE,
+    uidPrefix: `${uniqueName('uid')}_`,
+  });
+  const topics = {
+    ...(await createTopics(3)),
+    commands: uniqueName('it.booking-commands'),
+    commandResults: uniqueName('it.booking-command-results'),
+  };
+  await Promise.all([createTopic(topics.commands, 3), createTopic(topics.commandResults, 3)]);
+  const service = await startService(db.url, topics, {}, { clock });
+  const commands = await commandSender(topics.commands);
+  const intents = await intentSender(topics.intents);
+  const answers = await answerReader(topics.commandResults);
+  const outcomes = await outcomeReader(topics.outcomes);
+  const company = randomUUID();
+  const connected = await admin(service.port, 'PUT', `/companies/${company}/calcom-account`, {
+    baseUrl: calcom.url,
+    kind: 'api_key',
+    token: 'cal_live_good',
+  });
+  expect(connected.status).toBe(200);
+  const metrics = async () => (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
+  const creates = () => calcom.calls.filter((c) => c === 'POST /v2/bookings').length;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await service.stop();
+    for (const part of [commands, intents, answers, outcomes, calcom]) await part.stop();
+  };
+  running.push(stop);
+  return { calcom, service, commands, intents, answers, outcomes, company, metrics, creates, stop };
+}
+
+const metric = (text: string, pattern: RegExp) =>
+  text
+    .split('\n')
+    .filter((line) => pattern.test(line))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+
+describe('the live commands', () => {
+  it('when a book command arrives, then Cal.com books the slot once, the answer is booked with a bk_ id and booking.confirmed.v1 goes out', async () => {
+    const s = await scenario();
+    const callId = `call_${randomUUID().slice(0, 12)}`;
+    const command = bookCommand(s.company, callId);
+    await s.commands.send(command);
+    await waitFor('the answer', () => s.answers.of(callId).length === 1);
+    await waitFor('the outcome', () => s.outcomes.of(callId).length === 1);
+    const [answer] = s.answers.of(callId);
+    expect(answer).toMatchObject({ commandId: command.commandId, command: 'book', repeated: false });
+    expect(answer!.result).toEqual({
+      kind: 'booked',
+      appointment: {
+        bookingId: expect.stringMatching(/^bk_[0-9A-HJKMNP-TV-Z]{8}$/),
+        start: { utc: '2026-10-13T12:30:00Z', local: '2026-10-13T14:30:00', timeZone: 'Europe/Berlin' },
+        end: { utc: '2026-10-13T13:15:00Z', local: '2026-10-13T15:15:00', timeZone: 'Europe/Berlin' },
+        serviceName: 'Damenhaarschnitt',
+        status: 'accepted',
+      },
+    });
+    expect(s.outcomes.of(callId)).toEqual([expect.objectContaining({ type: 'booking.confirmed.v1' })]);
+    expect(s.creates()).toBe(1);
+    const [row] = await db.dataSource.query(
+      `SELECT source, public_id, caller_digest, service_name, duration_minutes, status
+       FROM booking_requests WHERE idempotency_key = $1`,
+      [command.idempotencyKey],
+    );
+    expect(row).toMatchObject({
+      source: 'live',
+      public_id: answer!.result.kind === 'booked' ? answer!.result.appointment.bookingId : 'none',
+      caller_digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+      service_name: 'Damenhaarschnitt',
+      duration_minutes: 45,
+      status: 'confirmed',
+    });
+    const text = await s.metrics();
+    expect(metric(text, /^booking_commands_total\{command="book",result="booked"/)).toBe(1);
+    expect(metric(text, /^booking_command_duration_seconds_count\{.*command="book"/)).toBe(1);
+  });
+
+  it('when a book command is redelivered and repeated under a new command id, then Cal.com books once, the repeat is answered with the first answer (repeated) and one outcome goes out', async () => {
+    const s = await scenario();
+    const callId = `call_${randomUUID().slice(0, 12)}`;
+    const first = bookCommand(s.company, callId);
+    await s.commands.send(first);
+    await s.commands.send(first); // the same message redelivered
+    await waitFor('the first answer', () => s.answers.of(callId).length === 1);
+    const again = { ...first, commandId: randomUUID() }; // the LLM invoking the tool twice
+    await s.commands.send(again);
+    await waitFor('the second answer', () => s.answers.of(callId).length === 2);
+    const text = await s.metrics();
+    await s.stop();
+    const [a, b] = s.answers.of(callId);
+    expect(a).toMatchObject({ commandId: first.commandId, repeated: false, result: { kind: 'booked' } });
+    expect(b).toMatchObject({ commandId: again.commandId, repeated: true });
+    expect(b!.result).toEqual(a!.result);
+    expect(s.answers.of(callId)).toHaveLength(2);
+    expect(s.outcomes.of(callId)).toHaveLength(1);
+    expect(s.creates()).toBe(1);
+    expect(metric(text, /^booking_commands_total\{command="book",result="repeated"/)).toBe(1);
+  });
+
+  it('when the chosen slot was taken meanwhile, then the answer is slot_taken with ranked alternatives', async () => {
+    const s = await scenario();
+    const earlier = `call_${randomUUID().slice(0, 12)}`;
+    await s.commands.send(bookCommand(s.company, earlier));
+    await waitFor('the first booking', () => s.answers.of(earlier).length === 1);
+    const callId = `call_${randomUUID().slice(0, 12)}`;
+    await s.commands.send(bookCommand(s.company, callId));
+    await waitFor('the answer', () => s.answers.of(callId).length === 1);
+    const [answer] = s.answers.of(callId);
+    expect(answer!.result.kind).toBe('slot_taken');
+    const alternatives = answer!.result.kind === 'slot_taken' ? answer!.result.alternatives : [];
+    expect(alternatives.length).toBeGreaterThan(0);
+    expect(alternatives.map((a) => a.start.utc)).not.toContain('2026-10-13T12:30:00Z');
+    expect(alternatives[0]).toEqual({
+      start: expect.objectContaining({ timeZone: 'Europe/Berlin' }),
+      strategy: expect.any(String),
+    });
+    expect(s.creates()).toBeLessThanOrEqual(2);
+    expect(s.calcom.bookings).toHaveLength(1);
+  });
+
+  it('when the post-call intent arrives after the live booking, then it is superseded: no second booking and no outcome of its own', async () => {
+    const s = await scenario();
+    const callId = `call_${randomUUID().slice(0, 12)}`;
+    await s.commands.send(bookCommand(s.company, callId));
+    await waitFor('the live booking', () => s.answers.of(callId).length === 1);
+    const intent = makeIntent(s.company, WISH, { callId });
+    await s.intents.send(intent);
+    await waitFor(
+      'the intent superseded',
+      async () => metric(await s.metrics(), /^booking_intents_superseded_total\{/) === 1,
+    );
+    await s.stop();
+    expect(s.creates()).toBe(1);
+    expect(s.outcomes.of(callId)).toEqual([expect.objectContaining({ type: 'booking.confirmed.v1' })]);
+    const [row] = await db.dataSource.query('SELECT status, source FROM booking_requests WHERE idempotency_key = $1', [
+      intent.idempotencyKey,
+    ]);
+    expect(row).toEqual({ status: 'superseded', source: 'intent' });
+  });
+
+  it('when the post-call intent was booked before the live book command arrives, then the command is refused call_already_booked and the call keeps one booking', async () => {
+    const s = await scenario();
+    const callId = `call_${randomUUID().slice(0, 12)}`;
+    await s.intents.send(makeIntent(s.company, WISH, { callId }));
+    await waitFor('the post-call booking', () => s.outcomes.of(callId).length === 1);
+    await s.commands.send(bookCommand(s.company, callId, '2026-10-13T14:00:00Z'));
+    await waitFor('the answer', () => s.answers.of(callId).length === 1);
+    await s.stop();
+    expect(s.answers.of(callId)[0]!.result).toMatchObject({ kind: 'refused', reason: 'call_already_booked' });
+    expect(s.creates()).toBe(1);
+    expect(s.outcomes.of(callId)).toEqual([expect.objectContaining({ type: 'booking.confirmed.v1' })]);
+  });
+
+  it("when the post-call intent arrives while the live book's Cal.com create is still in flight, then the call still gets one booking", async () => {
+    const s = await scenario();
+    const callId = `call_${randomUUID().slice(0, 12)}`;
+    s.calcom.inject({ route: 'POST /v2/bookings', applyThenDelayMs: 1_000 });
+    await s.commands.send(bookCommand(s.company, callId));
+    await waitFor('the live create sent', () => s.creates() === 1);
+    await s.intents.send(makeIntent(s.company, WISH, { callId }));
+    await waitFor('the live answer', () => s.answers.of(callId).length === 1);
+    await waitFor(
+      'the intent superseded',
+      async () => metric(await s.metrics(), /^booking_intents_superseded_total\{/) === 1,
+    );
+    await s.stop();
+    expect(s.answers.of(callId)[0]!.result.kind).toBe('booked');
+    expect(s.creates()).toBe(1);
+    expect(s.calcom.bookings).toHaveLength(1);
+    expect(s.outcomes.of(callId)).toEqual([expect.objectContaining({ type: 'booking.confirmed.v1' })]);
+  });
+});

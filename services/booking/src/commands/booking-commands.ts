@@ -1,0 +1,169 @@
+import type {
+  BookingCommandAnsweredV1,
+  BookingCommandV1,
+  BookingOutcomeV1,
+  CancelRequestedV1,
+  CommandResult,
+  EventEnvelope,
+  RescheduleRequestedV1,
+} from '@rb/contracts';
+import { BookingCommandV1Schema } from '@rb/contracts';
+import type { MessageHandler, OutboxEvent, Sql, Transactions } from '@rb/kafka-runner';
+import { decodeContractMessage } from '@rb/kafka-runner';
+import { outcomeEvent } from '../booking/booking-outcomes';
+import type { RequestOutcome } from '../booking/booking-requests';
+import { releaseLease, settleIntent } from '../booking/booking-requests';
+import { claimCall } from '../booking/call-claims.repository';
+import { undoBooking } from '../booking/compensate-booking';
+import { parkIntent, unpark } from '../booking/parked-intents.repository';
+import type { Lease, Park, PrepareIntentDeps } from '../booking/prepare-intent';
+import { DEFAULT_LEASE, makePrepareIntent } from '../booking/prepare-intent';
+import type { CalcomGateway } from '../calcom/calcom-gateway';
+import { bookResultOf, intentOf } from './book-command';
+import type { AnswerFraming } from './command-answered';
+import { answerEvent, commandKindOf } from './command-answered';
+import { findAnswer, saveAnswer } from './command-answers.repository';
+
+/** `parked`: a re-drive of the parked book command with this id (see redrive-parked.ts) */
+export type Command = { kind: 'command'; command: BookingCommandV1; envelope: EventEnvelope; parked?: { id: string } };
+
+/** `startedAt`: when its handling began (performance.now()), for the answer's duration */
+export type CommandPrepared =
+  /** answered before (the same idempotency key): that answer again, repeated, and nothing else */
+  | { kind: 'repeat'; result: CommandResult; startedAt: number }
+  /** its request was settled by another handling meanwhile: that handling's answer, repeated */
+  | { kind: 'settled'; startedAt: number }
+  /** answered now; with the outcome a book command's booking came to (a change emitted its own) */
+  | { kind: 'answer'; result: CommandResult; outcome?: RequestOutcome; gateway?: CalcomGateway; startedAt: number }
+  /** a book command whose Cal.com is unavailable: answered when its re-drive gets through */
+  | Park;
+
+/** makeChangeForCaller's use case (commands/change-for-caller.ts): a caller's reschedule or cancel */
+export type ChangeForCaller = (command: RescheduleRequestedV1 | CancelRequestedV1) => Promise<CommandResult>;
+
+export interface BookingCommandsDeps extends PrepareIntentDeps, AnswerFraming {
+  /** the compensation's own transaction (the consumer's could not commit) */
+  transactions: Transactions;
+  changeForCaller: ChangeForCaller;
+  lease?: Lease;
+  onOutcome?: (outcome: BookingOutcomeV1) => void;
+  /** a book command was parked (in the consumer's transaction): due for its re-drive after `retryAfterMs` */
+  onParked?: (park: Park) => void;
+  /** an answer was written; `seconds` since its handling began (undefined for a re-drive) */
+  onAnswered?: (answer: BookingCommandAnsweredV1, seconds: number | undefined) => void;
+}
+
+/**
+ * booking.commands.v1 → booking.command-results.v1 (and booking.outcomes.v1), with the standard
+ * recipe. Every live command claims its call (call_claims) before anything else happens. A book
+ * command becomes an intent and takes the intents' exactly-once path in `prepare` (lease, "create
+ * sent" mark, look-up-before-create, parking while its Cal.com is unavailable); it is refused
+ * `call_already_booked` when the call's post-call intent claimed it first. A reschedule or cancel
+ * is the caller's change (change-for-caller.ts), which records and emits its own outcome. `apply`
+ * writes, in one transaction, the request's outcome and its outbox row, the key's first answer
+ * (command_answers) and the answer itself. A command whose key was answered before is answered
+ * the same way again (`repeated`), with no Cal.com call and no second outcome.
+ */
+export function makeBookingCommands(deps: BookingCommandsDeps): MessageHandler<Command, CommandPrepared> {
+  const lease = deps.lease ?? DEFAULT_LEASE;
+  const prepareIntent = makePrepareIntent(deps, lease);
+
+  async function prepare(event: Command, producedAt: number): Promise<CommandPrepared> {
+    const startedAt = performance.now();
+    const { command } = event;
+    const answered = await findAnswer(deps.db, command.idempotencyKey);
+    if (answered) return { kind: 'repeat', result: answered, startedAt };
+    const claim = await claimCall(deps.db, command.callId, 'live', command.idempotencyKey);
+    if (command.type !== 'booking.book-requested.v1') {
+      return { kind: 'answer', result: await deps.changeForCaller(command), startedAt };
+    }
+    if (claim.source === 'intent') {
+      const detail = 'the call was booked after it ended, before this command arrived';
+      return { kind: 'answer', result: { kind: 'refused', reason: 'call_already_booked', detail }, startedAt };
+    }
+    const intent = intentOf(command);
+    const parked = event.parked ? { parked: event.parked } : {};
+    const prepared = await prepareIntent({ kind: 'intent', intent, envelope: event.envelope, ...parked }, producedAt);
+    switch (prepared.kind) {
+      case 'park':
+        return prepared;
+      case 'nothing':
+      case 'superseded':
+        return { kind: 'settled', startedAt };
+      case 'outcome': {
+        const { outcome, gateway } = prepared;
+        return {
+          kind: 'answer',
+          result: bookResultOf(outcome, command),
+          outcome,
+          startedAt,
+          ...(gateway ? { gateway } : {}),
+        };
+      }
+    }
+  }
+
+  /** The answer's outbox row, counted. */
+  function answer(event: Command, result: CommandResult, repeated: boolean, startedAt: number): OutboxEvent {
+    const built = answerEvent(event.command, result, repeated, event.envelope, deps);
+    const seconds = event.parked ? undefined : (performance.now() - startedAt) / 1000;
+    deps.onAnswered?.(built.answer, seconds);
+    return built.event;
+  }
+
+  /** Another handling answered the key first: its answer again (none if it gave none). */
+  async function answerStored(sql: Sql, event: Command, startedAt: number): Promise<OutboxEvent[]> {
+    const stored = await findAnswer(sql, event.command.idempotencyKey);
+    return stored ? [answer(event, stored, true, startedAt)] : [];
+  }
+
+  return {
+    decode(message) {
+      const { envelope, value } = decodeContractMessage(message, BookingCommandV1Schema, 'booking command');
+      return { eventId: envelope.id, eventType: value.type, event: { kind: 'command', command: value, envelope } };
+    },
+
+    prepare: (event, message) => prepare(event, message.timestamp),
+
+    async apply(event, { sql, prepared, message }) {
+      const { command, envelope } = event;
+      if (event.parked) await unpark(sql, event.parked.id);
+      switch (prepared.kind) {
+        case 'park':
+          await parkIntent(sql, {
+            ...prepared,
+            eventId: envelope.id,
+            callId: command.callId,
+            companyId: command.attribution.companyId,
+            idempotencyKey: command.idempotencyKey,
+            message,
+          });
+          await releaseLease(sql, command.idempotencyKey, lease.owner);
+          deps.onParked?.(prepared);
+          return [];
+        case 'repeat':
+          return [answer(event, prepared.result, true, prepared.startedAt)];
+        case 'settled':
+          return answerStored(sql, event, prepared.startedAt);
+        case 'answer': {
+          const emitted: OutboxEvent[] = [];
+          if (prepared.outcome) {
+            // another handling of this command committed its outcome first: its answer stands
+            if (!(await settleIntent(sql, prepared.outcome))) return answerStored(sql, event, prepared.startedAt);
+            deps.onOutcome?.(prepared.outcome);
+            emitted.push(outcomeEvent(prepared.outcome, envelope, deps));
+          }
+          if (!(await saveAnswer(sql, command.idempotencyKey, commandKindOf(command), prepared.result))) {
+            return [...emitted, ...(await answerStored(sql, event, prepared.startedAt))];
+          }
+          return [...emitted, answer(event, prepared.result, false, prepared.startedAt)];
+        }
+      }
+    },
+
+    async compensate(event, prepared, cause) {
+      if (prepared.kind !== 'answer' || prepared.outcome?.type !== 'booking.confirmed.v1' || !prepared.gateway) return;
+      await undoBooking(prepared.outcome, prepared.gateway, cause, event.envelope, deps);
+    },
+  };
+}
