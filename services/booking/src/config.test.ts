@@ -1,5 +1,5 @@
 import { adminTokensOf } from '@rb/observability';
-import { parseConfig } from './config';
+import { callerIndexKey, parseConfig } from './config';
 
 const KEYS = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
 
@@ -117,6 +117,23 @@ describe('booking configuration', () => {
       expect(result.kind === 'valid' ? [] : result.problems).toEqual([
         'QUERY_TOKENS: must differ from every admin token (ADMIN_TOKEN, ADMIN_TOKENS)',
       ]);
+    }
+  });
+
+  it('when CALLER_INDEX_KEY is base64 of 32 bytes, then its bytes are the key; when unset or empty, then there is none; when shorter or not base64, then start-up is refused without showing it', () => {
+    const base = { ADMIN_TOKEN: 'a'.repeat(24), CREDENTIAL_KEYS: KEYS };
+    const key = Buffer.alloc(32, 5);
+    const valid = parseConfig({ ...base, CALLER_INDEX_KEY: key.toString('base64') });
+    expect(valid.kind === 'valid' && callerIndexKey(valid.config)).toEqual(key);
+    for (const unset of [{}, { CALLER_INDEX_KEY: '' }]) {
+      const result = parseConfig({ ...base, ...unset });
+      expect(result.kind === 'valid' && callerIndexKey(result.config)).toBeUndefined();
+    }
+    for (const bad of [Buffer.alloc(16, 5).toString('base64'), `${'x'.repeat(43)}!`]) {
+      const result = parseConfig({ ...base, CALLER_INDEX_KEY: bad });
+      expect(result.kind).toBe('invalid');
+      expect(JSON.stringify(result)).toMatch(/CALLER_INDEX_KEY/);
+      expect(JSON.stringify(result)).not.toContain(bad);
     }
   });
 });
