@@ -8,16 +8,24 @@ import type { AccountInput, SetAccountResult } from '../../accounts/calcom-accou
 import { Secret } from '../../accounts/calcom-accounts';
 import type { BookingChange, ChangeResult } from '../../booking/change-booking';
 import { sendAccountResult, sendChangeResult } from './admin-answers';
+import type { AppointmentsRouteDeps } from './appointments-route';
+import { appointmentsRouter } from './appointments-route';
 import type { AvailabilityRouteDeps } from './availability-route';
-import { availabilityRouter, INTERNAL_PREFIX } from './availability-route';
+import { availabilityRouter } from './availability-route';
+import { INTERNAL_PREFIX, internalRouter } from './internal-api';
 
 export interface AppDeps {
   setAccount: (input: AccountInput) => Promise<SetAccountResult>;
   changeBooking: (uid: string, change: BookingChange) => Promise<ChangeResult>;
   /** every accepted bearer token (several while one is rotated) */
   adminTokens: readonly string[];
-  /** the internal query API (live calls); without tokens its routes do not exist (404) */
+  /**
+   * the internal query API (live calls); its `tokens` (QUERY_TOKENS) guard every internal route,
+   * and without tokens none of them exists (404)
+   */
   availability?: AvailabilityRouteDeps;
+  /** find_appointments under the same tokens (`makeFindAppointments` with CALLER_INDEX_KEY) */
+  appointments?: AppointmentsRouteDeps;
   health: HealthChecks;
   registry: Registry;
   log: Logger;
@@ -44,8 +52,8 @@ const RescheduleBody = z.strictObject({
 const CompanyId = z.uuid();
 
 /**
- * /livez, /readyz, /metrics, the internal query API (`availabilityRouter`, QUERY_TOKENS) and the
- * admin API (bearer token):
+ * /livez, /readyz, /metrics, the internal query API (`internalRouter`, QUERY_TOKENS: availability
+ * and appointments) and the admin API (bearer token):
  * - PUT /admin/companies/:companyId/calcom-account: a company's Cal.com base URL and credential,
  *   checked against Cal.com before it replaces the old one; the credential is never echoed;
  * - POST /admin/bookings/:uid/cancel and /reschedule: change a booking we made, emitting
@@ -93,8 +101,14 @@ export function makeApp(deps: AppDeps): express.Express {
   );
 
   app.use('/admin', admin);
-  if (deps.availability && deps.availability.tokens.length > 0)
-    app.use(INTERNAL_PREFIX, availabilityRouter(deps.availability));
+  const queryTokens = deps.availability?.tokens ?? [];
+  if (queryTokens.length > 0) {
+    const routes = [
+      ...(deps.availability ? [availabilityRouter(deps.availability)] : []),
+      ...(deps.appointments ? [appointmentsRouter(deps.appointments)] : []),
+    ];
+    app.use(INTERNAL_PREFIX, internalRouter(queryTokens, routes));
+  }
   const [notFound, failed] = adminFallbacks(deps.log);
   app.use(notFound);
   app.use(failed);

@@ -1,15 +1,17 @@
 import express from 'express';
-import type { NextFunction, Request, Response, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { DateTime } from 'luxon';
-import type { z } from 'zod';
 import type { AvailabilityAnswer, ParsedAvailabilityQuery } from '@rb/contracts';
 import { AVAILABILITY_QUERY_ROUTE, AvailabilityQuerySchema } from '@rb/contracts';
-import { requireBearer } from '@rb/observability';
 import type { AvailabilityQueryResult } from '../../booking-metrics';
 import { sendAvailabilityAnswer } from './availability-answers';
+import { below, jsonRoute, sendInvalidQuery } from './internal-api';
 
 export interface AvailabilityRouteDeps {
-  /** QUERY_TOKENS: every accepted bearer token (several while one is rotated); at least one */
+  /**
+   * QUERY_TOKENS: every accepted bearer token (several while one is rotated); at least one. The
+   * whole internal API (availability and appointments) is behind them: see `internalRouter`.
+   */
   tokens: readonly string[];
   /** `signal` aborts at the deadline, or when the asker hangs up before its answer was sent */
   answer: (query: ParsedAvailabilityQuery, signal: AbortSignal) => Promise<AvailabilityAnswer>;
@@ -18,9 +20,6 @@ export interface AvailabilityRouteDeps {
   /** every question that passed the token, with its time to answer */
   onQuery?: (result: AvailabilityQueryResult, seconds: number) => void;
 }
-
-/** Where the router is mounted; the route's own path is the contract's route below it. */
-export const INTERNAL_PREFIX = '/internal';
 
 /** The contract's query, and days that exist in the calendar (the contract lets 2026-02-30 through). */
 const QuerySchema = AvailabilityQuerySchema.superRefine((query, ctx) => {
@@ -31,23 +30,21 @@ const QuerySchema = AvailabilityQuerySchema.superRefine((query, ctx) => {
 });
 
 /**
- * booking's internal query API, under /internal (bearer token of QUERY_TOKENS, small JSON bodies):
- * POST /internal/availability — a live caller's availability question, decoded with the contract,
- * answered by the use case within `deadlineMs`, its answer mapped to HTTP in `sendAvailabilityAnswer`.
- * A body that is not the contract's query is 400 `invalid_query` with every issue named. An asker
- * that hangs up first stops the question's Cal.com work and is answered nothing (`abandoned`).
+ * POST /internal/availability (mounted behind `internalRouter`'s token check) — a live caller's
+ * availability question, decoded with the contract, answered by the use case within `deadlineMs`,
+ * its answer mapped to HTTP in `sendAvailabilityAnswer`. A body that is not the contract's query
+ * (or not JSON) is 400 `invalid_query` with every issue named. An asker that hangs up first stops
+ * the question's Cal.com work and is answered nothing (`abandoned`).
  */
-export function availabilityRouter(deps: AvailabilityRouteDeps): Router {
+export function availabilityRouter(deps: Omit<AvailabilityRouteDeps, 'tokens'>): Router {
   const router = express.Router();
   const observe = deps.onQuery ?? (() => undefined);
-  router.use(requireBearer(deps.tokens));
-  router.use(express.json({ limit: '4kb' }));
-  router.post(AVAILABILITY_QUERY_ROUTE.slice(INTERNAL_PREFIX.length), async (req: Request, res: Response) => {
+  const ask = async (req: Request, res: Response) => {
     const seconds = stopwatch();
     const query = QuerySchema.safeParse(req.body ?? {});
     if (!query.success) {
       observe('invalid', seconds());
-      return void res.status(400).json({ error: 'invalid_query', issues: issuesOf(query.error) });
+      return sendInvalidQuery(res, query.error);
     }
     const question = questionSignal(res, deps.deadlineMs);
     let answer: AvailabilityAnswer;
@@ -60,13 +57,8 @@ export function availabilityRouter(deps: AvailabilityRouteDeps): Router {
     if (question.hungUp.aborted) return void observe('abandoned', seconds());
     sendAvailabilityAnswer(res, answer);
     observe(answer, seconds());
-  });
-  // a body that is not JSON is an invalid query too; a body too large stays 413 (the app's fallback)
-  router.use((error: Error & { type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (error.type !== 'entity.parse.failed') return next(error);
-    observe('invalid', 0);
-    res.status(400).json({ error: 'invalid_query', issues: [{ path: '', message: 'the body is not JSON' }] });
-  });
+  };
+  router.post(below(AVAILABILITY_QUERY_ROUTE), ...jsonRoute(ask, () => observe('invalid', 0)));
   return router;
 }
 
@@ -81,10 +73,6 @@ function questionSignal(res: Response, deadlineMs: number): { signal: AbortSigna
     if (!res.writableEnded) hangUp.abort(new Error('the asker hung up before the answer'));
   });
   return { signal: AbortSignal.any([AbortSignal.timeout(deadlineMs), hangUp.signal]), hungUp: hangUp.signal };
-}
-
-function issuesOf(error: z.ZodError) {
-  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 }
 
 function stopwatch(): () => number {
