@@ -10,7 +10,9 @@ describe('callerDigest', () => {
   });
 
   it('when the company id is written in capitals then it is the same company', () => {
-    expect(callerDigest(key, company.toUpperCase(), '+4917612345678')).toBe(callerDigest(key, company, '+4917612345678'));
+    expect(callerDigest(key, company.toUpperCase(), '+4917612345678')).toBe(
+      callerDigest(key, company, '+4917612345678'),
+    );
   });
 
   it('when the company, the number or the key differ then the digest differs', () => {

@@ -48,7 +48,10 @@ async function stored(
 }
 
 const find = (company: string, callerPhone = CALLER) =>
-  findAppointments({ db: typeormAutocommit(db.dataSource), clock: () => now, callerKey: KEY }, { companyId: company, callerPhone });
+  findAppointments(
+    { db: typeormAutocommit(db.dataSource), clock: () => now, callerKey: KEY },
+    { companyId: company, callerPhone },
+  );
 const startsOf = (answer: Awaited<ReturnType<typeof find>>) => answer.appointments.map((a) => a.start.utc);
 
 describe("a caller's appointments", () => {
@@ -94,9 +97,18 @@ describe("a caller's appointments", () => {
 
   it('when the caller holds more than three, then the three earliest are listed, earliest first', async () => {
     const company = randomUUID();
-    for (const start of ['2026-10-20T12:00:00Z', '2026-10-06T12:00:00Z', '2026-11-02T09:00:00Z', '2026-10-02T07:00:00Z'])
+    for (const start of [
+      '2026-10-20T12:00:00Z',
+      '2026-10-06T12:00:00Z',
+      '2026-11-02T09:00:00Z',
+      '2026-10-02T07:00:00Z',
+    ])
       await stored(company, start);
-    expect(startsOf(await find(company))).toEqual(['2026-10-02T07:00:00Z', '2026-10-06T12:00:00Z', '2026-10-20T12:00:00Z']);
+    expect(startsOf(await find(company))).toEqual([
+      '2026-10-02T07:00:00Z',
+      '2026-10-06T12:00:00Z',
+      '2026-10-20T12:00:00Z',
+    ]);
   });
 
   it('when the number is written with spaces and dashes, or the company id in capitals, then the same bookings are found', async () => {

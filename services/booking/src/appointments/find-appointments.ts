@@ -18,7 +18,10 @@ export interface FindAppointmentsDeps {
  * digest of (company, number), so the number is written any way the caller's line gives it and
  * is never stored. A number with no digits has no bookings.
  */
-export async function findAppointments(deps: FindAppointmentsDeps, query: AppointmentsQuery): Promise<AppointmentsAnswer> {
+export async function findAppointments(
+  deps: FindAppointmentsDeps,
+  query: AppointmentsQuery,
+): Promise<AppointmentsAnswer> {
   const digest = callerDigest(deps.callerKey, query.companyId, query.callerPhone);
   if (!digest) return { appointments: [] };
   const bookings = await upcomingCallerBookings(deps.db, {
@@ -31,6 +34,8 @@ export async function findAppointments(deps: FindAppointmentsDeps, query: Appoin
 }
 
 /** `findAppointments` over its dependencies, as the HTTP route takes it. */
-export function makeFindAppointments(deps: FindAppointmentsDeps): (query: AppointmentsQuery) => Promise<AppointmentsAnswer> {
+export function makeFindAppointments(
+  deps: FindAppointmentsDeps,
+): (query: AppointmentsQuery) => Promise<AppointmentsAnswer> {
   return (query) => findAppointments(deps, query);
 }

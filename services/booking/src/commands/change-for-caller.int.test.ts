@@ -81,7 +81,11 @@ async function booked(options: { startUtc?: string; phone?: string } = {}) {
   const response = await fetch(`${calcom.url}/v2/bookings`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ start: startUtc, eventTypeId: EVENT_TYPE, attendee: { name: 'A', timeZone: 'Europe/Berlin' } }),
+    body: JSON.stringify({
+      start: startUtc,
+      eventTypeId: EVENT_TYPE,
+      attendee: { name: 'A', timeZone: 'Europe/Berlin' },
+    }),
   });
   const { data } = (await response.json()) as { data: { uid: string } };
   const publicId = publicBookingId(key);
@@ -127,9 +131,9 @@ const reschedule = (bookingId: string, newStartUtc: string, local: string): Resc
 });
 
 const outboxOf = async (callId: string) =>
-  (
-    await db.dataSource.query<{ value: Buffer }[]>('SELECT value FROM outbox WHERE key = $1 ORDER BY id', [callId])
-  ).map((r) => (JSON.parse(r.value.toString()) as { type: string }).type);
+  (await db.dataSource.query<{ value: Buffer }[]>('SELECT value FROM outbox WHERE key = $1 ORDER BY id', [callId])).map(
+    (r) => (JSON.parse(r.value.toString()) as { type: string }).type,
+  );
 const rowOf = async (publicId: string) =>
   (
     await db.dataSource.query<{ status: string; calcom_uid: string; start_utc: Date }[]>(
