@@ -31,6 +31,17 @@ describe('ingress configuration', () => {
     expect(short.kind === 'valid' ? '' : short.problems.join('\n')).toMatch(/BOOKING_QUERY_TOKEN/);
   });
 
+  it('when COMMAND_DEADLINE_MS is not set, then 5 s; when it leaves less than 2 s below the tools’ 8 s timeout, then it is refused with the reason', () => {
+    expect(parseConfig({ RETELL_API_KEY: 'key_0123456789' })).toMatchObject({
+      config: { COMMAND_DEADLINE_MS: 5_000, MAX_WAITING_COMMANDS: 5_000 },
+    });
+    expect(parseConfig({ RETELL_API_KEY: 'key_0123456789', COMMAND_DEADLINE_MS: '6000' }).kind).toBe('valid');
+    const tooLong = parseConfig({ RETELL_API_KEY: 'key_0123456789', COMMAND_DEADLINE_MS: '6001' });
+    expect(tooLong.kind === 'invalid' && tooLong.problems.join('\n')).toMatch(
+      /COMMAND_DEADLINE_MS.*timeout_ms \(8000\)/,
+    );
+  });
+
   it('when MAX_BODY_BYTES would accept bodies the topics cannot store, then it is refused with the reason', () => {
     const result = parseConfig({ RETELL_API_KEY: 'key_0123456789', MAX_BODY_BYTES: String(4 * 1024 * 1024) });
     expect(result.kind).toBe('invalid');

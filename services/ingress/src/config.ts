@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EnvConfigResult } from '@rb/observability';
 import { TOPIC_MAX_MESSAGE_BYTES } from '@rb/contracts';
 import { commonEnvFields, parseEnvConfig, positiveInt } from '@rb/observability';
+import { TOOL_TIMEOUT_HEADROOM_MS, TOOL_TIMEOUT_MS } from './functions/tool-timeout';
 
 const int = positiveInt;
 
@@ -55,6 +56,15 @@ export const ConfigSchema = z.object({
   BOOKING_QUERY_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(24).optional()),
   /** how long check_availability waits for booking before the agent is told to offer a callback */
   AVAILABILITY_DEADLINE_MS: int(2_500),
+  /**
+   * how long book/reschedule/cancel wait for booking's answer (the command's send included) before
+   * the caller hears that it is being done; well under the tools' timeout_ms (8 s)
+   */
+  COMMAND_DEADLINE_MS: int(5_000).refine((ms) => ms <= TOOL_TIMEOUT_MS - TOOL_TIMEOUT_HEADROOM_MS, {
+    message: `must leave ${TOOL_TIMEOUT_HEADROOM_MS} ms below the tools' timeout_ms (${TOOL_TIMEOUT_MS}), or Retell gives up before the caller hears our answer`,
+  }),
+  /** commands waiting for booking's answer at once, at most (beyond: ok:false, try again) */
+  MAX_WAITING_COMMANDS: int(5_000),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
   /** call-processor's listener, asked on call_inbound whether the caller is a known customer */
   CALL_PROCESSOR_QUERY_URL: z.url().default('http://127.0.0.1:3001'),

@@ -30,7 +30,7 @@ export function makeIngressMetrics(registry: Registry) {
     }),
     functionCalls: new Counter({
       name: 'ingress_function_calls_total',
-      help: 'Retell custom-function calls (tools during a live call), by function and outcome (offered, a problem code, bad_signature)',
+      help: 'Retell custom-function calls (tools during a live call), by function and outcome (offered, booked, a refusal or problem code, deadline_passed, bad_signature)',
       labelNames: ['name', 'outcome'] as const,
       registers,
     }),
@@ -40,6 +40,25 @@ export function makeIngressMetrics(registry: Registry) {
       labelNames: ['name'] as const,
       // the live call's targets: p95 ≤ 50 ms on a warm cache, ≤ 300 ms on a cold one
       buckets: [...SLO_BUCKETS_SECONDS, 0.3].sort((a, b) => a - b),
+      registers,
+    }),
+    bookingCommands: new Counter({
+      name: 'ingress_booking_commands_total',
+      help: 'book/reschedule/cancel commands sent to booking, by command and outcome (booked, rescheduled, cancelled, slot_taken, refused; deadline_passed: no answer in time; produce_failed, busy: not sent)',
+      labelNames: ['command', 'outcome'] as const,
+      registers,
+    }),
+    bookingCommandWait: new Histogram({
+      name: 'ingress_booking_command_wait_seconds',
+      help: 'From handing a command to the producer to booking’s answer or the deadline (COMMAND_DEADLINE_MS)',
+      labelNames: ['command'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8],
+      registers,
+    }),
+    commandAnswersRead: new Counter({
+      name: 'ingress_command_answers_read_total',
+      help: 'booking.command-results.v1 answers read: matched (a request here waited for it), not_waiting (another replica’s, or past its deadline), unreadable',
+      labelNames: ['outcome'] as const,
       registers,
     }),
     customerLookups: new Counter({

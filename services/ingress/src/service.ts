@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { registerValueSchema, RetellWebhookEventValueSchema, TOPICS } from '@rb/contracts';
+import { randomUUID } from 'node:crypto';
+import { BookingCommandV1Schema, registerValueSchema, RetellWebhookEventValueSchema, TOPICS } from '@rb/contracts';
 import type { Logger } from '@rb/observability';
 import { createLogger, createMetricsRegistry, Liveness, startOpsServer } from '@rb/observability';
 import type { Config } from './config';
@@ -24,6 +25,11 @@ import { makeAnswerCheckAvailability } from './functions/answer-check-availabili
 import { makeAnswerFunctionCall } from './functions/answer-function-call';
 import { makeBookingAvailabilityClient } from './functions/booking-availability-client';
 import { SlotIds } from './functions/slot-id';
+import { makeBookingCommands } from './functions/answer-booking-commands';
+import { makeAnswerFindAppointments } from './functions/answer-find-appointments';
+import { makeBookingAppointmentsClient } from './functions/booking-appointments-client';
+import { CommandReplies } from './functions/command-replies';
+import { makeCommandSender } from './functions/command-sender';
 import { CallProcessorCustomers } from './inbound/customer-names';
 import { makeRingRecorder } from './inbound/ring-recorder';
 
@@ -44,11 +50,16 @@ export interface Overrides {
   topic?: string;
   /** where the directory is read from (tests use their own topic) */
   directoryTopic?: string;
+  /** where book/reschedule/cancel commands go, and where booking's answers are read (tests use their own) */
+  commandsTopic?: string;
+  commandResultsTopic?: string;
 }
 
 export async function startIngress(config: Config, overrides: Overrides = {}): Promise<RunningIngress> {
   const log = overrides.log ?? createLogger({ service: 'ingress', level: config.LOG_LEVEL });
   const topic = overrides.topic ?? TOPICS.retellWebhookEvents;
+  const commandsTopic = overrides.commandsTopic ?? TOPICS.bookingCommands;
+  const commandResultsTopic = overrides.commandResultsTopic ?? TOPICS.bookingCommandResults;
   const registry = createMetricsRegistry('ingress');
   const metrics = makeIngressMetrics(registry);
   const kafka = new Kafka({
@@ -82,7 +93,27 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
   });
   redis.on('error', (error: Error) => log.debug({ err: error.message }, 'redis connection error'));
 
+  // the live call's commands: one producer of their own (acks=all, given up at the caller's deadline)
+  const commandPublisher = new BatchingPublisher({
+    kafka,
+    topic: commandsTopic,
+    timeoutMs: config.COMMAND_DEADLINE_MS,
+    maxPending: config.MAX_WAITING_COMMANDS,
+    compressFromBytes: config.PRODUCE_COMPRESS_FROM_BYTES,
+    onProduceFailed: () => void broker.check(),
+    metrics,
+    log,
+  });
+  const replies = new CommandReplies({
+    kafka,
+    topic: commandResultsTopic,
+    log,
+    maxWaiting: config.MAX_WAITING_COMMANDS,
+    onRead: (outcome) => metrics.commandAnswersRead.inc({ outcome }),
+  });
+
   let schemaId: number | undefined;
+  let commandSchemaId: number | undefined;
   let draining = false;
   const receiveWebhook = makeReceiveWebhook({
     apiKey: config.RETELL_API_KEY,
@@ -142,8 +173,15 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
   });
   if (!config.CALL_PROCESSOR_QUERY_TOKEN)
     log.warn('CALL_PROCESSOR_QUERY_TOKEN is not set: call_inbound never greets a known caller by name');
-  // live tool calls (check_availability) find their branch in the same directory and ask booking
+  // live tool calls find their branch in the same directory; they ask booking (availability, the
+  // caller's appointments) over HTTP and send it commands over Kafka
   const { BOOKING_QUERY_TOKEN: bookingToken } = config;
+  const bookingQuery = bookingToken
+    ? { baseUrl: config.BOOKING_QUERY_URL, token: bookingToken, deadlineMs: config.AVAILABILITY_DEADLINE_MS }
+    : undefined;
+  const askAvailability = bookingQuery ? makeBookingAvailabilityClient(bookingQuery) : undefined;
+  const findAppointments = bookingQuery ? makeBookingAppointmentsClient(bookingQuery) : undefined;
+  const slotIds = new SlotIds(config.RETELL_API_KEY);
   const answerFunctionCall = makeAnswerFunctionCall({
     apiKey: config.RETELL_API_KEY,
     signatureToleranceMs: config.SIGNATURE_TOLERANCE_MS,
@@ -155,25 +193,41 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
       },
     },
     functions: {
-      check_availability: makeAnswerCheckAvailability({
-        askAvailability: bookingToken
-          ? makeBookingAvailabilityClient({
-              baseUrl: config.BOOKING_QUERY_URL,
-              token: bookingToken,
-              deadlineMs: config.AVAILABILITY_DEADLINE_MS,
-            })
-          : undefined,
-        slotIds: new SlotIds(config.RETELL_API_KEY),
+      check_availability: makeAnswerCheckAvailability({ askAvailability, slotIds, clock: Date.now }),
+      ...makeBookingCommands({
+        slotIds,
+        send: makeCommandSender({
+          publisher: commandPublisher,
+          topicSchemaId: () => commandSchemaId,
+          source: `/retell-booking/ingress`,
+        }),
+        replies,
+        deadlineMs: config.COMMAND_DEADLINE_MS,
         clock: Date.now,
+        newCommandId: randomUUID,
+        phoneNumberOf: (branchId, dialled) => directory.phoneNumberIdOf(branchId, dialled),
+        findAppointments,
+        askAvailability,
+        onCommand: ({ command, outcome, waitedSeconds }) => {
+          metrics.bookingCommands.inc({ command, outcome });
+          if (waitedSeconds !== undefined) metrics.bookingCommandWait.observe({ command }, waitedSeconds);
+        },
+        onInvalid: (command, detail) =>
+          log.error({ command, detail }, 'a command of ours breaks its contract; not sent'),
       }),
+      find_appointments: makeAnswerFindAppointments({ findAppointments }),
     },
   });
-  if (!bookingToken) log.warn('BOOKING_QUERY_TOKEN is not set: check_availability answers ok:false (not_configured)');
+  if (!bookingToken)
+    log.warn(
+      'BOOKING_QUERY_TOKEN is not set: check_availability and find_appointments answer ok:false (not_configured)',
+    );
   const notReady = (): string[] =>
     [
       draining && 'draining',
       !feed.caughtUp && 'directory',
-      schemaId === undefined && 'schema-registry',
+      (schemaId === undefined || commandSchemaId === undefined) && 'schema-registry',
+      !replies.ready && 'command-replies',
       !broker.reachable && 'kafka',
       redis.status !== 'ready' && 'redis',
     ].filter((x): x is string => typeof x === 'string');
@@ -196,9 +250,18 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
     log,
   );
   registration.then((id) => (schemaId = id)).catch(() => undefined);
-  await Promise.race([registration, sleep(5_000)]).catch(() => undefined);
+  const commandRegistration = registerUntilDone(
+    () => registerValueSchema(config.SCHEMA_REGISTRY_URL, commandsTopic, BookingCommandV1Schema),
+    log,
+    'command schema registration',
+  );
+  commandRegistration.then((id) => (commandSchemaId = id)).catch(() => undefined);
+  await Promise.race([Promise.all([registration, commandRegistration]), sleep(5_000)]).catch(() => undefined);
   await Promise.all([
     publisher.connect().catch((error: Error) => log.warn({ err: error.message }, 'kafka not reachable at start')),
+    commandPublisher
+      .connect()
+      .catch((error: Error) => log.warn({ err: error.message }, 'kafka not reachable at start (commands)')),
     broker.start(),
     checkTopicLimit(kafka, topic, config.MAX_BODY_BYTES, log),
     redis.connect().catch((error: Error) => log.warn({ err: error.message }, 'redis not reachable at start')),
@@ -206,7 +269,17 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
   // until the directory is read to its end, call_inbound answers 503 and /readyz says `directory`
   const reading = registerUntilDone(() => feed.start(), log, 'reading the directory');
   reading.catch(() => undefined);
-  await Promise.race([reading.then(() => feed.whenCaughtUp()), sleep(10_000)]).catch(() => undefined);
+  // booking's answers are read from their topic's end: until the consumer has its offsets an
+  // answer could pass unseen, so /readyz says `command-replies`
+  const listening = registerUntilDone(() => replies.start(), log, 'reading command answers');
+  listening.catch(() => undefined);
+  await Promise.race([
+    Promise.all([
+      reading.then(() => feed.whenCaughtUp()),
+      listening.then(() => whenTrue(() => replies.ready || draining)),
+    ]),
+    sleep(10_000),
+  ]).catch(() => undefined);
   // not live once the event loop was blocked for long (a restart cures that); ingress has no
   // consumer that could stop for good, and Kafka or Redis being down is readiness, not liveness
   const liveness = new Liveness().start();
@@ -242,7 +315,9 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
     async stop() {
       draining = true;
       registration.cancel();
+      commandRegistration.cancel();
       reading.cancel();
+      listening.cancel();
       // stop accepting; keep-alive connections are closed as soon as their in-flight request is
       // answered (answers while draining carry `Connection: close`)
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -253,6 +328,8 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
       // the rings answered last are still being recorded behind their answers
       await rings.drain();
       await publisher.close();
+      await commandPublisher.close();
+      await replies.stop();
       await feed.stop();
       await broker.stop();
       await ops.close();
@@ -264,6 +341,10 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function whenTrue(condition: () => boolean, pollMs = 20): Promise<void> {
+  while (!condition()) await sleep(pollMs);
+}
 
 /** Retries with capped exponential backoff until it succeeds or is cancelled. */
 function registerUntilDone<T>(

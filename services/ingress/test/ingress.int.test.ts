@@ -12,7 +12,14 @@ import {
 } from '../../../test/support/kafka';
 import { createLogger } from '@rb/observability';
 import { startIngress } from '../src/service';
-import { fixtureBytes, postWebhook, startTestIngress, testConfig, withFreshCallId } from './support';
+import {
+  createCommandTopics,
+  fixtureBytes,
+  postWebhook,
+  startTestIngress,
+  testConfig,
+  withFreshCallId,
+} from './support';
 
 /** Integration: real Kafka broker (acks=all), real schema registry, real Redis. */
 describe('ingress against the real broker, registry and Redis', () => {
@@ -255,7 +262,7 @@ describe('ingress readiness', () => {
       level: 'info',
       destination: { write: (l: string) => void lines.push(l) },
     });
-    const ingress = await startIngress(testConfig(), { log, topic });
+    const ingress = await startIngress(testConfig(), { log, topic, ...(await createCommandTopics()) });
     await ingress.stop();
     const errors = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 'error');
     expect(errors).toEqual([

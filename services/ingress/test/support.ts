@@ -29,17 +29,36 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return parsed.config;
 }
 
-/** ingress on its own events topic and its own (new, empty unless given) directory topic. */
+/** A test's own pair of booking command topics (new, empty): where ingress sends commands and reads answers. */
+export async function createCommandTopics(): Promise<{ commandsTopic: string; commandResultsTopic: string }> {
+  const topics = {
+    commandsTopic: uniqueName('it.ingress-commands'),
+    commandResultsTopic: uniqueName('it.ingress-results'),
+  };
+  await Promise.all(Object.values(topics).map((t) => createTopic(t)));
+  return topics;
+}
+
+/** ingress on its own events topic, its own (new, empty unless given) directory topic and its own command topics. */
 export async function startTestIngress(
   topic: string,
   overrides: Record<string, string> = {},
   directoryTopic?: string,
-): Promise<RunningIngress & { config: Config; directoryTopic: string }> {
+  commandTopics?: { commandsTopic: string; commandResultsTopic: string },
+): Promise<
+  RunningIngress & { config: Config; directoryTopic: string; commandsTopic: string; commandResultsTopic: string }
+> {
   const config = testConfig(overrides);
   const directory = directoryTopic ?? uniqueName('it.ingress-directory');
   if (!directoryTopic) await createTopic(directory);
-  const ingress = await startIngress(config, { log: pino({ level: 'silent' }), topic, directoryTopic: directory });
-  return { ...ingress, config, directoryTopic: directory };
+  const commands = commandTopics ?? (await createCommandTopics());
+  const ingress = await startIngress(config, {
+    log: pino({ level: 'silent' }),
+    topic,
+    directoryTopic: directory,
+    ...commands,
+  });
+  return { ...ingress, config, directoryTopic: directory, ...commands };
 }
 
 export const fixtureBytes = (file: string): Buffer => readFileSync(join(RETELL_FIXTURES_DIR, file));

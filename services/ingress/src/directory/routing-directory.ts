@@ -101,6 +101,22 @@ export class RoutingDirectory {
     return { kind: 'found', route: { branch, company, services: this.activeServices(branch), staff } };
   }
 
+  /**
+   * The number a call of the branch reached, for attributing what the call books: the dialled
+   * number when it is the branch's and active, else the branch's only active number; undefined
+   * when that is not one number.
+   */
+  phoneNumberIdOf(branchId: string, dialled?: string): string | undefined {
+    if (dialled) {
+      const routing = this.route(dialled);
+      if (routing.kind === 'routed' && routing.route.branch.id === branchId) return routing.route.number.id;
+    }
+    const active = [...this.numbers.values()]
+      .map((id) => this.get('phone_number', id))
+      .filter((n): n is PhoneNumber => !!n && n.active && n.branchId === branchId);
+    return active.length === 1 ? active[0]!.id : undefined;
+  }
+
   private activeServices(branch: Branch): Service[] {
     return branch.serviceIds
       .map((serviceId) => this.get('service', serviceId))

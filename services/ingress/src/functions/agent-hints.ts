@@ -28,9 +28,25 @@ export type FunctionProblem =
   /* the calendar */
   | 'calendar_refused'
   | 'calendar_unavailable'
-  | 'calendar_unreachable';
+  | 'calendar_unreachable'
+  /* booking, moving, cancelling, finding: refused before booking is asked */
+  /** no call id (an args-only tool without its `call_id` const): a command could not be told apart from another call's */
+  | 'missing_call'
+  /** no caller number (web call, withheld, no `anrufer_nummer` const): no booking can be found or changed */
+  | 'caller_unknown'
+  /** the dialled number is not known: the booking could not be attributed */
+  | 'unattributed'
+  | 'missing_slot'
+  /** a slot id not made in this call's branch: malformed, forged, another branch's, or of a service no longer offered */
+  | 'invalid_slot'
+  | 'slot_in_past'
+  | 'missing_name'
+  | 'missing_booking_id'
+  | 'invalid_booking_id'
+  /** reschedule_appointment without neuer_slot_id or neuer_termin */
+  | 'missing_new_time';
 
-/** What a hint may mention: the offered services, today's date, the function's name. */
+/** What a hint may mention: the offered services, today's date, the function's name (or the text the caller said). */
 export interface HintFacts {
   services?: readonly string[];
   today?: string;
@@ -44,7 +60,7 @@ const ENGLISH_CALLBACK = 'Apologise and offer a callback from the business.';
 
 const GERMAN: Hints = {
   unknown_function: (f) =>
-    `Die Funktion „${f.said ?? ''}“ gibt es hier nicht; verfügbar ist check_availability. ${GERMAN_CALLBACK}`,
+    `Die Funktion „${f.said ?? ''}“ gibt es hier nicht; verfügbar sind ${FUNCTIONS}. ${GERMAN_CALLBACK}`,
   malformed_request: () => `Die Anfrage war kein JSON-Objekt mit Argumenten. ${GERMAN_CALLBACK}`,
   missing_tenant: () => `Diesem Anruf ist kein Betrieb zugeordnet, ich kann keine Termine prüfen. ${GERMAN_CALLBACK}`,
   unknown_tenant: () => `Den Betrieb dieses Anrufs kenne ich nicht, ich kann keine Termine prüfen. ${GERMAN_CALLBACK}`,
@@ -74,11 +90,29 @@ const GERMAN: Hints = {
     `Der Kalender antwortet gerade nicht. ${GERMAN_CALLBACK} Oder bitte, es in ein paar Minuten noch einmal zu versuchen.`,
   calendar_unreachable: () =>
     `Der Kalender antwortet gerade nicht. ${GERMAN_CALLBACK} Oder bitte, es in ein paar Minuten noch einmal zu versuchen.`,
+  missing_call: () => `Diesem Anruf fehlt seine Kennung, ich kann hier nichts eintragen. ${GERMAN_CALLBACK}`,
+  caller_unknown: () =>
+    `Die Rufnummer des Anrufers ist nicht bekannt, deshalb kann ich seine Termine weder finden noch ändern. ${GERMAN_CALLBACK}`,
+  unattributed: () =>
+    `Die gewählte Nummer ist keinem Standort zugeordnet, ich kann nichts eintragen. ${GERMAN_CALLBACK}`,
+  missing_slot: () =>
+    'Es fehlt die slot_id der gewählten Zeit. Frag mit check_availability nach freien Zeiten und gib die slot_id der gewählten Zeit unverändert weiter.',
+  invalid_slot: () =>
+    'Diese slot_id stammt nicht aus diesem Anruf. Frag mit check_availability erneut nach freien Zeiten und gib die slot_id unverändert weiter.',
+  slot_in_past: (f) =>
+    `Diese Zeit liegt in der Vergangenheit. Heute ist ${f.today ?? ''}. Frag mit check_availability nach einer Zeit ab jetzt.`,
+  missing_name: () => 'Ich brauche noch den Namen, auf den der Termin gebucht wird. Frag den Anrufer danach.',
+  missing_booking_id: () =>
+    'Ich brauche die Buchungsnummer (bk_ und acht Zeichen). Frag danach, oder rufe find_appointments auf, um die Termine des Anrufers zu finden.',
+  invalid_booking_id: (f) =>
+    `„${f.said ?? ''}“ ist keine Buchungsnummer; sie sieht aus wie bk_ und acht Buchstaben oder Ziffern. Frag noch einmal nach, oder rufe find_appointments auf.`,
+  missing_new_time: () =>
+    'Ich brauche den neuen Termin: die slot_id aus check_availability in neuer_slot_id, oder die Worte des Anrufers in neuer_termin.',
 };
 
 const ENGLISH: Hints = {
   unknown_function: (f) =>
-    `There is no function "${f.said ?? ''}" here; check_availability is available. ${ENGLISH_CALLBACK}`,
+    `There is no function "${f.said ?? ''}" here; available are ${FUNCTIONS}. ${ENGLISH_CALLBACK}`,
   malformed_request: () => `The request was not a JSON object of arguments. ${ENGLISH_CALLBACK}`,
   missing_tenant: () => `This call belongs to no business I know, so I cannot check times. ${ENGLISH_CALLBACK}`,
   unknown_tenant: () => `I do not know this call's business, so I cannot check times. ${ENGLISH_CALLBACK}`,
@@ -105,9 +139,29 @@ const ENGLISH: Hints = {
     `The calendar is not answering right now. ${ENGLISH_CALLBACK} Or ask them to try again in a few minutes.`,
   calendar_unreachable: () =>
     `The calendar is not answering right now. ${ENGLISH_CALLBACK} Or ask them to try again in a few minutes.`,
+  missing_call: () => `This call has no id, so I cannot enter anything. ${ENGLISH_CALLBACK}`,
+  caller_unknown: () =>
+    `The caller's number is not known, so I can neither find nor change their appointments. ${ENGLISH_CALLBACK}`,
+  unattributed: () => `The number dialled belongs to no branch I know, so I cannot enter anything. ${ENGLISH_CALLBACK}`,
+  missing_slot: () =>
+    'The slot_id of the chosen time is missing. Ask check_availability for free times and pass the chosen slot_id on unchanged.',
+  invalid_slot: () =>
+    'This slot_id is not from this call. Ask check_availability for free times again and pass the slot_id on unchanged.',
+  slot_in_past: (f) =>
+    `That time lies in the past. Today is ${f.today ?? ''}. Ask check_availability for a time from now on.`,
+  missing_name: () => 'I still need the name to book under. Ask the caller for it.',
+  missing_booking_id: () =>
+    'I need the booking number (bk_ and eight characters). Ask for it, or call find_appointments to find the caller’s appointments.',
+  invalid_booking_id: (f) =>
+    `"${f.said ?? ''}" is not a booking number; it looks like bk_ and eight letters or digits. Ask again, or call find_appointments.`,
+  missing_new_time: () =>
+    'I need the new time: the slot_id from check_availability in neuer_slot_id, or the caller’s words in neuer_termin.',
 };
 
 const HINTS: Record<SpokenLanguage, Hints> = { de: GERMAN, en: ENGLISH };
+
+/** the tools an unknown function's hint names (answer-function-call.ts FUNCTION_NAMES) */
+const FUNCTIONS = 'check_availability, book_appointment, reschedule_appointment, cancel_appointment, find_appointments';
 
 /** The answer a tool call gets when it cannot be answered: HTTP 200, so the LLM reads the hint. */
 export interface FunctionErrorAnswer {

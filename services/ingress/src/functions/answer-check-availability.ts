@@ -1,9 +1,9 @@
 import type { AvailabilityQuery } from '@rb/contracts';
 import type { BranchRoute } from '../directory/routing-directory';
 import { spokenLanguageOf } from '../inbound/agent-variables';
-import type { FunctionErrorAnswer, FunctionProblem, HintFacts } from './agent-hints';
+import type { FunctionProblem, HintFacts } from './agent-hints';
+import type { FunctionAnswer } from './function-answer';
 import { problemAnswer } from './agent-hints';
-import type { CheckAvailabilityAnswer, Offer } from './availability-answer';
 import { availabilityAnswer, MAX_OFFERS } from './availability-answer';
 import type { AskAvailability } from './booking-availability-client';
 import { readCheckAvailabilityArgs } from './check-availability-args';
@@ -17,14 +17,6 @@ export interface CheckAvailabilityDeps {
   askAvailability: AskAvailability | undefined;
   slotIds: SlotIds;
   clock: () => number;
-}
-
-/** A tool call's answer: HTTP 200 either way, with the outcome it is counted by. */
-export interface FunctionAnswer {
-  outcome: Offer | FunctionProblem;
-  body: CheckAvailabilityAnswer | FunctionErrorAnswer;
-  /** for the log, never for the LLM: why the calendar gave no answer */
-  detail?: string;
 }
 
 /**

@@ -4,8 +4,10 @@ import { FunctionErrorResponseSchema } from '@rb/contracts';
 import { RETELL_FIXTURES_DIR } from '../../../../test/paths';
 import type { BranchRoute, BranchRouting } from '../directory/routing-directory';
 import { signRetellBody } from '../webhooks/verify-signature';
-import { makeAnswerFunctionCall } from './answer-function-call';
-import type { FunctionCallRequest } from './answer-function-call';
+import { FUNCTION_NAMES, makeAnswerFunctionCall } from './answer-function-call';
+import type { FunctionCallRequest, FunctionName } from './answer-function-call';
+import type { CallContext } from './call-context';
+import type { FunctionAnswer } from './function-answer';
 import { ENGLISH_SALON, IDS, SALON } from './test-tenant.test-support';
 
 const KEY = 'key_test_function_calls_0001';
@@ -22,6 +24,14 @@ const defaultBody = (metadata: unknown = { companyId: IDS.company, branchId: IDS
 
 function setUp({ caughtUp = true, route = SALON as BranchRoute } = {}) {
   const calls: { route: BranchRoute; args: Record<string, unknown> }[] = [];
+  const contexts: { name: FunctionName; call: CallContext }[] = [];
+  const standIn =
+    (name: FunctionName) =>
+    async (route: BranchRoute, args: Record<string, unknown>, call: CallContext): Promise<FunctionAnswer> => {
+      calls.push({ route, args });
+      contexts.push({ name, call });
+      return { outcome: 'offered', body: { ok: false, fehler: 'not_ready', hinweis_fuer_agent: 'stand-in' } };
+    };
   const directory = {
     caughtUp,
     branchRoute: (branchId: string, companyId?: string): BranchRouting =>
@@ -36,12 +46,10 @@ function setUp({ caughtUp = true, route = SALON as BranchRoute } = {}) {
     signatureToleranceMs: 300_000,
     clock: () => NOW,
     directory,
-    functions: {
-      check_availability: async (route, args) => {
-        calls.push({ route, args });
-        return { outcome: 'offered', body: { ok: false, fehler: 'not_ready', hinweis_fuer_agent: 'stand-in' } };
-      },
-    },
+    functions: Object.fromEntries(FUNCTION_NAMES.map((name) => [name, standIn(name)])) as Record<
+      FunctionName,
+      ReturnType<typeof standIn>
+    >,
   });
   const call = (body: string, request: Partial<FunctionCallRequest> = {}) =>
     answer({
@@ -51,7 +59,7 @@ function setUp({ caughtUp = true, route = SALON as BranchRoute } = {}) {
       branchId: undefined,
       ...request,
     });
-  return { calls, call };
+  return { calls, contexts, call };
 }
 
 describe('a custom-function request from Retell', () => {
@@ -164,5 +172,79 @@ describe('a custom-function request from Retell', () => {
       },
     });
     expect(calls).toEqual([]);
+  });
+});
+
+describe('the call a custom-function request belongs to', () => {
+  const FIXTURE_15 = readFileSync(
+    join(RETELL_FIXTURES_DIR, '15-function.cancel_appointment.request.web-call.json'),
+    'utf8',
+  );
+  const ours = { companyId: IDS.company, branchId: IDS.branch, phoneNumberId: '1f0b7a52-8d2e-4c1a-9b3f-0a1b2c3d4e31' };
+
+  it('when it comes in the default mode from an inbound phone call, then the call id, the caller’s and the dialled number and the metadata’s number id', async () => {
+    const { contexts, call } = setUp();
+    await call(defaultBody(ours));
+    const fixture = JSON.parse(FIXTURE) as { call: { call_id: string; from_number: string; to_number: string } };
+    expect(contexts).toEqual([
+      {
+        name: 'check_availability',
+        call: {
+          callId: fixture.call.call_id,
+          callerPhone: fixture.call.from_number,
+          dialled: fixture.call.to_number,
+          phoneNumberId: ours.phoneNumberId,
+        },
+      },
+    ]);
+  });
+
+  it('when the call is outbound (we rang them), then its from_number is ours, not a caller’s: no caller number', async () => {
+    const { contexts, call } = setUp();
+    const body = JSON.parse(defaultBody(ours)) as { call: { direction: string } };
+    body.call.direction = 'outbound';
+    await call(JSON.stringify(body));
+    expect(contexts[0]!.call).toMatchObject({ callerPhone: null, dialled: undefined });
+  });
+
+  it('when fixture 15 (a dashboard web call) comes with our metadata, then the function gets no caller number; with the fixture’s own metadata it is missing_tenant', async () => {
+    const { contexts, call } = setUp();
+    const body = JSON.parse(FIXTURE_15) as { call: { metadata: unknown } };
+    body.call.metadata = ours;
+    await call(JSON.stringify(body), { name: 'cancel_appointment' });
+    expect(contexts).toEqual([
+      {
+        name: 'cancel_appointment',
+        call: {
+          callId: 'call_0e5f7a9c31d84b26a7e4c90b1d2',
+          callerPhone: null,
+          dialled: undefined,
+          phoneNumberId: ours.phoneNumberId,
+        },
+      },
+    ]);
+    expect(await call(FIXTURE_15, { name: 'cancel_appointment' })).toMatchObject({ outcome: 'missing_tenant' });
+  });
+
+  it('when it comes as args only with the call_id and anrufer_nummer consts, then they are the call and are taken out of the args; unreplaced {{…}} means unknown', async () => {
+    const { calls, contexts, call } = setUp();
+    const args = { booking_id: 'bk_3HF8Q2ZD' };
+    await call(
+      JSON.stringify({ ...args, branch_id: IDS.branch, call_id: 'call_abc123', anrufer_nummer: '+49 176 1234567' }),
+      {
+        name: 'cancel_appointment',
+      },
+    );
+    await call(
+      JSON.stringify({ ...args, branch_id: IDS.branch, call_id: '{{call_id}}', anrufer_nummer: '{{user_number}}' }),
+      {
+        name: 'cancel_appointment',
+      },
+    );
+    expect(calls.map((c) => c.args)).toEqual([args, args]);
+    expect(contexts.map((c) => c.call)).toEqual([
+      { callId: 'call_abc123', callerPhone: '+491761234567' },
+      { callId: undefined, callerPhone: null },
+    ]);
   });
 });

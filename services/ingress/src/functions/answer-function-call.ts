@@ -6,10 +6,18 @@ import type { SpokenLanguage } from '../inbound/agent-variables';
 import { verifyRetellSignature } from '../webhooks/verify-signature';
 import type { FunctionProblem } from './agent-hints';
 import { problemAnswer } from './agent-hints';
-import type { FunctionAnswer } from './answer-check-availability';
+import type { FunctionAnswer } from './function-answer';
+import type { CallContext } from './call-context';
+import { argsOnlyCallContext, CALL_ARGUMENTS, defaultCallContext } from './call-context';
 
-/** The custom functions ingress answers (part 2 adds book, cancel, move). */
-export const FUNCTION_NAMES = ['check_availability'] as const;
+/** The custom functions ingress answers during a live call. */
+export const FUNCTION_NAMES = [
+  'check_availability',
+  'book_appointment',
+  'reschedule_appointment',
+  'cancel_appointment',
+  'find_appointments',
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 const isFunctionName = (name: string): name is FunctionName => (FUNCTION_NAMES as readonly string[]).includes(name);
 
@@ -37,14 +45,21 @@ export interface AnswerFunctionCallDeps {
   signatureToleranceMs: number;
   clock: () => number;
   directory: { caughtUp: boolean; branchRoute(branchId: string, companyId?: string): BranchRouting };
-  functions: Record<FunctionName, (route: BranchRoute, args: Record<string, unknown>) => Promise<FunctionAnswer>>;
+  functions: Record<
+    FunctionName,
+    (route: BranchRoute, args: Record<string, unknown>, call: CallContext) => Promise<FunctionAnswer>
+  >;
 }
 
 /** The argument that names the tenant in args-only mode, fixed in the tool definition to `{{branch_id}}`. */
 export const BRANCH_ARGUMENT = 'branch_id';
 
 /** What call_inbound put into the call's metadata (agent-variables.ts `callMetadata`). */
-const TenantMetadataSchema = z.looseObject({ companyId: z.string().max(64), branchId: z.string().max(64) });
+const TenantMetadataSchema = z.looseObject({
+  companyId: z.string().max(64),
+  branchId: z.string().max(64),
+  phoneNumberId: z.string().max(64).optional().catch(undefined),
+});
 
 /**
  * Retell's custom-function requests during a live call (NOTES §5), signed like every webhook.
@@ -80,12 +95,14 @@ export function makeAnswerFunctionCall(deps: AnswerFunctionCallDeps) {
     const language = tenant.kind === 'found' ? spokenLanguageOf(tenant.route.branch.language) : undefined;
     if (name === 'unknown') return refuse('unknown_function', language);
     if (tenant.kind !== 'found') return refuse(tenant.problem);
-    return { kind: 'answered', name, ...(await deps.functions[name](tenant.route, payload.args)) };
+    return { kind: 'answered', name, ...(await deps.functions[name](tenant.route, payload.args, payload.call)) };
   };
 }
 
 interface Payload {
   args: Record<string, unknown>;
+  /** who is calling, in which call: what booking commands need besides the tenant */
+  call: CallContext;
   companyId?: string;
   branchId?: string;
   /** the body names a branch that cannot be used: not text, or not the URL's */
@@ -103,23 +120,35 @@ interface Payload {
  * - Otherwise a body with `name`, `args` and `call` is the default mode: the tenant is
  *   `call.metadata`, which Retell sends and our call_inbound answer set.
  * - Anything else is args only without a tenant (`missing_tenant`).
+ * The call context (call id, caller's number) comes by the same rule: `call.call_id` and
+ * `call.from_number` in the default mode, the `call_id` and `anrufer_nummer` arguments (consts of
+ * `{{call_id}}` and `{{user_number}}`) in args only, where they are taken out of the args.
  */
 function readPayload(rawBody: Buffer, branchInUrl: string | undefined): Payload | 'malformed_request' {
   const body = readJsonObject(rawBody);
   if (!body) return 'malformed_request';
-  const { [BRANCH_ARGUMENT]: branchInBody, ...args } = body;
+  const { [BRANCH_ARGUMENT]: branchInBody, ...rest } = body;
   if (branchInBody !== undefined) {
+    const { args, call } = argsOnly(rest);
     const branchId = typeof branchInBody === 'string' ? branchInBody.trim() : '';
-    if (!branchId) return { args, refused: 'unknown_tenant' };
-    if (branchInUrl !== undefined && branchInUrl !== branchId) return { args, refused: 'tenant_mismatch' };
-    return { args, branchId };
+    if (!branchId) return { args, call, refused: 'unknown_tenant' };
+    if (branchInUrl !== undefined && branchInUrl !== branchId) return { args, call, refused: 'tenant_mismatch' };
+    return { args, call, branchId };
   }
-  if (branchInUrl !== undefined) return { args: body, branchId: branchInUrl };
+  if (branchInUrl !== undefined) return { ...argsOnly(body), branchId: branchInUrl };
   const { name, args: defaultArgs, call } = body;
-  if (typeof name !== 'string' || !isObject(defaultArgs) || !isObject(call)) return { args: body };
+  if (typeof name !== 'string' || !isObject(defaultArgs) || !isObject(call)) return argsOnly(body);
+  const context = defaultCallContext(call);
   const metadata = TenantMetadataSchema.safeParse(call.metadata);
-  if (!metadata.success) return { args: defaultArgs };
-  return { args: defaultArgs, companyId: metadata.data.companyId, branchId: metadata.data.branchId };
+  if (!metadata.success) return { args: defaultArgs, call: context };
+  const { companyId, branchId, phoneNumberId } = metadata.data;
+  return { args: defaultArgs, call: { ...context, phoneNumberId }, companyId, branchId };
+}
+
+/** Args only: the call's id and the caller's number are arguments fixed by the tool (`{{call_id}}`, `{{user_number}}`). */
+function argsOnly(body: Record<string, unknown>): Pick<Payload, 'args' | 'call'> {
+  const { [CALL_ARGUMENTS.callId]: callId, [CALL_ARGUMENTS.callerPhone]: callerPhone, ...args } = body;
+  return { args, call: argsOnlyCallContext(callId, callerPhone) };
 }
 
 /** The body as a JSON object; undefined when it is not JSON or not an object. */

@@ -102,6 +102,7 @@ describe('what the agent knows when the phone rings', () => {
       time_zone: 'Europe/Berlin',
       company_id: leipzig.company.id,
       branch_id: leipzig.branch.id,
+      phone_number_id: leipzig.number.id,
     });
   });
 

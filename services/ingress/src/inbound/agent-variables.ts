@@ -41,9 +41,10 @@ export function agentVariables(route: NumberRoute, now: Date): Record<string, st
     weekday: date({ weekday: 'long' }),
     current_time: date({ hour: '2-digit', minute: '2-digit', hour12: false }),
     time_zone: branch.timeZone,
-    // for tools in "args only" mode, which get no call metadata: their URL carries {{branch_id}}
+    // for tools in "args only" mode, which get no call metadata: a const of {{branch_id}} names the tenant
     company_id: company.id,
     branch_id: branch.id,
+    phone_number_id: route.number.id,
   };
 }
 

@@ -1,0 +1,54 @@
+/**
+ * The live call a tool request belongs to, as far as booking commands need it: the call's id (the
+ * commands' key and their idempotency keys) and the number the caller rang from (whose bookings may
+ * be found, moved or cancelled). Never logged: the number is personal data.
+ */
+export interface CallContext {
+  /** Retell's call id; undefined when an args-only tool has no `call_id` const or Retell left it unreplaced */
+  callId: string | undefined;
+  /** E.164 as Retell sends it; null when unknown: a web call, an outbound call, a withheld number, no const */
+  callerPhone: string | null;
+  /** the dialled number's directory id, as call_inbound put it into the call's metadata */
+  phoneNumberId?: string | undefined;
+  /** the number the caller dialled (default mode, inbound phone calls) */
+  dialled?: string | undefined;
+}
+
+export const UNKNOWN_CALL: CallContext = { callId: undefined, callerPhone: null };
+
+/**
+ * The arguments an args-only tool carries the call in, fixed by its definition to Retell's system
+ * variables (`const: "{{call_id}}"`, `const: "{{user_number}}"`), inside the signed body.
+ */
+export const CALL_ARGUMENTS = { callId: 'call_id', callerPhone: 'anrufer_nummer' } as const;
+
+/** Retell's call ids are `call_` + hex (older: 32 random characters); nothing else goes into a key. */
+const CALL_ID_SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
+/** a dialable number: digits with an optional leading + (what Retell's from_number/user_number hold) */
+const PHONE_SHAPE = /^\+?[0-9]{3,20}$/;
+
+/** The default mode's `call` object: `call_id`, and `from_number` when the caller rang us. */
+export function defaultCallContext(call: Record<string, unknown>): CallContext {
+  const inbound = call.call_type !== 'web_call' && call.direction === 'inbound';
+  return {
+    callId: callIdOf(call.call_id),
+    callerPhone: inbound ? phoneOf(call.from_number) : null,
+    dialled: inbound ? (phoneOf(call.to_number) ?? undefined) : undefined,
+  };
+}
+
+/** Args only: the `call_id` and `anrufer_nummer` arguments; a `{{…}}` Retell left unreplaced means unknown. */
+export function argsOnlyCallContext(callId: unknown, callerPhone: unknown): CallContext {
+  return { callId: callIdOf(callId), callerPhone: phoneOf(callerPhone) };
+}
+
+function callIdOf(value: unknown): string | undefined {
+  const text = typeof value === 'string' ? value.trim() : '';
+  return CALL_ID_SHAPE.test(text) ? text : undefined;
+}
+
+/** A phone number as Retell or the LLM writes it, without spaces and brackets; null when it is none. */
+export function phoneOf(value: unknown): string | null {
+  const text = typeof value === 'string' ? value.replace(/[\s()/-]/g, '') : '';
+  return PHONE_SHAPE.test(text) ? text : null;
+}
