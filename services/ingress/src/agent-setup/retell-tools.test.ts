@@ -3,6 +3,12 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { CheckAvailabilityToolArgsSchema } from '@rb/contracts';
 import { RETELL_FIXTURES_DIR } from '../../../../test/paths';
+import {
+  BookAppointmentToolArgsSchema,
+  CancelAppointmentToolArgsSchema,
+  FindAppointmentsToolArgsSchema,
+  RescheduleAppointmentToolArgsSchema,
+} from '../functions/command-args';
 import { retellAgentSetup } from './retell-tools';
 
 /** the arguments of a recorded check_availability call */
@@ -19,9 +25,15 @@ describe('what to enter in Retell to connect an agent', () => {
     const setup = retellAgentSetup('https://voice.example.com');
     expect(setup.inbound_webhook_url).toBe('https://voice.example.com/webhooks/retell/inbound');
     expect(setup.webhook_url).toBe('https://voice.example.com/webhooks/retell');
-    expect(setup.general_tools.map((t) => [t.name, t.url, t.args_at_root])).toEqual([
-      ['check_availability', 'https://voice.example.com/webhooks/retell/functions/check_availability', false],
-    ]);
+    expect(setup.general_tools.map((t) => [t.name, t.url, t.args_at_root])).toEqual(
+      [
+        'check_availability',
+        'book_appointment',
+        'reschedule_appointment',
+        'cancel_appointment',
+        'find_appointments',
+      ].map((name) => [name, `https://voice.example.com/webhooks/retell/functions/${name}`, false]),
+    );
   });
 
   it('when the tools are defined, then each is a valid Retell custom tool: a short name, a bounded timeout, spoken while it runs', () => {
@@ -92,6 +104,50 @@ describe('what to enter in Retell to connect an agent', () => {
     expect(validate({ ...FIXTURE_ARGS, branch_id: branchId })).toBe(true);
     expect(validate({ ...FIXTURE_ARGS, branch_id: '00000000-0000-4000-8000-000000000000' })).toBe(false);
     expect(validate(FIXTURE_ARGS)).toBe(false);
+  });
+
+  it('when the booking tools are generated, then their parameters are ingress’s argument schemas, 8 s timeout, one retry, spoken while they run', () => {
+    const tools = Object.fromEntries(
+      retellAgentSetup('https://voice.example.com').general_tools.map((t) => [t.name, t]),
+    );
+    const schemas = {
+      book_appointment: BookAppointmentToolArgsSchema,
+      reschedule_appointment: RescheduleAppointmentToolArgsSchema,
+      cancel_appointment: CancelAppointmentToolArgsSchema,
+      find_appointments: FindAppointmentsToolArgsSchema,
+    };
+    for (const [name, schema] of Object.entries(schemas)) {
+      const tool = tools[name]!;
+      expect([name, tool.timeout_ms, tool.max_retry, tool.speak_during_execution]).toEqual([name, 8_000, 1, true]);
+      const properties = (tool.parameters as { properties: Record<string, unknown> }).properties;
+      expect(Object.keys(properties).sort()).toEqual(Object.keys(schema.shape).sort());
+    }
+    expect((tools.book_appointment!.parameters as { required: string[] }).required).toEqual(['slot_id', 'kunde_name']);
+    expect((tools.cancel_appointment!.parameters as { required: string[] }).required).toEqual(['booking_id']);
+    const validate = compile(tools.book_appointment!.parameters);
+    const fixture13 = JSON.parse(
+      readFileSync(join(RETELL_FIXTURES_DIR, '13-function.book_appointment.request.args-only.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    expect([validate(fixture13), validate({ slot_id: 'slot_x', telefon: null, kunde_name: 'A' })]).toEqual([
+      true,
+      true,
+    ]);
+    expect(validate({ kunde_name: 'A' })).toBe(false);
+  });
+
+  it('when the booking tools are to send the bare arguments, then branch_id, call_id and anrufer_nummer are required consts of {{branch_id}}, {{call_id}} and {{user_number}}', () => {
+    const tools = retellAgentSetup('https://voice.example.com', 'args_only').general_tools;
+    for (const tool of tools.filter((t) => t.name !== 'check_availability'))
+      expect(tool.parameters).toMatchObject({
+        properties: {
+          branch_id: { type: 'string', const: '{{branch_id}}' },
+          call_id: { type: 'string', const: '{{call_id}}' },
+          anrufer_nummer: { type: 'string', const: '{{user_number}}' },
+        },
+        required: expect.arrayContaining(['branch_id', 'call_id', 'anrufer_nummer']),
+      });
+    const check = tools.find((t) => t.name === 'check_availability')!;
+    expect(Object.keys((check.parameters as { properties: object }).properties)).not.toContain('call_id');
   });
 
   it('when the base URL is plain http on a public host, then it is refused: Retell reaches the tools over the internet', () => {

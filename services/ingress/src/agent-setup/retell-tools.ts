@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { CheckAvailabilityToolArgsSchema } from '@rb/contracts';
 import { BRANCH_ARGUMENT } from '../functions/answer-function-call';
+import { CALL_ARGUMENTS } from '../functions/call-context';
+import {
+  BookAppointmentToolArgsSchema,
+  CancelAppointmentToolArgsSchema,
+  FindAppointmentsToolArgsSchema,
+  RescheduleAppointmentToolArgsSchema,
+} from '../functions/command-args';
+import { TOOL_TIMEOUT_MS } from '../functions/tool-timeout';
 
 /** How Retell sends a tool's arguments (NOTES §5.2): `{name, args, call}`, or the bare args ("Payload: args only"). */
 export type PayloadMode = 'default' | 'args_only';
@@ -39,9 +47,13 @@ interface ToolSpec {
   /** the caller hears this while we look (anything that may take over a second) */
   whileWaiting: string;
   timeoutMs: number;
+  /** args only: the call's id and the caller's number ride in the body too (what booking commands need) */
+  needsCall: boolean;
 }
 
-/** The tools of part 1 of the live call; booking, moving and cancelling join them in part 2. */
+const ON_FAILURE = 'If `ok` is false, say what `hinweis_fuer_agent` suggests.';
+
+/** The tools of the live call: finding times, then booking, finding, moving and cancelling appointments. */
 const TOOLS: ToolSpec[] = [
   {
     name: 'check_availability',
@@ -55,7 +67,55 @@ const TOOLS: ToolSpec[] = [
     args: CheckAvailabilityToolArgsSchema,
     whileWaiting: 'Einen Moment, ich schaue kurz in den Kalender.',
     // booking answers within its own deadline (2.5 s); Retell's default of 2 minutes is silence
-    timeoutMs: 8_000,
+    timeoutMs: TOOL_TIMEOUT_MS,
+    needsCall: false,
+  },
+  {
+    name: 'book_appointment',
+    description:
+      'Book the time the caller chose, after repeating it and the name back to them. Pass the `slot_id` from ' +
+      'check_availability unchanged. Read out `gesprochen` and the booking number as `hinweis_fuer_agent` says. ' +
+      'If `status` is "in_bearbeitung", say exactly what `hinweis_fuer_agent` says and promise nothing more. ' +
+      'If the time was taken, offer the `alternativen`. ' +
+      ON_FAILURE,
+    args: BookAppointmentToolArgsSchema,
+    whileWaiting: 'Einen Moment, ich trage den Termin ein.',
+    // ingress answers within COMMAND_DEADLINE_MS (5 s), "being entered" after it
+    timeoutMs: TOOL_TIMEOUT_MS,
+    needsCall: true,
+  },
+  {
+    name: 'reschedule_appointment',
+    description:
+      'Move one of the caller’s appointments to a new time: the booking number, and the new time as a `slot_id` from ' +
+      'check_availability or in the caller’s words. If you get `freie_termine` back, nothing is moved yet: offer them ' +
+      'and call again with the chosen `slot_id`. ' +
+      ON_FAILURE,
+    args: RescheduleAppointmentToolArgsSchema,
+    whileWaiting: 'Einen Moment, ich verlege den Termin.',
+    timeoutMs: TOOL_TIMEOUT_MS,
+    needsCall: true,
+  },
+  {
+    name: 'cancel_appointment',
+    description:
+      'Cancel one of the caller’s appointments by its booking number, after the caller confirmed which one. ' +
+      ON_FAILURE,
+    args: CancelAppointmentToolArgsSchema,
+    whileWaiting: 'Einen Moment, ich sage den Termin ab.',
+    timeoutMs: TOOL_TIMEOUT_MS,
+    needsCall: true,
+  },
+  {
+    name: 'find_appointments',
+    description:
+      'List the caller’s upcoming appointments here (found by the number they call from), with their booking ' +
+      'numbers, before moving or cancelling one. ' +
+      ON_FAILURE,
+    args: FindAppointmentsToolArgsSchema,
+    whileWaiting: 'Einen Moment, ich sehe nach Ihren Terminen.',
+    timeoutMs: TOOL_TIMEOUT_MS,
+    needsCall: true,
   },
 ];
 
@@ -78,10 +138,14 @@ export function retellAgentSetup(baseUrl: string, mode: PayloadMode = 'default')
       description: tool.description,
       url: at(`${FUNCTIONS_ROUTE}/${tool.name}`),
       method: 'POST',
-      parameters: mode === 'args_only' ? withBranchArgument(toolParameters(tool.args)) : toolParameters(tool.args),
+      parameters:
+        mode === 'args_only'
+          ? withConstArguments(toolParameters(tool.args), tool.needsCall ? ARGS_ONLY_CALL_CONSTS : BRANCH_CONST)
+          : toolParameters(tool.args),
       args_at_root: mode === 'args_only',
       timeout_ms: tool.timeoutMs,
-      // every tool answers the same question the same way: safe to retry once
+      // safe to retry once: a question gets the same answer, a command the same idempotency key
+      // (the same call, slot or booking) and so the same one effect
       max_retry: 1,
       speak_during_execution: true,
       execution_message_description: tool.whileWaiting,
@@ -105,23 +169,47 @@ export function toolParameters(args: z.ZodObject): Record<string, unknown> {
   return schema;
 }
 
+interface ConstArgument {
+  name: string;
+  variable: string;
+  description: string;
+}
+
+/** the tenant: a `{{branch_id}}` our call_inbound answer set */
+const BRANCH_CONST: ConstArgument[] = [
+  {
+    name: BRANCH_ARGUMENT,
+    variable: '{{branch_id}}',
+    description: 'the branch of this call; always exactly {{branch_id}}',
+  },
+];
+
+/** the tenant, the call and the caller: Retell's system variables `{{call_id}}` and `{{user_number}}` */
+const ARGS_ONLY_CALL_CONSTS: ConstArgument[] = [
+  ...BRANCH_CONST,
+  { name: CALL_ARGUMENTS.callId, variable: '{{call_id}}', description: 'this call; always exactly {{call_id}}' },
+  {
+    name: CALL_ARGUMENTS.callerPhone,
+    variable: '{{user_number}}',
+    description: 'the number the caller calls from; always exactly {{user_number}}',
+  },
+];
+
 /**
- * Args-only requests carry no call, so the tenant rides in the signed body: a required `branch_id`
- * fixed with `const: "{{branch_id}}"`, which Retell fills per call from the variables our
- * call_inbound answer set (NOTES §5.1). Not in the URL: the signature covers only the body.
+ * Args-only requests carry no call, so the tenant (and for the booking tools the call's id and the
+ * caller's number) ride in the signed body: required arguments fixed with `const: "{{…}}"`, which
+ * Retell fills per call (NOTES §5.1). Not in the URL: the signature covers only the body.
  */
-function withBranchArgument(parameters: Record<string, unknown>): Record<string, unknown> {
+function withConstArguments(parameters: Record<string, unknown>, consts: ConstArgument[]): Record<string, unknown> {
   const { properties, required } = parameters as { properties: Record<string, unknown>; required?: string[] };
   return {
     ...parameters,
     properties: {
       ...properties,
-      [BRANCH_ARGUMENT]: {
-        type: 'string',
-        const: '{{branch_id}}',
-        description: 'the branch of this call; always exactly {{branch_id}}',
-      },
+      ...Object.fromEntries(
+        consts.map((c) => [c.name, { type: 'string', const: c.variable, description: c.description }]),
+      ),
     },
-    required: [...(required ?? []), BRANCH_ARGUMENT],
+    required: [...(required ?? []), ...consts.map((c) => c.name)],
   };
 }
