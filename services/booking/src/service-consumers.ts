@@ -21,7 +21,8 @@ export interface ConsumerParts {
   clients: BookingClients;
   /** what intents and live commands (like admin changes) need to reach Cal.com and record an outcome */
   outcomeDeps: Omit<BookingIntentsDeps, 'searchWindowDays' | 'alternativesCount'> & { commandResultsTopic: string };
-  topics: { intents: string; directory: string; commands: string };
+  /** `commands` unset: no live commands' consumer (a test with topics of its own) */
+  topics: { intents: string; directory: string; commands?: string | undefined };
   log: Logger;
   metrics: BookingMetrics;
   consumerMetrics: ReturnType<typeof makeConsumerMetrics>;
@@ -128,28 +129,32 @@ export async function startConsumers(config: Config, parts: ConsumerParts): Prom
   });
   await intents.start();
   // the live commands: a caller waits for each answer, so nothing here waits for a fetch to fill
-  const commands = new ConsumerRunner({
-    ...common,
-    groupId: commandsGroup,
-    topics: [parts.topics.commands],
-    partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
-    // one command per transaction: `prepare` talks to Cal.com and must not run again for a chunk
-    maxChunkSize: 1,
-    maxWaitTimeInMs: 100,
-    ...(parts.backoff ? { backoff: parts.backoff } : {}),
-    handler: commandsHandler,
-    afterCommit: () => relay.nudge(),
-  });
-  await commands.start();
+  const commandsTopic = parts.topics.commands;
+  const commands =
+    commandsTopic === undefined
+      ? undefined
+      : new ConsumerRunner({
+          ...common,
+          groupId: commandsGroup,
+          topics: [commandsTopic],
+          partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+          // one command per transaction: `prepare` talks to Cal.com and must not run again for a chunk
+          maxChunkSize: 1,
+          maxWaitTimeInMs: 100,
+          ...(parts.backoff ? { backoff: parts.backoff } : {}),
+          handler: commandsHandler,
+          afterCommit: () => relay.nudge(),
+        });
+  if (commands) await commands.start();
   redriver.start(); // parked intents left by an earlier run are taken at once
-  for (const runner of [directory, intents, commands]) watchCrash(runner, parts);
+  for (const runner of [directory, intents, ...(commands ? [commands] : [])]) watchCrash(runner, parts);
 
   return {
     relay,
     accountRecovered: (account) => void redriver.accountRecovered(account),
     async stop() {
       await redriver.stop(); // finishes the re-drive in hand
-      await commands.stop(); // finishes the command in hand
+      await commands?.stop(); // finishes the command in hand
       await intents.stop(); // finishes the intent in hand
       await directory.stop();
       await relay.stop(); // publishes what is pending
@@ -163,7 +168,7 @@ export async function startConsumers(config: Config, parts: ConsumerParts): Prom
  * from (a book command's, or an intent's), so a re-drive takes the consumed event's path.
  */
 function parkedHandler(
-  commandsTopic: string,
+  commandsTopic: string | undefined,
   intents: MessageHandler<Intent, Prepared>,
   commands: MessageHandler<Command, CommandPrepared>,
 ): MessageHandler<ParkableEvent, { kind: string }> {

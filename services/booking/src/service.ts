@@ -45,8 +45,8 @@ export interface Overrides {
   /** the consumer's retry backoff (tests shorten it) */
   backoff?: { initialMs: number; maxMs: number };
   /**
-   * topic names (tests use their own); the live commands' two default to booking.commands.v1 and
-   * booking.command-results.v1 when a test leaves them out
+   * topic names (tests use their own); a test that names its own but no `commands` runs without
+   * the live commands' consumer, so it never reads the shared booking.commands.v1
    */
   topics?: { intents: string; directory: string; outcomes: string; commands?: string; commandResults?: string };
   /** a consumer stopped for a configuration error (other crashes restart it): main exits, tests fail */
@@ -64,12 +64,13 @@ export async function startBooking(config: Config, overrides: Overrides = {}): P
   const log = overrides.log ?? createLogger({ service: 'booking', level: config.LOG_LEVEL });
   const clock = overrides.clock ?? (() => new Date());
   const topics = {
-    intents: TOPICS.bookingIntents,
-    directory: TOPICS.tenantDirectory,
-    outcomes: TOPICS.bookingOutcomes,
-    commands: TOPICS.bookingCommands,
     commandResults: TOPICS.bookingCommandResults,
-    ...overrides.topics,
+    ...(overrides.topics ?? {
+      intents: TOPICS.bookingIntents,
+      directory: TOPICS.tenantDirectory,
+      outcomes: TOPICS.bookingOutcomes,
+      commands: TOPICS.bookingCommands,
+    }),
   };
   const registry = createMetricsRegistry('booking');
   const consumerMetrics = makeConsumerMetrics(registry);
