@@ -30,6 +30,8 @@ async function startStandInBooking(topics: { commandsTopic: string; commandResul
   );
   const commands: { command: BookingCommandV1; key: string; headers: Record<string, string> }[] = [];
   const state = { delayMs: 0 };
+  // answers still to send late: never after the stand-in stopped
+  const late = new Set<NodeJS.Timeout>();
   const producer: Producer = testKafka().producer();
   await producer.connect();
   const consumer: Consumer = testKafka().consumer({ groupId: uniqueName('it.stand-in-booking'), maxWaitTimeInMs: 50 });
@@ -85,13 +87,14 @@ async function startStandInBooking(topics: { commandsTopic: string; commandResul
       const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
       commands.push({ command: value, key: String(message.key), headers });
       if (state.delayMs === 0) await answer(value);
-      else setTimeout(() => void answer(value), state.delayMs);
+      else late.add(setTimeout(() => void answer(value), state.delayMs));
     },
   });
   return {
     commands,
     state,
     async stop() {
+      for (const timer of late) clearTimeout(timer);
       await consumer.disconnect();
       await producer.disconnect();
     },

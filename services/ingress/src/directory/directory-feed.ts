@@ -61,7 +61,12 @@ export class DirectoryFeed {
     } finally {
       await admin.disconnect();
     }
-    this.consumer = kafka.consumer({ groupId: `ingress-directory-${randomUUID()}`, allowAutoTopicCreation: false });
+    // a fetch waits at most half a second for new entities: stop() waits for the fetch in flight
+    this.consumer = kafka.consumer({
+      groupId: `ingress-directory-${randomUUID()}`,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 500,
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic, fromBeginning: true });
     await this.consumer.run({
