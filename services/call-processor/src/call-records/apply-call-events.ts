@@ -1,6 +1,7 @@
 import type { BookingIntentEvent, CallLine, TenantAttribution } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
 import { callerNumberOf } from '../caller-wish/wish-inputs';
+import type { ClaimsCall } from '../claims/read-booking-claims';
 import type { Directory } from '../tenant-directory/directory';
 import type { CallToSave, StoredCall } from './call-repository';
 import { appendAndLoad, saveCalls } from './call-repository';
@@ -9,10 +10,11 @@ import { emptyCall, evolve, valuesOf } from './call-state';
 import type { Emitted, Routing } from './decide-call-events';
 import { decideCallEvents, routeCall, withCustomer } from './decide-call-events';
 
-/** A Retell event as the call record takes it: its facts and the transcript it carries. */
+/** A Retell event as the call record takes it: its facts, the transcript it carries and its call (for the agent's claims). */
 export interface CallEvent {
   facts: CallEventFacts;
   transcript: string | undefined;
+  retellCall?: ClaimsCall;
 }
 
 export interface ApplyCallEventsDeps {
@@ -50,7 +52,7 @@ export async function applyCallEvents(
     events.map((e) => e.facts),
   );
   const calls = new Map<string, OpenCall>();
-  const steps = events.map(({ facts, transcript }) => {
+  const steps = events.map(({ facts, transcript, retellCall }) => {
     let call = calls.get(facts.callId);
     if (!call) calls.set(facts.callId, (call = openCall(stored.get(facts.callId), facts, deps)));
     const before = call.current;
@@ -60,9 +62,9 @@ export async function applyCallEvents(
       if (facts.stage === 'analysed') call.analysedTranscript = transcript;
       call.firstTranscript ??= transcript;
     }
-    return { facts, transcript, before, after, call };
+    return { facts, transcript, retellCall, before, after, call };
   });
-  const decided = steps.map(({ facts, transcript, before, after, call }, at) => {
+  const decided = steps.map(({ facts, transcript, retellCall, before, after, call }, at) => {
     const emitted = decideCallEvents({
       callId: facts.callId,
       before,
@@ -73,6 +75,7 @@ export async function applyCallEvents(
       // a stored call's; a new call's is known once it is saved
       customerId: call.storedCustomer.id,
       transcript,
+      retellCall,
     });
     rememberName(call, emitted.intents, at);
     return emitted;

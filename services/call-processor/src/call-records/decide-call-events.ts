@@ -1,4 +1,5 @@
 import type {
+  BookingClaim,
   BookingIntentEvent,
   CallEndedV1,
   CallLifecycleEvent,
@@ -7,6 +8,8 @@ import type {
   TenantAttribution,
 } from '@rb/contracts';
 import { decideBookingIntent } from '../caller-wish/decide-booking-intent';
+import type { ClaimsCall } from '../claims/read-booking-claims';
+import { languageOfCall, readBookingClaims } from '../claims/read-booking-claims';
 import type { NumberRoute } from '../tenant-directory/directory';
 import type { CallFields, CallState } from './call-state';
 import { hasStage, valueFromStage, valuesOf } from './call-state';
@@ -41,6 +44,8 @@ export interface Transition {
   customerId: string | null;
   /** the transcript of the event in hand (call_analyzed carries the full one) */
   transcript: string | undefined;
+  /** the Retell call of the event in hand: call_analyzed's tool calls and agent turns hold the agent's booking claims */
+  retellCall?: ClaimsCall;
 }
 
 export interface Emitted {
@@ -53,8 +58,9 @@ const over = (state: CallState | undefined) => !!state && (hasStage(state, 'ende
 /**
  * The events a change of a call's state emits, each once: routed or unrouted with the call's first
  * event, ended when the call is first known to be over (whichever of call_ended and call_analyzed
- * came first), analysed (and the booking intent or callback) with the analysis and the cost
- * call_analyzed itself reported (Retell's latest figure). Pure.
+ * came first), analysed (and the booking intent or callback) with the analysis, the cost
+ * call_analyzed itself reported (Retell's latest figure) and what the agent claimed about bookings
+ * (none on an unrouted call: no branch, no booking). Pure.
  */
 export function decideCallEvents(t: Transition): Emitted {
   const call = valuesOf(t.after);
@@ -83,7 +89,10 @@ export function decideCallEvents(t: Transition): Emitted {
   if (!over(t.before) && over(t.after)) lifecycle.push(callEnded(t, call));
   if (!(t.before && hasStage(t.before, 'analysed')) && hasStage(t.after, 'analysed')) {
     let outcome: Extract<CallLifecycleEvent, { type: 'call.analysed.v1' }>['outcome'] = 'unrouted';
+    let claims: BookingClaim[] = [];
     if (t.routing.kind === 'routed') {
+      const { timeZone, services } = t.routing.route;
+      if (t.retellCall) claims = readBookingClaims(t.retellCall, timeZone, languageOfCall(t.retellCall), services);
       const decision = decideBookingIntent({
         callId: t.callId,
         call: { ...call, transcript: t.transcript },
@@ -102,6 +111,7 @@ export function decideCallEvents(t: Transition): Emitted {
       inVoicemail: call.analysis?.inVoicemail ?? null,
       outcome,
       retellCost: valueFromStage(t.after, 'retellCost', 'analysed') ?? null,
+      claims,
     });
   }
   return { lifecycle, intents };

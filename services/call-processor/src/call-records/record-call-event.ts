@@ -64,7 +64,11 @@ export function makeRecordCallEvent(deps: RecordCallEventDeps): MessageHandler<R
     const known = messages.filter((m) => m.kind === 'known');
     const emitted = await applyCallEvents(
       sql,
-      known.map((m) => ({ facts: toCallEventFacts(m.body, m.eventId), transcript: transcriptOf(m.body) })),
+      known.map((m) => ({
+        facts: toCallEventFacts(m.body, m.eventId),
+        transcript: transcriptOf(m.body),
+        retellCall: m.body.call,
+      })),
       deps,
     );
     let next = 0;
