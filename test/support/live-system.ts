@@ -20,7 +20,15 @@ export interface LiveSystem {
   callProcessor: RunningCallProcessor;
   booking: BookingService;
   calcom: Awaited<ReturnType<typeof startStatefulCalcom>>;
-  topics: { retell: string; lifecycle: string; intents: string; directory: string; outcomes: string };
+  topics: {
+    retell: string;
+    lifecycle: string;
+    intents: string;
+    directory: string;
+    outcomes: string;
+    commands: string;
+    commandResults: string;
+  };
   /** a statement on call-processor's database */
   callProcessorSql: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
   /** every company of the imported tenants file: id, slug, its first branch */
@@ -52,6 +60,8 @@ export async function startLiveSystem(options: {
     intents: uniqueName('it.live-intents'),
     directory: uniqueName('it.live-directory'),
     outcomes: uniqueName('it.live-outcomes'),
+    commands: uniqueName('it.live-commands'),
+    commandResults: uniqueName('it.live-command-results'),
   };
   await Promise.all(Object.values(topics).map((t) => createTopic(t)));
   const calcom = await startStatefulCalcom({
@@ -84,7 +94,14 @@ export async function startLiveSystem(options: {
   const bookingDb = await createTestDatabase('booking_live', BOOKING_MIGRATIONS);
   const booking = await startBooking(
     bookingDb.url,
-    { intents: topics.intents, directory: topics.directory, outcomes: topics.outcomes },
+    {
+      intents: topics.intents,
+      directory: topics.directory,
+      outcomes: topics.outcomes,
+      commands: topics.commands,
+      commandResults: topics.commandResults,
+      lifecycle: topics.lifecycle,
+    },
     { QUERY_TOKENS: queryToken, LOG_LEVEL: 'silent' },
     { log },
   );
@@ -105,7 +122,13 @@ export async function startLiveSystem(options: {
       CALL_PROCESSOR_QUERY_TOKEN: queryToken,
       LOG_LEVEL: 'silent',
     }),
-    { log, topic: topics.retell, directoryTopic: topics.directory },
+    {
+      log,
+      topic: topics.retell,
+      directoryTopic: topics.directory,
+      commandsTopic: topics.commands,
+      commandResultsTopic: topics.commandResults,
+    },
   );
 
   // ready: booking has read every branch (its directory consumer runs behind the import)

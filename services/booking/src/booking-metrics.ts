@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
+import type { ClaimsVerdict } from './claims/check-claims';
 import type { AvailabilityAnswer, BookingCommandAnsweredV1, BookingOutcomeV1, CommandResult } from '@rb/contracts';
 import type { Park } from './booking/booking-intents';
 import type { RedriveOutcome } from './booking/redrive-parked';
@@ -75,6 +76,11 @@ export function makeBookingMetrics(registry: Registry) {
     'booking_intents_superseded_total',
     "Post-call intents not booked because their call was handled live (the live booking is the call's)",
   );
+  const claimChecks = counter(
+    'booking_claim_checks_total',
+    "The truth check's verdict per analysed call: held (every claim of a booking matches what exists), mismatch (booking.claim-mismatch.v1 emitted), no_claims",
+    ['verdict'],
+  );
   const calcom = calcomMetrics(registry);
   const queries = availabilityQueryMetrics(registry);
   const commands = commandMetrics(registry);
@@ -89,6 +95,7 @@ export function makeBookingMetrics(registry: Registry) {
     onParked: (park: Park) => parked.inc({ reason: park.reason }),
     onRedrive: (report: { outcome: RedriveOutcome }) => redriven.inc({ outcome: report.outcome }),
     onSuperseded: () => superseded.inc(),
+    onClaimsVerdict: (verdict: ClaimsVerdict) => claimChecks.inc({ verdict }),
     ...calcom,
     ...commands,
     ...queries,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MessageHandler, OutcomeReport } from '@rb/kafka-runner';
+import type { ConsumerRunnerOptions, MessageHandler, OutcomeReport } from '@rb/kafka-runner';
 import { ConsumerRunner, InboxRetention, OutboxRelay } from '@rb/kafka-runner';
 import type { Liveness, Logger, makeConsumerMetrics } from '@rb/observability';
 import type { BookingMetrics } from './booking-metrics';
@@ -10,6 +10,8 @@ import { ParkedRedriver } from './booking/redrive-parked';
 import type { Command, CommandPrepared } from './commands/booking-commands';
 import { makeBookingCommands } from './commands/booking-commands';
 import { makeChangeForCaller } from './commands/change-for-caller';
+import type { ClaimsEvent } from './claims/check-claims';
+import { makeCheckClaims } from './claims/check-claims';
 import type { Config } from './config';
 import { makeBranchDirectory } from './directory/branch-directory';
 import type { BookingClients } from './service-clients';
@@ -21,8 +23,11 @@ export interface ConsumerParts {
   clients: BookingClients;
   /** what intents and live commands (like admin changes) need to reach Cal.com and record an outcome */
   outcomeDeps: Omit<BookingIntentsDeps, 'searchWindowDays' | 'alternativesCount'> & { commandResultsTopic: string };
-  /** `commands` unset: no live commands' consumer (a test with topics of its own) */
-  topics: { intents: string; directory: string; commands?: string | undefined };
+  /**
+   * `commands` unset: no live commands' consumer; `lifecycle` unset: no truth check (a test with
+   * topics of its own)
+   */
+  topics: { intents: string; directory: string; commands?: string | undefined; lifecycle?: string | undefined };
   log: Logger;
   metrics: BookingMetrics;
   consumerMetrics: ReturnType<typeof makeConsumerMetrics>;
@@ -146,8 +151,11 @@ export async function startConsumers(config: Config, parts: ConsumerParts): Prom
           afterCommit: () => relay.nudge(),
         });
   if (commands) await commands.start();
+  const claims = startClaimsCheck(config, parts, common, relay);
+  if (claims) await claims.start();
   redriver.start(); // parked intents left by an earlier run are taken at once
-  for (const runner of [directory, intents, ...(commands ? [commands] : [])]) watchCrash(runner, parts);
+  for (const runner of [directory, intents, ...(commands ? [commands] : []), ...(claims ? [claims] : [])])
+    watchCrash(runner, parts);
 
   return {
     relay,
@@ -155,12 +163,37 @@ export async function startConsumers(config: Config, parts: ConsumerParts): Prom
     async stop() {
       await redriver.stop(); // finishes the re-drive in hand
       await commands?.stop(); // finishes the command in hand
+      await claims?.stop();
       await intents.stop(); // finishes the intent in hand
       await directory.stop();
       await relay.stop(); // publishes what is pending
       await inbox.stop();
     },
   };
+}
+
+/**
+ * The truth check: calls.lifecycle.v1's analysed calls, their agent's claims judged against the
+ * bookings that exist, a booking.claim-mismatch.v1 through the outbox when one does not hold.
+ */
+function startClaimsCheck(
+  config: Config,
+  parts: ConsumerParts,
+  common: Omit<ConsumerRunnerOptions<ClaimsEvent, undefined>, 'groupId' | 'topics' | 'handler'>,
+  relay: OutboxRelay,
+) {
+  const topic = parts.topics.lifecycle;
+  if (topic === undefined) return undefined;
+  const { encode, source, clock, outcomesTopic } = parts.outcomeDeps;
+  return new ConsumerRunner({
+    ...common,
+    groupId: `${config.KAFKA_GROUP_ID}-claims`,
+    topics: [topic],
+    maxChunkSize: 20,
+    ...(parts.backoff ? { backoff: parts.backoff } : {}),
+    handler: makeCheckClaims({ encode, source, clock, outcomesTopic, onVerdict: parts.metrics.onClaimsVerdict }),
+    afterCommit: () => relay.nudge(),
+  });
 }
 
 /**

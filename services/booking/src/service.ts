@@ -22,6 +22,7 @@ import { parkedStats } from './booking/parked-intents.repository';
 import type { Fetch } from './calcom/calcom-client';
 import type { Config } from './config';
 import { makeApp } from './entry-points/http/app';
+import { makeFindAppointments } from './appointments/find-appointments';
 import type { BookingClients } from './service-clients';
 import { buildClients } from './service-clients';
 import type { RunningConsumers } from './service-consumers';
@@ -48,7 +49,15 @@ export interface Overrides {
    * topic names (tests use their own); a test that names its own but no `commands` runs without
    * the live commands' consumer, so it never reads the shared booking.commands.v1
    */
-  topics?: { intents: string; directory: string; outcomes: string; commands?: string; commandResults?: string };
+  topics?: {
+    intents: string;
+    directory: string;
+    outcomes: string;
+    commands?: string;
+    commandResults?: string;
+    /** the truth check's input; unset with topics of a test's own: no truth check */
+    lifecycle?: string;
+  };
   /** a consumer stopped for a configuration error (other crashes restart it): main exits, tests fail */
   onFatal?: (reason: string) => void;
 }
@@ -70,6 +79,7 @@ export async function startBooking(config: Config, overrides: Overrides = {}): P
       directory: TOPICS.tenantDirectory,
       outcomes: TOPICS.bookingOutcomes,
       commands: TOPICS.bookingCommands,
+      lifecycle: TOPICS.callLifecycle,
     }),
   };
   const registry = createMetricsRegistry('booking');
@@ -160,6 +170,9 @@ async function startHttp(config: Config, parts: HttpParts): Promise<{ port: numb
     changeBooking: (uid, change) => changeBooking(parts.outcomeDeps, uid, change),
     adminTokens: adminTokensOf(config),
     availability: availabilityApi(config, parts),
+    appointments: {
+      find: makeFindAppointments({ db: clients.db, clock: parts.outcomeDeps.clock, callerKey: clients.callerKey }),
+    },
     health: {
       isLive: parts.liveness.isLive,
       notReady: () => [

@@ -21,6 +21,10 @@ export interface HarnessTopics {
   intents: string;
   directory: string;
   outcomes: string;
+  /** the live commands and their answers, and the truth check's input: each consumer runs only when named */
+  commands?: string;
+  commandResults?: string;
+  lifecycle?: string;
 }
 
 /** Its own topics (intents with `partitions`), their DLQ, and a reader of everything emitted. */
