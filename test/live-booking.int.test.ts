@@ -231,6 +231,6 @@ describe('a live call books, and what the agent claimed is checked afterwards', 
 
 /** A counter's value in Prometheus text (every series carries `service`), with one label value if given. */
 function counterOf(metrics: string, name: string, labelValue?: string): number {
-  const labels = labelValue ? `\{[^}]*"${labelValue}"[^}]*\}` : '\{[^}]*\}';
+  const labels = labelValue ? `\\{[^}]*"${labelValue}"[^}]*\\}` : '\\{[^}]*\\}';
   return Number(new RegExp(`^${name}${labels} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
 }
