@@ -25,7 +25,7 @@ async function main(): Promise<void> {
         waitForLeaders: true,
         topics: missing.map((topic) => ({
           topic,
-          numPartitions: partitions,
+          numPartitions: partitionsOf(topic, partitions),
           configEntries: [
             // everything ingress accepts (MAX_BODY_BYTES) is storable, and so is its dead letter
             { name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) },
@@ -39,12 +39,40 @@ async function main(): Promise<void> {
       admin,
       wanted.filter((t) => existing.has(t)),
     );
+    await alignPartitions(
+      admin,
+      wanted.filter((t) => existing.has(t)),
+      partitions,
+    );
     console.log(
       `topics: ${wanted.length - missing.length} present, ${missing.length} created${missing.length ? ` (${missing.join(', ')})` : ''}`,
     );
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * The live commands (and their answers) get at least 12 partitions: a command holds its partition
+ * while booking waits for Cal.com and a caller waits for the answer, so commands of different
+ * calls must be spread wide enough to be handled side by side (booking's CONSUMER_CONCURRENCY is
+ * 12). Every other topic: `partitions`.
+ */
+const LIVE_COMMAND_PARTITIONS = 12;
+function partitionsOf(topic: string, partitions: number): number {
+  const live = topic === TOPICS.bookingCommands || topic === TOPICS.bookingCommandResults;
+  return live ? Math.max(partitions, LIVE_COMMAND_PARTITIONS) : partitions;
+}
+
+/** Command topics created with fewer partitions (before the rule above) get more; partitions are never taken away. */
+async function alignPartitions(admin: Admin, topics: string[], partitions: number): Promise<void> {
+  const { topics: described } = await admin.fetchTopicMetadata({ topics });
+  const behind = described.filter((t) => t.partitions.length < partitionsOf(t.name, partitions));
+  if (behind.length === 0) return;
+  await admin.createPartitions({
+    topicPartitions: behind.map((t) => ({ topic: t.name, count: partitionsOf(t.name, partitions) })),
+  });
+  console.log(`topics: partitions raised on ${behind.map((t) => t.name).join(', ')}`);
 }
 
 /** Topics created before the size limit was set get it now (an incremental change, nothing else touched). */

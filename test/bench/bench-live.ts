@@ -7,13 +7,16 @@
  *    published on the directory topic the others read) and the customers (half the callers known);
  *  - booking: the availability query, with the stateful stand-in Cal.com answering every request
  *    after BENCH_LATENCY_MS (150 by default);
- *  - ingress: call_inbound and check_availability, signed as Retell signs them.
+ *  - ingress: call_inbound, check_availability and book_appointment, signed as Retell signs them;
+ *    the book goes to booking as a Kafka command and its answer comes back on the answers topic.
  * Two ways of loading it:
  *  1. Calls (what the targets are about): `calls` phone calls at once (default 50), each as a
  *     conversation: the ring (call_inbound), a pause while the caller speaks and the LLM thinks
  *     (BENCH_PAUSE_MS, 1000), check_availability on a cold cache (its business's cached slots are
  *     dropped first, so it goes to Cal.com), a pause, the same question again (warm), a pause, and a
- *     question about another day of the fetched weeks (warm); a new call starts when one ends,
+ *     question about another day of the fetched weeks (warm), a pause, and book_appointment for one of
+ *     the cold question's starts (every 5th twice at once, every 5th more retried after its answer:
+ *     zero double bookings is part of the result); a new call starts when one ends,
  *     until BENCH_CALLS (500) calls are done; the first calls begin spread over one call's length.
  *  2. Capacity (closed loop, no pauses): `calls` requests in flight at all times, 500 per phase —
  *     call_inbound, then check_availability with the cache emptied before each round (cold), then
@@ -25,8 +28,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { createLogger } from '@rb/observability';
-import { percentile } from '../support/bench';
+import { caller, dialled, log, report, run, say, tenantsYaml } from './live-bench-kit';
+import type { Timed } from './live-bench-kit';
+import { countBookings, makeBookAppointment } from './live-book';
 import { testRedisUrl } from '../support/kafka';
 import { startLiveSystem } from '../support/live-system';
 import { RETELL_FIXTURES_DIR } from '../paths';
@@ -38,86 +42,6 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 500);
 const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 1000);
 const COMPANIES = Number(process.env.BENCH_COMPANIES ?? 50);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 150);
-
-const say = (line: string) => process.stdout.write(`${line}\n`);
-const log = createLogger({ service: 'bench-live', level: 'silent' });
-
-/** A business per index: one branch open Monday to Saturday, one service, one number. */
-function tenantsYaml(count: number): string {
-  const companies = Array.from({ length: count }, (_, i) => {
-    const n = String(i).padStart(3, '0');
-    return `  - slug: bench-${n}
-    name: Bench Salon ${n}
-    services:
-      - { slug: schnitt, name: Haarschnitt, synonyms: [Schneiden], calcomEventTypeId: ${7000 + i}, durationMinutes: 45 }
-    branches:
-      - slug: mitte
-        name: Mitte
-        timeZone: Europe/Berlin
-        federalState: NW
-        workingDays: [1, 2, 3, 4, 5, 6]
-        services: [schnitt]
-        defaultService: schnitt
-        phoneNumbers: ['${dialled(i)}']
-        openingHours:
-          mon: [{ opens: '08:00', closes: '19:00' }]
-          tue: [{ opens: '08:00', closes: '19:00' }]`;
-  });
-  return `companies:\n${companies.join('\n')}\n`;
-}
-const dialled = (i: number) => `+4930555${String(i).padStart(4, '0')}`;
-const caller = (i: number) => `+49176${String(1_000_000 + i).padStart(7, '0')}`;
-
-interface Timed {
-  ms: number;
-  outcome: string;
-}
-
-/** `total` requests, `concurrency` at a time; each returns its outcome label. */
-async function run(
-  total: number,
-  concurrency: number,
-  one: (i: number) => Promise<string>,
-  /** the workers start spread over this long (calls do not all begin in the same millisecond) */
-  rampUpMs = 0,
-): Promise<Timed[]> {
-  const results: Timed[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      await new Promise((resolve) => setTimeout(resolve, (rampUpMs * worker) / concurrency));
-      for (let i = next++; i < total; i = next++) {
-        const started = performance.now();
-        const outcome = await one(i).catch((error: Error) => `error: ${error.message}`);
-        results.push({ ms: performance.now() - started, outcome });
-      }
-    }),
-  );
-  return results;
-}
-
-/** A figure from answers the agent could not use would flatter it: the run fails instead. */
-function expectOutcomes(name: string, results: Timed[], usable: RegExp): void {
-  const unusable = results.filter((r) => !usable.test(r.outcome));
-  if (unusable.length > 0)
-    throw new Error(`${name}: ${unusable.length} answers not usable, e.g. ${unusable[0]!.outcome}`);
-}
-
-function report(name: string, results: Timed[], wallMs: number, usable: RegExp): number {
-  expectOutcomes(name, results, usable);
-  const sorted = results.map((r) => r.ms).sort((a, b) => a - b);
-  const outcomes = new Map<string, number>();
-  for (const r of results) outcomes.set(r.outcome, (outcomes.get(r.outcome) ?? 0) + 1);
-  const f = (ms: number) => ms.toFixed(1).padStart(7);
-  const p95 = percentile(sorted, 95);
-  say(
-    `${name.padEnd(34)} n=${String(results.length).padStart(5)}  p50 ${f(percentile(sorted, 50))} ms  p95 ${f(p95)} ms  ` +
-      `p99 ${f(percentile(sorted, 99))} ms  max ${f(sorted[sorted.length - 1] ?? NaN)} ms  ` +
-      `${((results.length / wallMs) * 1000).toFixed(0)}/s`,
-  );
-  say(`${''.padEnd(34)} ${[...outcomes].map(([o, n]) => `${o}: ${n}`).join(', ')}`);
-  return p95;
-}
 
 async function main(): Promise<void> {
   const system = await startLiveSystem({ tenantsYaml: tenantsYaml(COMPANIES), log, calcomLatencyMs: LATENCY_MS });
@@ -155,6 +79,8 @@ async function main(): Promise<void> {
   const monday = new Date(Date.now() + 8 * 86_400_000);
   monday.setUTCDate(monday.getUTCDate() + ((8 - monday.getUTCDay()) % 7));
   const dayAfter = (days: number) => new Date(monday.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+  // what each call's cold question offered: the call books one of these
+  const offered = new Map<number, string[]>();
   const checkAvailability = async (i: number, laterDays = 0) => {
     const company = companies[i % companies.length]!;
     const asked = dayAfter((Math.floor(i / companies.length) % 5) + laterDays);
@@ -173,7 +99,12 @@ async function main(): Promise<void> {
       },
       body,
     });
-    const answer = (await response.json()) as { ok: boolean; freie_termine?: unknown[]; fehler?: string };
+    const answer = (await response.json()) as { ok: boolean; freie_termine?: { slot_id: string }[]; fehler?: string };
+    if (laterDays === 0)
+      offered.set(
+        i,
+        (answer.freie_termine ?? []).map((slot) => slot.slot_id),
+      );
     return `${response.status} ${answer.ok ? `${answer.freie_termine?.length ?? 0} starts` : `ok=false ${answer.fehler}`}`;
   };
 
@@ -211,6 +142,9 @@ async function main(): Promise<void> {
   const rings: Timed[] = [];
   const colds: Timed[] = [];
   const warms: Timed[] = [];
+  const books: Timed[] = [];
+  const book = makeBookAppointment(ingress.url);
+  const runId = randomUUID().slice(0, 8);
   const callsCalcomBefore = calcom.calls.length;
   let started = performance.now();
   await run(
@@ -226,6 +160,18 @@ async function main(): Promise<void> {
       await pause();
       // another day of the weeks the cold question fetched
       await timed(warms, () => checkAvailability(i, 1));
+      await pause();
+      // the caller takes one of the cold question's starts (calls of a business on one day take
+      // different ones); every 5th LLM invokes the tool twice at once, every 5th more is retried
+      const company = companies[i % companies.length]!;
+      const call = { callId: `call_bench_book_${i}_${runId}`, companyId: company.id, branchId: company.branchId };
+      const slot = offered.get(i)?.[Math.floor(i / (companies.length * 5)) % 3];
+      const repeat = i % 5 === 0 ? 'double_invocation' : i % 5 === 1 ? 'retry' : 'once';
+      await timed(books, async () =>
+        slot
+          ? book({ ...call, from: caller(i % companies.length), to: dialled(i % companies.length) }, slot, repeat)
+          : 'no start offered',
+      );
       return 'call';
     },
     3 * PAUSE_MS,
@@ -234,12 +180,21 @@ async function main(): Promise<void> {
   const callRing = report('call_inbound', rings, callsWall, /^200 caller_known=(true|false|unknown)$/);
   const callCold = report('check_availability, cold cache', colds, callsWall, /^200 [1-9]\d* starts$/);
   const callWarm = report('check_availability, warm cache', warms, callsWall, /^200 [1-9]\d* starts$/);
+  // the first answer of each book, timed from ingress taking it to booking's answer (a Kafka
+  // command, Cal.com's create, the answer back); in_bearbeitung would mean the deadline passed
+  const callBook = report('book_appointment', books, callsWall, /^200 (confirmed|pending|ok=false slot_taken)$/);
+  const doubles = countBookings(calcom.bookings);
   say(
     `Cal.com requests: ${calcom.calls.length - callsCalcomBefore} for ${colds.length} cold and ${warms.length} warm questions`,
   );
   say(
+    `bookings in Cal.com: ${doubles.bookings} for ${books.length} calls (${books.length / 5} invoked twice at once, ` +
+      `${books.length / 5} retried); idempotency keys booked twice: ${doubles.doubleKeys}, calls with two bookings: ${doubles.callsWithTwo}`,
+  );
+  say(
     `targets: call_inbound p95 ${callRing.toFixed(1)} ms (≤ 50), check_availability p95 warm ${callWarm.toFixed(1)} ms (≤ 50), ` +
-      `cold ${callCold.toFixed(1)} ms (≤ 300)`,
+      `cold ${callCold.toFixed(1)} ms (≤ 300), book_appointment p95 ${callBook.toFixed(1)} ms (≤ 1000), ` +
+      `double bookings ${doubles.doubleKeys + doubles.callsWithTwo} (0)`,
   );
 
   say('2. capacity: requests back to back, no pauses');

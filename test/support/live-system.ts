@@ -63,7 +63,10 @@ export async function startLiveSystem(options: {
     commands: uniqueName('it.live-commands'),
     commandResults: uniqueName('it.live-command-results'),
   };
-  await Promise.all(Object.values(topics).map((t) => createTopic(t)));
+  // the live commands and their answers spread over partitions as in production (scripts/create-topics.ts):
+  // calls waiting for an answer are handled side by side, not one behind the other
+  const partitions = (topic: string) => (topic === topics.commands || topic === topics.commandResults ? 12 : 1);
+  await Promise.all(Object.values(topics).map((t) => createTopic(t, partitions(t))));
   const calcom = await startStatefulCalcom({
     validTokens: [CALCOM_TOKEN],
     openCalendar: true,
