@@ -185,7 +185,8 @@ async function main(): Promise<void> {
   const callBook = report('book_appointment', books, callsWall, /^200 (confirmed|pending|ok=false slot_taken)$/);
   const doubles = countBookings(calcom.bookings);
   say(
-    `Cal.com requests: ${calcom.calls.length - callsCalcomBefore} for ${colds.length} cold and ${warms.length} warm questions`,
+    `Cal.com requests: ${calcom.calls.length - callsCalcomBefore} for ${colds.length} cold and ${warms.length} warm questions ` +
+      `and ${books.length} books (of them creates: ${calcom.calls.slice(callsCalcomBefore).filter((c) => c === 'POST /v2/bookings').length})`,
   );
   say(
     `bookings in Cal.com: ${doubles.bookings} for ${books.length} calls (${books.length / 5} invoked twice at once, ` +
