@@ -55,6 +55,11 @@ export BOOKING_QUERY_URL=http://127.0.0.1:3002 CALL_PROCESSOR_QUERY_URL=http://1
 [ -s .run/credential-keys ] || (umask 077 &&
   node -e 'console.log("local1:" + require("crypto").randomBytes(32).toString("base64"))' > .run/credential-keys)
 CREDENTIAL_KEYS=${CREDENTIAL_KEYS:-$(cat .run/credential-keys)}
+# booking's caller index (find_appointments, who may move a booking) is an HMAC of the number
+# under this key, kept like the credential keys so the index stays valid across restarts
+[ -s .run/caller-index-key ] || (umask 077 &&
+  node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))' > .run/caller-index-key)
+CALLER_INDEX_KEY=${CALLER_INDEX_KEY:-$(cat .run/caller-index-key)}
 
 # the local stand-in for Cal.com (not Cal.com: no network, bookings in memory, one API key)
 CALCOM_TOKEN=${FAKE_CALCOM_TOKEN:-cal_local_demo}
@@ -81,7 +86,7 @@ curl -fsS -X PUT -H "authorization: Bearer $ADMIN_TOKEN" --data-binary @deploy/t
   http://127.0.0.1:3001/admin/tenants; echo
 # booking reaches Cal.com only at allowed hosts and public addresses: the stand-in on this
 # machine is allowed explicitly (its host:port), as an operator would allow an in-cluster Cal.com
-CREDENTIAL_KEYS=$CREDENTIAL_KEYS CALCOM_ALLOW_PRIVATE_HOSTS=${CALCOM_URL#http://} \
+CREDENTIAL_KEYS=$CREDENTIAL_KEYS CALLER_INDEX_KEY=$CALLER_INDEX_KEY CALCOM_ALLOW_PRIVATE_HOSTS=${CALCOM_URL#http://} \
   start_service booking 3002 services/booking/dist/main.js
 
 # Each example company books in the fake Cal.com. Company ids are call-processor's (the import
