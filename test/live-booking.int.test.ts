@@ -4,12 +4,10 @@ import { join } from 'node:path';
 import type { BookingOutcomeV1 } from '@rb/contracts';
 import { BookingOutcomeV1Schema } from '@rb/contracts';
 import { decodeContractMessage, toConsumed } from '@rb/kafka-runner/produce';
-import { createLogger } from '@rb/observability';
-import { REPO_ROOT, RETELL_FIXTURES_DIR } from './paths';
+import { RETELL_FIXTURES_DIR } from './paths';
 import { readAll } from './support/kafka';
 import type { LiveSystem } from './support/live-system';
-import { startLiveSystem } from './support/live-system';
-import { signRetellBody, TEST_API_KEY } from '../services/ingress/test/support';
+import { postSigned, startExampleLiveSystem } from './support/live-system';
 
 type Answer = Record<string, unknown>;
 
@@ -24,22 +22,11 @@ describe('a live call books, and what the agent claimed is checked afterwards', 
   let system: LiveSystem;
 
   beforeAll(async () => {
-    system = await startLiveSystem({
-      tenantsYaml: readFileSync(join(REPO_ROOT, 'deploy', 'tenants.example.yaml'), 'utf8'),
-      log: createLogger({ service: 'live-booking-test', level: 'silent' }),
-    });
+    system = await startExampleLiveSystem('live-booking-test');
   }, 120_000);
   afterAll(() => system?.stop());
 
-  const post = (path: string, body: string) =>
-    fetch(`${system.ingress.url}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-retell-signature': signRetellBody(body, TEST_API_KEY, Date.now()),
-      },
-      body,
-    });
+  const post = (path: string, body: string) => postSigned(system, path, body);
   const newCall = async (from: string) => {
     const callId = `call_${randomUUID().replaceAll('-', '')}`;
     const body = readFileSync(join(RETELL_FIXTURES_DIR, '08-call_inbound.request.json'), 'utf8')

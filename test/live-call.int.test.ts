@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckAvailabilityResponseSchema } from '@rb/contracts';
-import { createLogger } from '@rb/observability';
-import { REPO_ROOT, RETELL_FIXTURES_DIR } from './paths';
+import { RETELL_FIXTURES_DIR } from './paths';
 import type { LiveSystem } from './support/live-system';
-import { startLiveSystem } from './support/live-system';
-import { signRetellBody, TEST_API_KEY } from '../services/ingress/test/support';
+import { postSigned, startExampleLiveSystem } from './support/live-system';
 
 /**
  * Integration, end to end: the live call through the three services it touches (ingress,
@@ -19,22 +17,11 @@ describe('a live call: the phone rings, the agent asks for free times', () => {
   let system: LiveSystem;
 
   beforeAll(async () => {
-    system = await startLiveSystem({
-      tenantsYaml: readFileSync(join(REPO_ROOT, 'deploy', 'tenants.example.yaml'), 'utf8'),
-      log: createLogger({ service: 'live-call-test', level: 'silent' }),
-    });
+    system = await startExampleLiveSystem('live-call-test');
   }, 120_000);
   afterAll(() => system?.stop());
 
-  const post = (path: string, body: string) =>
-    fetch(`${system.ingress.url}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-retell-signature': signRetellBody(body, TEST_API_KEY, Date.now()),
-      },
-      body,
-    });
+  const post = (path: string, body: string) => postSigned(system, path, body);
 
   const ring = async (from: string, to = SALON) => {
     const body = readFileSync(join(RETELL_FIXTURES_DIR, '08-call_inbound.request.json'), 'utf8')

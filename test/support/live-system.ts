@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from '@rb/observability';
+import { createLogger } from '@rb/observability';
 import { startCallProcessor } from '../../services/call-processor/src/service';
 import type { RunningCallProcessor } from '../../services/call-processor/src/service';
 import {
@@ -11,7 +14,8 @@ import { admin, BOOKING_MIGRATIONS, startService as startBooking } from '../../s
 import { startStatefulCalcom } from '../../services/booking/test/stateful-calcom';
 import type { RunningIngress } from '../../services/ingress/src/service';
 import { startIngress } from '../../services/ingress/src/service';
-import { testConfig as ingressConfig } from '../../services/ingress/test/support';
+import { signRetellBody, TEST_API_KEY, testConfig as ingressConfig } from '../../services/ingress/test/support';
+import { REPO_ROOT } from '../paths';
 import { createTopic, uniqueName } from './kafka';
 import { createTestDatabase } from './postgres';
 
@@ -164,4 +168,24 @@ export async function startLiveSystem(options: {
       await Promise.all([cpDb.drop(), bookingDb.drop()]);
     },
   };
+}
+
+/** The live system with deploy/tenants.example.yaml imported, as a newcomer's would be; logs silent. */
+export function startExampleLiveSystem(service: string): Promise<LiveSystem> {
+  return startLiveSystem({
+    tenantsYaml: readFileSync(join(REPO_ROOT, 'deploy', 'tenants.example.yaml'), 'utf8'),
+    log: createLogger({ service, level: 'silent' }),
+  });
+}
+
+/** A POST of `body` to ingress, signed now as Retell signs it. */
+export function postSigned(system: LiveSystem, path: string, body: string): Promise<Response> {
+  return fetch(`${system.ingress.url}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-retell-signature': signRetellBody(body, TEST_API_KEY, Date.now()),
+    },
+    body,
+  });
 }
