@@ -1,5 +1,5 @@
 import { PublicBookingIdSchema } from '@rb/contracts';
-import { publicBookingId, readPublicBookingId } from './public-id';
+import { publicBookingId, publicBookingIdCandidate, readPublicBookingId } from './public-id';
 
 describe('publicBookingId', () => {
   it('when derived twice from one key then it is the same handle, in the contract shape', () => {
@@ -11,6 +11,17 @@ describe('publicBookingId', () => {
   it('when two keys differ then their handles differ', () => {
     const ids = new Set(Array.from({ length: 2000 }, (_, i) => publicBookingId(`key-${i}`)));
     expect(ids.size).toBe(2000);
+  });
+});
+
+describe('publicBookingIdCandidate', () => {
+  it("when asked for the first candidate then it is the key's handle, and later candidates are other handles, alike on every call", () => {
+    const key = 'live:call_1:book:slot_202612081200_1001_abcd1234';
+    expect(publicBookingIdCandidate(key, 0)).toBe(publicBookingId(key));
+    const later = [1, 2, 3].map((n) => publicBookingIdCandidate(key, n));
+    expect(new Set([publicBookingId(key), ...later]).size).toBe(4);
+    expect([1, 2, 3].map((n) => publicBookingIdCandidate(key, n))).toEqual(later);
+    for (const id of later) expect(PublicBookingIdSchema.parse(id)).toBe(id);
   });
 });
 

@@ -6,10 +6,24 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /**
  * The handle a caller and the agent use for a booking (`bk_` + 8 characters, 40 bits), derived
  * from the request's idempotency key so every replica and every retry names it alike. It carries
- * no personal data and cannot be turned back into the key. Unique per booking in booking's table.
+ * no personal data and cannot be turned back into the key. Unique per company in booking's table:
+ * 40 bits can collide, so the handle a request got is the one its row holds (see
+ * `publicBookingIdCandidate`), never this recomputed.
  */
 export function publicBookingId(idempotencyKey: string): string {
-  const digest = createHash('sha256').update(`rb-booking-id:${idempotencyKey}`).digest();
+  return fromDigest(createHash('sha256').update(`rb-booking-id:${idempotencyKey}`).digest());
+}
+
+/**
+ * The handle to try for a request on its `attempt`th try: 0 is publicBookingId of the key; when
+ * that handle is already another booking's at the company, the next ones are derived from
+ * `<key>#1`, `<key>#2`, … so every replica and every retry tries the same ones in the same order.
+ */
+export function publicBookingIdCandidate(idempotencyKey: string, attempt: number): string {
+  return publicBookingId(attempt === 0 ? idempotencyKey : `${idempotencyKey}#${attempt}`);
+}
+
+function fromDigest(digest: Buffer): string {
   let bits = 0n;
   for (const byte of digest.subarray(0, 5)) bits = (bits << 8n) | BigInt(byte);
   let id = '';

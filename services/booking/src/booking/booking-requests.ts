@@ -1,7 +1,7 @@
 import type { BookingIntentRequestedV1, BookingOutcomeV1 } from '@rb/contracts';
 import type { Sql } from '@rb/kafka-runner';
 import { callerDigest } from '../appointments/caller-index';
-import { publicBookingId } from '../appointments/public-id';
+import { publicBookingIdCandidate } from '../appointments/public-id';
 import { BookingError } from '../booking-error';
 
 export type RequestStatus =
@@ -41,14 +41,17 @@ export interface BookingRequest {
   status: RequestStatus;
   /** a create may have reached Cal.com: look the booking up before creating one */
   createSent: boolean;
+  /**
+   * the `bk_…` handle the row holds: the one every answer and appointment of this request names
+   * (null only for a row from before the live call that was settled before it learnt one)
+   */
+  publicId: string | null;
 }
 
 /** What a request's row says about it besides the booking: where it came from and how a caller finds it. */
 export interface RequestFacts {
   /** `live`: a book command during the call; `intent`: the post-call intent */
   source: 'intent' | 'live';
-  /** the `bk_…` handle (publicBookingId of the idempotency key) */
-  publicId: string;
   /** callerDigest of the company and the number booked under; null without a number */
   callerDigest: string | null;
   serviceName: string;
@@ -64,18 +67,23 @@ export function requestFacts(intent: BookingIntentRequestedV1, callerKey: Buffer
   const phone = intent.customer.phone;
   return {
     source: intent.source === 'live_call' ? 'live' : 'intent',
-    publicId: publicBookingId(intent.idempotencyKey),
     callerDigest: (phone && callerDigest(callerKey, intent.attribution.companyId, phone)) || null,
     serviceName: intent.service.name,
     durationMinutes: intent.service.durationMinutes,
   };
 }
 
+/** How many handles a request tries before its row is given up on (a 40-bit clash twice in a row is not luck). */
+const PUBLIC_ID_ATTEMPTS = 8;
+
 /**
  * The intent's row, created on first sight, with its lease taken for `owner` (outside the
  * consumer's transaction: the lease and the "create sent" mark must survive that transaction's
  * rollback). Throws IntentLeasedError while another owner's lease runs. A row from before the
- * live call learns its facts on its next sight.
+ * live call learns its facts on its next sight. Its `bk_…` handle is the first candidate
+ * (publicBookingIdCandidate) no other booking of the company holds: a clash of the 40-bit handle
+ * tries the next candidate instead of failing the request; the row's handle is returned, and a
+ * row that has one keeps it.
  */
 export async function openRequest(
   sql: Sql,
@@ -83,7 +91,33 @@ export async function openRequest(
   lease: { owner: string; seconds: number },
   facts: RequestFacts,
 ): Promise<BookingRequest> {
-  const rows = await sql.query<{ status: RequestStatus; create_sent_at: Date | null }>(
+  for (let attempt = 0; attempt < PUBLIC_ID_ATTEMPTS; attempt++) {
+    try {
+      return await openRequestAs(sql, intent, lease, facts, publicBookingIdCandidate(intent.idempotencyKey, attempt));
+    } catch (error) {
+      if (!isPublicIdClash(error)) throw error;
+    }
+  }
+  throw new Error(`intent ${intent.idempotencyKey}: ${PUBLIC_ID_ATTEMPTS} booking handles in a row already taken`);
+}
+
+/** The company already has a booking with this handle (unique index booking_requests_public_id). */
+function isPublicIdClash(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; constraint?: unknown; driverError?: { code?: unknown; constraint?: unknown } };
+  const code = e.driverError?.code ?? e.code;
+  const constraint = e.driverError?.constraint ?? e.constraint;
+  return code === '23505' && constraint === 'booking_requests_public_id';
+}
+
+async function openRequestAs(
+  sql: Sql,
+  intent: BookingIntentRequestedV1,
+  lease: { owner: string; seconds: number },
+  facts: RequestFacts,
+  publicId: string,
+): Promise<BookingRequest> {
+  const rows = await sql.query<{ status: RequestStatus; create_sent_at: Date | null; public_id: string | null }>(
     `INSERT INTO booking_requests (idempotency_key, call_id, company_id, branch_id, phone_number_id, event_type_id,
        start_utc, time_zone, lease_owner, leased_until, source, public_id, caller_digest, service_name, duration_minutes)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10), $11, $12, $13, $14, $15)
@@ -97,7 +131,7 @@ export async function openRequest(
          duration_minutes = COALESCE(booking_requests.duration_minutes, excluded.duration_minutes)
        WHERE booking_requests.status <> 'pending' OR booking_requests.leased_until IS NULL
          OR booking_requests.leased_until < now() OR booking_requests.lease_owner = excluded.lease_owner
-     RETURNING status, create_sent_at`,
+     RETURNING status, create_sent_at, public_id`,
     [
       intent.idempotencyKey,
       intent.callId,
@@ -110,7 +144,7 @@ export async function openRequest(
       lease.owner,
       lease.seconds,
       facts.source,
-      facts.publicId,
+      publicId,
       facts.callerDigest,
       facts.serviceName,
       facts.durationMinutes,
@@ -118,7 +152,7 @@ export async function openRequest(
   );
   const row = rows[0];
   if (!row) throw new IntentLeasedError(`intent ${intent.idempotencyKey} is being handled by another replica`);
-  return { status: row.status, createSent: row.create_sent_at !== null };
+  return { status: row.status, createSent: row.create_sent_at !== null, publicId: row.public_id };
 }
 
 /**

@@ -36,7 +36,14 @@ export type Prepared =
   | { kind: 'nothing' }
   /** a post-call intent of a call its live commands claimed first: settled without booking or outcome */
   | { kind: 'superseded' }
-  | { kind: 'outcome'; outcome: RequestOutcome; cause: EventEnvelope; gateway?: CalcomGateway }
+  | {
+      kind: 'outcome';
+      outcome: RequestOutcome;
+      cause: EventEnvelope;
+      gateway?: CalcomGateway;
+      /** the `bk_…` handle the request's row holds (what a live answer names the booking by) */
+      publicId: string | null;
+    }
   | Park;
 
 export interface PrepareIntentDeps {
@@ -126,6 +133,7 @@ export function makePrepareIntent(deps: PrepareIntentDeps, lease: Lease) {
         kind: 'outcome',
         cause: envelope,
         outcome: failedOutcome(intent, deps.clock(), 'calcom_not_configured', detail),
+        publicId: request.publicId,
       };
     }
     const gateway = deps.gateways.for(company, account);
@@ -150,12 +158,12 @@ export function makePrepareIntent(deps: PrepareIntentDeps, lease: Lease) {
         },
         request.createSent,
       );
-      return { kind: 'outcome', outcome, cause: envelope, gateway };
+      return { kind: 'outcome', outcome, cause: envelope, gateway, publicId: request.publicId };
     } catch (error) {
       if (unavailable(error) && deps.giveUpAfterMs !== undefined) {
         const giveUpAfterMs = deps.giveUpAfterMs;
         const outcome = await maybeGiveUp(intent, producedAt, error, gateway, createSent, { ...deps, giveUpAfterMs });
-        if (outcome) return { kind: 'outcome', outcome, cause: envelope, gateway };
+        if (outcome) return { kind: 'outcome', outcome, cause: envelope, gateway, publicId: request.publicId };
       }
       throw toRunnerError(leasedToPause(error));
     }

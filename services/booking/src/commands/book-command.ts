@@ -1,5 +1,4 @@
 import type { BookingIntentRequestedV1, BookRequestedV1, CommandRefusal, CommandResult } from '@rb/contracts';
-import { publicBookingId } from '../appointments/public-id';
 import type { FailureReason } from '../booking/booking-outcomes';
 import type { RequestOutcome } from '../booking/booking-requests';
 
@@ -35,15 +34,23 @@ const REFUSAL_OF: Record<Exclude<FailureReason, 'no_availability'>, CommandRefus
   calcom_unavailable: 'calendar_unavailable',
 };
 
-/** The answer to a book command from its outcome on booking.outcomes.v1. */
-export function bookResultOf(outcome: RequestOutcome, command: BookRequestedV1): CommandResult {
+/**
+ * The answer to a book command from its outcome on booking.outcomes.v1. `publicId`: the handle its
+ * request's row holds (a clash may have given it another than publicBookingId of its key).
+ */
+export function bookResultOf(
+  outcome: RequestOutcome,
+  command: BookRequestedV1,
+  publicId: string | null,
+): CommandResult {
   switch (outcome.type) {
     case 'booking.confirmed.v1':
     case 'booking.rescheduled.v1':
+      if (!publicId) throw new Error(`booking ${command.idempotencyKey} has no handle in its row`);
       return {
         kind: 'booked',
         appointment: {
-          bookingId: publicBookingId(command.idempotencyKey),
+          bookingId: publicId,
           start: outcome.booking.start,
           end: outcome.booking.end,
           serviceName: command.service.name,

@@ -14,6 +14,7 @@ import {
   waitFor,
 } from '../../test/booking-harness';
 import { startStatefulCalcom } from '../../test/stateful-calcom';
+import { publicBookingId, publicBookingIdCandidate } from '../appointments/public-id';
 import { MIGRATIONS } from '../infra/db/migrations';
 
 /**
@@ -273,5 +274,36 @@ describe('the live commands', () => {
     expect(s.creates()).toBe(1);
     expect(s.calcom.bookings).toHaveLength(1);
     expect(s.outcomes.of(callId)).toEqual([expect.objectContaining({ type: 'booking.confirmed.v1' })]);
+  });
+
+  it('when two book commands of one company derive the same bk_ handle, then both are booked, each under its own handle as its row holds it, and a repeat names the same one', async () => {
+    const s = await scenario();
+    const firstCall = `call_${randomUUID().slice(0, 12)}`;
+    await s.commands.send(bookCommand(s.company, firstCall));
+    await waitFor('the first booking', () => s.answers.of(firstCall).length === 1);
+    const secondCall = `call_${randomUUID().slice(0, 12)}`;
+    const second = bookCommand(s.company, secondCall, '2026-10-13T14:00:00Z');
+    // a 40-bit clash: the first booking holds the handle the second command's key derives
+    const clashing = publicBookingId(second.idempotencyKey);
+    await db.dataSource.query('UPDATE booking_requests SET public_id = $2 WHERE call_id = $1', [firstCall, clashing]);
+
+    await s.commands.send(second);
+    await waitFor('the second answer', () => s.answers.of(secondCall).length === 1);
+    await s.commands.send({ ...second, commandId: randomUUID() });
+    await waitFor('the repeated answer', () => s.answers.of(secondCall).length === 2);
+    await s.stop();
+    const [answer, repeated] = s.answers.of(secondCall);
+    const expectedId = publicBookingIdCandidate(second.idempotencyKey, 1);
+    expect(answer!.result).toMatchObject({ kind: 'booked', appointment: { bookingId: expectedId } });
+    expect(repeated).toMatchObject({ repeated: true, result: answer!.result });
+    const rows = await db.dataSource.query(
+      'SELECT call_id, public_id, status FROM booking_requests WHERE company_id = $1 ORDER BY start_utc',
+      [s.company],
+    );
+    expect(rows).toEqual([
+      { call_id: firstCall, public_id: clashing, status: 'confirmed' },
+      { call_id: secondCall, public_id: expectedId, status: 'confirmed' },
+    ]);
+    expect(s.calcom.bookings).toHaveLength(2);
   });
 });

@@ -91,10 +91,10 @@ export function makeBookingCommands(deps: BookingCommandsDeps): MessageHandler<C
       case 'superseded':
         return { kind: 'settled', startedAt };
       case 'outcome': {
-        const { outcome, gateway } = prepared;
+        const { outcome, gateway, publicId } = prepared;
         return {
           kind: 'answer',
-          result: bookResultOf(outcome, command),
+          result: bookResultOf(outcome, command, publicId),
           outcome,
           startedAt,
           ...(gateway ? { gateway } : {}),

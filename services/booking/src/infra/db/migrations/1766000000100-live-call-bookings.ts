@@ -25,7 +25,9 @@ export class LiveCallBookings1766000000100 implements MigrationInterface {
     await db.query('ALTER TABLE booking_requests DROP CONSTRAINT booking_requests_status_check');
     await db.query(`ALTER TABLE booking_requests ADD CONSTRAINT booking_requests_status_check
       CHECK (status IN ('pending', 'confirmed', 'alternatives_offered', 'failed', 'cancelled', 'compensated', 'superseded'))`);
-    await db.query('CREATE UNIQUE INDEX booking_requests_public_id ON booking_requests (public_id)');
+    // a handle names a booking at its company (every look-up by handle is scoped by company); 40 bits
+    // can clash, and a clash takes the request's next candidate handle (see openRequest)
+    await db.query('CREATE UNIQUE INDEX booking_requests_public_id ON booking_requests (company_id, public_id)');
     await db.query(`CREATE INDEX booking_requests_caller ON booking_requests (company_id, caller_digest, start_utc)
       WHERE status = 'confirmed'`);
     await db.query('CREATE INDEX booking_requests_call ON booking_requests (call_id)');
