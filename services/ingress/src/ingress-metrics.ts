@@ -55,6 +55,12 @@ export function makeIngressMetrics(registry: Registry) {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8],
       registers,
     }),
+    argsOnlyCallers: new Counter({
+      name: 'ingress_args_only_callers_total',
+      help: 'args-only booking tool requests by how their caller was settled: verified (call_inbound recorded the number and the anrufer_nummer argument, if any, agrees), mismatch (the argument names another number: no caller), no_record (no number recorded for the call id: no caller)',
+      labelNames: ['check'] as const,
+      registers,
+    }),
     commandAnswersRead: new Counter({
       name: 'ingress_command_answers_read_total',
       help: 'booking.command-results.v1 answers read: matched (a request here waited for it), not_waiting (another replica’s, or past its deadline), unreadable',

@@ -21,6 +21,7 @@ import { DirectoryFeed } from './directory/directory-feed';
 import { RoutingDirectory } from './directory/routing-directory';
 import { makeAnswerCallInbound } from './inbound/answer-call-inbound';
 import { RedisAnswerMemory } from './inbound/redis-answer-memory';
+import { RedisCallerNumbers } from './inbound/redis-caller-numbers';
 import { makeAnswerCheckAvailability } from './functions/answer-check-availability';
 import { makeAnswerFunctionCall } from './functions/answer-function-call';
 import { makeBookingAvailabilityClient } from './functions/booking-availability-client';
@@ -151,6 +152,10 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
     clock: Date.now,
     onRecorded: (outcome) => metrics.ringRecords.inc({ outcome }),
   });
+  // the number each call came from, as call_inbound's signed body says: args-only tools' caller
+  const callers = new RedisCallerNumbers(redis, undefined, (error) =>
+    log.debug({ err: error.message }, 'caller numbers unavailable'),
+  );
   const answerCallInbound = makeAnswerCallInbound({
     apiKey: config.RETELL_API_KEY,
     signatureToleranceMs: config.SIGNATURE_TOLERANCE_MS,
@@ -163,6 +168,7 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
     answers: new RedisAnswerMemory(redis, 600, (error) =>
       log.debug({ err: error.message }, 'call_inbound answer memory unavailable'),
     ),
+    callers,
     customers: new CallProcessorCustomers({
       baseUrl: config.CALL_PROCESSOR_QUERY_URL,
       token: config.CALL_PROCESSOR_QUERY_TOKEN,
@@ -192,6 +198,8 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
         return feed.caughtUp;
       },
     },
+    callers,
+    onCallerCheck: (check) => metrics.argsOnlyCallers.inc({ check }),
     functions: {
       check_availability: makeAnswerCheckAvailability({ askAvailability, slotIds, clock: Date.now }),
       ...makeBookingCommands({

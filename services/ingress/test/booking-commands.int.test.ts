@@ -290,8 +290,27 @@ describe('booking commands against real ingress, the broker and a stand-in booki
     expect(await messageCount(ingress.commandsTopic)).toBe(before);
   });
 
-  it('when the tools come as args only with the call consts, then the command carries the call and the caller from the body', async () => {
+  /** fixture 08's call_inbound for this call, from `from` to the branch's number: what Retell asserts about the caller */
+  const ring = async (callId: string, from: string) => {
+    const body = fixtureBytes('08-call_inbound.request.json')
+      .toString('utf8')
+      .replace('+493412240870', '+4922198765430')
+      .replace('+4934155512309', from)
+      .replace('call_cd4ee1790ab8cf314f667e967fa', callId);
+    const response = await fetch(`${ingress.url}/webhooks/retell/inbound`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-retell-signature': signRetellBody(body, TEST_API_KEY, Date.now()),
+      },
+      body,
+    });
+    expect(response.status).toBe(200);
+  };
+
+  it('when the tools come as args only with the call consts, then the command carries the call and the caller call_inbound recorded for it', async () => {
     const callId = newCallId();
+    await ring(callId, '+4917699999999');
     const body = JSON.stringify({
       slot_id: slot,
       kunde_name: 'Sabine',
@@ -308,5 +327,42 @@ describe('booking commands against real ingress, the broker and a stand-in booki
       caller: { phone: '+4917699999999' },
       attribution: { phoneNumberId: numberId },
     });
+  });
+
+  it('when an args-only caller’s anrufer_nummer names another person’s number, then cancel is caller_unknown with nothing sent, and a book is owned by nobody, its contact number only the one named', async () => {
+    const callId = newCallId();
+    await ring(callId, '+4917611111111');
+    const before = await messageCount(ingress.commandsTopic);
+    const forged = { branch_id: branchId, call_id: callId, anrufer_nummer: '+4917622222222' };
+    const cancel = await callFunction('cancel_appointment', JSON.stringify({ ...forged, booking_id: 'bk_7Q2M9XK4' }));
+    expect(await cancel.json()).toMatchObject({
+      ok: false,
+      fehler: 'caller_unknown',
+      hinweis_fuer_agent: expect.any(String),
+    });
+    expect(await messageCount(ingress.commandsTopic)).toBe(before);
+    const book = { ...forged, slot_id: slot, kunde_name: 'Sabine', telefon: '+4917622222222' };
+    expect(await (await callFunction('book_appointment', JSON.stringify(book))).json()).toMatchObject({ ok: true });
+    expect(commandsOf(callId)[0]!.command).toMatchObject({
+      caller: { phone: null },
+      customer: { phone: '+4917622222222' },
+    });
+    const metrics = await (await fetch(`${ingress.opsUrl}/metrics`)).text();
+    expect(metrics).toMatch(/ingress_args_only_callers_total\{check="mismatch"[^}]*\} [1-9]/);
+  });
+
+  it('when an args-only request names a call id no call_inbound was answered for, then caller_unknown and nothing is sent', async () => {
+    const before = await messageCount(ingress.commandsTopic);
+    const body = JSON.stringify({
+      booking_id: 'bk_7Q2M9XK4',
+      branch_id: branchId,
+      call_id: newCallId(),
+      anrufer_nummer: '+4917699999999',
+    });
+    expect(await (await callFunction('cancel_appointment', body)).json()).toMatchObject({
+      ok: false,
+      fehler: 'caller_unknown',
+    });
+    expect(await messageCount(ingress.commandsTopic)).toBe(before);
   });
 });

@@ -191,7 +191,8 @@ const ARGS_ONLY_CALL_CONSTS: ConstArgument[] = [
   {
     name: CALL_ARGUMENTS.callerPhone,
     variable: '{{user_number}}',
-    description: 'the number the caller calls from; always exactly {{user_number}}',
+    // compared with the number call_inbound recorded for the call; another number means no caller
+    description: 'the number the caller calls from; always exactly {{user_number}}, never another number',
   },
 ];
 

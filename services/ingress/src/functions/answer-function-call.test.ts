@@ -22,7 +22,13 @@ const defaultBody = (metadata: unknown = { companyId: IDS.company, branchId: IDS
   return JSON.stringify(body);
 };
 
-function setUp({ caughtUp = true, route = SALON as BranchRoute } = {}) {
+function setUp({
+  caughtUp = true,
+  route = SALON as BranchRoute,
+  callers = new Map<string, string>(),
+}: { caughtUp?: boolean; route?: BranchRoute; callers?: Map<string, string> } = {}) {
+  const recalled: string[] = [];
+  const checks: string[] = [];
   const calls: { route: BranchRoute; args: Record<string, unknown> }[] = [];
   const contexts: { name: FunctionName; call: CallContext }[] = [];
   const standIn =
@@ -46,6 +52,13 @@ function setUp({ caughtUp = true, route = SALON as BranchRoute } = {}) {
     signatureToleranceMs: 300_000,
     clock: () => NOW,
     directory,
+    callers: {
+      recall: async (callId) => {
+        recalled.push(callId);
+        return callers.get(callId);
+      },
+    },
+    onCallerCheck: (check) => checks.push(check),
     functions: Object.fromEntries(FUNCTION_NAMES.map((name) => [name, standIn(name)])) as Record<
       FunctionName,
       ReturnType<typeof standIn>
@@ -59,7 +72,7 @@ function setUp({ caughtUp = true, route = SALON as BranchRoute } = {}) {
       branchId: undefined,
       ...request,
     });
-  return { calls, contexts, call };
+  return { calls, contexts, call, recalled, checks };
 }
 
 describe('a custom-function request from Retell', () => {
@@ -226,8 +239,8 @@ describe('the call a custom-function request belongs to', () => {
     expect(await call(FIXTURE_15, { name: 'cancel_appointment' })).toMatchObject({ outcome: 'missing_tenant' });
   });
 
-  it('when it comes as args only with the call_id and anrufer_nummer consts, then they are the call and are taken out of the args; unreplaced {{…}} means unknown', async () => {
-    const { calls, contexts, call } = setUp();
+  it('when it comes as args only with the call_id and anrufer_nummer consts, then the call id is the call, the caller is the number call_inbound recorded for it, and both are taken out of the args; unreplaced {{…}} means unknown', async () => {
+    const { calls, contexts, call } = setUp({ callers: new Map([['call_abc123', '+491761234567']]) });
     const args = { booking_id: 'bk_3HF8Q2ZD' };
     await call(
       JSON.stringify({ ...args, branch_id: IDS.branch, call_id: 'call_abc123', anrufer_nummer: '+49 176 1234567' }),
@@ -246,5 +259,55 @@ describe('the call a custom-function request belongs to', () => {
       { callId: 'call_abc123', callerPhone: '+491761234567' },
       { callId: undefined, callerPhone: null },
     ]);
+  });
+
+  it.each([
+    ['another person’s number than call_inbound recorded', '+4930999888777'],
+    ['text that is no number', 'die Nummer von Frau Krüger'],
+  ])(
+    'when an args-only request’s anrufer_nummer is %s, then the function gets no caller number (caller_unknown), counted as a mismatch',
+    async (_, claimed) => {
+      const check = 'mismatch';
+      const { contexts, checks, call } = setUp({ callers: new Map([['call_abc123', '+491761234567']]) });
+      for (const name of ['find_appointments', 'cancel_appointment', 'reschedule_appointment', 'book_appointment'])
+        await call(
+          JSON.stringify({
+            booking_id: 'bk_3HF8Q2ZD',
+            branch_id: IDS.branch,
+            call_id: 'call_abc123',
+            anrufer_nummer: claimed,
+          }),
+          { name },
+        );
+      expect(contexts.map((c) => c.call.callerPhone)).toEqual([null, null, null, null]);
+      expect(checks).toEqual([check, check, check, check]);
+    },
+  );
+
+  it('when an args-only request names a call id call_inbound recorded no number for, then no caller number, whatever anrufer_nummer says', async () => {
+    const { contexts, checks, call } = setUp({ callers: new Map([['call_abc123', '+491761234567']]) });
+    await call(
+      JSON.stringify({ branch_id: IDS.branch, call_id: 'call_guessed0001', anrufer_nummer: '+491761234567' }),
+      { name: 'find_appointments' },
+    );
+    expect(contexts.map((c) => c.call)).toEqual([{ callId: 'call_guessed0001', callerPhone: null }]);
+    expect(checks).toEqual(['no_record']);
+  });
+
+  it('when an args-only request leaves anrufer_nummer out, then the recorded number is the caller', async () => {
+    const { contexts, checks, call } = setUp({ callers: new Map([['call_abc123', '+491761234567']]) });
+    await call(JSON.stringify({ branch_id: IDS.branch, call_id: 'call_abc123' }), { name: 'find_appointments' });
+    expect(contexts.map((c) => c.call.callerPhone)).toEqual(['+491761234567']);
+    expect(checks).toEqual(['verified']);
+  });
+
+  it('when check_availability or a default-mode request comes, then no record is looked up (the default mode’s from_number is Retell’s)', async () => {
+    const { recalled, contexts, call } = setUp({ callers: new Map([['call_abc123', '+491761234567']]) });
+    await call(JSON.stringify({ ...ARGS, branch_id: IDS.branch, call_id: 'call_abc123' }));
+    await call(defaultBody(), { name: 'find_appointments' });
+    expect(recalled).toEqual([]);
+    expect(contexts[1]!.call.callerPhone).toBe(
+      (JSON.parse(FIXTURE) as { call: { from_number: string } }).call.from_number,
+    );
   });
 });

@@ -7,8 +7,9 @@ import { verifyRetellSignature } from '../webhooks/verify-signature';
 import type { FunctionProblem } from './agent-hints';
 import { problemAnswer } from './agent-hints';
 import type { FunctionAnswer } from './function-answer';
-import type { CallContext } from './call-context';
-import { argsOnlyCallContext, CALL_ARGUMENTS, defaultCallContext } from './call-context';
+import type { CallContext, CallerCheck } from './call-context';
+import { argsOnlyCallContext, CALL_ARGUMENTS, defaultCallContext, verifiedCaller } from './call-context';
+import type { CallerNumbers } from '../inbound/redis-caller-numbers';
 
 /** The custom functions ingress answers during a live call. */
 export const FUNCTION_NAMES = [
@@ -20,6 +21,13 @@ export const FUNCTION_NAMES = [
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 const isFunctionName = (name: string): name is FunctionName => (FUNCTION_NAMES as readonly string[]).includes(name);
+/** the functions that act on the caller's own bookings (or book under the caller), so need the caller's number */
+const NEEDS_CALLER: ReadonlySet<FunctionName> = new Set([
+  'book_appointment',
+  'reschedule_appointment',
+  'cancel_appointment',
+  'find_appointments',
+]);
 
 export interface FunctionCallRequest {
   /** from the URL: /webhooks/retell/functions/:name */
@@ -49,6 +57,10 @@ export interface AnswerFunctionCallDeps {
     FunctionName,
     (route: BranchRoute, args: Record<string, unknown>, call: CallContext) => Promise<FunctionAnswer>
   >;
+  /** the number call_inbound recorded per call id: the only caller number args-only requests get */
+  callers: Pick<CallerNumbers, 'recall'>;
+  /** how an args-only request's caller was settled (no number, no call id: safe to count and log) */
+  onCallerCheck?: (check: CallerCheck) => void;
 }
 
 /** The argument that names the tenant in args-only mode, fixed in the tool definition to `{{branch_id}}`. */
@@ -95,14 +107,28 @@ export function makeAnswerFunctionCall(deps: AnswerFunctionCallDeps) {
     const language = tenant.kind === 'found' ? spokenLanguageOf(tenant.route.branch.language) : undefined;
     if (name === 'unknown') return refuse('unknown_function', language);
     if (tenant.kind !== 'found') return refuse(tenant.problem);
-    return { kind: 'answered', name, ...(await deps.functions[name](tenant.route, payload.args, payload.call)) };
+    const call = await callOf(payload, name);
+    return { kind: 'answered', name, ...(await deps.functions[name](tenant.route, payload.args, call)) };
   };
+
+  /** args only: the caller's number from call_inbound's record of the call, compared with the argument */
+  async function callOf(payload: Payload, name: FunctionName): Promise<CallContext> {
+    if (payload.mode !== 'args_only' || !NEEDS_CALLER.has(name)) return payload.call;
+    const recorded = payload.call.callId ? await deps.callers.recall(payload.call.callId) : undefined;
+    const { callerPhone, check } = verifiedCaller(recorded, payload.claimedCaller);
+    deps.onCallerCheck?.(check);
+    return { ...payload.call, callerPhone };
+  }
 }
 
 interface Payload {
+  /** default: Retell wrote `call`; args only: the LLM wrote the whole body */
+  mode: 'default' | 'args_only';
   args: Record<string, unknown>;
   /** who is calling, in which call: what booking commands need besides the tenant */
   call: CallContext;
+  /** args only: the `anrufer_nummer` argument, compared with call_inbound's record, never trusted */
+  claimedCaller?: unknown;
   companyId?: string;
   branchId?: string;
   /** the body names a branch that cannot be used: not text, or not the URL's */
@@ -121,34 +147,36 @@ interface Payload {
  *   `call.metadata`, which Retell sends and our call_inbound answer set.
  * - Anything else is args only without a tenant (`missing_tenant`).
  * The call context (call id, caller's number) comes by the same rule: `call.call_id` and
- * `call.from_number` in the default mode, the `call_id` and `anrufer_nummer` arguments (consts of
- * `{{call_id}}` and `{{user_number}}`) in args only, where they are taken out of the args.
+ * `call.from_number` in the default mode (Retell writes `call`); in args only the `call_id`
+ * argument (const `{{call_id}}`) names the call, and the caller's number is the one call_inbound
+ * recorded for that call id (`callOf`), the `anrufer_nummer` argument (const `{{user_number}}`)
+ * only compared with it. Both are taken out of the args.
  */
 function readPayload(rawBody: Buffer, branchInUrl: string | undefined): Payload | 'malformed_request' {
   const body = readJsonObject(rawBody);
   if (!body) return 'malformed_request';
   const { [BRANCH_ARGUMENT]: branchInBody, ...rest } = body;
   if (branchInBody !== undefined) {
-    const { args, call } = argsOnly(rest);
+    const payload = argsOnly(rest);
     const branchId = typeof branchInBody === 'string' ? branchInBody.trim() : '';
-    if (!branchId) return { args, call, refused: 'unknown_tenant' };
-    if (branchInUrl !== undefined && branchInUrl !== branchId) return { args, call, refused: 'tenant_mismatch' };
-    return { args, call, branchId };
+    if (!branchId) return { ...payload, refused: 'unknown_tenant' };
+    if (branchInUrl !== undefined && branchInUrl !== branchId) return { ...payload, refused: 'tenant_mismatch' };
+    return { ...payload, branchId };
   }
   if (branchInUrl !== undefined) return { ...argsOnly(body), branchId: branchInUrl };
   const { name, args: defaultArgs, call } = body;
   if (typeof name !== 'string' || !isObject(defaultArgs) || !isObject(call)) return argsOnly(body);
   const context = defaultCallContext(call);
   const metadata = TenantMetadataSchema.safeParse(call.metadata);
-  if (!metadata.success) return { args: defaultArgs, call: context };
+  if (!metadata.success) return { mode: 'default', args: defaultArgs, call: context };
   const { companyId, branchId, phoneNumberId } = metadata.data;
-  return { args: defaultArgs, call: { ...context, phoneNumberId }, companyId, branchId };
+  return { mode: 'default', args: defaultArgs, call: { ...context, phoneNumberId }, companyId, branchId };
 }
 
-/** Args only: the call's id and the caller's number are arguments fixed by the tool (`{{call_id}}`, `{{user_number}}`). */
-function argsOnly(body: Record<string, unknown>): Pick<Payload, 'args' | 'call'> {
-  const { [CALL_ARGUMENTS.callId]: callId, [CALL_ARGUMENTS.callerPhone]: callerPhone, ...args } = body;
-  return { args, call: argsOnlyCallContext(callId, callerPhone) };
+/** Args only: the call's id and the caller's claimed number are arguments fixed by the tool (`{{call_id}}`, `{{user_number}}`). */
+function argsOnly(body: Record<string, unknown>): Pick<Payload, 'mode' | 'args' | 'call' | 'claimedCaller'> {
+  const { [CALL_ARGUMENTS.callId]: callId, [CALL_ARGUMENTS.callerPhone]: claimedCaller, ...args } = body;
+  return { mode: 'args_only', args, call: argsOnlyCallContext(callId), claimedCaller };
 }
 
 /** The body as a JSON object; undefined when it is not JSON or not an object. */

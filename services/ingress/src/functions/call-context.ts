@@ -18,7 +18,9 @@ export const UNKNOWN_CALL: CallContext = { callId: undefined, callerPhone: null 
 
 /**
  * The arguments an args-only tool carries the call in, fixed by its definition to Retell's system
- * variables (`const: "{{call_id}}"`, `const: "{{user_number}}"`), inside the signed body.
+ * variables (`const: "{{call_id}}"`, `const: "{{user_number}}"`), inside the signed body. The LLM
+ * writes that body: the call id is only a key to look the call up by, and the number is compared
+ * with the one call_inbound recorded, never believed (`verifiedCaller`).
  */
 export const CALL_ARGUMENTS = { callId: 'call_id', callerPhone: 'anrufer_nummer' } as const;
 
@@ -37,12 +39,42 @@ export function defaultCallContext(call: Record<string, unknown>): CallContext {
   };
 }
 
-/** Args only: the `call_id` and `anrufer_nummer` arguments; a `{{…}}` Retell left unreplaced means unknown. */
-export function argsOnlyCallContext(callId: unknown, callerPhone: unknown): CallContext {
-  return { callId: callIdOf(callId), callerPhone: phoneOf(callerPhone) };
+/**
+ * Args only: the call from the `call_id` argument. The caller's number is not taken from the
+ * arguments (the LLM writes them and can be talked into another person's number): it is filled in
+ * by `verifiedCaller` from what call_inbound recorded for the call.
+ */
+export function argsOnlyCallContext(callId: unknown): CallContext {
+  return { callId: callIdOf(callId), callerPhone: null };
 }
 
-function callIdOf(value: unknown): string | undefined {
+/** how an args-only request's caller was settled: counted, never logged with the number */
+export type CallerCheck = 'verified' | 'mismatch' | 'no_record';
+
+/**
+ * The caller's number in args-only mode: the one call_inbound recorded for the call's id (Retell
+ * asserted it in a signed body), never the `anrufer_nummer` argument. That argument is only
+ * compared: a number other than the record's (or text that is no number) means the LLM was led to
+ * write something else, and the call has no caller. Left out, or a `{{…}}` Retell did not replace,
+ * it is ignored. No record (a web call, a call_inbound never answered by us, Redis down): no caller.
+ */
+export function verifiedCaller(
+  recorded: string | undefined,
+  claimed: unknown,
+): { callerPhone: string | null; check: CallerCheck } {
+  const recordedPhone = phoneOf(recorded);
+  if (!recordedPhone) return { callerPhone: null, check: 'no_record' };
+  const said = typeof claimed === 'string' ? claimed.trim() : claimed;
+  const unsaid =
+    said === undefined || said === null || said === '' || (typeof said === 'string' && UNREPLACED.test(said));
+  if (!unsaid && phoneOf(said) !== recordedPhone) return { callerPhone: null, check: 'mismatch' };
+  return { callerPhone: recordedPhone, check: 'verified' };
+}
+
+const UNREPLACED = /^\{\{[^}]*\}\}$/;
+
+/** Retell's call id when it has the shape of one (letters, digits, _ and -); else undefined. */
+export function callIdOf(value: unknown): string | undefined {
   const text = typeof value === 'string' ? value.trim() : '';
   return CALL_ID_SHAPE.test(text) ? text : undefined;
 }

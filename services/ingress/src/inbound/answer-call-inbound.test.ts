@@ -44,6 +44,7 @@ function answerer(
   caughtUp = true,
   lookUp: CustomerNames['lookUp'] = async () => ({ kind: 'unknown' }),
   recorded: string[] = [],
+  callers = new Map<string, string>(),
 ) {
   const memory = new Map<string, GivenAnswer>();
   return makeAnswerCallInbound({
@@ -51,6 +52,7 @@ function answerer(
     signatureToleranceMs: 300_000,
     directory: { caughtUp, route: () => routing },
     answers: { recall: async (id) => memory.get(id), remember: async (id, a) => void memory.set(id, a) },
+    callers: { remember: async (id, phone) => void callers.set(id, phone) },
     customers: { lookUp },
     recordRing: (raw) => void recorded.push(raw.toString('utf8')),
     clock: () => NOW,
@@ -148,5 +150,39 @@ describe('answering call_inbound', () => {
     await answer(body('call_r'), signed(body('call_r')));
     await answer(body('call_s'), undefined);
     expect(recorded).toEqual([body('call_r').toString('utf8')]);
+  });
+
+  it('when a routed call_inbound with a call id is answered, then the number it came from is recorded by the call id (on Retell’s retry too); a refused call, one without a call id or a withheld number records nothing', async () => {
+    const callers = new Map<string, string>();
+    const answer = answerer({ kind: 'routed', route }, true, undefined, [], callers);
+    await answer(body('call_rec_1'), signed(body('call_rec_1')));
+    const withoutId = Buffer.from(
+      JSON.stringify({
+        event: 'call_inbound',
+        call_inbound: { from_number: '+4917600000001', to_number: '+4930123456' },
+      }),
+    );
+    await answer(withoutId, signed(withoutId));
+    const withheld = Buffer.from(
+      JSON.stringify({
+        event: 'call_inbound',
+        call_inbound: { call_id: 'call_rec_2', from_number: 'anonymous', to_number: '+4930123456' },
+      }),
+    );
+    await answer(withheld, signed(withheld));
+    expect([...callers]).toEqual([['call_rec_1', '+4917612345678']]);
+    // Retell's retry is answered from memory; the record is written again (it may have failed the first time)
+    callers.clear();
+    await answer(body('call_rec_1'), signed(body('call_rec_1')));
+    expect([...callers]).toEqual([['call_rec_1', '+4917612345678']]);
+    const refused = new Map<string, string>();
+    await answerer(
+      { kind: 'unknown_number' },
+      true,
+      undefined,
+      [],
+      refused,
+    )(body('call_rec_3'), signed(body('call_rec_3')));
+    expect(refused.size).toBe(0);
   });
 });

@@ -1,10 +1,12 @@
 import type { CallInboundRequest, CallInboundResponse } from '@rb/contracts';
 import { CallInboundRequestSchema } from '@rb/contracts';
 import type { NumberRoute, Routing } from '../directory/routing-directory';
+import { callIdOf, phoneOf } from '../functions/call-context';
 import { verifyRetellSignature } from '../webhooks/verify-signature';
 import { agentVariables, callMetadata } from './agent-variables';
 import type { CallerLookup, CustomerNames } from './customer-names';
 import { callerVariables } from './customer-names';
+import type { CallerNumbers } from './redis-caller-numbers';
 
 export type InboundOutcome =
   /** routed: the business's variables and ids; refused: Retell's reject answer (no agent takes it) */
@@ -41,6 +43,8 @@ export interface AnswerCallInboundDeps {
   signatureToleranceMs: number;
   directory: { caughtUp: boolean; route(dialled: string): Routing };
   answers: AnswerMemory;
+  /** the number each routed call came from, by its id: what args-only booking tools trust as the caller */
+  callers: Pick<CallerNumbers, 'remember'>;
   /** is the caller a known customer of the company, and by which name (within its own budget) */
   customers: CustomerNames;
   /** records the ring on the Retell events topic once answered; never delays the answer */
@@ -74,10 +78,19 @@ export function makeAnswerCallInbound(deps: AnswerCallInboundDeps) {
         issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
       };
     const callId = parsed.data.call_inbound.call_id ?? undefined;
-    const earlier = callId ? await deps.answers.recall(callId) : undefined;
-    if (earlier) return { kind: 'answered', ...earlier, repeated: true };
-    if (!deps.directory.caughtUp) return { kind: 'not_ready' };
     const { from_number: caller, to_number: dialled } = parsed.data.call_inbound;
+    // Retell asserts from_number in this signed body; args-only tools later name only the call id
+    const rememberCaller = async (routing: GivenAnswer['routing']) => {
+      const id = callIdOf(callId);
+      const phone = phoneOf(caller);
+      if (routing === 'routed' && id && phone) await deps.callers.remember(id, phone);
+    };
+    const earlier = callId ? await deps.answers.recall(callId) : undefined;
+    if (earlier) {
+      await rememberCaller(earlier.routing);
+      return { kind: 'answered', ...earlier, repeated: true };
+    }
+    if (!deps.directory.caughtUp) return { kind: 'not_ready' };
     const routing = deps.directory.route(dialled);
     const lookup =
       routing.kind === 'routed' ? await deps.customers.lookUp(routing.route.company.id, caller) : undefined;
@@ -85,7 +98,7 @@ export function makeAnswerCallInbound(deps: AnswerCallInboundDeps) {
       ...answerFor(routing, new Date(deps.clock()), lookup),
       ...(lookup ? { caller: lookup } : {}),
     };
-    if (callId) await deps.answers.remember(callId, answer);
+    await Promise.all([callId ? deps.answers.remember(callId, answer) : undefined, rememberCaller(answer.routing)]);
     deps.recordRing(rawBody, parsed.data);
     return { kind: 'answered', ...answer, repeated: false };
   };
