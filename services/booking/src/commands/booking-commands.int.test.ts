@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Producer } from 'kafkajs';
-import type { BookingCommandAnsweredV1, BookingCommandV1, BookRequestedV1 } from '@rb/contracts';
+import type { BookingCommandAnsweredV1, BookingCommandV1, BookRequestedV1, CancelRequestedV1 } from '@rb/contracts';
 import { BookingCommandV1Schema, frameJson, readFramedJson, registerValueSchema, toKafkaHeaders } from '@rb/contracts';
 import { createTopic, testKafka, testRegistryUrl, uniqueName } from '../../../../test/support/kafka';
 import { createTestDatabase } from '../../../../test/support/postgres';
@@ -49,6 +49,21 @@ function bookCommand(companyId: string, callId: string, startUtc = WISH): BookRe
     start: intent.requestedStart,
     customer: { name: 'Sabine Krüger', phone: null },
     note: null,
+  };
+}
+
+/** The caller's cancel of `bookingId` during `callId`, as ingress sends it. */
+function cancelCommand(book: BookRequestedV1, bookingId: string, phone = book.caller.phone): CancelRequestedV1 {
+  return {
+    type: 'booking.cancel-requested.v1',
+    callId: book.callId,
+    commandId: randomUUID(),
+    idempotencyKey: `live:${book.callId}:cancel:${bookingId}`,
+    attribution: book.attribution,
+    caller: { phone },
+    requestedAt: clock().toISOString(),
+    bookingId,
+    reason: null,
   };
 }
 
@@ -305,5 +320,30 @@ describe('the live commands', () => {
       { call_id: secondCall, public_id: expectedId, status: 'confirmed' },
     ]);
     expect(s.calcom.bookings).toHaveLength(2);
+  });
+
+  it('when a booked command is repeated after its booking was cancelled, then the repeat is refused booking_not_active, not answered booked, and nothing is booked again', async () => {
+    const s = await scenario();
+    const callId = `call_${randomUUID().slice(0, 12)}`;
+    const book = bookCommand(s.company, callId);
+    await s.commands.send(book);
+    await waitFor('the booking', () => s.answers.of(callId).length === 1);
+    const [booked] = s.answers.of(callId);
+    const bookingId = booked!.result.kind === 'booked' ? booked!.result.appointment.bookingId : 'none';
+    await s.commands.send(cancelCommand(book, bookingId));
+    await waitFor('the cancellation', () => s.answers.of(callId).length === 2);
+    expect(s.answers.of(callId)[1]!.result).toMatchObject({ kind: 'cancelled', bookingId });
+
+    const again = { ...book, commandId: randomUUID() }; // the same slot asked for again: the same key
+    await s.commands.send(again);
+    await waitFor('the repeat', () => s.answers.of(callId).length === 3);
+    await s.stop();
+    expect(s.answers.of(callId)[2]).toMatchObject({
+      commandId: again.commandId,
+      repeated: true,
+      result: { kind: 'refused', reason: 'booking_not_active' },
+    });
+    expect(s.creates()).toBe(1);
+    expect(s.outcomes.of(callId).map((o) => o.type)).toEqual(['booking.confirmed.v1', 'booking.cancelled.v1']);
   });
 });

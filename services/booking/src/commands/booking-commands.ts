@@ -23,13 +23,17 @@ import { bookResultOf, intentOf } from './book-command';
 import type { AnswerFraming } from './command-answered';
 import { answerEvent, commandKindOf } from './command-answered';
 import { findAnswer, saveAnswer } from './command-answers.repository';
+import { repeatedAnswer } from './repeated-answer';
 
 /** `parked`: a re-drive of the parked book command with this id (see redrive-parked.ts) */
 export type Command = { kind: 'command'; command: BookingCommandV1; envelope: EventEnvelope; parked?: { id: string } };
 
 /** `startedAt`: when its handling began (performance.now()), for the answer's duration */
 export type CommandPrepared =
-  /** answered before (the same idempotency key): that answer again, repeated, and nothing else */
+  /**
+   * answered before (the same idempotency key): that answer again, repeated, and nothing else; a
+   * booking it names that no longer holds is answered booking_not_active (see repeated-answer.ts)
+   */
   | { kind: 'repeat'; result: CommandResult; startedAt: number }
   /** its request was settled by another handling meanwhile: that handling's answer, repeated */
   | { kind: 'settled'; startedAt: number }
@@ -62,7 +66,8 @@ export interface BookingCommandsDeps extends PrepareIntentDeps, AnswerFraming {
  * is the caller's change (change-for-caller.ts), which records and emits its own outcome. `apply`
  * writes, in one transaction, the request's outcome and its outbox row, the key's first answer
  * (command_answers) and the answer itself. A command whose key was answered before is answered
- * the same way again (`repeated`), with no Cal.com call and no second outcome.
+ * the same way again (`repeated`), with no Cal.com call and no second outcome, unless the booking
+ * that answer names was cancelled or moved since: then it is refused `booking_not_active`.
  */
 export function makeBookingCommands(deps: BookingCommandsDeps): MessageHandler<Command, CommandPrepared> {
   const lease = deps.lease ?? DEFAULT_LEASE;
@@ -72,7 +77,7 @@ export function makeBookingCommands(deps: BookingCommandsDeps): MessageHandler<C
     const startedAt = performance.now();
     const { command } = event;
     const answered = await findAnswer(deps.db, command.idempotencyKey);
-    if (answered) return { kind: 'repeat', result: answered, startedAt };
+    if (answered) return { kind: 'repeat', result: await repeatedAnswer(deps.db, command, answered), startedAt };
     const claim = await claimCall(deps.db, command.callId, 'live', command.idempotencyKey);
     if (command.type !== 'booking.book-requested.v1') {
       return { kind: 'answer', result: await deps.changeForCaller(command), startedAt };
