@@ -44,7 +44,7 @@ export function makeIngressMetrics(registry: Registry) {
     }),
     bookingCommands: new Counter({
       name: 'ingress_booking_commands_total',
-      help: 'book/reschedule/cancel commands sent to booking, by command and outcome (booked, rescheduled, cancelled, slot_taken, refused; deadline_passed: no answer in time; produce_failed, busy: not sent)',
+      help: 'book/reschedule/cancel commands sent to booking, by command and outcome (booked, rescheduled, cancelled, slot_taken, refused; deadline_passed: no answer in time; produce_unknown: not acknowledged in time, may be stored; produce_failed, busy: not sent)',
       labelNames: ['command', 'outcome'] as const,
       registers,
     }),

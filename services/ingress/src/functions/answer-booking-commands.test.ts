@@ -27,7 +27,7 @@ const APPOINTMENT = {
   status: 'accepted' as const,
 };
 
-/** booking as a stand-in: it answers each command sent with `answer` (or never, or the send fails) */
+/** booking as a stand-in: it answers each command sent with `answer` (or never, or the send fails or is not acknowledged in time) */
 function setUp({ answer, send = { kind: 'sent' } }: { answer?: CommandResult; send?: SendResult } = {}) {
   const sent: BookingCommandV1[] = [];
   const reports: unknown[] = [];
@@ -67,6 +67,8 @@ function setUp({ answer, send = { kind: 'sent' } }: { answer?: CommandResult; se
             },
           ),
         );
+      // not acknowledged in time: the deadline passes with no answer
+      if (send.kind === 'unknown') setImmediate(() => resolve?.(undefined));
       return send;
     },
   });
@@ -217,6 +219,21 @@ describe('book_appointment during a live call', () => {
       outcome: 'produce_failed',
       body: { ok: false, fehler: 'commands_unavailable', hinweis_fuer_agent: expect.stringMatching(/noch einmal auf/) },
     });
+  });
+
+  it('when the broker has not acknowledged the command by the deadline (it may still be stored), then ok:true in_bearbeitung like a late answer, never “nothing was changed”', async () => {
+    for (const command of ['book', 'cancel'] as const) {
+      const { commands, reports } = setUp({ send: { kind: 'unknown' } });
+      const answer =
+        command === 'book'
+          ? await commands.book_appointment(SALON, { slot_id: SLOT, kunde_name: 'Sabine' }, CALLER)
+          : await commands.cancel_appointment(SALON, { booking_id: 'bk_3HF8Q2ZD' }, CALLER);
+      expect(answer).toMatchObject({
+        outcome: 'produce_unknown',
+        body: { ok: true, status: 'in_bearbeitung', hinweis_fuer_agent: expect.not.stringMatching(/nichts geändert/) },
+      });
+      expect(reports).toEqual([{ command, outcome: 'produce_unknown', waitedSeconds: expect.any(Number) }]);
+    }
   });
 
   it('when the slot was taken meanwhile, then ok:false slot_taken with alternatives that carry new slot ids of this branch', async () => {

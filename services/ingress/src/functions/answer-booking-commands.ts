@@ -31,7 +31,15 @@ import { readWishedTime } from './wished-time';
 export type CommandReport = {
   command: CommandName;
   outcome:
-    'booked' | 'rescheduled' | 'cancelled' | 'slot_taken' | 'refused' | 'deadline_passed' | 'produce_failed' | 'busy';
+    | 'booked'
+    | 'rescheduled'
+    | 'cancelled'
+    | 'slot_taken'
+    | 'refused'
+    | 'deadline_passed'
+    | 'produce_unknown'
+    | 'produce_failed'
+    | 'busy';
   /** from handing the command over to its answer or deadline (absent when it was never sent) */
   waitedSeconds?: number;
 };
@@ -125,6 +133,16 @@ export function makeBookingCommands(deps: BookingCommandsDeps): {
       return notSentAnswer('busy', language);
     }
     const sent = await deps.send(command, deps.deadlineMs);
+    if (sent.kind === 'unknown') {
+      // not acknowledged in time, but it may still be stored and carried out: never "nothing changed"
+      const answer = await waiting.answer;
+      report(answer ? answer.result.kind : 'produce_unknown', started);
+      if (answer) return commandAnswer(name, answer.result, answerFacts(route, language, eventTypeId));
+      return {
+        ...inProgressAnswer(name, { language, companyName: route.company.name }, 'produce_unknown'),
+        detail: 'command not acknowledged in time: may be stored',
+      };
+    }
     if (sent.kind !== 'sent') {
       waiting.cancel();
       report('produce_failed');
@@ -134,14 +152,16 @@ export function makeBookingCommands(deps: BookingCommandsDeps): {
     const answer = await waiting.answer;
     report(answer ? answer.result.kind : 'deadline_passed', started);
     if (!answer) return inProgressAnswer(name, { language, companyName: route.company.name });
-    return commandAnswer(name, answer.result, {
-      language,
-      companyName: route.company.name,
-      slotIds: deps.slotIds,
-      branchId: route.branch.id,
-      eventTypeId,
-    });
+    return commandAnswer(name, answer.result, answerFacts(route, language, eventTypeId));
   };
+
+  const answerFacts = (route: BranchRoute, language: SpokenLanguage, eventTypeId: number) => ({
+    language,
+    companyName: route.company.name,
+    slotIds: deps.slotIds,
+    branchId: route.branch.id,
+    eventTypeId,
+  });
 
   const common = (callId: string, route: BranchRoute, call: CallContext, tenant: TenantAttribution, now: Date) => ({
     callId,

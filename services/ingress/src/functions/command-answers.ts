@@ -10,7 +10,12 @@ export type CommandName = BookingCommandAnsweredV1['command'];
  * by its reason), no answer within the deadline, or the command never stored.
  */
 export type CommandOutcome =
-  Exclude<CommandResult['kind'], 'refused'> | CommandRefusal | 'deadline_passed' | 'produce_failed' | 'busy';
+  | Exclude<CommandResult['kind'], 'refused'>
+  | CommandRefusal
+  | 'deadline_passed'
+  | 'produce_unknown'
+  | 'produce_failed'
+  | 'busy';
 
 /** One alternative start after the chosen one was taken: booked with its new slot id. */
 export interface OfferedAlternative {
@@ -113,15 +118,17 @@ export function commandAnswer(
 }
 
 /**
- * No answer within the deadline: the command is stored and booking carries it out, so the agent
- * says it is being done, promises no outcome, and that the business gets in touch if it fails.
+ * No answer within the deadline: the command is stored (or, produce_unknown, may be: the broker
+ * did not acknowledge it in time) and booking carries it out, so the agent says it is being done
+ * and promises no outcome.
  */
 export function inProgressAnswer(
   command: CommandName,
   facts: Pick<AnswerFacts, 'language' | 'companyName'>,
+  outcome: Extract<CommandOutcome, 'deadline_passed' | 'produce_unknown'> = 'deadline_passed',
 ): { outcome: CommandOutcome; body: CommandAnswerBody } {
   return {
-    outcome: 'deadline_passed',
+    outcome,
     body: {
       ok: true,
       status: 'in_bearbeitung',
@@ -130,7 +137,7 @@ export function inProgressAnswer(
   };
 }
 
-/** The command was not stored (the broker did not acknowledge it, or ingress is overloaded): nothing happened. */
+/** The command was definitely not stored (never handed to the broker, or ingress is overloaded): nothing happened. */
 export function notSentAnswer(
   outcome: Extract<CommandOutcome, 'produce_failed' | 'busy'>,
   language: SpokenLanguage,

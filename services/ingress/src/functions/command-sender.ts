@@ -1,14 +1,19 @@
 import type { BookingCommandV1 } from '@rb/contracts';
 import { BookingCommandV1Schema, frameJson, newTraceparent } from '@rb/contracts';
 import { eventHeaders } from '@rb/kafka-runner/produce';
+import { PublishError } from '../infra/batching-publisher';
 import type { EventPublisher } from '../webhooks/ports';
 
 /**
- * sent: the broker acknowledged it (acks=all); failed: it was not (or not within the time given),
- * so nothing will happen unless the same command is sent again; not_ready: the topic's schema is
- * not registered yet; invalid: our own command breaks the contract (a bug, logged by the caller).
+ * sent: the broker acknowledged it (acks=all); failed: definitely not stored (never handed to the
+ * broker: too many waiting, shutting down, still queued at the deadline, no connection), so nothing
+ * will happen unless the same command is sent again; unknown: handed to the broker but not
+ * acknowledged within the time given (or its request timed out), so it may still be stored and
+ * carried out; not_ready: the topic's schema is not registered yet; invalid: our own command breaks
+ * the contract (a bug, logged by the caller).
  */
-export type SendResult = { kind: 'sent' } | { kind: 'failed' | 'not_ready' } | { kind: 'invalid'; detail: string };
+export type SendResult =
+  { kind: 'sent' } | { kind: 'failed' | 'unknown' | 'not_ready' } | { kind: 'invalid'; detail: string };
 
 /** The port the command use cases send through; the Kafka sender below, or a fake in tests. */
 export type SendCommand = (command: BookingCommandV1, withinMs: number) => Promise<SendResult>;
@@ -58,12 +63,27 @@ export function makeCommandSender(deps: CommandSenderDeps): SendCommand {
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), withinMs)));
     try {
       const settled = await Promise.race([published.then(() => 'sent' as const), late]);
-      return { kind: settled === 'sent' ? 'sent' : 'failed' };
-    } catch {
-      return { kind: 'failed' };
+      // still waiting for the broker's answer at the deadline: it may yet be acknowledged
+      return { kind: settled === 'sent' ? 'sent' : 'unknown' };
+    } catch (error) {
+      return { kind: mayBeStored(error) ? 'unknown' : 'failed' };
     } finally {
       clearTimeout(timer);
       published.catch(() => undefined);
     }
   };
+}
+
+/**
+ * Whether a failed publish may still have stored the command: a produce request that timed out
+ * may have been written by the broker. Refused before sending (too many waiting, shutting down,
+ * still queued at its deadline) or a connection that failed cannot have stored it.
+ */
+function mayBeStored(error: unknown): boolean {
+  if (!(error instanceof PublishError) || error.code !== 'PRODUCE_FAILED') return false;
+  for (let cause: unknown = error.cause, depth = 0; cause && depth < 5; depth++) {
+    if ((cause as { name?: unknown }).name === 'KafkaJSRequestTimeoutError') return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
 }
