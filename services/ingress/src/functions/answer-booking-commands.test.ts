@@ -298,6 +298,43 @@ describe('cancel_appointment and reschedule_appointment during a live call', () 
     });
   });
 
+  it.each([
+    [
+      'de',
+      SALON,
+      {
+        cancel: '„Ich sage den Termin gerade ab; das ist noch nicht bestätigt.',
+        reschedule: '„Ich verlege den Termin gerade; das ist noch nicht bestätigt.',
+      },
+      /meldet sich|zurückruf/,
+    ],
+    [
+      'en',
+      ENGLISH_SALON,
+      {
+        cancel: '"I am cancelling the appointment now; it is not confirmed yet.',
+        reschedule: '"I am moving the appointment now; it is not confirmed yet.',
+      },
+      /get back to you|callback from/,
+    ],
+  ] as const)(
+    'when booking does not answer a cancel or a move within the deadline (%s), then in_bearbeitung saying it is being processed and to ask again or check with find_appointments, with no promise of a call back',
+    async (_, route, sentences, callBack) => {
+      for (const command of ['cancel', 'reschedule'] as const) {
+        const { commands } = setUp();
+        const answer =
+          command === 'cancel'
+            ? await commands.cancel_appointment(route, { booking_id: 'bk_3HF8Q2ZD' }, CALLER)
+            : await commands.reschedule_appointment(route, { booking_id: 'bk_3HF8Q2ZD', neuer_slot_id: SLOT }, CALLER);
+        expect(answer).toMatchObject({ outcome: 'deadline_passed', body: { ok: true, status: 'in_bearbeitung' } });
+        const hint = (answer.body as { hinweis_fuer_agent: string }).hinweis_fuer_agent;
+        expect(hint).toContain(sentences[command]);
+        expect(hint).toContain('find_appointments');
+        expect(hint).not.toMatch(callBack);
+      }
+    },
+  );
+
   it('when the caller moves to a slot, then a reschedule command keyed by booking and new start (UTC)', async () => {
     const { commands, sent } = setUp({ answer: { kind: 'rescheduled', appointment: APPOINTMENT } });
     const result = await commands.reschedule_appointment(

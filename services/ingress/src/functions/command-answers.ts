@@ -120,7 +120,9 @@ export function commandAnswer(
 /**
  * No answer within the deadline: the command is stored (or, produce_unknown, may be: the broker
  * did not acknowledge it in time) and booking carries it out, so the agent says it is being done
- * and promises no outcome.
+ * and promises no outcome. Only a book promises that the business gets in touch if it fails:
+ * booking's failed booking outcome asks the business for a call back. A move or cancellation
+ * refused late reaches nobody, so the caller hears to ask again (find_appointments shows the state).
  */
 export function inProgressAnswer(
   command: CommandName,
@@ -178,7 +180,9 @@ const WORDS: Record<SpokenLanguage, Words> = {
         ? `Diese Zeit ist inzwischen vergeben. Sag das und biete höchstens zwei der Alternativen mit ihrem Text aus „gesprochen“ an; ${command === 'book' ? 'zum Buchen' : 'zum Verlegen'} gib deren slot_id unverändert weiter.`
         : 'Diese Zeit ist inzwischen vergeben, und in der Nähe ist nichts frei. Sag das und frag mit check_availability nach einem anderen Tag.',
     inProgress: (command, company) =>
-      `Sag genau das: „${IN_PROGRESS_DE[command]}; falls etwas nicht klappt, meldet sich das Team von ${company} bei Ihnen.“ Nenne keine Buchungsnummer und sag nicht, dass es bestätigt ist.`,
+      command === 'book'
+        ? `Sag genau das: „${IN_PROGRESS_DE.book}; falls etwas nicht klappt, meldet sich das Team von ${company} bei Ihnen.“ Nenne keine Buchungsnummer und sag nicht, dass es bestätigt ist.`
+        : `Sag genau das: „${IN_PROGRESS_DE[command]}; das ist noch nicht bestätigt. Ich kann gleich nachsehen, ob es geklappt hat, oder Sie fragen später noch einmal nach.“ Sag nicht, dass es bestätigt ist, und versprich keinen Rückruf. Will der Anrufer es wissen, rufe nach einem Moment find_appointments auf.`,
     notSent:
       'Das hat gerade nicht geklappt, es wurde nichts geändert. Bitte um einen Moment und rufe die Funktion mit denselben Angaben noch einmal auf; klappt es wieder nicht, entschuldige dich und biete an, dass der Betrieb zurückruft.',
   },
@@ -197,7 +201,9 @@ const WORDS: Record<SpokenLanguage, Words> = {
         ? `That time has just been taken. Say so and offer at most two of the alternatives using their "gesprochen" text; to ${command === 'book' ? 'book' : 'move to'} one, pass its slot_id on unchanged.`
         : 'That time has just been taken and nothing nearby is free. Say so and ask check_availability about another day.',
     inProgress: (command, company) =>
-      `Say exactly this: "${IN_PROGRESS_EN[command]}; if anything goes wrong, the team at ${company} will get back to you." Give no booking number and do not say it is confirmed.`,
+      command === 'book'
+        ? `Say exactly this: "${IN_PROGRESS_EN.book}; if anything goes wrong, the team at ${company} will get back to you." Give no booking number and do not say it is confirmed.`
+        : `Say exactly this: "${IN_PROGRESS_EN[command]}; it is not confirmed yet. I can check in a moment whether it went through, or you can ask again later." Do not say it is confirmed and do not promise a callback. If the caller wants to know, call find_appointments after a moment.`,
     notSent:
       'That did not work just now and nothing was changed. Ask for a moment and call the function again with the same details; if it fails again, apologise and offer a callback from the business.',
   },
