@@ -1,5 +1,5 @@
 import { SLO_BUCKETS_SECONDS } from '@rb/observability';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 
 const MAX_UNKNOWN_TYPES = 20;
@@ -9,7 +9,23 @@ const EVENT_TYPE_SHAPE = /^[a-z][a-z0-9_]{0,39}$/;
 export function makeIngressMetrics(registry: Registry) {
   const registers = [registry];
   const seenUnknown = new Set<string>();
+  let commandsReadiness = (): { answers: boolean; schema: boolean } => ({ answers: false, schema: false });
   return {
+    bookingCommandsReady: new Gauge({
+      name: 'ingress_booking_commands_ready',
+      help: 'whether book/reschedule/cancel can be served (1) or answer not_ready (0), by part: answers (the booking.command-results.v1 consumer has its offsets), schema (booking.commands.v1’s value schema is registered). Not part of /readyz: webhooks and call_inbound do not need them',
+      labelNames: ['part'] as const,
+      registers,
+      collect() {
+        const { answers, schema } = commandsReadiness();
+        this.set({ part: 'answers' }, answers ? 1 : 0);
+        this.set({ part: 'schema' }, schema ? 1 : 0);
+      },
+    }),
+    /** what ingress_booking_commands_ready reads when scraped */
+    watchCommandsReadiness(probe: () => { answers: boolean; schema: boolean }): void {
+      commandsReadiness = probe;
+    },
     produced: new Counter({
       name: 'ingress_events_produced_total',
       help: 'Retell webhooks stored on the Retell events topic (broker acknowledged)',
@@ -44,7 +60,7 @@ export function makeIngressMetrics(registry: Registry) {
     }),
     bookingCommands: new Counter({
       name: 'ingress_booking_commands_total',
-      help: 'book/reschedule/cancel commands sent to booking, by command and outcome (booked, rescheduled, cancelled, slot_taken, refused; deadline_passed: no answer in time; produce_unknown: not acknowledged in time, may be stored; produce_failed, busy: not sent)',
+      help: 'book/reschedule/cancel commands sent to booking, by command and outcome (booked, rescheduled, cancelled, slot_taken, refused; deadline_passed: no answer in time; produce_unknown: not acknowledged in time, may be stored; produce_failed, busy: not sent; not_ready: the answers consumer or the schema not ready, not sent)',
       labelNames: ['command', 'outcome'] as const,
       registers,
     }),

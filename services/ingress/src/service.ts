@@ -210,6 +210,7 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
           source: `/retell-booking/ingress`,
         }),
         replies,
+        commandsReady: () => replies.ready && commandSchemaId !== undefined,
         deadlineMs: config.COMMAND_DEADLINE_MS,
         clock: Date.now,
         newCommandId: randomUUID,
@@ -230,15 +231,18 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
     log.warn(
       'BOOKING_QUERY_TOKEN is not set: check_availability and find_appointments answer ok:false (not_configured)',
     );
+  // Readiness is what webhooks and call_inbound need. The booking commands' answers consumer and
+  // schema are not part of it (a replica without them would stop serving calls altogether): until
+  // they are ready, book/reschedule/cancel answer not_ready, shown by ingress_booking_commands_ready.
   const notReady = (): string[] =>
     [
       draining && 'draining',
       !feed.caughtUp && 'directory',
-      (schemaId === undefined || commandSchemaId === undefined) && 'schema-registry',
-      !replies.ready && 'command-replies',
+      schemaId === undefined && 'schema-registry',
       !broker.reachable && 'kafka',
       redis.status !== 'ready' && 'redis',
     ].filter((x): x is string => typeof x === 'string');
+  metrics.watchCommandsReadiness(() => ({ answers: replies.ready, schema: commandSchemaId !== undefined }));
   const app = makeApp({
     receiveWebhook,
     answerCallInbound,
@@ -278,7 +282,7 @@ export async function startIngress(config: Config, overrides: Overrides = {}): P
   const reading = registerUntilDone(() => feed.start(), log, 'reading the directory');
   reading.catch(() => undefined);
   // booking's answers are read from their topic's end: until the consumer has its offsets an
-  // answer could pass unseen, so /readyz says `command-replies`
+  // answer could pass unseen, so the booking commands answer not_ready (/readyz does not wait)
   const listening = registerUntilDone(() => replies.start(), log, 'reading command answers');
   listening.catch(() => undefined);
   await Promise.race([

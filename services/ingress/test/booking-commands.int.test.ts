@@ -365,4 +365,35 @@ describe('booking commands against real ingress, the broker and a stand-in booki
     });
     expect(await messageCount(ingress.commandsTopic)).toBe(before);
   });
+
+  it('when the command answers’ consumer cannot start (its topic is missing), then ingress is still ready for webhooks and call_inbound, and book answers ok:false not_ready with nothing sent, its state in ingress_booking_commands_ready', async () => {
+    const blind = await startTestIngress(events, { COMMAND_DEADLINE_MS: String(DEADLINE_MS) }, directoryTopic, {
+      commandsTopic: ingress.commandsTopic,
+      commandResultsTopic: uniqueName('it.commands-no-results'),
+    });
+    const callId = newCallId();
+    try {
+      expect(await (await fetch(`${blind.opsUrl}/readyz`)).json()).toEqual({ ready: true, waitingFor: [] });
+      const response = await fetch(`${blind.url}/webhooks/retell/functions/book_appointment`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-retell-signature': signRetellBody(bookBody(callId), TEST_API_KEY, Date.now()),
+        },
+        body: bookBody(callId),
+      });
+      expect(await response.json()).toMatchObject({
+        ok: false,
+        fehler: 'not_ready',
+        hinweis_fuer_agent: expect.stringMatching(/noch einmal auf/),
+      });
+      const metrics = await (await fetch(`${blind.opsUrl}/metrics`)).text();
+      expect(metrics).toMatch(/ingress_booking_commands_ready\{part="answers"[^}]*\} 0/);
+      expect(metrics).toMatch(/ingress_booking_commands_ready\{part="schema"[^}]*\} 1/);
+      expect(metrics).toMatch(/ingress_booking_commands_total\{command="book",outcome="not_ready"[^}]*\} 1/);
+    } finally {
+      await blind.stop();
+    }
+    expect(commandsOf(callId)).toEqual([]);
+  });
 });

@@ -28,7 +28,11 @@ const APPOINTMENT = {
 };
 
 /** booking as a stand-in: it answers each command sent with `answer` (or never, or the send fails or is not acknowledged in time) */
-function setUp({ answer, send = { kind: 'sent' } }: { answer?: CommandResult; send?: SendResult } = {}) {
+function setUp({
+  answer,
+  send = { kind: 'sent' },
+  ready = true,
+}: { answer?: CommandResult; send?: SendResult; ready?: boolean } = {}) {
   const sent: BookingCommandV1[] = [];
   const reports: unknown[] = [];
   const waiting = new Map<string, (a: BookingCommandAnsweredV1 | undefined) => void>();
@@ -42,6 +46,7 @@ function setUp({ answer, send = { kind: 'sent' } }: { answer?: CommandResult; se
   const commands = makeBookingCommands({
     slotIds,
     replies,
+    commandsReady: () => ready,
     deadlineMs: 5_000,
     clock: () => NOW,
     newCommandId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
@@ -234,6 +239,23 @@ describe('book_appointment during a live call', () => {
       });
       expect(reports).toEqual([{ command, outcome: 'produce_unknown', waitedSeconds: expect.any(Number) }]);
     }
+  });
+
+  it('when the answers consumer or the commands’ schema is not ready, then book, reschedule and cancel answer ok:false not_ready with a speakable hint, nothing is sent, and it is counted', async () => {
+    const { commands, sent, reports } = setUp({ ready: false });
+    const answers = [
+      await commands.book_appointment(SALON, { slot_id: SLOT, kunde_name: 'Sabine' }, CALLER),
+      await commands.reschedule_appointment(SALON, { booking_id: 'bk_3HF8Q2ZD', neuer_slot_id: SLOT }, CALLER),
+      await commands.cancel_appointment(ENGLISH_SALON, { booking_id: 'bk_3HF8Q2ZD' }, CALLER),
+    ];
+    for (const answer of answers)
+      expect(answer).toMatchObject({ outcome: 'not_ready', body: { ok: false, fehler: 'not_ready' } });
+    expect(answers[0]!.body).toMatchObject({ hinweis_fuer_agent: expect.stringMatching(/noch einmal auf/) });
+    expect(answers[2]!.body).toMatchObject({ hinweis_fuer_agent: expect.stringMatching(/again/) });
+    expect(sent).toEqual([]);
+    expect(reports).toEqual(
+      (['book', 'reschedule', 'cancel'] as const).map((command) => ({ command, outcome: 'not_ready' })),
+    );
   });
 
   it('when the slot was taken meanwhile, then ok:false slot_taken with alternatives that carry new slot ids of this branch', async () => {

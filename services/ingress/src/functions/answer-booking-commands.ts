@@ -39,7 +39,8 @@ export type CommandReport = {
     | 'deadline_passed'
     | 'produce_unknown'
     | 'produce_failed'
-    | 'busy';
+    | 'busy'
+    | 'not_ready';
   /** from handing the command over to its answer or deadline (absent when it was never sent) */
   waitedSeconds?: number;
 };
@@ -48,6 +49,12 @@ export interface BookingCommandsDeps {
   slotIds: SlotIds;
   send: SendCommand;
   replies: AwaitReplies;
+  /**
+   * whether commands can be sent and answered now: the replies consumer has its offsets (else an
+   * answer could pass unseen) and the commands' schema is registered. Not ready: book, reschedule
+   * and cancel answer ok:false not_ready (ask again in a moment) and nothing is sent.
+   */
+  commandsReady: () => boolean;
   /** how long the caller waits for booking's answer before hearing "being entered" (COMMAND_DEADLINE_MS) */
   deadlineMs: number;
   clock: () => number;
@@ -126,6 +133,14 @@ export function makeBookingCommands(deps: BookingCommandsDeps): {
         outcome,
         ...(started === undefined ? {} : { waitedSeconds: (performance.now() - started) / 1000 }),
       });
+    if (!deps.commandsReady()) {
+      report('not_ready');
+      return {
+        outcome: 'not_ready',
+        body: problemAnswer('not_ready', language),
+        detail: 'command answers or schema not ready',
+      };
+    }
     const started = performance.now();
     const waiting = deps.replies.expect(command.commandId, deps.deadlineMs);
     if (waiting === 'full') {

@@ -40,7 +40,8 @@ interface Entry {
  * the topic's end at start-up, never committing) and resolves the one waiting by its command id;
  * an answer for nobody here is another replica's, or came after its deadline. Ready once the
  * consumer has joined and fetched (its starting offsets are fixed): until then an answer could
- * pass unseen, so /readyz waits for it as for the directory.
+ * pass unseen, so the booking commands answer not_ready (readiness does not wait for it: webhooks
+ * and call_inbound do not need it).
  */
 export class CommandReplies implements AwaitReplies {
   private readonly waiting = new Map<string, Entry>();
