@@ -34,7 +34,11 @@ export type Intent =
 export type Park = { kind: 'park'; reason: string; retryAfterMs: number };
 export type Prepared =
   | { kind: 'nothing' }
-  /** a post-call intent of a call its live commands claimed first: settled without booking or outcome */
+  /**
+   * the other side claimed the call first: a post-call intent of a call its live commands claimed,
+   * or a live book (about to create) of a call its post-call intent claimed; settled without
+   * booking or outcome
+   */
   | { kind: 'superseded' }
   | {
       kind: 'outcome';
@@ -119,9 +123,11 @@ export function makePrepareIntent(deps: PrepareIntentDeps, lease: Lease) {
       throw leasedToPause(error);
     }
     if (SETTLED.has(request.status)) return { kind: 'nothing' };
-    // one booking per call: a post-call intent books only if the live call did not claim it first
-    // (a live book command claims the call itself, before it comes here: see commands/)
-    if (intent.source !== 'live_call') {
+    // one booking per call: a post-call intent books only if the live call did not claim it first;
+    // a live book claims the call right before its create (below), so one that is refused or
+    // finds its slot taken leaves the call to the post-call intent
+    const live = intent.source === 'live_call';
+    if (!live) {
       const claim = await claimCall(deps.db, intent.callId, 'intent', intent.idempotencyKey);
       if (claim.source === 'live') return { kind: 'superseded' };
     }
@@ -154,12 +160,18 @@ export function makePrepareIntent(deps: PrepareIntentDeps, lease: Lease) {
           beforeCreate: async () => {
             await markCreateSent(deps.db, intent.idempotencyKey, lease);
             createSent = true;
+            // after the mark, so a sibling book's releaseLiveClaim sees this one in flight
+            if (live && (await claimCall(deps.db, intent.callId, 'live', intent.idempotencyKey)).source === 'intent') {
+              throw new CallClaimedByIntent(intent.callId);
+            }
           },
         },
         request.createSent,
       );
       return { kind: 'outcome', outcome, cause: envelope, gateway, publicId: request.publicId };
     } catch (error) {
+      // the post-call intent claimed the call after this book's first look: no create was sent
+      if (error instanceof CallClaimedByIntent) return { kind: 'superseded' };
       if (unavailable(error) && deps.giveUpAfterMs !== undefined) {
         const giveUpAfterMs = deps.giveUpAfterMs;
         const outcome = await maybeGiveUp(intent, producedAt, error, gateway, createSent, { ...deps, giveUpAfterMs });
@@ -167,6 +179,13 @@ export function makePrepareIntent(deps: PrepareIntentDeps, lease: Lease) {
       }
       throw toRunnerError(leasedToPause(error));
     }
+  }
+}
+
+/** A live book's call was claimed by its post-call intent: the book creates nothing. */
+class CallClaimedByIntent extends Error {
+  constructor(callId: string) {
+    super(`call ${callId} is booked by its post-call intent`);
   }
 }
 

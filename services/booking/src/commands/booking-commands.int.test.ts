@@ -346,4 +346,44 @@ describe('the live commands', () => {
     expect(s.creates()).toBe(1);
     expect(s.outcomes.of(callId).map((o) => o.type)).toEqual(['booking.confirmed.v1', 'booking.cancelled.v1']);
   });
+
+  it("when a cancel during the call is refused booking_not_found, then it does not claim the call and the post-call intent books the caller's wish", async () => {
+    const s = await scenario();
+    const callId = `call_${randomUUID().slice(0, 12)}`;
+    const cancel = cancelCommand(bookCommand(s.company, callId), 'bk_7Q2M9XK4');
+    await s.commands.send(cancel);
+    await waitFor('the refusal', () => s.answers.of(callId).length === 1);
+    expect(s.answers.of(callId)[0]!.result).toMatchObject({ kind: 'refused', reason: 'booking_not_found' });
+
+    await s.intents.send(makeIntent(s.company, WISH, { callId }));
+    await waitFor('the post-call booking', () => s.outcomes.of(callId).length === 1);
+    await s.stop();
+    expect(s.outcomes.of(callId)).toEqual([expect.objectContaining({ type: 'booking.confirmed.v1' })]);
+    expect(s.creates()).toBe(1);
+    const claims = await db.dataSource.query('SELECT source FROM call_claims WHERE call_id = $1', [callId]);
+    expect(claims).toEqual([{ source: 'intent' }]);
+  });
+
+  it('when a live book finds its slot taken, then it gives the call back and the post-call intent is handled as usual', async () => {
+    const s = await scenario();
+    const earlier = `call_${randomUUID().slice(0, 12)}`;
+    await s.commands.send(bookCommand(s.company, earlier));
+    await waitFor('the slot taken by another call', () => s.answers.of(earlier).length === 1);
+    const callId = `call_${randomUUID().slice(0, 12)}`;
+    await s.commands.send(bookCommand(s.company, callId));
+    await waitFor('the answer', () => s.answers.of(callId).length === 1);
+    expect(s.answers.of(callId)[0]!.result.kind).toBe('slot_taken');
+
+    // the caller settled on another time with the agent, which the post-call analysis found
+    await s.intents.send(makeIntent(s.company, '2026-10-13T14:00:00Z', { callId }));
+    await waitFor('the post-call outcome', () => s.outcomes.of(callId).length === 2);
+    const superseded = metric(await s.metrics(), /^booking_intents_superseded_total\{/);
+    await s.stop();
+    expect(s.outcomes.of(callId).map((o) => o.type)).toEqual([
+      'booking.alternatives-offered.v1',
+      'booking.confirmed.v1',
+    ]);
+    expect(superseded).toBe(0);
+    expect(s.calcom.bookings).toHaveLength(2);
+  });
 });

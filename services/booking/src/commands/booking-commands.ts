@@ -12,8 +12,8 @@ import type { MessageHandler, OutboxEvent, Sql, Transactions } from '@rb/kafka-r
 import { decodeContractMessage } from '@rb/kafka-runner';
 import { outcomeEvent } from '../booking/booking-outcomes';
 import type { RequestOutcome } from '../booking/booking-requests';
-import { releaseLease, settleIntent } from '../booking/booking-requests';
-import { claimCall } from '../booking/call-claims.repository';
+import { releaseLease, settleIntent, supersede } from '../booking/booking-requests';
+import { claimCall, findClaim, releaseLiveClaim } from '../booking/call-claims.repository';
 import { undoBooking } from '../booking/compensate-booking';
 import { parkIntent, unpark } from '../booking/parked-intents.repository';
 import type { Lease, Park, PrepareIntentDeps } from '../booking/prepare-intent';
@@ -24,6 +24,18 @@ import type { AnswerFraming } from './command-answered';
 import { answerEvent, commandKindOf } from './command-answered';
 import { findAnswer, saveAnswer } from './command-answers.repository';
 import { repeatedAnswer } from './repeated-answer';
+
+const callAlreadyBooked: CommandResult = {
+  kind: 'refused',
+  reason: 'call_already_booked',
+  detail: 'the call was booked after it ended, before this command arrived',
+};
+
+/** A book's outcomes that made no booking (a failed one was looked up first when a create may have gone out). */
+const BOOKED_NOTHING: ReadonlySet<RequestOutcome['type']> = new Set([
+  'booking.alternatives-offered.v1',
+  'booking.failed.v1',
+]);
 
 /** `parked`: a re-drive of the parked book command with this id (see redrive-parked.ts) */
 export type Command = { kind: 'command'; command: BookingCommandV1; envelope: EventEnvelope; parked?: { id: string } };
@@ -37,13 +49,29 @@ export type CommandPrepared =
   | { kind: 'repeat'; result: CommandResult; startedAt: number }
   /** its request was settled by another handling meanwhile: that handling's answer, repeated */
   | { kind: 'settled'; startedAt: number }
-  /** answered now; with the outcome a book command's booking came to (a change emitted its own) */
-  | { kind: 'answer'; result: CommandResult; outcome?: RequestOutcome; gateway?: CalcomGateway; startedAt: number }
+  /**
+   * answered now; with the outcome a book command's booking came to (a change emitted its own);
+   * `superseded`: a book whose call its post-call intent claimed before the book's create
+   */
+  | {
+      kind: 'answer';
+      result: CommandResult;
+      outcome?: RequestOutcome;
+      gateway?: CalcomGateway;
+      superseded?: true;
+      startedAt: number;
+    }
   /** a book command whose Cal.com is unavailable: answered when its re-drive gets through */
   | Park;
 
-/** makeChangeForCaller's use case (commands/change-for-caller.ts): a caller's reschedule or cancel */
-export type ChangeForCaller = (command: RescheduleRequestedV1 | CancelRequestedV1) => Promise<CommandResult>;
+/**
+ * makeChangeForCaller's use case (commands/change-for-caller.ts): a caller's reschedule or cancel;
+ * `beforeChange` runs once the booking proved the caller's and active, before Cal.com is asked
+ */
+export type ChangeForCaller = (
+  command: RescheduleRequestedV1 | CancelRequestedV1,
+  beforeChange?: () => Promise<void>,
+) => Promise<CommandResult>;
 
 export interface BookingCommandsDeps extends PrepareIntentDeps, AnswerFraming {
   /** the compensation's own transaction (the consumer's could not commit) */
@@ -59,11 +87,14 @@ export interface BookingCommandsDeps extends PrepareIntentDeps, AnswerFraming {
 
 /**
  * booking.commands.v1 → booking.command-results.v1 (and booking.outcomes.v1), with the standard
- * recipe. Every live command claims its call (call_claims) before anything else happens. A book
- * command becomes an intent and takes the intents' exactly-once path in `prepare` (lease, "create
- * sent" mark, look-up-before-create, parking while its Cal.com is unavailable); it is refused
- * `call_already_booked` when the call's post-call intent claimed it first. A reschedule or cancel
- * is the caller's change (change-for-caller.ts), which records and emits its own outcome. `apply`
+ * recipe. A live command claims its call (call_claims) only when it is about to change something:
+ * a book right before its Cal.com create, a reschedule or cancel once the booking proved the
+ * caller's; a refused command leaves the call to its post-call intent. A book command becomes an
+ * intent and takes the intents' exactly-once path in `prepare` (lease, "create sent" mark,
+ * look-up-before-create, parking while its Cal.com is unavailable); it is refused
+ * `call_already_booked` when the call's post-call intent claimed it first, and gives its claim back
+ * when it booked nothing (slot taken, refused). A reschedule or cancel is the caller's change
+ * (change-for-caller.ts), which records and emits its own outcome. `apply`
  * writes, in one transaction, the request's outcome and its outbox row, the key's first answer
  * (command_answers) and the answer itself. A command whose key was answered before is answered
  * the same way again (`repeated`), with no Cal.com call and no second outcome, unless the booking
@@ -78,13 +109,13 @@ export function makeBookingCommands(deps: BookingCommandsDeps): MessageHandler<C
     const { command } = event;
     const answered = await findAnswer(deps.db, command.idempotencyKey);
     if (answered) return { kind: 'repeat', result: await repeatedAnswer(deps.db, command, answered), startedAt };
-    const claim = await claimCall(deps.db, command.callId, 'live', command.idempotencyKey);
     if (command.type !== 'booking.book-requested.v1') {
-      return { kind: 'answer', result: await deps.changeForCaller(command), startedAt };
+      const claim = async () => void (await claimCall(deps.db, command.callId, 'live', command.idempotencyKey));
+      return { kind: 'answer', result: await deps.changeForCaller(command, claim), startedAt };
     }
-    if (claim.source === 'intent') {
-      const detail = 'the call was booked after it ended, before this command arrived';
-      return { kind: 'answer', result: { kind: 'refused', reason: 'call_already_booked', detail }, startedAt };
+    // a look only: the book claims the call right before its create (prepare-intent.ts)
+    if ((await findClaim(deps.db, command.callId))?.source === 'intent') {
+      return { kind: 'answer', result: callAlreadyBooked, startedAt };
     }
     const intent = intentOf(command);
     const parked = event.parked ? { parked: event.parked } : {};
@@ -93,8 +124,9 @@ export function makeBookingCommands(deps: BookingCommandsDeps): MessageHandler<C
       case 'park':
         return prepared;
       case 'nothing':
-      case 'superseded':
         return { kind: 'settled', startedAt };
+      case 'superseded':
+        return { kind: 'answer', result: callAlreadyBooked, superseded: true, startedAt };
       case 'outcome': {
         const { outcome, gateway, publicId } = prepared;
         return {
@@ -152,9 +184,17 @@ export function makeBookingCommands(deps: BookingCommandsDeps): MessageHandler<C
           return answerStored(sql, event, prepared.startedAt);
         case 'answer': {
           const emitted: OutboxEvent[] = [];
+          // settled otherwise meanwhile (another handling of this command): that handling's answer stands
+          if (prepared.superseded && !(await supersede(sql, command.idempotencyKey))) {
+            return answerStored(sql, event, prepared.startedAt);
+          }
           if (prepared.outcome) {
             // another handling of this command committed its outcome first: its answer stands
             if (!(await settleIntent(sql, prepared.outcome))) return answerStored(sql, event, prepared.startedAt);
+            // booked nothing: the claim its create took is given back to the post-call intent
+            if (BOOKED_NOTHING.has(prepared.outcome.type)) {
+              await releaseLiveClaim(sql, command.callId, command.idempotencyKey);
+            }
             deps.onOutcome?.(prepared.outcome);
             emitted.push(outcomeEvent(prepared.outcome, envelope, deps));
           }

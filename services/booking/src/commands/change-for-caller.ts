@@ -27,12 +27,15 @@ const DEFAULT_REASON = { cancel: 'Vom Anrufer telefonisch abgesagt', reschedule:
  * The caller moves or cancels one of their bookings during the call (reschedule_appointment,
  * cancel_appointment). Only a booking made for the caller's number at the same company can be
  * changed; anyone else's is answered exactly as one that does not exist. The change itself is
- * `changeBooking` (Cal.com first, then the outcome recorded and emitted in one transaction); a
+ * `changeBooking` (Cal.com first, then the outcome recorded and emitted in one transaction),
+ * preceded by `beforeChange` once the booking proved the caller's and active (never for a refusal); a
  * command redelivered after that transaction committed finds the booking already changed and is
  * answered as if it had just been done. Unexpected failures throw (the command is retried).
  */
-export function makeChangeForCaller(deps: ChangeForCallerDeps): (command: CallerChange) => Promise<CommandResult> {
-  return async (command) => {
+export function makeChangeForCaller(
+  deps: ChangeForCallerDeps,
+): (command: CallerChange, beforeChange?: () => Promise<void>) => Promise<CommandResult> {
+  return async (command, beforeChange) => {
     const phone = command.caller.phone;
     const digest = phone === null ? undefined : callerDigest(deps.callerKey, command.attribution.companyId, phone);
     if (!digest) return refused('caller_unknown', 'the call has no usable caller number');
@@ -46,6 +49,8 @@ export function makeChangeForCaller(deps: ChangeForCallerDeps): (command: Caller
       if (booking.status !== 'confirmed' || !booking.calcomUid) {
         return refused('booking_not_active', `booking ${command.bookingId} is ${booking.status}`);
       }
+      // the caller's own, active booking: it changes now (the live command claims its call here)
+      await beforeChange?.();
       const result = await changeBooking(deps, booking.calcomUid, changeOf(command));
       if (result.kind === 'refused' && result.code === 'booking_moved') {
         booking = await findCallerBooking(deps.db, where);
