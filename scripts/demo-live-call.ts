@@ -175,7 +175,7 @@ function signedPost(demo: LiveCallDemo, path: string, body: string) {
 async function claimChecks(demo: LiveCallDemo): Promise<{ held: number; mismatch: number }> {
   const text = await (await fetch(`${demo.bookingUrl}/metrics`)).text();
   const count = (verdict: string) =>
-    Number(new RegExp(`^booking_claim_checks_total\\{verdict="${verdict}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    Number(new RegExp(`^booking_claim_checks_total\\{verdict="${verdict}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
   return { held: count('held'), mismatch: count('mismatch') };
 }
 

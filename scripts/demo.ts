@@ -64,12 +64,15 @@ async function main(): Promise<void> {
   });
   // both fixture calls were settled during the call (booked, moved) — by tools of another system:
   // the bookings their agents name do not exist here, so the truth check reports each as a
-  // booking.claim-mismatch.v1 among the outcomes below; one more salon call whose
+  // booking.claim-mismatch.v1 on booking.outcomes.v1; one more salon call whose
   // analysis leaves the booking to us shows a booking intent. The fixture's wish (16 Oct 2026)
-  // may be long past: it asks for 14:30 on the salon's next working day instead, so booking books
+  // may be long past: it asks for a time on the salon's next working day instead, so booking books
   // a slot in the future. A second caller asks for the same time: only one of them gets it, the
   // other is offered alternatives.
-  const wishedStart = nextSalonDayAt('14:30');
+  // another time each run, so a second run against the same stand-in Cal.com (which keeps the
+  // first run's booking) is not taken for the same wish
+  const WISH_TIMES = ['14:30', '15:00', '15:30', '16:00', '10:30', '11:00', '11:30', '16:30'];
+  const wishedStart = nextSalonDayAt(WISH_TIMES[Math.floor(Date.now() / 60_000) % WISH_TIMES.length]!);
   const wishes: [string, string, string][] = [
     ['call_wish', '+4917612345678', 'not booked during the call, wish'],
     ['call_wish_same_time', '+4915112345679', 'another caller, the same wish'],
