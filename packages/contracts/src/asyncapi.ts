@@ -40,6 +40,13 @@ by \`pnpm contracts:docs\` (do not edit: a test fails when this file differs fro
 - **Headers**: CloudEvents 1.0 in binary mode (\`ce_*\`) plus W3C \`traceparent\`. \`ce_type\` says which
   message it is. \`ce_id\` is deterministic, so a redelivered event has the same id: deduplicate on it
   (delivery is at least once).
+- **How to decode**: the stock \`@kafkajs/confluent-schema-registry\` client with default options fails on
+  our schemas (its Ajv is strict and refuses the \`format\` keyword: "unknown format "uuid" ignored in
+  schema"), and with \`strict: false\` alone it leaves uuid, date-time and date unchecked. Give it an Ajv of
+  your own, \`new Ajv({ strict: false })\` with ajv-formats added, as \`{ [SchemaType.JSON]: { ajvInstance } }\`.
+  Delivery is at least once: keep the \`ce_id\`s you have handled (durably) and skip a message whose
+  \`ce_id\` you have seen, and skip the \`ce_type\`s you do not handle. A tested example:
+  \`packages/contracts/examples/downstream-consumer\`.
 - **Keys**: call topics are keyed by the Retell \`call_id\`, so one call's events stay in order on one
   partition; the tenant directory is compacted and keyed by entity id.
 - **Dead letters**: a message a consumer cannot process goes unchanged to \`<topic>.dlq\`, with \`dlq_*\`
