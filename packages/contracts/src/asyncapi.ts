@@ -42,7 +42,7 @@ by \`pnpm contracts:docs\` (do not edit: a test fails when this file differs fro
   (delivery is at least once).
 - **How to decode**: the stock \`@kafkajs/confluent-schema-registry\` client with default options fails on
   our schemas (its Ajv is strict and refuses the \`format\` keyword: "unknown format "uuid" ignored in
-  schema"), and with \`strict: false\` alone it leaves uuid, date-time and date unchecked. Give it an Ajv of
+  schema"), and with \`strict: false\` alone it skips the \`format\` keywords (each also has a pattern today; do not rely on it). Give it an Ajv of
   your own, \`new Ajv({ strict: false })\` with ajv-formats added, as \`{ [SchemaType.JSON]: { ajvInstance } }\`.
   Delivery is at least once: keep the \`ce_id\`s you have handled (durably) and skip a message whose
   \`ce_id\` you have seen, and skip the \`ce_type\`s you do not handle. A tested example:

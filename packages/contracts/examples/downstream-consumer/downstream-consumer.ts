@@ -15,7 +15,7 @@ import { Kafka } from 'kafkajs';
 /**
  * The registry client. With default options its Ajv is strict and refuses the `format` keyword
  * our schemas use ('unknown format "uuid" ignored in schema'); `strict: false` alone would decode
- * but leave uuid, date-time and date unchecked. This Ajv is lenient about unknown keywords and
+ * but skip the formats (zod's patterns beside them check the same today; do not rely on it). This Ajv is lenient about unknown keywords and
  * knows the formats (ajv-formats), so a value with a malformed id is refused.
  */
 export function makeRegistry(host: string): SchemaRegistry {
