@@ -8,6 +8,7 @@ import {
   deadLetterTopic,
   DependencyUnavailableError,
   PoisonMessageError,
+  listDeadLetters,
   replayDeadLetters,
   typeormTransactions,
 } from './index';
@@ -178,6 +179,18 @@ describe('the consumer runner (inbox + outbox in one transaction)', () => {
       '40P01',
       '3',
     ]);
+
+    // what an operator lists: where it came from and why, from the headers, never the value
+    expect(await listDeadLetters(testKafka(), deadLetterTopic(s.topic))).toEqual([
+      expect.objectContaining({
+        eventId: id,
+        originalTopic: s.topic,
+        errorCode: '40P01',
+        errorMessage: 'deadlock detected',
+        attempts: 3,
+      }),
+    ]);
+    expect(JSON.stringify(await listDeadLetters(testKafka(), deadLetterTopic(s.topic)))).not.toContain('"value"');
 
     broken = false;
     // a filtered replay that matches nothing leaves the dead letter for the next one

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { ConsumedMessage } from './consumed-message';
 import { toConsumed } from './consumed-message';
 import type { RunnerError } from './errors';
@@ -62,6 +62,86 @@ export async function replayDeadLetters(
   dlqTopic: string,
   options: { groupId?: string; filter?: (m: ConsumedMessage) => boolean } = {},
 ): Promise<number> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  let replayed = 0;
+  try {
+    await readDeadLetters(
+      kafka,
+      dlqTopic,
+      options.groupId ?? `${dlqTopic}.replay.${Date.now().toString(36)}`,
+      async (read, message) => {
+        const headers = Object.fromEntries(
+          Object.entries(read.headers).filter(([name]) => !(DLQ_HEADERS as readonly string[]).includes(name)),
+        );
+        const consumed = { ...read, topic: read.headers.dlq_original_topic ?? dlqTopic.replace(/\.dlq$/, ''), headers };
+        if (options.filter && !options.filter(consumed)) return;
+        await producer.send({
+          topic: consumed.topic,
+          acks: -1,
+          messages: [{ key: message.key, value: message.value, headers }],
+        });
+        replayed++;
+      },
+    );
+  } finally {
+    await producer.disconnect();
+  }
+  return replayed;
+}
+
+/** What an operator sees of a dead letter: where it came from and why it failed, never its value. */
+export interface DeadLetterSummary {
+  partition: number;
+  offset: string;
+  /** the aggregate id it was keyed by (a call id or an entity id: never personal data) */
+  key: string | null;
+  eventId: string | null;
+  eventType: string | null;
+  originalTopic: string | null;
+  errorCode: string | null;
+  /** as stored: redacted of e-mail addresses and phone numbers when it was dead-lettered */
+  errorMessage: string | null;
+  attempts: number | null;
+  consumer: string | null;
+  failedAt: string | null;
+}
+
+/**
+ * The dead letters on `dlqTopic` up to its current end, summarised from their headers (the
+ * values, which may hold personal data, are not read out), without moving anyone's position.
+ */
+export async function listDeadLetters(kafka: Kafka, dlqTopic: string): Promise<DeadLetterSummary[]> {
+  const found: DeadLetterSummary[] = [];
+  await readDeadLetters(kafka, dlqTopic, `${dlqTopic}.list.${Date.now().toString(36)}`, async (read) => {
+    const h = read.headers;
+    found.push({
+      partition: read.partition,
+      offset: read.offset,
+      key: read.key,
+      eventId: h.ce_id ?? null,
+      eventType: h.ce_type ?? null,
+      originalTopic: h.dlq_original_topic ?? null,
+      errorCode: h.dlq_error_code ?? null,
+      errorMessage: h.dlq_error_message ?? null,
+      attempts: h.dlq_attempts === undefined ? null : Number(h.dlq_attempts),
+      consumer: h.dlq_consumer ?? null,
+      failedAt: h.dlq_failed_at ?? null,
+    });
+  });
+  return found;
+}
+
+/**
+ * Reads `dlqTopic` from its start up to the end it has now, with a consumer group of its own
+ * (a remembered position would skip or wait for dead letters), never committing.
+ */
+async function readDeadLetters(
+  kafka: Kafka,
+  dlqTopic: string,
+  groupId: string,
+  each: (read: ConsumedMessage, message: KafkaMessage) => Promise<void>,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(dlqTopic);
@@ -69,12 +149,9 @@ export async function replayDeadLetters(
   const remaining = new Map(
     ends.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]),
   );
-  if (remaining.size === 0) return 0;
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  // a group of its own each run: a remembered position would skip or wait for dead letters
-  const consumer = kafka.consumer({ groupId: options.groupId ?? `${dlqTopic}.replay.${Date.now().toString(36)}` });
-  await Promise.all([producer.connect(), consumer.connect()]);
-  let replayed = 0;
+  if (remaining.size === 0) return;
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
   try {
     await consumer.subscribe({ topics: [dlqTopic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
@@ -84,23 +161,7 @@ export async function replayDeadLetters(
           eachMessage: async ({ partition, message }) => {
             const end = remaining.get(partition);
             if (end === undefined || BigInt(message.offset) >= end) return;
-            const read = toConsumed(dlqTopic, partition, message);
-            const headers = Object.fromEntries(
-              Object.entries(read.headers).filter(([name]) => !(DLQ_HEADERS as readonly string[]).includes(name)),
-            );
-            const consumed = {
-              ...read,
-              topic: read.headers.dlq_original_topic ?? dlqTopic.replace(/\.dlq$/, ''),
-              headers,
-            };
-            if (!options.filter || options.filter(consumed)) {
-              await producer.send({
-                topic: consumed.topic,
-                acks: -1,
-                messages: [{ key: message.key, value: message.value, headers }],
-              });
-              replayed++;
-            }
+            await each(toConsumed(dlqTopic, partition, message), message);
             if (BigInt(message.offset) + 1n >= end) remaining.delete(partition);
             if (remaining.size === 0) resolve();
           },
@@ -108,7 +169,6 @@ export async function replayDeadLetters(
         .catch(reject);
     });
   } finally {
-    await Promise.all([consumer.disconnect(), producer.disconnect()]);
+    await consumer.disconnect();
   }
-  return replayed;
 }

@@ -18,7 +18,8 @@ export * from './produce';
 export type { ConsumedMessage, ConsumerRunnerOptions, MessageHandler, Outcome, OutcomeReport } from './consumer-runner';
 export { ConsumerRunner } from './consumer-runner';
 export { asRunnerError, DependencyUnavailableError, isRunnerError, PoisonMessageError, RunnerError } from './errors';
-export { deadLetterMessage, deadLetterTopic, replayDeadLetters } from './dead-letter';
+export type { DeadLetterSummary } from './dead-letter';
+export { deadLetterMessage, deadLetterTopic, listDeadLetters, replayDeadLetters } from './dead-letter';
 export { redactPersonalData, safeErrorCode } from './personal-data';
 export type { ContractMessage, ContractSchema, EventMeta } from './message-edge';
 export {
