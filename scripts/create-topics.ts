@@ -3,12 +3,13 @@
  * topic is keyed by call id; partitions bound consumer parallelism, so they are set here, not by
  * broker auto-creation. Usage: tsx scripts/create-topics.ts [partitions=6]
  */
-import { deadLetterTopic, TOPIC_MAX_MESSAGE_BYTES, TOPICS } from '@rb/contracts';
+import { TOPIC_MAX_MESSAGE_BYTES } from '@rb/contracts';
 import type { Admin } from 'kafkajs';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { allTopics, DEFAULT_PARTITIONS, partitionsOf, topicConfigOf } from './lib/topic-plan';
 
 async function main(): Promise<void> {
-  const partitions = Number(process.argv[2] ?? 6);
+  const partitions = Number(process.argv[2] ?? DEFAULT_PARTITIONS);
   const kafka = new Kafka({
     clientId: 'create-topics',
     brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const wanted = Object.values(TOPICS).flatMap((t) => [t, deadLetterTopic(t)]);
+    const wanted = allTopics();
     const missing = wanted.filter((t) => !existing.has(t));
     if (missing.length > 0) {
       await admin.createTopics({
@@ -26,12 +27,7 @@ async function main(): Promise<void> {
         topics: missing.map((topic) => ({
           topic,
           numPartitions: partitionsOf(topic, partitions),
-          configEntries: [
-            // everything ingress accepts (MAX_BODY_BYTES) is storable, and so is its dead letter
-            { name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) },
-            // the directory is state, not history: the latest value per entity id is kept
-            ...(topic === TOPICS.tenantDirectory ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
-          ],
+          configEntries: Object.entries(topicConfigOf(topic)).map(([name, value]) => ({ name, value })),
         })),
       });
     }
@@ -52,19 +48,7 @@ async function main(): Promise<void> {
   }
 }
 
-/**
- * The live commands (and their answers) get at least 12 partitions: a command holds its partition
- * while booking waits for Cal.com and a caller waits for the answer, so commands of different
- * calls must be spread wide enough to be handled side by side (booking's CONSUMER_CONCURRENCY is
- * 12). Every other topic: `partitions`.
- */
-const LIVE_COMMAND_PARTITIONS = 12;
-function partitionsOf(topic: string, partitions: number): number {
-  const live = topic === TOPICS.bookingCommands || topic === TOPICS.bookingCommandResults;
-  return live ? Math.max(partitions, LIVE_COMMAND_PARTITIONS) : partitions;
-}
-
-/** Command topics created with fewer partitions (before the rule above) get more; partitions are never taken away. */
+/** Command topics created with fewer partitions (before the live-command rule of lib/topic-plan.ts) get more; partitions are never taken away. */
 async function alignPartitions(admin: Admin, topics: string[], partitions: number): Promise<void> {
   const { topics: described } = await admin.fetchTopicMetadata({ topics });
   const behind = described.filter((t) => t.partitions.length < partitionsOf(t.name, partitions));
