@@ -24,3 +24,15 @@ describe("booking's metrics of the live availability questions", () => {
     expect(text).toContain('booking_availability_query_duration_seconds_count{kind="abandoned"} 1');
   });
 });
+
+describe("booking's time from intent to outcome", () => {
+  it('when an intent took 0.4 s to its confirmed outcome, then it lies in the 0.5 s bucket (the post-call target) and not in 0.25 s, under its type', async () => {
+    const registry = new Registry();
+    makeBookingMetrics(registry).onIntentSettled('booking.confirmed.v1', 0.4);
+    const text = await registry.metrics();
+    expect(text).toContain('booking_intent_to_outcome_seconds_bucket{le="0.25",type="booking.confirmed.v1"} 0');
+    expect(text).toContain('booking_intent_to_outcome_seconds_bucket{le="0.5",type="booking.confirmed.v1"} 1');
+    // an intent parked for minutes still has a bucket below +Inf
+    expect(text).toContain('booking_intent_to_outcome_seconds_bucket{le="300",type="booking.confirmed.v1"} 1');
+  });
+});

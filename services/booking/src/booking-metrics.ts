@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import type { ClaimsVerdict } from './claims/check-claims';
 import type { AvailabilityAnswer, BookingCommandAnsweredV1, BookingOutcomeV1, CommandResult } from '@rb/contracts';
 import type { Park } from './booking/booking-intents';
+import type { RequestOutcome } from './booking/booking-requests';
 import type { RedriveOutcome } from './booking/redrive-parked';
 import type { Fetch } from './calcom/calcom-client';
 import type { PolicyEvent } from './calcom/calcom-gateway';
@@ -33,7 +34,7 @@ export function availabilityOutcomeOf(result: AvailabilityQueryResult): string {
 
 /**
  * booking's domain metrics, all in one place (the generic consumer, outbox and HTTP metrics come
- * from @rb/observability): outcomes, the availability cache and the live availability questions,
+ * from @rb/observability): outcomes and the time from intent to outcome, the availability cache and the live availability questions,
  * Redis, the directory read model, parked intents and their re-drives, and Cal.com (calls by operation and status class, latency,
  * cockatiel policy events, open breakers).
  */
@@ -81,6 +82,14 @@ export function makeBookingMetrics(registry: Registry) {
     "The truth check's verdict per analysed call: held (every claim of a booking matches what exists), mismatch (booking.claim-mismatch.v1 emitted), no_claims",
     ['verdict'],
   );
+  const intentToOutcome = new Histogram({
+    name: 'booking_intent_to_outcome_seconds',
+    help: "From a booking intent's occurrence (its ce_time) to its outcome committed to the outbox, by the outcome's type (booking.confirmed.v1, booking.alternatives-offered.v1, booking.failed.v1); once per intent",
+    labelNames: ['type'] as const,
+    // the post-call target (p95 ≤ 500 ms from call_analyzed) up to an intent parked for minutes
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [registry],
+  });
   const calcom = calcomMetrics(registry);
   const queries = availabilityQueryMetrics(registry);
   const commands = commandMetrics(registry);
@@ -95,6 +104,7 @@ export function makeBookingMetrics(registry: Registry) {
     onParked: (park: Park) => parked.inc({ reason: park.reason }),
     onRedrive: (report: { outcome: RedriveOutcome }) => redriven.inc({ outcome: report.outcome }),
     onSuperseded: () => superseded.inc(),
+    onIntentSettled: (type: RequestOutcome['type'], seconds: number) => intentToOutcome.observe({ type }, seconds),
     onClaimsVerdict: (verdict: ClaimsVerdict) => claimChecks.inc({ verdict }),
     ...calcom,
     ...commands,

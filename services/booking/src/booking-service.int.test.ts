@@ -103,6 +103,10 @@ describe('the booking service', () => {
       'all three handled',
       async () => metric(await s.metrics(), /^kafka_consumer_messages_total\{.*(processed|duplicate)/) === 3,
     );
+    // its time to the outcome is observed once, not per delivery
+    expect(metric(await s.metrics(), /^booking_intent_to_outcome_seconds_count\{.*type="booking.confirmed.v1"/)).toBe(
+      1,
+    );
     await s.stop();
     const booked = s.calcom.bookings.filter((b) => b.metadata.idempotencyKey === intent.idempotencyKey);
     expect(booked).toHaveLength(1);
@@ -133,6 +137,8 @@ describe('the booking service', () => {
     await s.stop();
     expect(metric(text, /^booking_calcom_policy_events_total\{event="breaker_open"/)).toBeGreaterThanOrEqual(1);
     expect(metric(text, /^booking_intents_parked_total/)).toBeGreaterThanOrEqual(1);
+    // the re-driven intents' time to their outcome is observed too (their wait included)
+    expect(metric(text, /^booking_intent_to_outcome_seconds_count\{.*type="booking.confirmed.v1"/)).toBe(5);
     expect(metric(text, /^kafka_consumer_messages_total\{.*outcome="dead_lettered"/)).toBe(0);
     expect(await messageCount(deadLetterTopic(s.topics.intents))).toBe(0);
     for (const intent of intents) {

@@ -14,6 +14,7 @@ import type { ClaimsEvent } from './claims/check-claims';
 import { makeCheckClaims } from './claims/check-claims';
 import type { Config } from './config';
 import { makeBranchDirectory } from './directory/branch-directory';
+import { withAfterCommit } from './infra/after-commit';
 import type { BookingClients } from './service-clients';
 
 /** The outbox relay's advisory lock: one publishing replica per booking database. */
@@ -53,8 +54,10 @@ export interface RunningConsumers {
  */
 export async function startConsumers(config: Config, parts: ConsumerParts): Promise<RunningConsumers> {
   const { clients, log, metrics, consumerMetrics } = parts;
-  const { kafka, db, transactions } = clients;
-  const relay = new OutboxRelay({ kafka, transactions, lockId: OUTBOX_LOCK_ID });
+  const { kafka, db } = clients;
+  // what a handler observes of its change (an intent's time to outcome) waits for the commit
+  const transactions = withAfterCommit(clients.transactions);
+  const relay = new OutboxRelay({ kafka, transactions: clients.transactions, lockId: OUTBOX_LOCK_ID });
   consumerMetrics.watchRelay(relay, log);
   await relay.start();
   // one inbox for both consumers
@@ -98,7 +101,11 @@ export async function startConsumers(config: Config, parts: ConsumerParts): Prom
       redriver.wakeIn(park.retryAfterMs);
     },
   };
-  const intentsHandler = makeBookingIntents({ ...bookingDeps, onSuperseded: metrics.onSuperseded });
+  const intentsHandler = makeBookingIntents({
+    ...bookingDeps,
+    onSuperseded: metrics.onSuperseded,
+    onIntentSettled: metrics.onIntentSettled,
+  });
   const commandsHandler = makeBookingCommands({
     ...bookingDeps,
     changeForCaller: makeChangeForCaller(bookingDeps),

@@ -2,8 +2,10 @@ import type { BookingIntentEvent, BookingOutcomeV1 } from '@rb/contracts';
 import { BookingIntentEventSchema } from '@rb/contracts';
 import type { MessageHandler, Transactions } from '@rb/kafka-runner';
 import { decodeContractMessage } from '@rb/kafka-runner';
+import { afterCommit } from '../infra/after-commit';
 import type { OutcomeFraming } from './booking-outcomes';
 import { outcomeEvent } from './booking-outcomes';
+import type { RequestOutcome } from './booking-requests';
 import { releaseLease, settleIntent, supersede } from './booking-requests';
 import { undoBooking } from './compensate-booking';
 import { parkIntent, unpark } from './parked-intents.repository';
@@ -22,6 +24,11 @@ export interface BookingIntentsDeps extends PrepareIntentDeps, OutcomeFraming {
   onParked?: (park: Park) => void;
   /** a post-call intent was settled as superseded: its call was handled live */
   onSuperseded?: () => void;
+  /**
+   * an intent's outcome committed (once per intent; in a transaction opened through
+   * `withAfterCommit`): its type, and the seconds from the intent's `ce_time` to the commit
+   */
+  onIntentSettled?: (type: RequestOutcome['type'], seconds: number) => void;
 }
 
 /**
@@ -78,6 +85,9 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
       // another handling of this intent committed its outcome first: that one is the intent's
       if (!(await settleIntent(sql, prepared.outcome))) return [];
       deps.onOutcome?.(prepared.outcome);
+      const { type } = prepared.outcome;
+      const occurred = Date.parse(event.envelope.time);
+      afterCommit(sql, () => deps.onIntentSettled?.(type, Math.max(0, deps.clock().getTime() - occurred) / 1000));
       return [outcomeEvent(prepared.outcome, prepared.cause, deps)];
     },
 
