@@ -9,3 +9,4 @@ export * from './rate-limited-log';
 export * from './liveness';
 export * from './run-service';
 export * from './service-error';
+export * from './consumer-lag';
