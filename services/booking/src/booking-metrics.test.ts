@@ -11,17 +11,29 @@ describe("booking's metrics of the live availability questions", () => {
   };
 
   it('when a cold-cache question takes 280 ms, then it lies within the 0.3 s bucket (its SLO threshold) and above 0.25 s', async () => {
-    const text = await scrape((m) => m.onAvailabilityQuery(free, 0.28));
-    expect(text).toContain('booking_availability_query_duration_seconds_bucket{le="0.25",kind="free"} 0');
-    expect(text).toContain('booking_availability_query_duration_seconds_bucket{le="0.3",kind="free"} 1');
+    const text = await scrape((m) => m.onAvailabilityQuery(free, 0.28, 'cold'));
+    expect(text).toContain('booking_availability_query_duration_seconds_bucket{le="0.25",kind="free",cache="cold"} 0');
+    expect(text).toContain('booking_availability_query_duration_seconds_bucket{le="0.3",kind="free",cache="cold"} 1');
     // the warm-cache threshold is a bucket too
-    expect(text).toContain('booking_availability_query_duration_seconds_bucket{le="0.05",kind="free"} 0');
+    expect(text).toContain('booking_availability_query_duration_seconds_bucket{le="0.05",kind="free",cache="cold"} 0');
   });
 
   it('when the asker hung up before the answer, then the question counts as abandoned', async () => {
-    const text = await scrape((m) => m.onAvailabilityQuery('abandoned', 0.4));
-    expect(text).toContain('booking_availability_queries_total{outcome="abandoned"} 1');
-    expect(text).toContain('booking_availability_query_duration_seconds_count{kind="abandoned"} 1');
+    const text = await scrape((m) => m.onAvailabilityQuery('abandoned', 0.4, 'cold'));
+    expect(text).toContain('booking_availability_queries_total{outcome="abandoned",cache="cold"} 1');
+    expect(text).toContain('booking_availability_query_duration_seconds_count{kind="abandoned",cache="cold"} 1');
+  });
+
+  it('when one question is answered from the cache in 30 ms and one asks Cal.com, then each is counted and timed under its own cache label', async () => {
+    const text = await scrape((m) => {
+      m.onAvailabilityQuery(free, 0.03, 'warm');
+      m.onAvailabilityQuery(free, 0.2, 'cold');
+    });
+    expect(text).toContain('booking_availability_queries_total{outcome="free",cache="warm"} 1');
+    expect(text).toContain('booking_availability_queries_total{outcome="free",cache="cold"} 1');
+    // the warm one within the 50 ms warm target, the cold one not
+    expect(text).toContain('booking_availability_query_duration_seconds_bucket{le="0.05",kind="free",cache="warm"} 1');
+    expect(text).toContain('booking_availability_query_duration_seconds_bucket{le="0.05",kind="free",cache="cold"} 0');
   });
 });
 

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { ClaimsVerdict } from './claims/check-claims';
 import type { AvailabilityAnswer, BookingCommandAnsweredV1, BookingOutcomeV1, CommandResult } from '@rb/contracts';
+import type { CacheState } from './availability/answer-availability';
 import type { Park } from './booking/booking-intents';
 import type { RequestOutcome } from './booking/booking-requests';
 import type { RedriveOutcome } from './booking/redrive-parked';
@@ -152,26 +153,27 @@ function gauges(registry: Registry, sources: MetricSources): void {
  * The internal availability API, asked while a caller waits: questions by outcome, and how long
  * each took from its body read to its answer (buckets 5 ms–2 s with the SLO thresholds: 50 ms warm
  * cache, 300 ms cold cache), by the answer's kind, so the slow `unavailable` answers do not hide in
- * the free ones.
+ * the free ones. Both by `cache`: `warm` answered without Cal.com, `cold` when Cal.com was asked,
+ * so each target can be held apart.
  */
 function availabilityQueryMetrics(registry: Registry) {
   const queries = new Counter({
     name: 'booking_availability_queries_total',
-    help: 'Availability questions of the internal API by outcome (free, none_free, refused_<reason>, unavailable_<reason>, invalid, error, abandoned)',
-    labelNames: ['outcome'] as const,
+    help: 'Availability questions of the internal API by outcome (free, none_free, refused_<reason>, unavailable_<reason>, invalid, error, abandoned) and cache (warm: answered without Cal.com; cold: Cal.com asked)',
+    labelNames: ['outcome', 'cache'] as const,
     registers: [registry],
   });
   const duration = new Histogram({
     name: 'booking_availability_query_duration_seconds',
-    help: "Availability questions' time to answer, by the answer's kind (free, none_free, refused, unavailable, invalid, error, abandoned)",
-    labelNames: ['kind'] as const,
+    help: "Availability questions' time to answer, by the answer's kind (free, none_free, refused, unavailable, invalid, error, abandoned) and cache (warm: answered without Cal.com; cold: Cal.com asked)",
+    labelNames: ['kind', 'cache'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.3, 0.5, 1, 2],
     registers: [registry],
   });
   return {
-    onAvailabilityQuery: (result: AvailabilityQueryResult, seconds: number) => {
-      queries.inc({ outcome: availabilityOutcomeOf(result) });
-      duration.observe({ kind: typeof result === 'string' ? result : result.kind }, seconds);
+    onAvailabilityQuery: (result: AvailabilityQueryResult, seconds: number, cache: CacheState) => {
+      queries.inc({ outcome: availabilityOutcomeOf(result), cache });
+      duration.observe({ kind: typeof result === 'string' ? result : result.kind, cache }, seconds);
     },
   };
 }

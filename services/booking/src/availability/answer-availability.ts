@@ -27,9 +27,22 @@ export interface AnswerAvailabilityDeps {
   onCalcomFailure?: (code: CalcomErrorCode, account: string) => void;
 }
 
+/**
+ * How a question was answered: `warm` without asking Cal.com (the free slots from the cache, or an
+ * answer that needs no calendar, such as a refusal), `cold` when Cal.com was asked (a cache miss).
+ */
+export type CacheState = 'warm' | 'cold';
+export interface AnsweredAvailability {
+  answer: AvailabilityAnswer;
+  cache: CacheState;
+}
+
 type Refused = Extract<AvailabilityAnswer, { kind: 'refused' }>;
 /** whom the question is about: the branch (its zone, working days) and its company's Cal.com */
 type Tenant = { kind: 'tenant'; branch: Branch; account: string; gateway: CalcomGateway };
+
+/** One question in hand: its deadline, and whether Cal.com has been asked for it so far. */
+type Question = { signal: AbortSignal | undefined; askedCalcom: boolean };
 
 /** The answer when the question's signal aborted first: the caller cannot wait longer. */
 const TIMED_OUT: AvailabilityAnswer = { kind: 'unavailable', reason: 'timeout' };
@@ -42,15 +55,18 @@ const TIMED_OUT: AvailabilityAnswer = { kind: 'unavailable', reason: 'timeout' }
  * ask for is `refused`; Cal.com not answering is `unavailable`. Only unexpected failures throw.
  * `signal` is the question's deadline (or its asker hanging up): when it aborts, the Cal.com read
  * is given up (no retry, its place in the account's bulkhead freed) and the answer is
- * `unavailable` `timeout` at once.
+ * `unavailable` `timeout` at once. The answer says whether Cal.com was asked for it (`cache`), so
+ * warm answers can be held to their own target.
  */
-export function answerAvailability(
+export async function answerAvailability(
   deps: AnswerAvailabilityDeps,
   query: ParsedAvailabilityQuery,
   signal?: AbortSignal,
-): Promise<AvailabilityAnswer> {
-  const answer = answerUnbounded(deps, query, signal);
-  return signal ? byDeadline(answer, signal) : answer;
+): Promise<AnsweredAvailability> {
+  const question: Question = { signal, askedCalcom: false };
+  const unbounded = answerUnbounded(deps, query, question);
+  const answer = await (signal ? byDeadline(unbounded, signal) : unbounded);
+  return { answer, cache: question.askedCalcom ? 'cold' : 'warm' };
 }
 
 /**
@@ -70,14 +86,14 @@ function byDeadline(answer: Promise<AvailabilityAnswer>, signal: AbortSignal): P
 async function answerUnbounded(
   deps: AnswerAvailabilityDeps,
   query: ParsedAvailabilityQuery,
-  signal: AbortSignal | undefined,
+  question: Question,
 ): Promise<AvailabilityAnswer> {
   const tenant = await tenantOf(deps, query);
   if (tenant.kind === 'refused') return tenant;
   const timeZone = tenant.branch.timeZone;
   try {
     const slots = pickFreeSlots({
-      freeStartsUtc: await freeStarts(deps, tenant, query, query.toDay, signal),
+      freeStartsUtc: await freeStarts(deps, tenant, query, query.toDay, question),
       timeZone,
       now: deps.clock(),
       durationMinutes: query.durationMinutes,
@@ -86,7 +102,7 @@ async function answerUnbounded(
       wishedStartUtc: query.wishedStartUtc,
     });
     if (slots.length > 0) return { kind: 'free', timeZone, slots };
-    return await alternatives(deps, tenant, query, signal);
+    return await alternatives(deps, tenant, query, question);
   } catch (error) {
     if (!(error instanceof CalcomError)) throw error;
     deps.onCalcomFailure?.(error.code, tenant.account);
@@ -117,7 +133,7 @@ async function freeStarts(
   tenant: Tenant,
   query: ParsedAvailabilityQuery,
   toDay: string,
-  signal: AbortSignal | undefined,
+  question: Question,
 ): Promise<string[]> {
   const free = await deps.cache.freeStarts(
     tenant.account,
@@ -125,7 +141,10 @@ async function freeStarts(
     query.fromDay,
     toDay,
     tenant.branch.timeZone,
-    (slotQuery) => tenant.gateway.slots(slotQuery, signal),
+    (slotQuery) => {
+      question.askedCalcom = true;
+      return tenant.gateway.slots(slotQuery, question.signal);
+    },
     query.durationMinutes,
   );
   return [...free.values()].flat();
@@ -136,12 +155,12 @@ async function alternatives(
   deps: AnswerAvailabilityDeps,
   tenant: Tenant,
   query: ParsedAvailabilityQuery,
-  signal: AbortSignal | undefined,
+  question: Question,
 ): Promise<AvailabilityAnswer> {
   const search = alternativesSearch(query, tenant.branch.timeZone);
   const found = findAlternatives({
     wishedStartUtc: search.wishedStartUtc,
-    freeStartsUtc: await freeStarts(deps, tenant, query, search.toDay, signal),
+    freeStartsUtc: await freeStarts(deps, tenant, query, search.toDay, question),
     branch: tenant.branch,
     windowDays: search.windowDays,
     count: query.limit,

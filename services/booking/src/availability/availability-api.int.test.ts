@@ -129,12 +129,15 @@ const metric = async (pattern: RegExp) =>
 const CACHE_HITS = /^booking_availability_lookups_total\{.*result="hit"[,}]/;
 const CACHE_MISSES = /^booking_availability_lookups_total\{.*result="miss"[,}]/;
 const ABANDONED = /^booking_availability_queries_total\{.*outcome="abandoned"[,}]/;
+const FREE_COLD = /^booking_availability_queries_total\{(?=.*outcome="free"[,}])(?=.*cache="cold"[,}])/;
+const FREE_WARM = /^booking_availability_queries_total\{(?=.*outcome="free"[,}])(?=.*cache="warm"[,}])/;
 const TUESDAY_FREE = ['2026-10-13T09:00', '2026-10-13T10:30', '2026-10-13T14:00', '2026-10-13T15:00'];
 
 describe('a live caller’s availability question (POST /internal/availability)', () => {
   it('when the cache is cold, then Cal.com is asked once and the earliest free starts are answered; asked again, then Redis answers without Cal.com', async () => {
     const t = await tenant({ freeStartsUtc: [...TUESDAY_FREE, '2026-10-14T09:00'].map(berlin) });
     const answeredFree = await metric(/^booking_availability_queries_total\{.*outcome="free"[,}]/);
+    const [coldFree, warmFree] = [await metric(FREE_COLD), await metric(FREE_WARM)];
 
     const cold = await t.ask();
     expect(cold).toEqual({
@@ -156,6 +159,8 @@ describe('a live caller’s availability question (POST /internal/availability)'
     // one cache read of the one asked day: the free path never reads the alternatives' days
     expect(await metric(CACHE_HITS)).toBe(hits + 1);
     expect(await metric(/^booking_availability_queries_total\{.*outcome="free"[,}]/)).toBe(answeredFree + 2);
+    // the first asked Cal.com (cold), the second was answered from Redis (warm)
+    expect([await metric(FREE_COLD), await metric(FREE_WARM)]).toEqual([coldFree + 1, warmFree + 1]);
     expect(
       await metric(/^booking_availability_query_duration_seconds_count\{.*kind="free"[,}]/),
     ).toBeGreaterThanOrEqual(2);
@@ -223,6 +228,10 @@ describe('a live caller’s availability question (POST /internal/availability)'
     expect(await unconnected.ask()).toEqual(refused('no_calcom_account'));
     expect([known, inactive, unconnected].map((t) => t.slotCalls())).toEqual([0, 0, 0]);
     expect(await metric(/^booking_availability_queries_total\{.*outcome="refused_unknown_branch"[,}]/)).toBe(2);
+    // refusals need no calendar: warm
+    expect(
+      await metric(/^booking_availability_queries_total\{(?=.*outcome="refused_unknown_branch")(?=.*cache="warm")/),
+    ).toBe(2);
   });
 
   it('when Cal.com refuses the credential or does not know the event type, then 422 calendar_refused or event_type_not_found', async () => {
@@ -264,7 +273,10 @@ describe('a live caller’s availability question (POST /internal/availability)'
     // its place in the account's bulkhead is free again: the request was closed, not waited out
     await waitFor('the Cal.com call given up', () => t.calcom.abandoned.length > 0, 1_000);
     expect(t.calcom.abandoned).toEqual(['GET /v2/slots']);
-    expect(await metric(/^booking_availability_queries_total\{.*outcome="unavailable_timeout"[,}]/)).toBeGreaterThan(0);
+    // Cal.com was asked (and gave up on): a cold answer
+    expect(
+      await metric(/^booking_availability_queries_total\{(?=.*outcome="unavailable_timeout")(?=.*cache="cold")/),
+    ).toBeGreaterThan(0);
   });
 
   it('when the asker hangs up while Cal.com is slow, then the Cal.com call is given up, never retried, and nothing is answered', async () => {

@@ -1,7 +1,8 @@
 import express from 'express';
 import type { Request, Response, Router } from 'express';
 import { DateTime } from 'luxon';
-import type { AvailabilityAnswer, ParsedAvailabilityQuery } from '@rb/contracts';
+import type { ParsedAvailabilityQuery } from '@rb/contracts';
+import type { AnsweredAvailability, CacheState } from '../../availability/answer-availability';
 import { AVAILABILITY_QUERY_ROUTE, AvailabilityQuerySchema } from '@rb/contracts';
 import type { AvailabilityQueryResult } from '../../booking-metrics';
 import { sendAvailabilityAnswer } from './availability-answers';
@@ -14,11 +15,14 @@ export interface AvailabilityRouteDeps {
    */
   tokens: readonly string[];
   /** `signal` aborts at the deadline, or when the asker hangs up before its answer was sent */
-  answer: (query: ParsedAvailabilityQuery, signal: AbortSignal) => Promise<AvailabilityAnswer>;
+  answer: (query: ParsedAvailabilityQuery, signal: AbortSignal) => Promise<AnsweredAvailability>;
   /** AVAILABILITY_DEADLINE_MS: a question is answered within it (below the asker's own deadline) */
   deadlineMs: number;
-  /** every question that passed the token, with its time to answer */
-  onQuery?: (result: AvailabilityQueryResult, seconds: number) => void;
+  /**
+   * every question that passed the token, with its time to answer and whether Cal.com was asked
+   * (`cold`); an invalid one never reaches the cache (`warm`), an unexpected failure may have (`cold`)
+   */
+  onQuery?: (result: AvailabilityQueryResult, seconds: number, cache: CacheState) => void;
 }
 
 /** The contract's query, and days that exist in the calendar (the contract lets 2026-02-30 through). */
@@ -43,22 +47,22 @@ export function availabilityRouter(deps: Omit<AvailabilityRouteDeps, 'tokens'>):
     const seconds = stopwatch();
     const query = QuerySchema.safeParse(req.body ?? {});
     if (!query.success) {
-      observe('invalid', seconds());
+      observe('invalid', seconds(), 'warm');
       return sendInvalidQuery(res, query.error);
     }
     const question = questionSignal(res, deps.deadlineMs);
-    let answer: AvailabilityAnswer;
+    let answered: AnsweredAvailability;
     try {
-      answer = await deps.answer(query.data, question.signal);
+      answered = await deps.answer(query.data, question.signal);
     } catch (error) {
-      observe('error', seconds());
+      observe('error', seconds(), 'cold');
       throw error; // the app's last handler logs it and answers 503
     }
-    if (question.hungUp.aborted) return void observe('abandoned', seconds());
-    sendAvailabilityAnswer(res, answer);
-    observe(answer, seconds());
+    if (question.hungUp.aborted) return void observe('abandoned', seconds(), answered.cache);
+    sendAvailabilityAnswer(res, answered.answer);
+    observe(answered.answer, seconds(), answered.cache);
   };
-  router.post(below(AVAILABILITY_QUERY_ROUTE), ...jsonRoute(ask, () => observe('invalid', 0)));
+  router.post(below(AVAILABILITY_QUERY_ROUTE), ...jsonRoute(ask, () => observe('invalid', 0, 'warm')));
   return router;
 }
 
