@@ -32,9 +32,9 @@ const commit = (groupId: string, topic: string, offsets: Record<number, number>)
     }),
   );
 
-async function lagSeries(registry: Registry) {
+async function lagSeries(registry: Registry): Promise<Record<string, string | number>[]> {
   const { values } = await registry.getSingleMetric('kafka_consumer_lag')!.get();
-  return values.map(({ labels, value }) => ({ ...labels, value }));
+  return values.map(({ labels, value }) => ({ ...(labels as Record<string, string>), value }));
 }
 
 async function errorCount(registry: Registry, group: string): Promise<number | undefined> {

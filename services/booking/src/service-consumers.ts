@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumerRunnerOptions, MessageHandler, OutcomeReport } from '@rb/kafka-runner';
 import { ConsumerRunner, InboxRetention, OutboxRelay } from '@rb/kafka-runner';
-import type { Liveness, Logger, makeConsumerMetrics } from '@rb/observability';
+import type { LaggingGroup, Liveness, Logger, makeConsumerMetrics } from '@rb/observability';
 import type { BookingMetrics } from './booking-metrics';
 import type { BookingIntentsDeps, Intent, Park, Prepared } from './booking/booking-intents';
 import { makeBookingIntents } from './booking/booking-intents';
@@ -13,6 +13,7 @@ import { makeChangeForCaller } from './commands/change-for-caller';
 import type { ClaimsEvent } from './claims/check-claims';
 import { makeCheckClaims } from './claims/check-claims';
 import type { Config } from './config';
+import { groupIds, runningGroups } from './consumer-groups';
 import { makeBranchDirectory } from './directory/branch-directory';
 import { withAfterCommit } from './infra/after-commit';
 import type { BookingClients } from './service-clients';
@@ -39,6 +40,8 @@ export interface ConsumerParts {
 
 export interface RunningConsumers {
   relay: OutboxRelay;
+  /** the consumer groups running, with their topics (for kafka_consumer_lag) */
+  groups: LaggingGroup[];
   /** the account's breaker closed: its parked intents are due now */
   accountRecovered(account: string): void;
   /** re-drives, consumers, relay and inbox pruning stopped, in that order (what is in hand finishes) */
@@ -79,7 +82,7 @@ export async function startConsumers(config: Config, parts: ConsumerParts): Prom
   // directory first: an intent's branch is usually known by the time it is handled
   const directory = new ConsumerRunner({
     ...common,
-    groupId: `${config.KAFKA_GROUP_ID}-directory`,
+    groupId: groupIds(config).directory,
     topics: [parts.topics.directory],
     maxChunkSize: 100,
     handler: makeBranchDirectory(),
@@ -111,7 +114,7 @@ export async function startConsumers(config: Config, parts: ConsumerParts): Prom
     changeForCaller: makeChangeForCaller(bookingDeps),
     onAnswered: (answer, seconds) => metrics.onCommandAnswered(answer, seconds),
   });
-  const commandsGroup = `${config.KAFKA_GROUP_ID}-commands`;
+  const commandsGroup = groupIds(config).commands;
   // intents and book commands whose Cal.com is unavailable wait in `parked_intents`, not in their partition
   const redriver = new ParkedRedriver({
     handler: parkedHandler(parts.topics.commands, intentsHandler, commandsHandler),
@@ -166,6 +169,7 @@ export async function startConsumers(config: Config, parts: ConsumerParts): Prom
 
   return {
     relay,
+    groups: runningGroups(config, parts.topics),
     accountRecovered: (account) => void redriver.accountRecovered(account),
     async stop() {
       await redriver.stop(); // finishes the re-drive in hand
@@ -194,7 +198,7 @@ function startClaimsCheck(
   const { encode, source, clock, outcomesTopic } = parts.outcomeDeps;
   return new ConsumerRunner({
     ...common,
-    groupId: `${config.KAFKA_GROUP_ID}-claims`,
+    groupId: groupIds(config).claims,
     topics: [topic],
     maxChunkSize: 20,
     ...(parts.backoff ? { backoff: parts.backoff } : {}),

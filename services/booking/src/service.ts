@@ -6,6 +6,7 @@ import { TOPICS } from '@rb/contracts';
 import type { Logger } from '@rb/observability';
 import {
   adminTokensOf,
+  ConsumerLag,
   createLogger,
   createMetricsRegistry,
   Liveness,
@@ -133,6 +134,14 @@ export async function startBooking(config: Config, overrides: Overrides = {}): P
     onFatal: overrides.onFatal,
   });
   accountRecovered = consumers.accountRecovered;
+  // kafka_consumer_lag of every group it runs (every replica measures them alike)
+  const lag = new ConsumerLag({
+    admin: () => clients.kafka.admin(),
+    groups: consumers.groups,
+    registry,
+    intervalMs: config.KAFKA_LAG_INTERVAL_MS,
+    log,
+  }).start();
   const http = await startHttp(config, { clients, consumers, liveness, registry, metrics, log, outcomeDeps });
 
   liveness.start();
@@ -141,6 +150,7 @@ export async function startBooking(config: Config, overrides: Overrides = {}): P
     port: http.port,
     async stop() {
       await http.stop(); // admin changes in flight finish before the database goes
+      await lag.stop();
       await consumers.stop();
       liveness.stop();
       clients.redis.disconnect();

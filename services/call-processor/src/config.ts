@@ -4,6 +4,7 @@ import {
   adminTokenFields,
   adminTokenRequired,
   commonEnvFields,
+  consumerLagEnvFields,
   parseEnvConfig,
   positiveInt,
   queryTokenFields,
@@ -15,6 +16,7 @@ const int = positiveInt;
 /** Everything call-processor reads from the environment, validated once at start-up. */
 const FieldsSchema = z.object({
   ...commonEnvFields,
+  ...consumerLagEnvFields,
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/call_processor'),
   /** PostgreSQL cancels a statement running longer than this (statement_timeout) */

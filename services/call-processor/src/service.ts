@@ -13,7 +13,14 @@ import {
 import type { OutcomeReport, Transactions } from '@rb/kafka-runner';
 import { ConsumerRunner, InboxRetention, OutboxRelay, typeormAutocommit, typeormTransactions } from '@rb/kafka-runner';
 import type { Logger } from '@rb/observability';
-import { adminTokensOf, createLogger, createMetricsRegistry, Liveness, makeConsumerMetrics } from '@rb/observability';
+import {
+  adminTokensOf,
+  ConsumerLag,
+  createLogger,
+  createMetricsRegistry,
+  Liveness,
+  makeConsumerMetrics,
+} from '@rb/observability';
 import { makeCallProcessorMetrics } from './call-processor-metrics';
 import { makeRecordCallEvent } from './call-records/record-call-event';
 import type { Config } from './config';
@@ -166,6 +173,14 @@ export async function startCallProcessor(
     onRestart: consumerMetrics.restartReporter(log),
   });
   await runner.start();
+  // kafka_consumer_lag of its group (every replica measures it alike)
+  const lag = new ConsumerLag({
+    admin: () => kafka.admin(),
+    groups: [{ groupId: config.KAFKA_GROUP_ID, topics: [topics.retell] }],
+    registry,
+    intervalMs: config.KAFKA_LAG_INTERVAL_MS,
+    log,
+  }).start();
   const readiness = new Readiness({ pingDatabase: selectOne(dataSource), consumerRunning: consumerWatch.running });
   await readiness.start();
   // not live once the event loop was blocked for long, or the consumer stopped for good
@@ -220,6 +235,7 @@ export async function startCallProcessor(
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      await lag.stop();
       await runner.stop(); // finishes the message in hand
       await relay.stop(); // publishes what is pending
       await inbox.stop();

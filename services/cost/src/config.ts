@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import type { EnvConfigResult } from '@rb/observability';
-import { adminTokenFields, adminTokenRequired, commonEnvFields, parseEnvConfig, positiveInt } from '@rb/observability';
+import {
+  adminTokenFields,
+  adminTokenRequired,
+  commonEnvFields,
+  consumerLagEnvFields,
+  parseEnvConfig,
+  positiveInt,
+} from '@rb/observability';
 
 const int = positiveInt;
 
 /** Everything cost reads from the environment, validated once at start-up. */
 const FieldsSchema = z.object({
   ...commonEnvFields,
+  ...consumerLagEnvFields,
   PORT: z.coerce.number().int().min(0).max(65535).default(3003),
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/cost'),
   /** PostgreSQL cancels a statement running longer than this (statement_timeout) */

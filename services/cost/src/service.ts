@@ -8,7 +8,14 @@ import { CallCostEventSchema, makeRegistryEncoder, TOPICS } from '@rb/contracts'
 import type { OutcomeReport } from '@rb/kafka-runner';
 import { ConsumerRunner, InboxRetention, OutboxRelay, typeormAutocommit, typeormTransactions } from '@rb/kafka-runner';
 import type { Logger } from '@rb/observability';
-import { adminTokensOf, createLogger, createMetricsRegistry, Liveness, makeConsumerMetrics } from '@rb/observability';
+import {
+  adminTokensOf,
+  ConsumerLag,
+  createLogger,
+  createMetricsRegistry,
+  Liveness,
+  makeConsumerMetrics,
+} from '@rb/observability';
 import type { CallTopics } from './call-facts/call-fact-changes';
 import { makeCallFactsConsumer } from './call-facts/call-facts.consumer';
 import type { Config } from './config';
@@ -127,9 +134,10 @@ export async function startCost(config: Config, overrides: CostOverrides = {}): 
     afterCommit: () => relay.nudge(),
     onRestart: consumerMetrics.restartReporter(log),
   };
+  const directoryGroup = `${config.KAFKA_GROUP_ID}-directory`;
   const directory = new ConsumerRunner({
     ...common,
-    groupId: `${config.KAFKA_GROUP_ID}-directory`,
+    groupId: directoryGroup,
     topics: [topics.directory],
     maxChunkSize: 100,
     handler: makeDirectoryReadModel(),
@@ -156,6 +164,17 @@ export async function startCost(config: Config, overrides: CostOverrides = {}): 
   });
   await calls.start();
   sweeper.start();
+  // kafka_consumer_lag of both groups (every replica measures them alike)
+  const lag = new ConsumerLag({
+    admin: () => kafka.admin(),
+    groups: [
+      { groupId: directoryGroup, topics: [topics.directory] },
+      { groupId: config.KAFKA_GROUP_ID, topics: [topics.lifecycle, topics.intents, topics.outcomes] },
+    ],
+    registry,
+    intervalMs: config.KAFKA_LAG_INTERVAL_MS,
+    log,
+  }).start();
   for (const runner of [directory, calls])
     runner.onCrash((error, restarting) => {
       if (restarting) return;
@@ -205,6 +224,7 @@ export async function startCost(config: Config, overrides: CostOverrides = {}): 
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeIdleConnections();
       await closed;
+      await lag.stop();
       await sweeper.stop();
       await calls.stop();
       await directory.stop();
