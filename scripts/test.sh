@@ -13,8 +13,9 @@ rb_log "typecheck"; pnpm -s typecheck || status=1
 rb_log "lint"; pnpm -s lint || status=1
 
 rb_log "prometheus rules (promtool check + unit tests)"
-if ! command -v promtool >/dev/null 2>&1; then
-  rb_log "installing promtool (Debian package prometheus, service not started)"
+# the package brings both: promtool for the rules, prometheus for test/dashboards.int.test.ts
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+  rb_log "installing promtool and prometheus (Debian package prometheus, service not started)"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null) || true
 fi
 if command -v promtool >/dev/null 2>&1; then
