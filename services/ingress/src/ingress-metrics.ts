@@ -46,7 +46,7 @@ export function makeIngressMetrics(registry: Registry) {
     }),
     functionCalls: new Counter({
       name: 'ingress_function_calls_total',
-      help: 'Retell custom-function calls (tools during a live call), by function and outcome (offered, booked, a refusal or problem code, deadline_passed, bad_signature)',
+      help: 'Retell custom-function calls (tools during a live call), by function (a known tool, else unknown) and outcome (offered, booked, a refusal or problem code, deadline_passed, bad_signature; internal_error: an unexpected failure answered 503 by the error handler)',
       labelNames: ['name', 'outcome'] as const,
       registers,
     }),

@@ -21,6 +21,8 @@ export const FUNCTION_NAMES = [
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 const isFunctionName = (name: string): name is FunctionName => (FUNCTION_NAMES as readonly string[]).includes(name);
+/** A requested function's name as a label: one of ours, else `unknown` (never what the URL said). */
+export const functionNameOf = (name: string): FunctionName | 'unknown' => (isFunctionName(name) ? name : 'unknown');
 /** the functions that act on the caller's own bookings (or book under the caller), so need the caller's number */
 const NEEDS_CALLER: ReadonlySet<FunctionName> = new Set([
   'book_appointment',
@@ -85,7 +87,7 @@ const TenantMetadataSchema = z.looseObject({
  */
 export function makeAnswerFunctionCall(deps: AnswerFunctionCallDeps) {
   return async function answerFunctionCall(request: FunctionCallRequest): Promise<FunctionCallOutcome> {
-    const name = isFunctionName(request.name) ? request.name : 'unknown';
+    const name = functionNameOf(request.name);
     const check = verifyRetellSignature(
       request.rawBody,
       request.signature,

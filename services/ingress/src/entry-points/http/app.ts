@@ -10,7 +10,7 @@ import { readBodyWithHeadroom } from './read-body';
 import type { IngressMetrics } from '../../ingress-metrics';
 import type { InboundOutcome } from '../../inbound/answer-call-inbound';
 import type { FunctionCallOutcome, FunctionCallRequest } from '../../functions/answer-function-call';
-import { FUNCTION_ROUTE, functionCallRoute } from './function-call-route';
+import { failedFunctionName, FUNCTION_ROUTE, functionCallRoute } from './function-call-route';
 
 export interface AppDeps {
   receiveWebhook: (request: WebhookRequest) => Promise<WebhookOutcome>;
@@ -161,7 +161,8 @@ interface HttpError extends Error {
 /**
  * One place that decides what an error becomes. Body-parser errors are the client's (413 too
  * large, 400 unreadable); anything else is ours: logged with the stack, answered 503 so Retell
- * retries instead of the event being lost.
+ * retries instead of the event being lost. A tool call's 503 is counted with the tool's answers
+ * (`ingress_function_calls_total{outcome="internal_error"}`): the caller got nothing usable.
  */
 function makeErrorHandler({ metrics, log }: AppDeps) {
   return (error: HttpError, req: Request, res: Response, _next: NextFunction): void => {
@@ -182,7 +183,10 @@ function makeErrorHandler({ metrics, log }: AppDeps) {
     }
     metrics.rejections.inc({ reason: 'internal_error' });
     log.error({ err: error, route: req.route?.path }, 'unexpected error while handling a request');
-    if (!res.headersSent) res.status(503).set('Retry-After', '5').json({ error: 'temporarily_unavailable' });
+    if (res.headersSent) return;
+    const tool = failedFunctionName(res);
+    if (tool !== undefined) metrics.functionCalls.inc({ name: tool, outcome: 'internal_error' });
+    res.status(503).set('Retry-After', '5').json({ error: 'temporarily_unavailable' });
   };
 }
 

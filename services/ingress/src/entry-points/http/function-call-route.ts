@@ -1,6 +1,7 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { rateLimitedWarn } from '@rb/observability';
 import type { FunctionCallOutcome, FunctionCallRequest } from '../../functions/answer-function-call';
+import { functionNameOf } from '../../functions/answer-function-call';
 import type { IngressMetrics } from '../../ingress-metrics';
 import type { BodyWithHeadroom } from './read-body';
 import { readBodyWithHeadroom } from './read-body';
@@ -16,12 +17,26 @@ export interface FunctionCallRouteDeps {
   warn: ReturnType<typeof rateLimitedWarn>;
 }
 
+/** Where the route leaves the requested function's name (bounded) for the app's error handler. */
+export const FUNCTION_NAME_LOCAL = 'functionName';
+
+/** The requested function's name as the app's error handler counts a failure under. */
+export function failedFunctionName(res: Response): string | undefined {
+  const name: unknown = res.locals[FUNCTION_NAME_LOCAL];
+  return typeof name === 'string' ? name : undefined;
+}
+
 /**
  * Thin adapter: raw bytes and the tenant hint in, the use case, its outcome out. Every answer is a
  * 200 the LLM can read, except a bad signature (401: not Retell) and a body over the limit (413,
- * by the body reader). Counted by function and outcome; timed by function.
+ * by the body reader). Counted by function and outcome; timed by function. An unexpected failure
+ * goes to the app's error handler (503), which counts it under the function's name left here.
  */
 export function functionCallRoute(deps: FunctionCallRouteDeps): RequestHandler[] {
+  const nameIt = (req: Request, res: Response, next: NextFunction) => {
+    res.locals[FUNCTION_NAME_LOCAL] = functionNameOf(String(req.params.name));
+    next();
+  };
   const handle = async (req: Request, res: Response): Promise<void> => {
     const started = performance.now();
     const branchId = typeof req.query.branch_id === 'string' ? req.query.branch_id : req.get('x-branch-id');
@@ -47,5 +62,5 @@ export function functionCallRoute(deps: FunctionCallRouteDeps): RequestHandler[]
       );
     res.status(200).json(outcome.body);
   };
-  return [readBodyWithHeadroom(deps.maxBodyBytes, 0), handle];
+  return [nameIt, readBodyWithHeadroom(deps.maxBodyBytes, 0), handle];
 }
