@@ -59,63 +59,79 @@ export async function startDemoSystem(): Promise<DemoSystem> {
  */
 export async function driveDemoRound(system: DemoSystem, round: number): Promise<void> {
   const run = `${Date.now().toString(36)}r${round}`;
-  const { live } = system;
-  const expectStatus = async (what: string, response: Promise<Response>, status: number) => {
-    const answer = await response;
-    if (answer.status !== status) throw new Error(`${what}: ${answer.status} ${await answer.text()}, not ${status}`);
-    return answer;
-  };
-  const liveCallId = `call_dash_live_${run}`;
-  const metadata = await ring(live, liveCallId, SALON);
+  const liveCallId = await liveCall(system.live, run);
+  await postCallWebhooks(system.live, run, round);
+  await costApi(system.cost.url, liveCallId);
+}
+
+async function expectStatus(what: string, response: Promise<Response>, status: number): Promise<Response> {
+  const answer = await response;
+  if (answer.status !== status) throw new Error(`${what}: ${answer.status} ${await answer.text()}, not ${status}`);
+  return answer;
+}
+
+/** The ring, the tools, Retell's retry of the book, and call_analyzed with the tool call; returns the call's id. */
+async function liveCall(live: LiveSystem, run: string): Promise<string> {
+  const callId = `call_dash_live_${run}`;
+  const metadata = await ring(live, callId, SALON);
   await ring(live, `call_dash_nobody_${run}`, '+4930000000000');
   const ask = { dienstleistung: 'Haare schneiden', datum_von: 'nächsten Dienstag nachmittags' };
-  await tool(live, 'check_availability', liveCallId, metadata, ask);
-  const free = await tool(live, 'check_availability', liveCallId, metadata, ask);
+  await tool(live, 'check_availability', callId, metadata, ask);
+  const free = await tool(live, 'check_availability', callId, metadata, ask);
   const slot = (free.freie_termine as { slot_id: string }[] | undefined)?.[0];
   if (!slot) throw new Error(`check_availability: no free start (${JSON.stringify(free)})`);
   const bookArgs = { slot_id: slot.slot_id, kunde_name: 'Jonas Weber', dienstleistung: 'Haare schneiden' };
-  const booked = await tool(live, 'book_appointment', liveCallId, metadata, bookArgs);
+  const booked = await tool(live, 'book_appointment', callId, metadata, bookArgs);
   if (booked.ok !== true) throw new Error(`book_appointment: ${JSON.stringify(booked)}`);
-  await tool(live, 'book_appointment', liveCallId, metadata, bookArgs);
+  await tool(live, 'book_appointment', callId, metadata, bookArgs);
   const salon = live.companies.find((c) => c.slug === 'salon-haarmonie')!;
-  await expectStatus(
-    'find_appointments, args only',
-    postSigned(
-      live,
-      '/webhooks/retell/functions/find_appointments',
-      JSON.stringify({ branch_id: salon.branchId, call_id: liveCallId, anrufer_nummer: CALLER }),
-    ),
-    200,
-  );
+  const argsOnly = { branch_id: salon.branchId, call_id: callId, anrufer_nummer: CALLER };
+  const found = postSigned(live, '/webhooks/retell/functions/find_appointments', JSON.stringify(argsOnly));
+  await expectStatus('find_appointments, args only', found, 200);
   const turns = [
     { role: 'tool_call_invocation', tool_call_id: 't1', name: 'book_appointment', arguments: JSON.stringify(bookArgs) },
     { role: 'tool_call_result', tool_call_id: 't1', content: JSON.stringify(booked), successful: true },
     { role: 'agent', content: `Erledigt: ich habe Sie für ${String(booked.gesprochen)} eingetragen.`, words: [] },
   ];
-  await expectStatus('call_analyzed of the live call', postAnalysed(live, liveCallId, metadata, turns), 204);
+  await expectStatus('call_analyzed of the live call', postAnalysed(live, callId, metadata, turns), 204);
+  return callId;
+}
 
+/** The fixture calls and the two wishes, one redelivered, one wrongly signed, one body that is not JSON. */
+async function postCallWebhooks(live: LiveSystem, run: string, round: number): Promise<void> {
   const posted = fixtureCalls(run, round);
   for (const body of posted) await expectStatus('a fixture webhook', postSigned(live, '/webhooks/retell', body), 204);
   await expectStatus('a redelivery', postSigned(live, '/webhooks/retell', posted[1]!), 200);
-  const wrongKey = await fetch(`${live.ingress.url}/webhooks/retell`, {
+  const wrongKey = fetch(`${live.ingress.url}/webhooks/retell`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-retell-signature': 'v=1,d=00' },
     body: posted[0],
   });
-  if (wrongKey.status !== 401) throw new Error(`a wrong signature: answered ${wrongKey.status}`);
+  await expectStatus('a wrong signature', wrongKey, 401);
   await expectStatus('a body that is not JSON', postSigned(live, '/webhooks/retell', '{"event":'), 400);
+}
 
+/** What the operator asks cost: this year's report by reseller, and a re-cost of the live call once cost has it. */
+async function costApi(costUrl: string, callId: string): Promise<void> {
   const asOperator = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
-  await expectStatus(
-    'cost reports',
-    fetch(`${system.cost.url}/reports?by=reseller&period=month&from=2026-01-01&to=2026-12-31`, { headers: asOperator }),
-    200,
-  );
-  await fetch(`${system.cost.url}/admin/calls/${liveCallId}/recost`, {
-    method: 'POST',
+  const year = new Date().getUTCFullYear();
+  const report = fetch(`${costUrl}/reports?by=reseller&period=month&from=${year}-01-01&to=${year}-12-31`, {
     headers: asOperator,
-    body: JSON.stringify({ reason: 'dashboard test', requestedBy: 'test' }),
   });
+  await expectStatus('cost reports', report, 200);
+  // cost reads the call's events a moment after ingress answered: until then it is unknown (404) or not costable (409)
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const recost = await fetch(`${costUrl}/admin/calls/${callId}/recost`, {
+      method: 'POST',
+      headers: asOperator,
+      body: JSON.stringify({ reason: 'dashboard test', requestedBy: 'test' }),
+    });
+    if (recost.status === 200) return;
+    if (![404, 409].includes(recost.status) || Date.now() > deadline)
+      throw new Error(`a re-cost: ${recost.status} ${await recost.text()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 async function ring(live: LiveSystem, callId: string, to: string): Promise<unknown> {
