@@ -64,3 +64,11 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
 export function parseDatabaseConfig(env: Record<string, string | undefined>): { DATABASE_URL: string } {
   return FieldsSchema.pick({ DATABASE_URL: true }).parse(env);
 }
+
+/** What `pnpm directory:republish` needs: the database, and the registry that frames the directory's events. */
+export function parseRepublishConfig(env: Record<string, string | undefined>): {
+  DATABASE_URL: string;
+  SCHEMA_REGISTRY_URL: string;
+} {
+  return FieldsSchema.pick({ DATABASE_URL: true, SCHEMA_REGISTRY_URL: true }).parse(env);
+}

@@ -5,20 +5,42 @@ import { PROFILE_SELECT, profileFromRow } from './branch-profile-columns';
 export type EntityKind = DirectoryEntityChangedV1['entity'];
 type Row = Record<string, unknown>;
 
-const SNAPSHOT: Record<EntityKind, string> = {
-  reseller: 'SELECT id, slug, name, billing_currency, active, version FROM resellers WHERE id = $1',
-  company: 'SELECT id, slug, name, reseller_id, billing_currency, active, version FROM companies WHERE id = $1',
-  service: `SELECT id, company_id, slug, name, synonyms, calcom_event_type_id, duration_minutes, price_minor, currency, active, version
-            FROM services WHERE id = $1`,
-  branch: `SELECT id, company_id, slug, name, time_zone, federal_state, working_days, default_service_id, active, version,
-              ${PROFILE_SELECT},
-              ARRAY(SELECT service_id FROM branch_services WHERE branch_id = b.id ORDER BY service_id) AS service_ids
-           FROM branches b WHERE id = $1`,
-  phone_number: `SELECT id, company_id, branch_id, number, number_kind, number_type, active, version
-                 FROM phone_numbers WHERE id = $1`,
-  staff: `SELECT id, company_id, branch_id, slug, name, calcom_user_id, active, version,
-            ARRAY(SELECT service_id FROM staff_services WHERE staff_id = s.id ORDER BY service_id) AS service_ids
-          FROM staff s WHERE id = $1`,
+/** Each kind's state as the topic carries it: its columns, and its table (with the alias they use). */
+const STATE: Record<EntityKind, { columns: string; from: string; alias: string }> = {
+  reseller: {
+    columns: 'id, slug, name, billing_currency, active, version, updated_at',
+    from: 'resellers',
+    alias: 'resellers',
+  },
+  company: {
+    columns: 'id, slug, name, reseller_id, billing_currency, active, version, updated_at',
+    from: 'companies',
+    alias: 'companies',
+  },
+  service: {
+    columns: `id, company_id, slug, name, synonyms, calcom_event_type_id, duration_minutes, price_minor, currency, active,
+              version, updated_at`,
+    from: 'services',
+    alias: 'services',
+  },
+  branch: {
+    columns: `id, company_id, slug, name, time_zone, federal_state, working_days, default_service_id, active, version,
+              updated_at, ${PROFILE_SELECT},
+              ARRAY(SELECT service_id FROM branch_services WHERE branch_id = b.id ORDER BY service_id) AS service_ids`,
+    from: 'branches b',
+    alias: 'b',
+  },
+  phone_number: {
+    columns: 'id, company_id, branch_id, number, number_kind, number_type, active, version, updated_at',
+    from: 'phone_numbers',
+    alias: 'phone_numbers',
+  },
+  staff: {
+    columns: `id, company_id, branch_id, slug, name, calcom_user_id, active, version, updated_at,
+              ARRAY(SELECT service_id FROM staff_services WHERE staff_id = s.id ORDER BY service_id) AS service_ids`,
+    from: 'staff s',
+    alias: 's',
+  },
 };
 
 /**
@@ -31,8 +53,32 @@ export async function snapshot(
   id: string,
   changedAt: string,
 ): Promise<DirectoryEntityChangedV1 | undefined> {
-  const [r] = await sql.query<Row>(SNAPSHOT[entity], [id]);
-  if (!r) return undefined;
+  const { columns, from } = STATE[entity];
+  const [r] = await sql.query<Row>(`SELECT ${columns} FROM ${from} WHERE id = $1`, [id]);
+  return r ? stateOf(entity, r, changedAt) : undefined;
+}
+
+/**
+ * A page of every entity of a kind in id order (after `afterId`, at most `limit`), each as the
+ * topic carries it with the version and time of its last change. The rows stay share-locked until
+ * the caller's transaction ends, so a change to one of them commits (and goes to the outbox) after
+ * it: a state read here is never published after a newer one.
+ */
+export async function currentStates(
+  sql: Sql,
+  entity: EntityKind,
+  afterId: string,
+  limit: number,
+): Promise<DirectoryEntityChangedV1[]> {
+  const { columns, from, alias } = STATE[entity];
+  const rows = await sql.query<Row>(
+    `SELECT ${columns} FROM ${from} WHERE id > $1 ORDER BY id LIMIT $2 FOR SHARE OF ${alias}`,
+    [afterId, limit],
+  );
+  return rows.map((r) => stateOf(entity, r, new Date(r.updated_at as Date).toISOString()));
+}
+
+function stateOf(entity: EntityKind, r: Row, changedAt: string): DirectoryEntityChangedV1 {
   const base = { id: String(r.id), active: Boolean(r.active), changedAt, version: Number(r.version) };
   switch (entity) {
     case 'reseller':
