@@ -13,6 +13,10 @@ export const commonEnvFields = {
     .transform((s) => s.split(',').map((b) => b.trim()))
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1)),
   SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
+  /** OpenTelemetry: traces go by OTLP/HTTP to `<this>/v1/traces`; unset (and no traces endpoint): tracing off */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  /** the full URL traces go to; wins over OTEL_EXPORTER_OTLP_ENDPOINT */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
 };
 
 const ADMIN_SECRET = 'must be a secret of at least 24 characters';

@@ -9,4 +9,6 @@ export * from './rate-limited-log';
 export * from './liveness';
 export * from './run-service';
 export * from './service-error';
+export * from './tracing';
+export * from './spans';
 export * from './consumer-lag';

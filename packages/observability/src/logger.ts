@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type { Logger } from 'pino';
+import { activeTraceIds } from './spans';
 
 /**
  * Paths that may carry personal data (phone numbers, names, transcripts, credentials). Code logs
@@ -38,19 +39,34 @@ export interface LoggerOptions {
   level?: string;
   /** where to write; defaults to stdout (NDJSON) */
   destination?: pino.DestinationStream;
+  /**
+   * fields of whatever the process is doing when a line is written, e.g. the consumed message's
+   * `ce_id`, `correlation_id` and `causation_id` (the kafka runner's `messageLogFields`)
+   */
+  fields?: () => Record<string, string> | undefined;
 }
 
-export function createLogger({ service, level = 'info', destination }: LoggerOptions): Logger {
+/**
+ * One logger per process, NDJSON. Every line written while a span is active carries its
+ * `trace_id` and `span_id`, and every line the `fields` of the moment.
+ */
+export function createLogger({ service, level = 'info', destination, fields }: LoggerOptions): Logger {
   return pino(
     {
       level,
       base: { service },
+      mixin: () => contextFields(fields),
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
     destination,
   );
+}
+
+/** a fresh object each line: pino merges the line's own fields into it */
+function contextFields(fields: LoggerOptions['fields']): object {
+  return { ...fields?.(), ...activeTraceIds() };
 }
 
 export type { Logger };

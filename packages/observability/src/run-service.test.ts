@@ -2,10 +2,12 @@ import { EventEmitter } from 'node:events';
 import type { EnvConfigResult } from './env-config';
 import type { RunServiceOptions, ServiceContext, ServiceHandle } from './run-service';
 import { EX_CONFIG, runService } from './run-service';
+import type { Tracing, TracingOptions } from './tracing';
 
 interface Config {
   LOG_LEVEL: string;
   SHUTDOWN_TIMEOUT_MS: number;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }
 const config: Config = { LOG_LEVEL: 'silent', SHUTDOWN_TIMEOUT_MS: 5_000 };
 const valid: EnvConfigResult<Config> = { kind: 'valid', config };
@@ -156,6 +158,61 @@ describe('runService', () => {
       /^booking: failed to start: Error: topic calls.lifecycle.v1 does not exist/,
     );
     expect(proc.listenerCount('SIGTERM')).toBe(0);
+  });
+
+  it('when the configuration names an OTLP endpoint, then tracing starts before the service, and on SIGTERM its spans are flushed after the stop, before the exit', async () => {
+    const proc = new FakeProcess();
+    const order: string[] = [];
+    proc.exit = (code?: number) => void order.push(`exit ${code ?? 0}`);
+    const startTracing = jest.fn((_options: TracingOptions): Tracing => {
+      order.push('tracing started');
+      return {
+        kind: 'otlp',
+        url: 'http://127.0.0.1:4318/v1/traces',
+        shutdown: async () => void order.push('spans flushed'),
+      };
+    });
+    await runService({
+      name: 'booking',
+      parseConfig: () => ({
+        kind: 'valid',
+        config: { ...config, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' },
+      }),
+      startTracing,
+      start: async () => {
+        order.push('service started');
+        return { stop: async () => void order.push('service stopped') };
+      },
+      process: proc as unknown as RunServiceOptions<Config>['process'],
+    });
+    expect(startTracing).toHaveBeenCalledWith({
+      service: 'booking',
+      endpoint: 'http://127.0.0.1:4318',
+      tracesEndpoint: undefined,
+    });
+    proc.emit('SIGTERM');
+    await settled();
+    expect(order).toEqual(['tracing started', 'service started', 'service stopped', 'spans flushed', 'exit 0']);
+  });
+
+  it('when the collector does not take the spans in time, then the process exits anyway', async () => {
+    const proc = new FakeProcess();
+    await runService({
+      name: 'booking',
+      parseConfig: () => valid,
+      startTracing: () => ({
+        kind: 'otlp',
+        url: 'http://127.0.0.1:4318/v1/traces',
+        shutdown: () => new Promise(() => {}),
+      }),
+      start: async () => ({ stop: async () => undefined }),
+      process: proc as unknown as RunServiceOptions<Config>['process'],
+    });
+    proc.emit('SIGTERM');
+    await jest.advanceTimersByTimeAsync(2_999);
+    expect(proc.exits).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(proc.exits).toEqual([0]);
   });
 
   it('when the stop takes longer than SHUTDOWN_TIMEOUT_MS, then the process exits 1 at the deadline, not before', async () => {

@@ -1,0 +1,96 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+
+export type { ReadableSpan } from '@opentelemetry/sdk-trace';
+
+/**
+ * OpenTelemetry tracing for one process. With an OTLP endpoint configured, a tracer provider is
+ * registered globally with the AsyncLocalStorage context manager, the W3C trace-context
+ * propagator and a batching OTLP/HTTP exporter; without one nothing is registered, and every span
+ * the code opens is the API's no-op (no allocation beyond a non-recording span, no export).
+ * Code opens spans through `@opentelemetry/api` alone (`withSpan`, `httpServerSpans`, the kafka
+ * runner), never through the SDK.
+ */
+export interface TracingOptions {
+  /** `service.name` of every span */
+  service: string;
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT`: the collector's base URL; traces go to `<it>/v1/traces` */
+  endpoint?: string | undefined;
+  /** `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`: the full URL traces go to; wins over `endpoint` */
+  tracesEndpoint?: string | undefined;
+}
+
+export type Tracing = ({ kind: 'off' } | { kind: 'otlp'; url: string }) & {
+  /** exports what is still buffered, then unregisters the provider */
+  shutdown(): Promise<void>;
+};
+
+/** for tests: spans end up in memory, exported as each ends */
+export interface InMemoryTracing {
+  exporter: InMemorySpanExporter;
+  spans(): ReadableSpan[];
+  shutdown(): Promise<void>;
+}
+
+let registered = false;
+
+/** True while a provider is registered; code that would only build a no-op span can skip it. */
+export function tracingEnabled(): boolean {
+  return registered;
+}
+
+/** The traces URL the options name, or undefined: tracing off. */
+export function tracesUrl({ endpoint, tracesEndpoint }: Omit<TracingOptions, 'service'>): string | undefined {
+  if (tracesEndpoint) return tracesEndpoint;
+  if (endpoint) return `${endpoint.replace(/\/+$/, '')}/v1/traces`;
+  return undefined;
+}
+
+/** Registers OTLP export when an endpoint is configured; otherwise nothing (off, and free). */
+export function startTracing(options: TracingOptions): Tracing {
+  const url = tracesUrl(options);
+  if (!url) return { kind: 'off', shutdown: async () => undefined };
+  const provider = register(options.service, new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) }));
+  return { kind: 'otlp', url, shutdown: () => unregister(provider) };
+}
+
+/** Registers a provider whose spans go to memory (tests: one per process, shut down after). */
+export function startInMemoryTracing(service: string): InMemoryTracing {
+  const exporter = new InMemorySpanExporter();
+  const provider = register(service, new SimpleSpanProcessor({ exporter }));
+  return { exporter, spans: () => exporter.getFinishedSpans(), shutdown: () => unregister(provider) };
+}
+
+function register(service: string, processor: SpanProcessor): TracerProvider {
+  if (registered) throw new Error('tracing is already started in this process');
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': service }),
+    spanProcessors: [processor],
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  registered = true;
+  return provider;
+}
+
+async function unregister(provider: TracerProvider): Promise<void> {
+  try {
+    await provider.shutdown();
+  } finally {
+    trace.disable();
+    propagation.disable();
+    context.disable();
+    registered = false;
+  }
+}
