@@ -231,7 +231,11 @@ function reportOutcome({ consumerMetrics, log }: ConsumerParts): (report: Outcom
     consumerMetrics.onOutcome(report);
     if (report.error && report.outcome !== 'paused')
       log.warn({ topic: report.topic, outcome: report.outcome, code: report.error.code }, 'intent not processed');
-    else if (report.error) log.info({ topic: report.topic, code: report.error.code }, 'paused: Cal.com unavailable');
+    // paused: Cal.com unavailable, an intent in flight on another replica (INTENT_IN_FLIGHT), or
+    // the truth check waiting for a booking still being made (CLAIMED_BOOKING_IN_PROGRESS,
+    // CLAIMS_SETTLING); the error code tells which
+    else if (report.error)
+      log.info({ topic: report.topic, code: report.error.code }, 'paused: waiting for a dependency');
   };
 }
 
