@@ -3,6 +3,7 @@ import type { ConsumedMessage } from './consumed-message';
 import { toConsumed } from './consumed-message';
 import type { HandlingContext, MessageHandler } from './consumer-runner-options';
 import { appendOutbox, claimInboxMany } from './inbox-outbox';
+import { chunkSpans, inMessage, reportingInto } from './message-spans';
 import type { Outcome } from './outcome-report';
 
 /** What consuming a batch needs of the runner. */
@@ -61,41 +62,53 @@ export async function handleChunk<Event, Prepared>(
 ): Promise<boolean> {
   const { handler, transactions, groupId } = options;
   const started = Date.now();
+  const spans = chunkSpans(chunk, groupId);
   let decoded: Decoded<Event>[];
   let outcomes: Outcome[];
   try {
     decoded = chunk.map((message) => ({ message, ...handler.decode(message) }));
     const prepared: Prepared[] = [];
-    for (const d of decoded)
-      prepared.push((handler.prepare ? await handler.prepare(d.event, d.message) : undefined) as Prepared);
-    outcomes = await transactions(async (sql) => {
-      // one claim for the chunk; then the handler's set-based statements and one outbox
-      // insert, or, without applyChunk, its change event after event
-      const claimed = await claimInboxMany(
-        sql,
-        groupId,
-        decoded.map((d) => d.eventId),
+    for (const [i, d] of decoded.entries())
+      prepared.push(
+        (handler.prepare
+          ? await inMessage(spans.each[i]!, () => handler.prepare!(d.event, d.message))
+          : undefined) as Prepared,
       );
-      const fresh = decoded.flatMap((d, i) =>
-        claimed[i] ? [{ event: d.event, prepared: prepared[i]!, message: d.message }] : [],
-      );
-      if (handler.applyChunk) {
-        const emitted = fresh.length > 0 ? await handler.applyChunk(fresh, { sql }) : [];
-        await appendOutbox(sql, emitted.flat());
-      } else {
-        for (const f of fresh) await appendOutbox(sql, await handler.apply(f.event, { sql, ...f }));
-      }
-      return claimed.map((c): Outcome => (c ? 'processed' : 'duplicate'));
-    });
+    outcomes = await spans.inChunk(() =>
+      transactions(async (sql) => {
+        // one claim for the chunk; then the handler's set-based statements and one outbox
+        // insert, or, without applyChunk, its change event after event
+        const claimed = await claimInboxMany(
+          sql,
+          groupId,
+          decoded.map((d) => d.eventId),
+        );
+        const fresh = decoded.flatMap((d, i) =>
+          claimed[i] ? [{ event: d.event, prepared: prepared[i]!, message: d.message, at: spans.each[i]! }] : [],
+        );
+        if (handler.applyChunk) {
+          const items = fresh.map(({ event, prepared, message }) => ({ event, prepared, message }));
+          const emitted = fresh.length > 0 ? await handler.applyChunk(items, { sql }) : [];
+          await appendOutbox(sql, emitted.flat());
+        } else {
+          for (const { at, ...f } of fresh)
+            await appendOutbox(sql, await inMessage(at, () => handler.apply(f.event, { sql, ...f })));
+        }
+        return claimed.map((c): Outcome => (c ? 'processed' : 'duplicate'));
+      }),
+    );
   } catch {
     // nothing of the chunk was committed: its messages are handled one at a time
+    spans.end(false);
     return false;
   }
   // committed: from here on nothing may send the chunk through the one-at-a-time path again
   for (const [i, d] of decoded.entries()) {
+    const at = spans.each[i]!;
     commits.markDone(d.message);
-    report(d.message, d.eventType, outcomes[i]!, started);
+    inMessage(at, () => reportingInto(at.span, report)(d.message, d.eventType, outcomes[i]!, started));
   }
+  spans.end(true);
   if (outcomes.includes('processed')) options.afterCommit?.();
   return true;
 }

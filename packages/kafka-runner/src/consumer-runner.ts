@@ -3,7 +3,7 @@ import { consumeBatch, handleChunk } from './batch-chunks';
 import type { ConsumerRunnerOptions } from './consumer-runner-options';
 import { ConsumerSupervisor } from './consumer-supervisor';
 import type { AttemptContext } from './message-attempts';
-import { handleWithAttempts } from './message-attempts';
+import { handleTraced } from './message-attempts';
 import { OffsetCommits } from './offset-commits';
 import { outcomeReporter } from './outcome-report';
 import { ignoreGone, PartitionPauses } from './partition-pauses';
@@ -97,7 +97,7 @@ export class ConsumerRunner<Event, Prepared = undefined> {
           stopping: () => this.stopping,
           paused: (topic, partition) => this.pauses.has(topic, partition),
           handleChunk: (chunk) => this.track(() => handleChunk(chunk, this.context)),
-          handle: (message) => this.track(() => handleWithAttempts(message, this.context)),
+          handle: (message) => this.track(() => handleTraced(message, this.context)),
         }),
     });
   }

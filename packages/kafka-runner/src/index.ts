@@ -21,6 +21,7 @@ export { asRunnerError, DependencyUnavailableError, isRunnerError, PoisonMessage
 export type { DeadLetterSummary } from './dead-letter';
 export { deadLetterMessage, deadLetterTopic, listDeadLetters, replayDeadLetters } from './dead-letter';
 export { redactPersonalData, safeErrorCode } from './personal-data';
+export { messageLogFields } from './message-context';
 export type { ContractMessage, ContractSchema, EventMeta } from './message-edge';
 export {
   buildOutboxEvent,

@@ -5,6 +5,7 @@ import { deadLetterMessage } from './dead-letter';
 import type { RunnerError } from './errors';
 import { asRunnerError } from './errors';
 import { appendOutbox, claimInbox } from './inbox-outbox';
+import { handleInSpan } from './message-spans';
 import type { Outcome } from './outcome-report';
 
 export interface AttemptContext<Event, Prepared> extends HandlingContext<Event, Prepared> {
@@ -19,6 +20,19 @@ type Pending<Event, Prepared> = { decoded?: { event: Event }; prepared?: { value
 type At = { message: ConsumedMessage; eventType: string; started: number };
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `handleWithAttempts` in the message's CONSUMER span (a child of its traceparent, carried on by
+ * what it emits), with its ids on every log line written meanwhile; the span tells the outcome.
+ */
+export function handleTraced<Event, Prepared>(
+  message: ConsumedMessage,
+  context: AttemptContext<Event, Prepared>,
+): Promise<void> {
+  return handleInSpan(message, context.options.groupId, (reportingInto) =>
+    handleWithAttempts(message, { ...context, report: reportingInto(context.report) }),
+  );
+}
 
 /**
  * One message on its own, in its own transaction, until it is done: processed or duplicate;

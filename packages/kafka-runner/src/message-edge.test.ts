@@ -1,6 +1,10 @@
 import type { CallbackNeededV1 } from '@rb/contracts';
-import { CallbackNeededV1Schema, frameJson, fromKafkaHeaders, toKafkaHeaders } from '@rb/contracts';
+import { CallbackNeededV1Schema, frameJson, fromKafkaHeaders, newTraceparent, toKafkaHeaders } from '@rb/contracts';
+import type { Span } from '@opentelemetry/api';
+import type { InMemoryTracing } from '@rb/observability';
+import { startInMemoryTracing, withSpan } from '@rb/observability';
 import { PoisonMessageError } from './errors';
+import { withInHand } from './message-context';
 import {
   buildOutboxEvent,
   contractViolation,
@@ -155,7 +159,7 @@ describe('the headers of an outgoing event', () => {
     correlationId: 'call_1',
   };
 
-  it('when the event follows from a message, then causationid is its id and its traceparent travels on', () => {
+  it('when the event follows from a message and no span of ours is there (tracing off), then causationid is its id and its traceparent travels on', () => {
     const headers = eventHeaders({ ...meta, cause: { id: 'evt_9', traceparent: TRACE }, traceparent: 'ignored' });
     expect(headers).toEqual({
       ce_specversion: '1.0',
@@ -194,6 +198,49 @@ describe('the headers of an outgoing event', () => {
     expect(Object.keys(eventHeaders(bare)).sort()).toEqual(
       ['ce_id', 'ce_source', 'ce_specversion', 'ce_time', 'ce_type', 'content-type'].sort(),
     );
+  });
+});
+
+describe('the trace context an event carries on', () => {
+  let tracing: InMemoryTracing;
+  beforeAll(() => {
+    tracing = startInMemoryTracing('message-edge-test');
+  });
+  afterAll(() => tracing.shutdown());
+  const meta = {
+    id: 'call_1:call.ended.v1',
+    type: 'call.ended.v1',
+    source: 'call-processor',
+    time: '2026-03-01T10:00:00.000+01:00',
+    cause: { id: 'evt_9', traceparent: TRACE },
+  };
+  const traceparentOf = (span: Span) => `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`;
+
+  it('when a span is active (a request, a message being handled), then the event names that span, not the one its cause came from', async () => {
+    const headers = await withSpan({ name: 'POST /webhooks/retell' }, async (span) => {
+      expect(span.isRecording()).toBe(true);
+      return { sent: eventHeaders({ ...meta, traceparent: newTraceparent() }), expected: traceparentOf(span) };
+    });
+    expect(headers.sent.traceparent).toBe(headers.expected);
+    expect(headers.sent.causationid).toBe('evt_9');
+  });
+
+  it('when the runner has a message in hand, then an event it causes names that message’s span, whichever span is active', async () => {
+    const handedOn = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const sent = await withSpan({ name: 'transaction' }, async () =>
+      withInHand({ logFields: undefined, traceparents: new Map([['evt_9', handedOn]]) }, () => ({
+        caused: eventHeaders(meta),
+        other: eventHeaders({ ...meta, cause: { id: 'evt_other', traceparent: TRACE } }),
+      })),
+    );
+    expect(sent.caused.traceparent).toBe(handedOn);
+    // an event of another cause: the active span, as outside the runner
+    expect(sent.other.traceparent).not.toBe(handedOn);
+    expect(sent.other.traceparent).not.toBe(TRACE);
+  });
+
+  it('when no span is active, then the cause’s traceparent travels on as before', () => {
+    expect(eventHeaders(meta).traceparent).toBe(TRACE);
   });
 });
 

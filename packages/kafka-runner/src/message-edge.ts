@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '@rb/contracts';
 import { fromKafkaHeaders, readFramedJson, toKafkaHeaders } from '@rb/contracts';
 import type { ConsumedMessage } from './consumed-message';
+import { activeTraceparent, handedOnTraceparent } from './message-context';
 import { PoisonMessageError } from './errors';
 import type { OutboxEvent } from './inbox-outbox';
 
@@ -97,13 +98,21 @@ export interface EventMeta {
   /** the aggregate id; never personal data */
   subject?: string;
   correlationId?: string;
-  /** the message this event follows from: its id becomes `causationid`, its trace context travels on */
+  /**
+   * the message this event follows from: its id becomes `causationid`; its trace context travels
+   * on when no span of ours is there to carry it (tracing off)
+   */
   cause?: { id: string; traceparent?: string | undefined };
-  /** a trace started here (ingress); ignored when a cause brings one */
+  /** a trace started here (ingress); used only when neither a span nor a cause brings one */
   traceparent?: string;
 }
 
-/** CloudEvents binary-mode headers (plus correlation, causation, trace context) for JSON values. */
+/**
+ * CloudEvents binary-mode headers (plus correlation, causation, trace context) for JSON values.
+ * The `traceparent` names the span the event comes from: the CONSUMER span of its cause while
+ * the runner handles that message, else the active span (a request's); with tracing off, the
+ * cause's own traceparent, else `meta.traceparent`.
+ */
 export function eventHeaders(meta: EventMeta): Record<string, string> {
   return toKafkaHeaders({
     id: meta.id,
@@ -114,7 +123,11 @@ export function eventHeaders(meta: EventMeta): Record<string, string> {
     contentType: 'application/json',
     correlationId: meta.correlationId,
     causationId: meta.cause?.id,
-    traceparent: meta.cause?.traceparent ?? meta.traceparent,
+    traceparent:
+      (meta.cause && handedOnTraceparent(meta.cause.id)) ??
+      activeTraceparent() ??
+      meta.cause?.traceparent ??
+      meta.traceparent,
   });
 }
 

@@ -12,6 +12,7 @@ import type { Sql, Transactions } from './sql';
 import type { OutboxBacklog, OutboxRow } from './outbox-store';
 import { outboxStore } from './outbox-store';
 import { ReplaceableProducer, within } from './replaceable-producer';
+import { inPublishSpan } from './message-spans';
 
 export interface OutboxRelayOptions {
   kafka: Kafka;
@@ -107,12 +108,19 @@ export class OutboxRelay extends EventEmitter {
     return this.lastBacklog;
   }
 
-  /** Publishes one batch if this replica holds the lease; returns how many rows it published. */
+  /**
+   * Publishes one batch if this replica holds the lease; returns how many rows it published. A
+   * batch found is sent in a PRODUCER span linked to the spans its rows come from.
+   */
   async publishBatch(): Promise<number> {
     const { transactions, batchSize = 500 } = this.options;
     const rows = await transactions(async (sql) =>
       (await this.holdLease(sql)) ? outboxStore.next(sql, batchSize) : [],
     );
+    return rows.length === 0 ? 0 : inPublishSpan(rows, () => this.publishRows(rows));
+  }
+
+  private async publishRows(rows: OutboxRow[]): Promise<number> {
     let published = 0;
     const maxBytes = this.options.maxRequestBytes ?? PRODUCE_REQUEST_MAX_BYTES;
     try {

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { DataSource } from 'typeorm';
+import { inTransactionSpan } from './transaction-span';
 
 /** What the kit needs of a database connection: one parameterised statement at a time. */
 export interface Sql {
@@ -12,15 +13,20 @@ export type Transactions = <T>(work: (sql: Sql) => Promise<T>) => Promise<T>;
 /**
  * Transactions over a TypeORM DataSource (PostgreSQL). Statements run through the query runner's
  * structured result, so every statement answers with its rows: a plain `manager.query` answers
- * an UPDATE or DELETE with `[rows, rowCount]` instead, which would read as one odd row.
+ * an UPDATE or DELETE with `[rows, rowCount]` instead, which would read as one odd row. Each
+ * transaction run as part of traced work gets a span (`transaction-span`).
  */
 export function typeormTransactions(dataSource: DataSource): Transactions {
   return (work) =>
-    dataSource.transaction((manager) =>
-      work({
-        query: async <Row>(text: string, parameters?: unknown[]) =>
-          (await manager.queryRunner!.query(text, parameters, true)).records as Row[],
-      }),
+    inTransactionSpan((counted) =>
+      dataSource.transaction((manager) =>
+        work({
+          query: async <Row>(text: string, parameters?: unknown[]) => {
+            counted();
+            return (await manager.queryRunner!.query(text, parameters, true)).records as Row[];
+          },
+        }),
+      ),
     );
 }
 

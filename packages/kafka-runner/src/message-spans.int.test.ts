@@ -1,0 +1,239 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { InMemoryTracing, ReadableSpan } from '@rb/observability';
+import { createLogger, startInMemoryTracing } from '@rb/observability';
+import { newTraceparent } from '@rb/contracts';
+import { createTopic, readAll, testKafka, uniqueName } from '../../../test/support/kafka';
+import { createTestDatabase } from '../../../test/support/postgres';
+import type { MessageHandler, OutcomeReport } from './index';
+import {
+  buildOutboxEvent,
+  ConsumerRunner,
+  CreateMessagingTables1764000000000,
+  deadLetterTopic,
+  decodeEnvelope,
+  eventHeaders,
+  messageLogFields,
+  OutboxDeadLettersAndLease1766000000000,
+  OutboxRelay,
+  PoisonMessageError,
+  typeormTransactions,
+} from './index';
+
+/**
+ * Integration (real broker and PostgreSQL), with the spans in memory: a consumed message's
+ * CONSUMER span continues the message's trace, its transaction is a span beneath it, what it
+ * emits names it, and the log lines written meanwhile carry its ids.
+ */
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let tracing: InMemoryTracing;
+beforeAll(async () => {
+  db = await createTestDatabase('runner_spans', [
+    CreateMessagingTables1764000000000,
+    OutboxDeadLettersAndLease1766000000000,
+  ]);
+  tracing = startInMemoryTracing('kafka-runner-test');
+});
+afterAll(async () => {
+  await tracing.shutdown();
+  await db.drop();
+});
+
+const waitFor = async (what: string, ok: () => boolean | Promise<boolean>) => {
+  const deadline = Date.now() + 30_000;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+const idsOf = (traceparent: string) => {
+  const [, traceId, spanId] = traceparent.split('-');
+  return { traceId: traceId!, spanId: spanId! };
+};
+const traceparentOf = (span: ReadableSpan) => `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`;
+const childrenOf = (span: ReadableSpan) =>
+  tracing.spans().filter((s) => s.parentSpanContext?.spanId === span.spanContext().spanId);
+
+/** A handler that emits one event per message to `out` (through the message edge), logging as it goes. */
+function forwarding(out: string, log: ReturnType<typeof createLogger>, chunked = false): MessageHandler<string> {
+  const emit = (message: Parameters<MessageHandler<string>['apply']>[1]['message']) => {
+    const envelope = decodeEnvelope(message);
+    log.info('forwarding');
+    return buildOutboxEvent(
+      { topic: out, key: message.key ?? '' },
+      {
+        id: `${envelope.id}:forwarded`,
+        type: 'test.forwarded',
+        source: 'test',
+        time: new Date().toISOString(),
+        correlationId: envelope.correlationId!,
+        cause: { id: envelope.id, traceparent: envelope.traceparent },
+      },
+      () => Buffer.from('{}'),
+    );
+  };
+  return {
+    decode: (message) => {
+      if (message.headers.ce_type === 'test.poison') throw new PoisonMessageError('CONTRACT_VIOLATION', 'for the test');
+      return { eventId: message.headers.ce_id!, eventType: message.headers.ce_type!, event: '' };
+    },
+    apply: async (_event, { message }) => [emit(message)],
+    ...(chunked ? { applyChunk: async (items) => items.map(({ message }) => [emit(message)]) } : {}),
+  };
+}
+
+async function scenario(maxChunkSize = 1) {
+  const topic = uniqueName('it.spans');
+  const out = uniqueName('it.spans-out');
+  await Promise.all([createTopic(topic), createTopic(out), createTopic(deadLetterTopic(topic))]);
+  const lines: Record<string, unknown>[] = [];
+  const log = createLogger({
+    service: 'test',
+    fields: messageLogFields,
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  });
+  const reports: OutcomeReport[] = [];
+  const transactions = typeormTransactions(db.dataSource);
+  const runner = new ConsumerRunner({
+    kafka: testKafka(),
+    groupId: uniqueName('it.spans-group'),
+    topics: [topic],
+    fromBeginning: true,
+    maxChunkSize,
+    transactions,
+    handler: forwarding(out, log, maxChunkSize > 1),
+    onOutcome: (report) => {
+      reports.push(report);
+      log.info({ outcome: report.outcome }, 'outcome');
+    },
+  });
+  const producer = testKafka().producer();
+  await producer.connect();
+  /** one message per id, each with its own new trace, in one produce (one fetched batch) */
+  const send = async (ids: string[], type = 'test.happened') => {
+    const traceparents = ids.map(() => newTraceparent());
+    await producer.send({
+      topic,
+      messages: ids.map((id, i) => ({
+        key: 'call_1',
+        value: '{}',
+        headers: eventHeaders({
+          id,
+          type,
+          source: 'test',
+          time: new Date().toISOString(),
+          correlationId: 'call_1',
+          cause: { id: `${id}:cause` },
+          traceparent: traceparents[i]!,
+        }),
+      })),
+    });
+    return traceparents;
+  };
+  const outbox = async () =>
+    (await db.dataSource.query('SELECT headers FROM outbox WHERE topic = $1 ORDER BY id', [out])) as {
+      headers: Record<string, string>;
+    }[];
+  return {
+    topic,
+    out,
+    runner,
+    send,
+    lines,
+    reports,
+    outbox,
+    transactions,
+    stop: async () => {
+      await runner.stop();
+      await producer.disconnect();
+    },
+  };
+}
+
+describe('spans of the consumer runner', () => {
+  it('when a message is handled, then its CONSUMER span continues the message’s trace, its transaction is a span beneath it, the event it emits names it, and its log lines carry its ids', async () => {
+    const s = await scenario();
+    const id = uniqueName('evt');
+    const [sent] = await s.send([id]);
+    await s.runner.start();
+    await waitFor('the message processed', () => s.reports.some((r) => r.outcome === 'processed'));
+    await s.stop();
+
+    const consumer = tracing.spans().find((span) => span.name === `process ${s.topic}`)!;
+    expect(consumer.kind).toBe(SpanKind.CONSUMER);
+    expect(consumer.spanContext().traceId).toBe(idsOf(sent!).traceId);
+    expect(consumer.parentSpanContext?.spanId).toBe(idsOf(sent!).spanId);
+    expect(consumer.attributes).toMatchObject({
+      'messaging.system': 'kafka',
+      'messaging.destination.name': s.topic,
+      'messaging.message.id': id,
+      'messaging.message.conversation_id': 'call_1',
+      'cloudevents.event_type': 'test.happened',
+      'rb.outcome': 'processed',
+    });
+    const [transaction] = childrenOf(consumer);
+    expect(transaction).toMatchObject({ name: 'transaction postgresql', kind: SpanKind.CLIENT });
+    // the inbox claim and the outbox insert
+    expect(transaction!.attributes['db.transaction.statements']).toBe(2);
+
+    const [row] = await s.outbox();
+    expect(row!.headers).toMatchObject({ causationid: id, traceparent: traceparentOf(consumer) });
+
+    const ids = { ce_id: id, ce_type: 'test.happened', correlation_id: 'call_1', causation_id: `${id}:cause` };
+    const traced = { trace_id: consumer.spanContext().traceId, span_id: consumer.spanContext().spanId };
+    expect(s.lines.find((l) => l.msg === 'forwarding')).toMatchObject({ ...ids, ...traced });
+    expect(s.lines.find((l) => l.msg === 'outcome')).toMatchObject({ ...ids, ...traced, outcome: 'processed' });
+
+    // the relay's send: a PRODUCER span linked to the span the row came from, its transactions beneath it
+    const relay = new OutboxRelay({ kafka: testKafka(), transactions: s.transactions, lockId: 4711 });
+    await relay.start();
+    await relay.stop();
+    expect((await readAll(s.out)).map((m) => m.headers?.traceparent?.toString())).toEqual([traceparentOf(consumer)]);
+    const send = tracing
+      .spans()
+      .find(
+        (span) => span.name === 'send' && span.links.some((l) => l.context.spanId === consumer.spanContext().spanId),
+      )!;
+    expect(send.kind).toBe(SpanKind.PRODUCER);
+    expect(send.attributes['messaging.batch.message_count']).toBe(1);
+    expect(childrenOf(send).map((span) => span.name)).toContain('transaction postgresql');
+  });
+
+  it('when several messages share a chunk’s transaction, then each emitted event still names the span of the message it follows', async () => {
+    const s = await scenario(10);
+    const ids = [uniqueName('evt'), uniqueName('evt'), uniqueName('evt')];
+    const sent = await s.send(ids);
+    await s.runner.start();
+    await waitFor('three processed', () => s.reports.filter((r) => r.outcome === 'processed').length === 3);
+    await s.stop();
+
+    const consumers = tracing.spans().filter((span) => span.name === `process ${s.topic}`);
+    expect(consumers).toHaveLength(3);
+    const rows = await s.outbox();
+    for (const [i, id] of ids.entries()) {
+      const consumer = consumers.find((span) => span.attributes['messaging.message.id'] === id)!;
+      expect(consumer.spanContext().traceId).toBe(idsOf(sent[i]!).traceId);
+      expect(consumer.parentSpanContext?.spanId).toBe(idsOf(sent[i]!).spanId);
+      expect(rows.find((r) => r.headers.causationid === id)!.headers.traceparent).toBe(traceparentOf(consumer));
+      // the outcome's log line names its own message
+      expect(s.lines.find((l) => l.msg === 'outcome' && l.ce_id === id)).toMatchObject({
+        trace_id: consumer.spanContext().traceId,
+        span_id: consumer.spanContext().spanId,
+      });
+    }
+    // one transaction for the chunk (beneath its first message's span)
+    const transactions = consumers.flatMap((consumer) => childrenOf(consumer));
+    expect(transactions.map((span) => span.name)).toEqual(['transaction postgresql']);
+  });
+
+  it('when a message is dead-lettered, then its span is an error with the error’s code', async () => {
+    const s = await scenario();
+    const id = uniqueName('evt');
+    await s.send([id], 'test.poison');
+    await s.runner.start();
+    await waitFor('the dead letter', () => s.reports.some((r) => r.outcome === 'dead_lettered'));
+    await s.stop();
+    const consumer = tracing.spans().find((span) => span.name === `process ${s.topic}`)!;
+    expect(consumer.status).toEqual({ code: SpanStatusCode.ERROR, message: 'CONTRACT_VIOLATION' });
+    expect(consumer.attributes['rb.outcome']).toBe('dead_lettered');
+  });
+});

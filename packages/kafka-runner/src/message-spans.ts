@@ -1,0 +1,147 @@
+import type { Context, Link, Span } from '@opentelemetry/api';
+import { context as otel, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { ConsumedMessage } from './consumed-message';
+import type { InHand } from './message-context';
+import { logFieldsOf, traceparentOf, withInHand } from './message-context';
+import type { Outcome, ReportOutcome } from './outcome-report';
+
+/**
+ * Spans of the kit, through `@opentelemetry/api` only: without a registered provider each is the
+ * API's no-op. A consumed message gets a CONSUMER span, a child of its `traceparent`; the events
+ * it causes carry that span on (`message-edge`). Attributes are ids and codes, never values.
+ */
+export const TRACER = '@rb/kafka-runner';
+
+const GIVEN_UP = new Set<Outcome>(['dead_lettered', 'paused', 'compensation_failed']);
+const NO_TRACEPARENTS: ReadonlyMap<string, string> = new Map();
+
+/** One consumed message: its span, the context it is active in, and what the runner has in hand. */
+export interface MessageSpan {
+  span: Span;
+  active: Context;
+  inHand: InHand;
+}
+
+/** The CONSUMER span of a message (started, not yet active): a child of the message's traceparent. */
+export function startMessageSpan(message: ConsumedMessage, groupId: string): MessageSpan {
+  const parent = propagation.extract(ROOT_CONTEXT, message.headers);
+  const span = trace.getTracer(TRACER).startSpan(`process ${message.topic}`, { kind: SpanKind.CONSUMER }, parent);
+  const ceId = message.headers.ce_id;
+  if (span.isRecording())
+    span.setAttributes({
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': message.topic,
+      'messaging.destination.partition.id': String(message.partition),
+      'messaging.kafka.offset': Number(message.offset),
+      'messaging.consumer.group.name': groupId,
+      ...(ceId ? { 'messaging.message.id': ceId } : {}),
+      ...(message.headers.correlationid ? { 'messaging.message.conversation_id': message.headers.correlationid } : {}),
+    });
+  const handedOn = traceparentOf(span);
+  return {
+    span,
+    active: trace.setSpan(parent, span),
+    inHand: {
+      logFields: logFieldsOf(message),
+      traceparents: handedOn && ceId ? new Map([[ceId, handedOn]]) : NO_TRACEPARENTS,
+    },
+  };
+}
+
+/** `work` with the message's span active and its ids in hand (log lines, emitted events). */
+export function inMessage<T>(at: MessageSpan, work: () => T): T {
+  return otel.with(at.active, () => withInHand(at.inHand, work));
+}
+
+/** One message from first delivery to its outcome, in its span; the span ends with it. */
+export async function handleInSpan(
+  message: ConsumedMessage,
+  groupId: string,
+  work: (report: (report: ReportOutcome) => ReportOutcome) => Promise<void>,
+): Promise<void> {
+  const at = startMessageSpan(message, groupId);
+  try {
+    await inMessage(at, () => work((report) => reportingInto(at.span, report)));
+  } catch (error) {
+    failed(at.span, errorCode(error));
+    throw error;
+  } finally {
+    at.span.end();
+  }
+}
+
+/** The outcome reporter, also telling the span: retries as events, the outcome, error for giving up. */
+export function reportingInto(span: Span, report: ReportOutcome): ReportOutcome {
+  if (!span.isRecording()) return report;
+  return (message, eventType, outcome, started, error) => {
+    span.setAttribute('cloudevents.event_type', eventType);
+    if (outcome === 'retried') span.addEvent('retry', { 'error.type': error?.code ?? 'unknown' });
+    else span.setAttribute('rb.outcome', outcome);
+    if (GIVEN_UP.has(outcome)) failed(span, error?.code ?? outcome);
+    report(message, eventType, outcome, started, error);
+  };
+}
+
+export function failed(span: Span, code: string): void {
+  span.setAttribute('error.type', code);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+}
+
+/**
+ * The relay's send of a batch of outbox rows: a PRODUCER span linked to the span each row came
+ * from (the rows belong to many traces), active while the batch is sent and marked published.
+ */
+export async function inPublishSpan<T>(
+  rows: readonly { topic: string; headers: Record<string, string> }[],
+  work: () => Promise<T>,
+): Promise<T> {
+  const span = trace.getTracer(TRACER).startSpan('send', { kind: SpanKind.PRODUCER });
+  if (!span.isRecording()) return work();
+  const links: Link[] = [];
+  for (const row of rows.slice(0, 128)) {
+    const from = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, row.headers));
+    if (from) links.push({ context: from });
+  }
+  span.addLinks(links).setAttributes({
+    'messaging.system': 'kafka',
+    'messaging.operation.type': 'send',
+    'messaging.batch.message_count': rows.length,
+    'messaging.destination.name': [...new Set(rows.map((r) => r.topic))].sort().join(','),
+  });
+  try {
+    return await otel.with(trace.setSpan(otel.active(), span), work);
+  } catch (error) {
+    failed(span, errorCode(error));
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+/**
+ * A chunk of one partition's messages in one transaction: each message its own span (prepare,
+ * apply and report run in it); the transaction runs in the first one's, with every message's
+ * trace context in hand, so each emitted event still carries the span of the message it follows.
+ */
+export function chunkSpans(chunk: readonly ConsumedMessage[], groupId: string) {
+  const each = chunk.map((message) => startMessageSpan(message, groupId));
+  const traceparents = new Map(each.flatMap((at) => [...at.inHand.traceparents]));
+  return {
+    each,
+    inChunk: <T>(work: () => T): T =>
+      otel.with(each[0]!.active, () => withInHand({ logFields: undefined, traceparents }, work)),
+    /** rolled back: the messages go on one at a time, each in a span of its own again */
+    end(committed: boolean): void {
+      for (const { span } of each) {
+        if (!committed && span.isRecording()) span.setAttribute('rb.outcome', 'chunk_rolled_back');
+        span.end();
+      }
+    },
+  };
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code ? code : error instanceof Error ? error.constructor.name : 'unexpected';
+}
