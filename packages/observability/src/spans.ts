@@ -12,7 +12,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { tracingEnabled } from './tracing';
 
 export type { Span } from '@opentelemetry/api';
-export { SpanKind } from '@opentelemetry/api';
+export { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 
 const TRACER = '@rb/observability';
 /** what `withSpan` hands its work while tracing is off: records nothing */

@@ -1,3 +1,4 @@
+import { messageLogFields } from '@rb/kafka-runner';
 import { runService } from '@rb/observability';
 import { parseConfig } from './config';
 import { startCost } from './service';
@@ -5,5 +6,7 @@ import { startCost } from './service';
 void runService({
   name: 'cost',
   parseConfig,
+  // every line logged while a message is handled names it: ce_id, correlation_id, causation_id
+  logFields: messageLogFields,
   start: (config, { log, onFatal }) => startCost(config, { log, onFatal }),
 });

@@ -26,6 +26,7 @@ export class CalcomClient {
   /** Free start times, as UTC instants, per day of the requested zone. */
   async slots(query: SlotQuery, signal?: AbortSignal): Promise<{ day: string; startsUtc: string[] }[]> {
     const data = await this.transport.request('GET', '/v2/slots', {
+      route: '/v2/slots',
       version: CAL_API_VERSION.slots,
       query: {
         eventTypeId: String(query.eventTypeId),
@@ -42,6 +43,7 @@ export class CalcomClient {
   async createBooking(request: CreateBookingRequest, signal?: AbortSignal): Promise<CalcomBooking> {
     const attendee = Object.fromEntries(Object.entries(request.attendee).filter(([, v]) => v !== undefined));
     const data = await this.transport.request('POST', '/v2/bookings', {
+      route: '/v2/bookings',
       version: CAL_API_VERSION.bookings,
       body: {
         start: request.startUtc,
@@ -59,6 +61,7 @@ export class CalcomClient {
 
   async getBooking(uid: string, signal?: AbortSignal): Promise<CalcomBooking> {
     const data = await this.transport.request('GET', `/v2/bookings/${encodeURIComponent(uid)}`, {
+      route: '/v2/bookings/{uid}',
       version: CAL_API_VERSION.bookings,
       signal,
     });
@@ -77,6 +80,7 @@ export class CalcomClient {
     if (query.take) q.take = String(query.take);
     if (query.skip) q.skip = String(query.skip);
     const data = await this.transport.request('GET', '/v2/bookings', {
+      route: '/v2/bookings',
       version: CAL_API_VERSION.bookings,
       query: q,
       repeated: query.status?.length ? { status: query.status } : undefined,
@@ -88,6 +92,7 @@ export class CalcomClient {
 
   async cancelBooking(uid: string, reason: string, signal?: AbortSignal): Promise<CalcomBooking> {
     const data = await this.transport.request('POST', `/v2/bookings/${encodeURIComponent(uid)}/cancel`, {
+      route: '/v2/bookings/{uid}/cancel',
       version: CAL_API_VERSION.bookings,
       body: { cancellationReason: reason },
       signal,
@@ -98,6 +103,7 @@ export class CalcomClient {
   /** Moves a booking: Cal.com creates a new one with a new uid and cancels the old one. */
   async rescheduleBooking(uid: string, startUtc: string, reason: string, signal?: AbortSignal): Promise<CalcomBooking> {
     const data = await this.transport.request('POST', `/v2/bookings/${encodeURIComponent(uid)}/reschedule`, {
+      route: '/v2/bookings/{uid}/reschedule',
       version: CAL_API_VERSION.bookings,
       body: { start: startUtc, reschedulingReason: reason },
       signal,

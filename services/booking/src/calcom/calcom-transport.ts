@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SpanKind, withSpan } from '@rb/observability';
 import { CalcomError, classifyResponse } from './calcom-errors';
 import { EgressRefusedError } from './calcom-egress';
 
@@ -20,6 +21,8 @@ export interface CalcomTransportOptions {
 }
 
 export interface CalcomRequestOptions {
+  /** the path's template (`/v2/bookings/{uid}`): what the call's span is named and labelled by, never the path itself */
+  route: string;
   version: string;
   query?: Record<string, string>;
   repeated?: Record<string, readonly string[]>;
@@ -32,7 +35,9 @@ export interface CalcomRequestOptions {
 /**
  * One Cal.com call on the wire: the bearer token, the `cal-api-version`, an `X-Request-Id` of ours,
  * no redirect followed, the answer read only up to a size cap, and the `{ status, data }` envelope
- * unwrapped. Every failure is a `CalcomError`; no retries here.
+ * unwrapped. Every failure is a `CalcomError`; no retries here. Each call is a CLIENT span named by
+ * method and route template, with the host, our request id and the status (never the URL: its
+ * query may carry an attendee's name or e-mail address).
  */
 export class CalcomTransport {
   constructor(
@@ -46,16 +51,25 @@ export class CalcomTransport {
     const url = this.urlFor(path, options);
     const what = `Cal.com ${method} ${url.pathname}`;
     const requestId = randomUUID();
-    const response = await this.send(method, url, options, requestId, what);
-    if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
-      await response.body?.cancel().catch(() => undefined);
-      throw new CalcomError('server_error', `${what}: answered a redirect, not followed`, {
-        status: response.status,
-        requestId,
-      });
-    }
-    const text = await this.readBounded(response, what, requestId);
-    return unwrap(response, text, what, requestId, options.personal);
+    const attributes = {
+      'http.request.method': method,
+      'url.template': options.route,
+      'server.address': url.hostname,
+      'calcom.request_id': requestId,
+    };
+    return withSpan({ name: `${method} ${options.route}`, kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const response = await this.send(method, url, options, requestId, what);
+      span.setAttribute('http.response.status_code', response.status);
+      if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
+        await response.body?.cancel().catch(() => undefined);
+        throw new CalcomError('server_error', `${what}: answered a redirect, not followed`, {
+          status: response.status,
+          requestId,
+        });
+      }
+      const text = await this.readBounded(response, what, requestId);
+      return unwrap(response, text, what, requestId, options.personal);
+    });
   }
 
   private urlFor(path: string, options: CalcomRequestOptions): URL {

@@ -95,7 +95,8 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
       }
       if (claim.kind === 'busy') return reject({ kind: 'rejected', reason: 'busy', retryAfterSeconds: 1 });
 
-      // the trace starts here: Retell's own traceparent when it sent a well-formed one
+      // the trace starts here: Retell's own traceparent when it sent a well-formed one; with tracing
+      // on, the request's SERVER span (its child) instead, which eventHeaders prefers
       const headers = eventHeaders({
         id: eventId,
         type: retellEventType(event),

@@ -2,7 +2,7 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@rb/observability';
-import { httpMetricsMiddleware, rateLimitedWarn } from '@rb/observability';
+import { httpMetricsMiddleware, httpServerSpans, rateLimitedWarn } from '@rb/observability';
 import { WIRE_HEADER_BYTES } from '@rb/contracts';
 import type { WebhookOutcome, WebhookRequest } from '../../webhooks/receive-webhook';
 import type { BodyWithHeadroom } from './read-body';
@@ -36,6 +36,9 @@ export function makeApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // a SERVER span per request (with tracing on): the events a webhook stores and the commands a
+  // tool sends carry it on, so one trace goes from Retell's request to booking's outcome
+  app.use(httpServerSpans());
   app.use(httpMetricsMiddleware(deps.registry));
   // every 503 makes Retell retry; its reason is logged once per reason and 10 s, not per webhook
   const warnUnavailable = rateLimitedWarn(deps.log);
