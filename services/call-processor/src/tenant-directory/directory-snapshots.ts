@@ -63,6 +63,12 @@ export async function snapshot(
  * topic carries it with the version and time of its last change. The rows stay share-locked until
  * the caller's transaction ends, so a change to one of them commits (and goes to the outbox) after
  * it: a state read here is never published after a newer one.
+ *
+ * Two statements, in this order: the first locks the page, waiting for any change that holds one
+ * of its rows; the second reads the states with a snapshot taken after those changes committed.
+ * In one statement (`SELECT … FOR SHARE`) a row that waited would come back in its new version
+ * while the statement's older snapshot still saw the old service links (READ COMMITTED re-reads
+ * only the locked row), and that mix would go out under the change's own event id.
  */
 export async function currentStates(
   sql: Sql,
@@ -71,10 +77,14 @@ export async function currentStates(
   limit: number,
 ): Promise<DirectoryEntityChangedV1[]> {
   const { columns, from, alias } = STATE[entity];
-  const rows = await sql.query<Row>(
-    `SELECT ${columns} FROM ${from} WHERE id > $1 ORDER BY id LIMIT $2 FOR SHARE OF ${alias}`,
+  const locked = await sql.query<{ id: string }>(
+    `SELECT ${alias}.id FROM ${from} WHERE id > $1 ORDER BY id LIMIT $2 FOR SHARE OF ${alias}`,
     [afterId, limit],
   );
+  if (locked.length === 0) return [];
+  const rows = await sql.query<Row>(`SELECT ${columns} FROM ${from} WHERE id = ANY($1::uuid[]) ORDER BY id`, [
+    locked.map((r) => r.id),
+  ]);
   return rows.map((r) => stateOf(entity, r, new Date(r.updated_at as Date).toISOString()));
 }
 

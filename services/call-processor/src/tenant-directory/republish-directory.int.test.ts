@@ -180,6 +180,71 @@ describe('republishing the tenant directory', () => {
     expect(ofBranch).toEqual([3, 3, 3, 4]);
   });
 
+  it('when a change to a branch and its services holds its row lock before the republish reaches the branch, then the republish waits for it and sends the services the change committed', async () => {
+    const [branch] = await sql().query<{ id: string; default_service_id: string }>(
+      "SELECT id, default_service_id FROM branches WHERE slug = 'koeln-mitte'",
+    );
+    const [before] = await sql().query<{ offered: string }>(
+      'SELECT count(*) AS offered FROM branch_services WHERE branch_id = $1',
+      [branch!.id],
+    );
+    expect(Number(before!.offered)).toBe(2);
+    // the change writes the branch and its services, then keeps its transaction open until told
+    const plain = typeormTransactions(db.dataSource);
+    let written!: () => void;
+    const wrote = new Promise<void>((resolve) => (written = resolve));
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    const holding: Transactions = (work) =>
+      plain(async (inner) => {
+        const result = await work(inner);
+        written();
+        await committing;
+        return result;
+      });
+    const change = makeDirectoryAdmin({ ...directoryDeps, transactions: holding })('updateBranch', branch!.id, {
+      name: 'Nur Schnitt',
+      serviceIds: [branch!.default_service_id],
+    });
+    await wrote;
+    const republish = makeRepublishDirectory(directoryDeps)();
+    await untilSomeoneWaitsForALock();
+    commit();
+    const changed = await change;
+    expect(changed).toMatchObject({ kind: 'changed', entity: { serviceIds: [branch!.default_service_id] } });
+    const version = (changed as { entity: DirectoryEntityChangedV1 }).entity.version;
+    await republish;
+    await waitForOutbox();
+    // the change's event, then the republished state of the same version: the last one is what
+    // compaction keeps, and it must be the state the change committed, services included
+    const ofBranch = (await readAll(topic))
+      .filter((m) => m.key!.toString() === branch!.id)
+      .map((m) => ({
+        ceId: String(m.headers!.ce_id),
+        state: DirectoryEntityChangedV1Schema.parse(readFramedJson(m.value!)),
+      }));
+    const [changeEvent, republished] = ofBranch.slice(-2);
+    expect(changeEvent!.ceId).toBe(`branch:${branch!.id}:v${version}`);
+    expect(republished!.ceId).toBe(changeEvent!.ceId);
+    expect(republished!.state).toMatchObject({
+      version,
+      name: 'Nur Schnitt',
+      serviceIds: [branch!.default_service_id],
+    });
+  });
+
+  /** Until a session of the test database waits for a lock (the republish, for the change's row lock). */
+  async function untilSomeoneWaitsForALock(): Promise<void> {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+      const waiting = await sql().query(
+        "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+      );
+      if (waiting.length > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('the republish never waited for the change’s lock');
+  }
+
   /** Until the change waits for a row lock (the republish holds it) or has committed (nothing held it). */
   async function changeWaitsOrIsDone(change: Promise<unknown>): Promise<void> {
     let done = false;
