@@ -48,3 +48,17 @@ describe("booking's time from intent to outcome", () => {
     expect(text).toContain('booking_intent_to_outcome_seconds_bucket{le="300",type="booking.confirmed.v1"} 1');
   });
 });
+
+describe("booking's alternatives offered and taken", () => {
+  it('when a live book offers alternatives and a post-call intent takes one, then each is counted once under its own source', async () => {
+    const registry = new Registry();
+    const metrics = makeBookingMetrics(registry);
+    metrics.onAlternatives('offered', 'live_call');
+    metrics.onAlternatives('taken', 'analysis');
+    const text = await registry.metrics();
+    expect(text).toContain('booking_alternatives_offered_total{source="live_call"} 1');
+    expect(text).toContain('booking_alternatives_taken_total{source="analysis"} 1');
+    expect(text).not.toContain('booking_alternatives_taken_total{source="live_call"}');
+    expect(text).not.toContain('booking_alternatives_offered_total{source="analysis"}');
+  });
+});

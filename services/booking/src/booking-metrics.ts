@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import type { ClaimsVerdict } from './claims/check-claims';
 import type { AvailabilityAnswer, BookingCommandAnsweredV1, BookingOutcomeV1, CommandResult } from '@rb/contracts';
 import type { CacheState } from './availability/answer-availability';
+import type { RequestSource } from './alternatives/offered-alternatives.repository';
 import type { Park } from './booking/booking-intents';
 import type { RequestOutcome } from './booking/booking-requests';
 import type { RedriveOutcome } from './booking/redrive-parked';
@@ -35,7 +36,7 @@ export function availabilityOutcomeOf(result: AvailabilityQueryResult): string {
 
 /**
  * booking's domain metrics, all in one place (the generic consumer, outbox and HTTP metrics come
- * from @rb/observability): outcomes and the time from intent to outcome, the availability cache and the live availability questions,
+ * from @rb/observability): outcomes and the time from intent to outcome, alternatives offered and taken, the availability cache and the live availability questions,
  * Redis, the directory read model, parked intents and their re-drives, and Cal.com (calls by operation and status class, latency,
  * cockatiel policy events, open breakers).
  */
@@ -92,6 +93,7 @@ export function makeBookingMetrics(registry: Registry) {
     registers: [registry],
   });
   const calcom = calcomMetrics(registry);
+  const alternatives = alternativesMetrics(registry);
   const queries = availabilityQueryMetrics(registry);
   const commands = commandMetrics(registry);
 
@@ -108,6 +110,7 @@ export function makeBookingMetrics(registry: Registry) {
     onIntentSettled: (type: RequestOutcome['type'], seconds: number) => intentToOutcome.observe({ type }, seconds),
     onClaimsVerdict: (verdict: ClaimsVerdict) => claimChecks.inc({ verdict }),
     ...calcom,
+    ...alternatives,
     ...commands,
     ...queries,
     /** the gauges, once what they read exists */
@@ -147,6 +150,31 @@ function gauges(registry: Registry, sources: MetricSources): void {
       this.set(sources.openBreakers());
     },
   });
+}
+
+/**
+ * The business's take-rate of alternatives: offers committed (a post-call intent's
+ * booking.alternatives-offered.v1, a live book's slot_taken with alternatives) and bookings
+ * confirmed at a start offered to their call (booking.confirmed.v1 `alternative: true`), each once
+ * per request after its commit, by the source of the request that offered or booked (analysis,
+ * transcript, live_call). A live offer may be taken by the call's post-call intent: the ratio is
+ * meaningful over all sources.
+ */
+function alternativesMetrics(registry: Registry) {
+  const counter = (name: string, help: string) =>
+    new Counter({ name, help, labelNames: ['source'] as const, registers: [registry] });
+  const offered = counter(
+    'booking_alternatives_offered_total',
+    "Offers of alternatives to a caller whose wish was taken (post-call booking.alternatives-offered.v1 and live books' slot_taken with alternatives), by the offering request's source (analysis, transcript, live_call)",
+  );
+  const taken = counter(
+    'booking_alternatives_taken_total',
+    "Bookings confirmed at a start offered to their call as an alternative (booking.confirmed.v1 alternative: true), by the booking request's source (analysis, transcript, live_call)",
+  );
+  return {
+    onAlternatives: (kind: 'offered' | 'taken', source: RequestSource) =>
+      (kind === 'offered' ? offered : taken).inc({ source }),
+  };
 }
 
 /**

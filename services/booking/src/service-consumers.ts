@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConsumerRunnerOptions, MessageHandler, OutcomeReport } from '@rb/kafka-runner';
 import { ConsumerRunner, InboxRetention, OutboxRelay } from '@rb/kafka-runner';
 import type { LaggingGroup, Liveness, Logger, makeConsumerMetrics } from '@rb/observability';
+import { startOfferRetention } from './alternatives/offer-retention';
 import type { BookingMetrics } from './booking-metrics';
 import type { BookingIntentsDeps, Intent, Park, Prepared } from './booking/booking-intents';
 import { makeBookingIntents } from './booking/booking-intents';
@@ -68,6 +69,15 @@ export async function startConsumers(config: Config, parts: ConsumerParts): Prom
   inbox.on('pruned', (rows: number) => log.info({ rows }, 'old inbox rows deleted'));
   inbox.on('pruneFailed', (error: Error) => log.warn({ err: error.message }, 'inbox pruning failed; next round later'));
   inbox.start();
+  // a call's offered alternatives are kept as long as its events' inbox rows: a redelivery or
+  // replay that is still recognised still finds the offers its call was made
+  const offers = startOfferRetention({
+    sql: db,
+    retainMs: config.INBOX_RETENTION_DAYS * 24 * 3600_000,
+    onPruned: (rows) => log.info({ rows }, 'old offered alternatives deleted'),
+    onFailed: (error) =>
+      log.warn({ err: (error as Error).message }, 'pruning offered alternatives failed; next round later'),
+  });
 
   const common = {
     kafka,
@@ -93,6 +103,7 @@ export async function startConsumers(config: Config, parts: ConsumerParts): Prom
     ...parts.outcomeDeps,
     lease: { owner: `booking-${randomUUID()}`, seconds: config.INTENT_LEASE_SECONDS },
     giveUpAfterMs: config.CALCOM_GIVE_UP_AFTER_MS,
+    onAlternatives: metrics.onAlternatives,
     searchWindowDays: config.SEARCH_WINDOW_DAYS,
     alternativesCount: config.ALTERNATIVES_COUNT,
     onBranchUnknown: (branchId: string) => {
@@ -179,6 +190,7 @@ export async function startConsumers(config: Config, parts: ConsumerParts): Prom
       await directory.stop();
       await relay.stop(); // publishes what is pending
       await inbox.stop();
+      await offers.stop();
     },
   };
 }

@@ -2,6 +2,8 @@ import type { BookingIntentEvent, BookingOutcomeV1 } from '@rb/contracts';
 import { BookingIntentEventSchema } from '@rb/contracts';
 import type { MessageHandler, Transactions } from '@rb/kafka-runner';
 import { decodeContractMessage } from '@rb/kafka-runner';
+import type { AlternativesObserver } from '../alternatives/offered-alternatives.repository';
+import { trackAlternatives } from '../alternatives/offered-alternatives.repository';
 import { afterCommit } from '../infra/after-commit';
 import type { OutcomeFraming } from './booking-outcomes';
 import { outcomeEvent } from './booking-outcomes';
@@ -29,6 +31,8 @@ export interface BookingIntentsDeps extends PrepareIntentDeps, OutcomeFraming {
    * `withAfterCommit`): its type, and the seconds from the intent's `ce_time` to the commit
    */
   onIntentSettled?: (type: RequestOutcome['type'], seconds: number) => void;
+  /** alternatives offered for a call, or a booking at one of them, committed (once per intent) */
+  onAlternatives?: AlternativesObserver;
 }
 
 /**
@@ -40,7 +44,8 @@ export interface BookingIntentsDeps extends PrepareIntentDeps, OutcomeFraming {
  * transaction. An intent of a call its live commands claimed first is settled as `superseded`,
  * with no Cal.com call and no outcome (call_claims). An intent whose Cal.com is unavailable is
  * parked (`parked_intents`, with its inbox claim) instead of pausing the partition for every
- * tenant on it; redrive-parked.ts brings it back here.
+ * tenant on it; redrive-parked.ts brings it back here. Alternatives offered are remembered for
+ * their call, and a booking at one of them goes out as `alternative: true` (trackAlternatives).
  */
 export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Intent, Prepared> {
   const lease = deps.lease ?? DEFAULT_LEASE;
@@ -84,11 +89,14 @@ export function makeBookingIntents(deps: BookingIntentsDeps): MessageHandler<Int
       }
       // another handling of this intent committed its outcome first: that one is the intent's
       if (!(await settleIntent(sql, prepared.outcome))) return [];
-      deps.onOutcome?.(prepared.outcome);
-      const { type } = prepared.outcome;
+      const { intent } = event;
+      const request = { eventTypeId: intent.service.calcomEventTypeId, source: intent.source };
+      const outcome = await trackAlternatives(sql, prepared.outcome, request, deps.onAlternatives);
+      deps.onOutcome?.(outcome);
+      const { type } = outcome;
       const occurred = Date.parse(event.envelope.time);
       afterCommit(sql, () => deps.onIntentSettled?.(type, Math.max(0, deps.clock().getTime() - occurred) / 1000));
-      return [outcomeEvent(prepared.outcome, prepared.cause, deps)];
+      return [outcomeEvent(outcome, prepared.cause, deps)];
     },
 
     async compensate(event, prepared, cause) {

@@ -1,19 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Producer } from 'kafkajs';
-import type { BookingCommandAnsweredV1, BookingCommandV1, BookRequestedV1, CancelRequestedV1 } from '@rb/contracts';
-import { BookingCommandV1Schema, frameJson, readFramedJson, registerValueSchema, toKafkaHeaders } from '@rb/contracts';
-import { createTopic, testKafka, testRegistryUrl, uniqueName } from '../../../../test/support/kafka';
+import type { BookRequestedV1, CancelRequestedV1 } from '@rb/contracts';
 import { createTestDatabase } from '../../../../test/support/postgres';
-import {
-  admin,
-  createTopics,
-  intentSender,
-  makeIntent,
-  outcomeReader,
-  startService,
-  waitFor,
-} from '../../test/booking-harness';
-import { startStatefulCalcom } from '../../test/stateful-calcom';
+import { makeIntent, waitFor } from '../../test/booking-harness';
+import { bookCommand as liveBookCommand, metricSum, startCommandScenario } from '../../test/command-harness';
 import { publicBookingId, publicBookingIdCandidate } from '../appointments/public-id';
 import { MIGRATIONS } from '../infra/db/migrations';
 
@@ -35,22 +24,8 @@ const WISH = '2026-10-13T12:30:00Z';
 const FREE = [WISH, '2026-10-13T09:00:00Z', '2026-10-13T14:00:00Z', '2026-10-14T12:30:00Z'];
 
 /** A book command as ingress sends it for `callId`, choosing the slot at `startUtc`. */
-function bookCommand(companyId: string, callId: string, startUtc = WISH): BookRequestedV1 {
-  const intent = makeIntent(companyId, startUtc, { callId });
-  return {
-    type: 'booking.book-requested.v1',
-    callId,
-    commandId: randomUUID(),
-    idempotencyKey: `live:${callId}:book:${startUtc}`,
-    attribution: intent.attribution,
-    caller: { phone: '+4917612345678' },
-    requestedAt: clock().toISOString(),
-    service: intent.service,
-    start: intent.requestedStart,
-    customer: { name: 'Sabine Krüger', phone: null },
-    note: null,
-  };
-}
+const bookCommand = (companyId: string, callId: string, startUtc = WISH) =>
+  liveBookCommand(companyId, callId, startUtc, clock());
 
 /** The caller's cancel of `bookingId` during `callId`, as ingress sends it. */
 function cancelCommand(book: BookRequestedV1, bookingId: string, phone = book.caller.phone): CancelRequestedV1 {
@@ -67,94 +42,16 @@ function cancelCommand(book: BookRequestedV1, bookingId: string, phone = book.ca
   };
 }
 
-async function commandSender(topic: string) {
-  const schemaId = await registerValueSchema(testRegistryUrl(), topic, BookingCommandV1Schema);
-  const producer: Producer = testKafka().producer();
-  await producer.connect();
-  return {
-    async send(command: BookingCommandV1, eventId: string = command.commandId): Promise<void> {
-      await producer.send({
-        topic,
-        messages: [
-          {
-            key: command.callId,
-            value: frameJson(schemaId, Buffer.from(JSON.stringify(command))),
-            headers: toKafkaHeaders({
-              id: eventId,
-              type: command.type,
-              source: '/retell-booking/ingress',
-              time: new Date().toISOString(),
-              subject: command.callId,
-            }),
-          },
-        ],
-      });
-    },
-    stop: () => producer.disconnect(),
-  };
-}
-
-async function answerReader(topic: string) {
-  const received: BookingCommandAnsweredV1[] = [];
-  const consumer: Consumer = testKafka().consumer({ groupId: uniqueName('it.answer-reader'), maxWaitTimeInMs: 50 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => void received.push(readFramedJson(message.value) as BookingCommandAnsweredV1),
-  });
-  return {
-    of: (callId: string) => received.filter((a) => a.callId === callId),
-    stop: () => consumer.disconnect(),
-  };
-}
-
 const running: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const stop of running.splice(0)) await stop();
 });
 
 async function scenario() {
-  const calcom = await startStatefulCalcom({
-    validTokens: ['cal_live_good'],
-    freeStartsUtc: FREE,
-    uidPrefix: `${uniqueName('uid')}_`,
-  });
-  const topics = {
-    ...(await createTopics(3)),
-    commands: uniqueName('it.booking-commands'),
-    commandResults: uniqueName('it.booking-command-results'),
-  };
-  await Promise.all([createTopic(topics.commands, 3), createTopic(topics.commandResults, 3)]);
-  const service = await startService(db.url, topics, {}, { clock });
-  const commands = await commandSender(topics.commands);
-  const intents = await intentSender(topics.intents);
-  const answers = await answerReader(topics.commandResults);
-  const outcomes = await outcomeReader(topics.outcomes);
-  const company = randomUUID();
-  const connected = await admin(service.port, 'PUT', `/companies/${company}/calcom-account`, {
-    baseUrl: calcom.url,
-    kind: 'api_key',
-    token: 'cal_live_good',
-  });
-  expect(connected.status).toBe(200);
-  const metrics = async () => (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
-  const creates = () => calcom.calls.filter((c) => c === 'POST /v2/bookings').length;
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await service.stop();
-    for (const part of [commands, intents, answers, outcomes, calcom]) await part.stop();
-  };
-  running.push(stop);
-  return { calcom, service, commands, intents, answers, outcomes, company, metrics, creates, stop };
+  const s = await startCommandScenario(db.url, { freeStartsUtc: FREE, clock });
+  running.push(s.stop);
+  return s;
 }
-
-const metric = (text: string, pattern: RegExp) =>
-  text
-    .split('\n')
-    .filter((line) => pattern.test(line))
-    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 
 describe('the live commands', () => {
   it('when a book command arrives, then Cal.com books the slot once, the answer is booked with a bk_ id and booking.confirmed.v1 goes out', async () => {
@@ -192,8 +89,8 @@ describe('the live commands', () => {
       status: 'confirmed',
     });
     const text = await s.metrics();
-    expect(metric(text, /^booking_commands_total\{command="book",result="booked"/)).toBe(1);
-    expect(metric(text, /^booking_command_duration_seconds_count\{.*command="book"/)).toBe(1);
+    expect(metricSum(text, /^booking_commands_total\{command="book",result="booked"/)).toBe(1);
+    expect(metricSum(text, /^booking_command_duration_seconds_count\{.*command="book"/)).toBe(1);
   });
 
   it('when a book command is redelivered and repeated under a new command id, then Cal.com books once, the repeat is answered with the first answer (repeated) and one outcome goes out', async () => {
@@ -215,7 +112,7 @@ describe('the live commands', () => {
     expect(s.answers.of(callId)).toHaveLength(2);
     expect(s.outcomes.of(callId)).toHaveLength(1);
     expect(s.creates()).toBe(1);
-    expect(metric(text, /^booking_commands_total\{command="book",result="repeated"/)).toBe(1);
+    expect(metricSum(text, /^booking_commands_total\{command="book",result="repeated"/)).toBe(1);
   });
 
   it('when the chosen slot was taken meanwhile, then the answer is slot_taken with ranked alternatives', async () => {
@@ -248,7 +145,7 @@ describe('the live commands', () => {
     await s.intents.send(intent);
     await waitFor(
       'the intent superseded',
-      async () => metric(await s.metrics(), /^booking_intents_superseded_total\{/) === 1,
+      async () => metricSum(await s.metrics(), /^booking_intents_superseded_total\{/) === 1,
     );
     await s.stop();
     expect(s.creates()).toBe(1);
@@ -282,7 +179,7 @@ describe('the live commands', () => {
     await waitFor('the live answer', () => s.answers.of(callId).length === 1);
     await waitFor(
       'the intent superseded',
-      async () => metric(await s.metrics(), /^booking_intents_superseded_total\{/) === 1,
+      async () => metricSum(await s.metrics(), /^booking_intents_superseded_total\{/) === 1,
     );
     await s.stop();
     expect(s.answers.of(callId)[0]!.result.kind).toBe('booked');
@@ -377,7 +274,7 @@ describe('the live commands', () => {
     // the caller settled on another time with the agent, which the post-call analysis found
     await s.intents.send(makeIntent(s.company, '2026-10-13T14:00:00Z', { callId }));
     await waitFor('the post-call outcome', () => s.outcomes.of(callId).length === 2);
-    const superseded = metric(await s.metrics(), /^booking_intents_superseded_total\{/);
+    const superseded = metricSum(await s.metrics(), /^booking_intents_superseded_total\{/);
     await s.stop();
     expect(s.outcomes.of(callId).map((o) => o.type)).toEqual([
       'booking.alternatives-offered.v1',

@@ -10,6 +10,8 @@ import type {
 import { BookingCommandV1Schema } from '@rb/contracts';
 import type { MessageHandler, OutboxEvent, Sql, Transactions } from '@rb/kafka-runner';
 import { decodeContractMessage } from '@rb/kafka-runner';
+import type { AlternativesObserver, SettlingRequest } from '../alternatives/offered-alternatives.repository';
+import { trackAlternatives } from '../alternatives/offered-alternatives.repository';
 import { outcomeEvent } from '../booking/booking-outcomes';
 import type { RequestOutcome } from '../booking/booking-requests';
 import { releaseLease, settleIntent, supersede } from '../booking/booking-requests';
@@ -83,6 +85,8 @@ export interface BookingCommandsDeps extends PrepareIntentDeps, AnswerFraming {
   onParked?: (park: Park) => void;
   /** an answer was written; `seconds` since its handling began (undefined for a re-drive) */
   onAnswered?: (answer: BookingCommandAnsweredV1, seconds: number | undefined) => void;
+  /** a book's slot_taken alternatives, or a booking at an alternative offered to its call, committed (once per key) */
+  onAlternatives?: AlternativesObserver;
 }
 
 /**
@@ -195,8 +199,9 @@ export function makeBookingCommands(deps: BookingCommandsDeps): MessageHandler<C
             if (BOOKED_NOTHING.has(prepared.outcome.type)) {
               await releaseLiveClaim(sql, command.callId, command.idempotencyKey);
             }
-            deps.onOutcome?.(prepared.outcome);
-            emitted.push(outcomeEvent(prepared.outcome, envelope, deps));
+            const outcome = await trackAlternatives(sql, prepared.outcome, settlingOf(command), deps.onAlternatives);
+            deps.onOutcome?.(outcome);
+            emitted.push(outcomeEvent(outcome, envelope, deps));
           }
           if (!(await saveAnswer(sql, command.idempotencyKey, commandKindOf(command), prepared.result))) {
             return [...emitted, ...(await answerStored(sql, event, prepared.startedAt))];
@@ -211,4 +216,10 @@ export function makeBookingCommands(deps: BookingCommandsDeps): MessageHandler<C
       await undoBooking(prepared.outcome, prepared.gateway, cause, event.envelope, deps);
     },
   };
+}
+
+/** What a book command settles: its service's event type, as the live call's (only a book has an outcome). */
+function settlingOf(command: BookingCommandV1): SettlingRequest {
+  if (command.type !== 'booking.book-requested.v1') throw new Error(`${command.type} settles no booking outcome`);
+  return { eventTypeId: command.service.calcomEventTypeId, source: intentOf(command).source };
 }

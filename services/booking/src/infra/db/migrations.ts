@@ -7,6 +7,7 @@ import { AddBookingRequestUnavailableSince1765000000500 } from './migrations/176
 import { AddDirectoryBranchVersion1765000000610 } from './migrations/1765000000610-add-directory-branch-version';
 import { CreateParkedIntents1765000000700 } from './migrations/1765000000700-create-parked-intents';
 import { LiveCallBookings1766000000100 } from './migrations/1766000000100-live-call-bookings';
+import { CreateOfferedAlternatives1768000000100 } from './migrations/1768000000100-create-offered-alternatives';
 
 /** booking's own database, in order; append only. */
 export const MIGRATIONS = [
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   CreateParkedIntents1765000000700,
   OutboxDeadLettersAndLease1766000000000,
   LiveCallBookings1766000000100,
+  CreateOfferedAlternatives1768000000100,
 ];
