@@ -116,7 +116,11 @@ export const TOPIC_CONTRACTS: readonly TopicContract[] = [
     key: 'Retell call_id',
     producer: 'booking',
     consumers: ['cost', 'downstream'],
-    about: 'What became of each booking intent: confirmed, alternatives offered, failed, cancelled, rescheduled.',
+    about:
+      'What became of each booking intent: confirmed, alternatives offered, failed, cancelled, rescheduled. ' +
+      '`booking.confirmed.v1` has `alternative: true` when the booked start is one booking offered earlier ' +
+      "in the same call because the caller's wish was taken (a live book's alternatives, or " +
+      '`booking.alternatives-offered.v1`), whether the caller booked it during the call or it was booked after.',
     schema: BookingOutcomeV1Schema,
     events: byTypeField(BookingOutcomeV1Schema),
   },

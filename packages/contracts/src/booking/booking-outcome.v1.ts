@@ -32,7 +32,11 @@ export const BookingConfirmedV1Schema = z.strictObject({
   type: z.literal('booking.confirmed.v1'),
   ...common,
   booking: calcomBooking,
-  /** true when the caller's wish was taken and this is an alternative they accepted */
+  /**
+   * true when the caller's wish was taken and this is an alternative they accepted: the booked start
+   * (same event type) is one booking offered earlier in the same call (a live book's `slot_taken`
+   * alternatives, or booking.alternatives-offered.v1)
+   */
   alternative: z.boolean(),
 });
 

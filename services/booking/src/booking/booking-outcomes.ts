@@ -36,7 +36,10 @@ export function failedOutcome(
   return { type: 'booking.failed.v1', ...common(subject, now), reason, detail: detail.slice(0, 500) };
 }
 
-/** The wished slot (`alternative: false`), booked now or found by its idempotency key. */
+/**
+ * The wished slot, booked now or found by its idempotency key; `alternative: false` until its
+ * settling finds the start was offered to the call (trackAlternatives).
+ */
 export function confirmedOutcome(
   intent: OutcomeSubject & Pick<BookingIntentRequestedV1, 'service' | 'requestedStart'>,
   now: Date,
