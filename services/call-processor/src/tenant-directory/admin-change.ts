@@ -3,7 +3,7 @@ import type { Sql } from '@rb/kafka-runner';
 import { appendOutbox } from '@rb/kafka-runner';
 import type { EntityKind } from './directory-snapshots';
 import { snapshot } from './directory-snapshots';
-import { DIRECTORY_CHANGED_CHANNEL } from './import-tenants';
+import { DIRECTORY_CHANGED_CHANNEL, stampChangeTime } from './import-tenants';
 import type { ImportTenantsDeps } from './import-tenants-file';
 import { toOutboxEvent } from './import-tenants-file';
 
@@ -41,6 +41,7 @@ export function makeChange(deps: ImportTenantsDeps): Change {
     const changedAt = deps.clock().toISOString();
     try {
       return await deps.transactions(async (sql) => {
+        await stampChangeTime(sql, changedAt);
         const id = await write(sql);
         if (typeof id === 'object') return id;
         const state = id ? await snapshot(sql, kind, id, changedAt) : undefined;

@@ -28,7 +28,8 @@ export async function importBranch(
   serviceId: Map<string, string>,
   changedAt: string,
 ): Promise<DirectoryEntityChangedV1[]> {
-  const offered = branch.services.map((slug) => serviceId.get(slug)!);
+  // sorted as the database gives them back (ORDER BY service_id), so a republished state is this one
+  const offered = branch.services.map((slug) => serviceId.get(slug)!).sort();
   const profile = profileOf(branch);
   const [row] = await sql.query<{ id: string; version: string }>(UPSERT_BRANCH, [
     companyId,
@@ -109,7 +110,7 @@ export async function importBranch(
       slug: m.slug,
       name: m.name,
       calcomUserId: m.calcomUserId ?? null,
-      serviceIds: m.services.map((x) => serviceId.get(x)!),
+      serviceIds: m.services.map((x) => serviceId.get(x)!).sort(),
     })),
   ];
 }

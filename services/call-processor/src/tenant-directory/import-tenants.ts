@@ -8,6 +8,15 @@ type Company = TenantsFile['companies'][number];
 export const DIRECTORY_CHANGED_CHANNEL = 'tenant_directory_changed';
 
 /**
+ * Names the time of the transaction's directory change (its events' `changedAt`): every directory
+ * row it inserts or updates stores it as updated_at (a trigger), so a republished state carries
+ * the time its change was published with. Until the transaction ends.
+ */
+export async function stampChangeTime(sql: Sql, changedAt: string): Promise<void> {
+  await sql.query("SELECT set_config('rb.directory_changed_at', $1, true)", [changedAt]);
+}
+
+/**
  * Upserts a validated tenants file (natural keys: reseller slug, company slug, service and branch
  * slug within the company, staff slug within the branch, the number itself) inside the caller's transaction,
  * and returns every entity's new state for the directory topic. Offered services and staff skills
@@ -20,6 +29,7 @@ export async function importTenants(
   file: TenantsFile,
   changedAt: string,
 ): Promise<DirectoryEntityChangedV1[]> {
+  await stampChangeTime(sql, changedAt);
   const resellers = await importResellers(sql, file.resellers, changedAt);
   const events: DirectoryEntityChangedV1[] = [...resellers.events];
   for (const company of file.companies) {

@@ -133,6 +133,23 @@ describe('republishing the tenant directory', () => {
     expect(latest.get(await idOf('phone_numbers'))!.state).toMatchObject({ active: false, version: 2 });
   });
 
+  it('when an entity is republished, then its event is the one the change that made its version sent under that id: the same value, time included', async () => {
+    // the outbox holds both: the import's and the changes' events, then the republish's
+    const rows = await sql().query<{ id: string; value: Buffer; headers: Record<string, string> }>(
+      'SELECT id, value, headers FROM outbox WHERE topic = $1 ORDER BY id',
+      [topic],
+    );
+    const byEventId = new Map<string, { value: unknown; time: string }[]>();
+    for (const row of rows) {
+      const sent = { value: readFramedJson(row.value), time: row.headers.ce_time! };
+      byEventId.set(row.headers.ce_id!, [...(byEventId.get(row.headers.ce_id!) ?? []), sent]);
+    }
+    const republished = [...byEventId].filter(([, sent]) => sent.length > 1);
+    expect(republished).toHaveLength(12);
+    for (const [eventId, [original, ...again]] of republished)
+      for (const copy of again) expect({ eventId, ...copy }).toEqual({ eventId, ...original });
+  });
+
   it('when it runs again, then the same events go out under the same event ids, so a reader that has them drops them as duplicates', async () => {
     const out: string[] = [];
     const options = { topic, out: { write: (text: string) => out.push(text) }, err: process.stderr };

@@ -13,6 +13,7 @@ import { AddDirectoryVersions1764000000510 } from './migrations/1764000000510-ad
 import { AddResellersAndNumberKinds1764000000600 } from './migrations/1764000000600-add-resellers-and-number-kinds';
 import { AddCallLines1764000000700 } from './migrations/1764000000700-add-call-lines';
 import { AddBranchProfiles1764000000800 } from './migrations/1764000000800-add-branch-profiles';
+import { DirectoryChangeTimes1764000000900 } from './migrations/1764000000900-directory-change-times';
 
 export const MIGRATIONS = [
   CreateMessagingTables1764000000000,
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   AddResellersAndNumberKinds1764000000600,
   AddCallLines1764000000700,
   AddBranchProfiles1764000000800,
+  DirectoryChangeTimes1764000000900,
   OutboxDeadLettersAndLease1766000000000,
 ];
 
