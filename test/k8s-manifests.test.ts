@@ -67,14 +67,50 @@ function renderAndParse(dir: string): Rendered {
   return { objects, deployments };
 }
 
+/** Each directory rendered once for all the tests that read it. */
+const renders = new Map<string, Rendered>();
+function renderedOf(dir: string): Rendered {
+  if (!renders.has(dir)) renders.set(dir, renderAndParse(dir));
+  return renders.get(dir)!;
+}
+
 /** The port /livez, /readyz and /metrics answer on: ingress's ops listener, the others' one listener. */
 const opsPortOf = (config: Record<string, unknown>) => Number(config.OPS_PORT ?? config.PORT);
+
+/** The Strimzi cluster and namespace a bootstrap address names (`<cluster>-kafka-bootstrap.<namespace>.svc:<port>`). */
+function strimziClusterOf(broker: string): { cluster: string; namespace: string; port: number } {
+  const found = /^([a-z0-9-]+)-kafka-bootstrap\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?:(\d+)$/.exec(broker);
+  if (!found)
+    throw new Error(`${broker} is no Strimzi bootstrap address (<cluster>-kafka-bootstrap.<namespace>.svc:<port>)`);
+  return { cluster: found[1]!, namespace: found[2]!, port: Number(found[3]) };
+}
+
+/** Where the NetworkPolicies let pods connect outside their namespace: `<namespace>/<pod labels>:<ports>`. */
+function egressElsewhere(objects: KubeObject[]): string[] {
+  const peers: string[] = [];
+  for (const policy of ofKind(objects, 'NetworkPolicy'))
+    for (const rule of policy.spec.egress ?? [])
+      for (const peer of rule.to ?? []) {
+        const namespace = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+        if (!namespace) continue; // this namespace's own pods, or an address block (booking's Cal.com)
+        const labels = Object.entries((peer.podSelector?.matchLabels ?? {}) as Record<string, string>)
+          .map(([k, v]) => `${k}=${v}`)
+          .sort()
+          .join(',');
+        const ports = (rule.ports ?? []).map((p: { port: number }) => p.port).join('+');
+        peers.push(`${namespace}/${labels}:${ports}`);
+      }
+  return [...new Set(peers)].sort();
+}
+
+const settingOf = (rendered: Rendered, setting: string) =>
+  [...new Set([...rendered.deployments.values()].flatMap(({ config }) => config[setting] as string | string[]))].sort();
 
 describe.each(['base', 'overlays/production', 'overlays/staging'])('deploy/k8s/%s', (dir) => {
   let rendered: Rendered;
   beforeAll(() => {
     requireKubectl();
-    rendered = renderAndParse(dir);
+    rendered = renderedOf(dir);
   });
 
   it("when rendered with kubectl kustomize, then every object is valid against its kind's schema", () => {
@@ -218,6 +254,28 @@ describe.each(['base', 'overlays/production', 'overlays/staging'])('deploy/k8s/%
     ]);
   });
 
+  it('when the Kafka settings are read, then the brokers, the KafkaTopics and the NetworkPolicies name one Strimzi cluster and one schema registry, both reachable', () => {
+    const brokers = settingOf(rendered, 'KAFKA_BROKERS');
+    const clusters = [...new Set(brokers.map((b) => JSON.stringify(strimziClusterOf(b))))];
+    expect({ brokers, clusters: clusters.length }).toEqual({ brokers, clusters: 1 });
+    const { cluster, namespace, port } = strimziClusterOf(brokers[0]!);
+    // the Topic Operator of that cluster creates the topics
+    const labelled = [
+      ...new Set(ofKind(rendered.objects, 'KafkaTopic').map((t) => t.metadata.labels?.['strimzi.io/cluster'])),
+    ];
+    expect(labelled).toEqual([cluster]);
+    const registries = settingOf(rendered, 'SCHEMA_REGISTRY_URL');
+    expect(registries).toHaveLength(1);
+    const registry = new URL(registries[0]!);
+    const [registryService, registryNamespace] = registry.hostname.split('.');
+    expect(egressElsewhere(rendered.objects)).toEqual(
+      expect.arrayContaining([
+        `${namespace}/strimzi.io/cluster=${cluster},strimzi.io/kind=Kafka:${port}`,
+        `${registryNamespace}/app.kubernetes.io/name=${registryService}:${registry.port || 80}`,
+      ]),
+    );
+  });
+
   it('when a Deployment is drained, then a PodDisruptionBudget keeps all but one of its pods', () => {
     for (const [name, { deployment }] of rendered.deployments) {
       const labels = deployment.spec.template.metadata.labels as Record<string, string>;
@@ -280,4 +338,44 @@ describe.each(['base', 'overlays/production', 'overlays/staging'])('deploy/k8s/%
           expect(containerPort(deployment, port.targetPort)).toBe(ingress.PORT);
         }
   });
+});
+
+describe('deploy/k8s overlays side by side', () => {
+  const OVERLAYS = ['overlays/production', 'overlays/staging'];
+  const pairs = OVERLAYS.flatMap((a, i) => OVERLAYS.slice(i + 1).map((b) => [a, b] as const));
+  beforeAll(() => requireKubectl());
+
+  /** Every consumer group with the brokers it lives on: the services' own and those their autoscalers watch. */
+  function groupsOn(rendered: Rendered): string[] {
+    const groups = [...rendered.deployments.values()].flatMap(({ config }) =>
+      config.KAFKA_GROUP_ID === undefined
+        ? []
+        : (config.KAFKA_BROKERS as string[]).map((broker) => `${broker} ${String(config.KAFKA_GROUP_ID)}`),
+    );
+    for (const scaler of ofKind(rendered.objects, 'ScaledObject'))
+      for (const { metadata } of scaler.spec.triggers)
+        for (const broker of String(metadata.bootstrapServers).split(','))
+          groups.push(`${broker} ${metadata.consumerGroup}`);
+    return [...new Set(groups)].sort();
+  }
+
+  const topicsOf = (rendered: Rendered) =>
+    ofKind(rendered.objects, 'KafkaTopic').map(
+      (t) => `${t.metadata.labels?.['strimzi.io/cluster']} ${t.spec.topicName}`,
+    );
+  const shared = (a: string[], b: string[]) => a.filter((x) => b.includes(x));
+
+  it.each(pairs)(
+    'when %s and %s are rendered, then they share no consumer group on the same brokers, no KafkaTopic of one cluster, no schema registry, and no database, Redis or Kafka their pods may reach',
+    (a, b) => {
+      const [one, other] = [renderedOf(a), renderedOf(b)];
+      expect({ groups: shared(groupsOn(one), groupsOn(other)) }).toEqual({ groups: [] });
+      expect({ topics: shared(topicsOf(one), topicsOf(other)) }).toEqual({ topics: [] });
+      const registries = (r: Rendered) => settingOf(r, 'SCHEMA_REGISTRY_URL');
+      expect({ registries: shared(registries(one), registries(other)) }).toEqual({ registries: [] });
+      // DNS is the cluster's own and shared by design; everything else that holds state is not
+      const stateful = (r: Rendered) => egressElsewhere(r.objects).filter((peer) => !peer.startsWith('kube-system/'));
+      expect({ reachable: shared(stateful(one), stateful(other)) }).toEqual({ reachable: [] });
+    },
+  );
 });
