@@ -54,12 +54,14 @@ export async function startDemoSystem(): Promise<DemoSystem> {
  * One round of what scripts/demo.ts does, with this round's own call ids: a live call (the ring,
  * check_availability twice — a cold then a warm cache —, book_appointment and Retell's retry of it,
  * find_appointments in args-only mode, call_analyzed with the tool call), a ring for a number
- * nobody has, the fixture calls posted signed (one redelivered, one wrongly signed, one not JSON),
- * two callers wishing the same time after their calls, cost's reports and a re-cost.
+ * nobody has, a second live caller choosing the slot just booked and taking an alternative, the
+ * fixture calls posted signed (one redelivered, one wrongly signed, one not JSON), two callers
+ * wishing the same time after their calls, cost's reports and a re-cost.
  */
 export async function driveDemoRound(system: DemoSystem, round: number): Promise<void> {
   const run = `${Date.now().toString(36)}r${round}`;
-  const liveCallId = await liveCall(system.live, run);
+  const { callId: liveCallId, bookedSlotId } = await liveCall(system.live, run);
+  await liveCallTakingAlternative(system.live, run, bookedSlotId);
   await postCallWebhooks(system.live, run, round);
   await costApi(system.cost.url, liveCallId);
 }
@@ -70,8 +72,8 @@ async function expectStatus(what: string, response: Promise<Response>, status: n
   return answer;
 }
 
-/** The ring, the tools, Retell's retry of the book, and call_analyzed with the tool call; returns the call's id. */
-async function liveCall(live: LiveSystem, run: string): Promise<string> {
+/** The ring, the tools, Retell's retry of the book, and call_analyzed with the tool call; returns the call's id and its slot. */
+async function liveCall(live: LiveSystem, run: string): Promise<{ callId: string; bookedSlotId: string }> {
   const callId = `call_dash_live_${run}`;
   const metadata = await ring(live, callId, SALON);
   await ring(live, `call_dash_nobody_${run}`, '+4930000000000');
@@ -94,7 +96,24 @@ async function liveCall(live: LiveSystem, run: string): Promise<string> {
     { role: 'agent', content: `Erledigt: ich habe Sie für ${String(booked.gesprochen)} eingetragen.`, words: [] },
   ];
   await expectStatus('call_analyzed of the live call', postAnalysed(live, callId, metadata, turns), 204);
-  return callId;
+  return { callId, bookedSlotId: slot.slot_id };
+}
+
+/**
+ * A second caller books the slot the first one just got: booking answers slot_taken with
+ * alternatives, which the agent reads out, and the caller books the first of them in the same
+ * call (booking.confirmed.v1 with alternative: true).
+ */
+async function liveCallTakingAlternative(live: LiveSystem, run: string, takenSlotId: string): Promise<void> {
+  const callId = `call_dash_alternative_${run}`;
+  const metadata = await ring(live, callId, SALON);
+  const args = { slot_id: takenSlotId, kunde_name: 'Mia Schulz', dienstleistung: 'Haare schneiden' };
+  const taken = await tool(live, 'book_appointment', callId, metadata, args);
+  const alternative = (taken.alternativen as { slot_id: string }[] | undefined)?.[0];
+  if (taken.fehler !== 'slot_taken' || !alternative)
+    throw new Error(`book_appointment of a taken slot: ${JSON.stringify(taken)}`);
+  const booked = await tool(live, 'book_appointment', callId, metadata, { ...args, slot_id: alternative.slot_id });
+  if (booked.ok !== true) throw new Error(`book_appointment of an alternative: ${JSON.stringify(booked)}`);
 }
 
 /** The fixture calls and the two wishes, one redelivered, one wrongly signed, one body that is not JSON. */
