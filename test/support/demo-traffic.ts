@@ -54,9 +54,10 @@ export async function startDemoSystem(): Promise<DemoSystem> {
  * One round of what scripts/demo.ts does, with this round's own call ids: a live call (the ring,
  * check_availability twice — a cold then a warm cache —, book_appointment and Retell's retry of it,
  * find_appointments in args-only mode, call_analyzed with the tool call), a ring for a number
- * nobody has, a second live caller choosing the slot just booked and taking an alternative, the
- * fixture calls posted signed (one redelivered, one wrongly signed, one not JSON), two callers
- * wishing the same time after their calls, cost's reports and a re-cost.
+ * nobody has, the fixture calls posted signed (one redelivered, one wrongly signed, one not JSON),
+ * two callers wishing the same time after their calls, cost's reports and a re-cost; beyond the
+ * demo, a second live caller who picks the slot just booked and takes an alternative (for the
+ * business dashboard's alternatives-taken panels).
  */
 export async function driveDemoRound(system: DemoSystem, round: number): Promise<void> {
   const run = `${Date.now().toString(36)}r${round}`;
