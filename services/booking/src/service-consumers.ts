@@ -45,7 +45,7 @@ export interface RunningConsumers {
   groups: LaggingGroup[];
   /** the account's breaker closed: its parked intents are due now */
   accountRecovered(account: string): void;
-  /** re-drives, consumers, relay and inbox pruning stopped, in that order (what is in hand finishes) */
+  /** re-drives, consumers, relay, inbox and offered-alternatives pruning stopped, in that order (what is in hand finishes) */
   stop(): Promise<void>;
 }
 
