@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { PendingReason } from './costing/cost-inputs';
+import type { PendingStats } from './ledger/costing-state.repository';
 
 /** Per-call amounts in euros: cents to a few euros, with the tail of long calls. */
 const EUR_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20];
@@ -28,7 +29,8 @@ export function makeCostMetrics(registry: Registry) {
     }),
     oldestPendingSeconds: new Gauge({
       name: 'cost_pending_oldest_seconds',
-      help: 'Age of the longest-waiting pending call (0 when none waits)',
+      help: 'Age of the longest-waiting pending call, by what it waits for (rate, plan, twilio_rate, directory; 0 when none waits)',
+      labelNames: ['reason'] as const,
       registers,
     }),
     recosts: new Counter({
@@ -60,3 +62,27 @@ export function makeCostMetrics(registry: Registry) {
 
 export type CostMetrics = ReturnType<typeof makeCostMetrics>;
 export type PendingCounts = Record<PendingReason, number>;
+
+/** every reason a call can wait for: each gets its series, 0 when no call waits for it */
+const PENDING_REASONS = Object.keys({
+  rate: true,
+  plan: true,
+  twilio_rate: true,
+  directory: true,
+} satisfies Record<PendingReason, true>) as PendingReason[];
+
+/**
+ * The pending gauges after a sweep: `cost_calls_pending{reason}` and `cost_pending_oldest_seconds{reason}`.
+ * By reason, so a call that waits for a rate the ECB never publishes shows as an ever older
+ * `reason="rate"` (CostExchangeRatesMissing) however many calls of other reasons come and go.
+ */
+export function reportPending(metrics: CostMetrics, stats: PendingStats, now: Date): void {
+  for (const reason of PENDING_REASONS) {
+    const waiting = stats.byReason[reason];
+    metrics.pending.set({ reason }, waiting?.count ?? 0);
+    metrics.oldestPendingSeconds.set(
+      { reason },
+      waiting ? Math.max(0, (now.getTime() - waiting.oldestSince.getTime()) / 1000) : 0,
+    );
+  }
+}

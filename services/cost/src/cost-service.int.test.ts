@@ -206,6 +206,9 @@ describe('cost on real Kafka and PostgreSQL', () => {
     await cost.sweepPending();
     const metrics = await (await fetch(`${cost.url}/metrics`)).text();
     expect(metrics).toMatch(/cost_calls_pending\{[^}]*reason="rate"[^}]*\} [1-9]/);
+    // the oldest wait of the rate-waiting calls, apart from the other reasons' (CostExchangeRatesMissing)
+    const oldestRate = metrics.match(/^cost_pending_oldest_seconds\{[^}]*reason="rate"[^}]*\} (\S+)$/m)?.[1];
+    expect(Number(oldestRate)).toBeGreaterThan(0);
     expect(await totals(call.callId)).toEqual({});
 
     await typeormTransactions(db.dataSource)((sql) =>

@@ -20,7 +20,7 @@ import type { CallTopics } from './call-facts/call-fact-changes';
 import { makeCallFactsConsumer } from './call-facts/call-facts.consumer';
 import type { Config } from './config';
 import type { CostMetrics } from './cost-metrics';
-import { makeCostMetrics } from './cost-metrics';
+import { makeCostMetrics, reportPending } from './cost-metrics';
 import { makeDirectoryReadModel } from './directory/directory-read-model';
 import { makeApp } from './entry-points/http/app';
 import { makeDataSource } from './infra/db/migrations';
@@ -107,13 +107,7 @@ export async function startCost(config: Config, overrides: CostOverrides = {}): 
     cost,
     intervalMs: config.PENDING_RECOST_INTERVAL_MS,
     afterCommit: () => relay.nudge(),
-    onStats: (stats) => {
-      for (const reason of ['rate', 'plan', 'twilio_rate', 'directory'] as const)
-        metrics.pending.set({ reason }, stats.byReason[reason] ?? 0);
-      metrics.oldestPendingSeconds.set(
-        stats.oldestSince ? (clock().getTime() - stats.oldestSince.getTime()) / 1000 : 0,
-      );
-    },
+    onStats: (stats) => reportPending(metrics, stats, clock()),
     onError: (error) => log.warn({ err: (error as Error).message }, 'costing pending calls failed; next round later'),
   });
 

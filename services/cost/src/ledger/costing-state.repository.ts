@@ -106,17 +106,23 @@ export async function pendingCallIds(
   return { ids: rows.map((r) => r.call_id), next: last ? { since: last.pending_since, callId: last.call_id } : null };
 }
 
-/** What the pending gauges show: counts by reason and the oldest wait. */
-export async function pendingStats(sql: Sql): Promise<{ byReason: Record<string, number>; oldestSince: Date | null }> {
+/** The pending calls by what they wait for: how many, and since when the oldest waits. */
+export interface PendingStats {
+  byReason: Partial<Record<string, { count: number; oldestSince: Date }>>;
+}
+
+/**
+ * What the pending gauges show: per reason, how many calls wait and since when the oldest does.
+ * `pending_since` is when the call started waiting, for whatever reason: a call that waited for a
+ * plan and now waits for a rate counts its whole wait under `rate` (its day's rate is then at
+ * least as old, so it should long be there).
+ */
+export async function pendingStats(sql: Sql): Promise<PendingStats> {
   const rows = await sql.query<{ pending_reason: string; n: string; oldest: Date }>(
     `SELECT pending_reason, count(*) AS n, min(pending_since) AS oldest FROM call_costings
       WHERE status = 'pending' GROUP BY pending_reason`,
   );
-  const byReason: Record<string, number> = {};
-  let oldestSince: Date | null = null;
-  for (const r of rows) {
-    byReason[r.pending_reason] = Number(r.n);
-    if (!oldestSince || r.oldest < oldestSince) oldestSince = r.oldest;
-  }
-  return { byReason, oldestSince };
+  return {
+    byReason: Object.fromEntries(rows.map((r) => [r.pending_reason, { count: Number(r.n), oldestSince: r.oldest }])),
+  };
 }
