@@ -1,9 +1,12 @@
 import { TOPICS } from '@rb/contracts';
 import { allTopics, partitionsOf, topicConfigOf } from '../scripts/lib/topic-plan';
-import { parseConfig as parseBookingConfig } from '../services/booking/src/config';
-import { parseConfig as parseCallProcessorConfig } from '../services/call-processor/src/config';
-import { parseConfig as parseCostConfig } from '../services/cost/src/config';
-import { parseConfig as parseIngressConfig } from '../services/ingress/src/config';
+import { ConfigSchema as BookingSchema, parseConfig as parseBookingConfig } from '../services/booking/src/config';
+import {
+  ConfigSchema as CallProcessorSchema,
+  parseConfig as parseCallProcessorConfig,
+} from '../services/call-processor/src/config';
+import { ConfigSchema as CostSchema, parseConfig as parseCostConfig } from '../services/cost/src/config';
+import { ConfigSchema as IngressSchema, parseConfig as parseIngressConfig } from '../services/ingress/src/config';
 import type { KubeObject, PodEnv } from './support/k8s-manifests';
 import {
   containerOf,
@@ -19,12 +22,30 @@ import {
 
 /** What the manifests must agree with, per service: its config schema, and where it is reached. */
 const SERVICES = {
-  ingress: { parse: parseIngressConfig, consumer: false },
-  'call-processor': { parse: parseCallProcessorConfig, consumer: true },
-  booking: { parse: parseBookingConfig, consumer: true },
-  cost: { parse: parseCostConfig, consumer: true },
+  ingress: { parse: parseIngressConfig, settings: Object.keys(IngressSchema.shape), consumer: false },
+  'call-processor': {
+    parse: parseCallProcessorConfig,
+    settings: Object.keys(CallProcessorSchema.shape),
+    consumer: true,
+  },
+  booking: { parse: parseBookingConfig, settings: Object.keys(BookingSchema.shape), consumer: true },
+  cost: { parse: parseCostConfig, settings: Object.keys(CostSchema.shape), consumer: true },
 } as const;
 type ServiceName = keyof typeof SERVICES;
+
+/**
+ * What a container may set that no config schema holds, because Node or a library reads it from
+ * the environment itself (nothing else in services/ reads process.env). Any other name must be a
+ * key of the service's config schema: the schemas drop unknown keys, so a misspelled one would
+ * pass unseen. Of the OpenTelemetry SDK that packages/observability's tracing uses, only the OTLP
+ * exporter reads settings of its own from the environment; the rest is set in code from the config
+ * (OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES would do nothing).
+ */
+const READ_OUTSIDE_CONFIG = [
+  /^KAFKAJS_NO_PARTITIONER_WARNING$/, // kafkajs
+  /^NODE_(ENV|OPTIONS)$/, // Node and express (the Dockerfile sets NODE_ENV)
+  /^OTEL_EXPORTER_OTLP_(TRACES_)?(HEADERS|TIMEOUT|COMPRESSION|CERTIFICATE|CLIENT_CERTIFICATE|CLIENT_KEY)$/,
+];
 
 /** A setting whose value is a secret (or holds one, like a URL with a password): never a literal. */
 const SECRET_SETTING = /TOKEN|KEY|SECRET|PASSWORD|CREDENTIAL|DATABASE_URL|REDIS_URL/;
@@ -134,6 +155,16 @@ describe.each(['base', 'overlays/production', 'overlays/staging'])('deploy/k8s/%
     }
     for (const configMap of ofKind(rendered.objects, 'ConfigMap')) {
       expect(Object.keys(configMap.data ?? {}).filter((key) => SECRET_SETTING.test(key))).toEqual([]);
+    }
+  });
+
+  it("when each Deployment's environment is listed, then every name is a setting of its service's config schema or one a library reads itself, so a misspelled name cannot pass unseen", () => {
+    for (const [name, { env }] of rendered.deployments) {
+      const unknown = [...Object.keys(env.values), ...Object.keys(env.secrets)].filter(
+        (setting) =>
+          !SERVICES[name].settings.includes(setting) && !READ_OUTSIDE_CONFIG.some((known) => known.test(setting)),
+      );
+      expect({ service: name, unknown }).toEqual({ service: name, unknown: [] });
     }
   });
 
