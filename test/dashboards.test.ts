@@ -129,6 +129,73 @@ describe('deploy/grafana/dashboards', () => {
   );
 });
 
+/**
+ * Gauges every replica of a service reports alike, measured from what the replicas share (the
+ * service's database, the broker) or each holding the same copy: 2 replicas report the same value
+ * twice, so a sum doubles it. Counters (each replica counts its own work) and per-process gauges
+ * (memory, CPU) are not here: those add up.
+ */
+const ALIKE_ON_EVERY_REPLICA = [
+  'kafka_consumer_lag', // the broker's offsets, every replica measures every group
+  'outbox_pending_events', // the service's outbox table
+  'outbox_oldest_pending_age_seconds',
+  'booking_parked_intents', // booking's parked_intents table
+  'booking_parked_oldest_seconds',
+  'cost_calls_pending', // cost's call_costings table
+  'cost_pending_oldest_seconds',
+  'call_processor_directory_numbers', // each replica's copy of the whole directory
+];
+
+/**
+ * The selectors of those gauges in an expression that are not the direct argument of a max or a
+ * min (`max(…)`, `max by (…) (…)`), which is how a query counts them once. `max without
+ * (instance)` is refused too: under Kubernetes replicas differ in pod and container labels as well.
+ */
+function alikeGaugesNotMerged(expr: string): string[] {
+  const found: string[] = [];
+  for (const metric of ALIKE_ON_EVERY_REPLICA)
+    for (const match of expr.matchAll(new RegExp(`(?<![\\w:])${metric}(?![\\w:])`, 'g'))) {
+      const before = expr.slice(0, match.index);
+      if (!/\b(max|min)\s*(by\s*\([^()]*\)\s*)?\(\s*$/.test(before)) found.push(metric);
+    }
+  return found;
+}
+
+describe('gauges every replica reports alike', () => {
+  it('when an expression sums one, or merges replicas without a max, then the check names it', () => {
+    expect(alikeGaugesNotMerged('sum by (group, topic) (kafka_consumer_lag{job="booking"})')).toEqual([
+      'kafka_consumer_lag',
+    ]);
+    expect(alikeGaugesNotMerged('sum(outbox_pending_events{job="cost"})')).toEqual(['outbox_pending_events']);
+    expect(alikeGaugesNotMerged('topk(10, kafka_consumer_lag)')).toEqual(['kafka_consumer_lag']);
+    expect(alikeGaugesNotMerged('max without (instance) (kafka_consumer_lag)')).toEqual(['kafka_consumer_lag']);
+  });
+
+  it('when an expression takes their max or min, or a recorded rule of them, then the check passes it', () => {
+    expect(alikeGaugesNotMerged('max(booking_parked_intents{job="booking"})')).toEqual([]);
+    expect(alikeGaugesNotMerged('max by (reason) (cost_calls_pending{job="cost"})')).toEqual([]);
+    expect(
+      alikeGaugesNotMerged('topk(10, max by (job, group, topic, partition) (kafka_consumer_lag{job=~"$job"}))'),
+    ).toEqual([]);
+    expect(alikeGaugesNotMerged('sum by (group, topic) (job_group_topic:kafka_consumer_lag:sum{job="cost"})')).toEqual(
+      [],
+    );
+    expect(alikeGaugesNotMerged('sum(rate(kafka_consumer_lag_errors_total[5m]))')).toEqual([]);
+  });
+
+  it.each(dashboards)(
+    'when $file shows a gauge every replica reports alike, then it counts it once',
+    ({ dashboard }) => {
+      const summed = allPanels(dashboard).flatMap((panel) =>
+        (panel.targets ?? []).flatMap((t) =>
+          alikeGaugesNotMerged(t.expr ?? '').map((metric) => `panel ${panel.id} (${panel.title}): ${metric}`),
+        ),
+      );
+      expect(summed).toEqual([]);
+    },
+  );
+});
+
 function overlap(a: Panel, b: Panel): boolean {
   const [p, q] = [a.gridPos, b.gridPos];
   return p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h && q.y < p.y + p.h;
