@@ -1,7 +1,12 @@
 import { z } from 'zod';
+import { TRACE_SAMPLERS } from './tracing';
 
 /** A positive whole number from the environment, with its default. */
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** a plain decimal such as 0.25 or .5: no sign, exponent, hex or `Infinity` */
+const DECIMAL = /^(\d+(\.\d*)?|\.\d+)$/;
+const SAMPLER_SHARE = 'must be a decimal from 0 to 1 (the share of new traces kept)';
 
 /** The settings every service reads alike; each service adds its own and its port. */
 export const commonEnvFields = {
@@ -17,6 +22,16 @@ export const commonEnvFields = {
   OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
   /** the full URL traces go to; wins over OTEL_EXPORTER_OTLP_ENDPOINT */
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  /** which traces are kept (the OpenTelemetry SDKs' names, any case); parentbased_always_on by default */
+  OTEL_TRACES_SAMPLER: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
+    z.enum(TRACE_SAMPLERS, { error: `must be one of ${TRACE_SAMPLERS.join(', ')}` }).default('parentbased_always_on'),
+  ),
+  /** the traceidratio samplers' share of new traces kept, a decimal from 0 to 1 (default 1) */
+  OTEL_TRACES_SAMPLER_ARG: z.preprocess(
+    (v) => (typeof v !== 'string' ? v : v.trim() === '' ? undefined : DECIMAL.test(v.trim()) ? Number(v) : v),
+    z.number({ error: SAMPLER_SHARE }).min(0, SAMPLER_SHARE).max(1, SAMPLER_SHARE).optional(),
+  ),
 };
 
 const ADMIN_SECRET = 'must be a secret of at least 24 characters';

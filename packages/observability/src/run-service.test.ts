@@ -8,6 +8,8 @@ interface Config {
   LOG_LEVEL: string;
   SHUTDOWN_TIMEOUT_MS: number;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_TRACES_SAMPLER?: 'parentbased_traceidratio';
+  OTEL_TRACES_SAMPLER_ARG?: number;
 }
 const config: Config = { LOG_LEVEL: 'silent', SHUTDOWN_TIMEOUT_MS: 5_000 };
 const valid: EnvConfigResult<Config> = { kind: 'valid', config };
@@ -160,7 +162,7 @@ describe('runService', () => {
     expect(proc.listenerCount('SIGTERM')).toBe(0);
   });
 
-  it('when the configuration names an OTLP endpoint, then tracing starts before the service, and on SIGTERM its spans are flushed after the stop, before the exit', async () => {
+  it('when the configuration names an OTLP endpoint, then tracing starts with the configured sampler before the service, and on SIGTERM its spans are flushed after the stop, before the exit', async () => {
     const proc = new FakeProcess();
     const order: string[] = [];
     proc.exit = (code?: number) => void order.push(`exit ${code ?? 0}`);
@@ -169,6 +171,7 @@ describe('runService', () => {
       return {
         kind: 'otlp',
         url: 'http://127.0.0.1:4318/v1/traces',
+        sampler: 'ParentBased{root=TraceIdRatioBased{0.25}}',
         shutdown: async () => void order.push('spans flushed'),
       };
     });
@@ -176,7 +179,12 @@ describe('runService', () => {
       name: 'booking',
       parseConfig: () => ({
         kind: 'valid',
-        config: { ...config, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' },
+        config: {
+          ...config,
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+          OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+          OTEL_TRACES_SAMPLER_ARG: 0.25,
+        },
       }),
       startTracing,
       start: async () => {
@@ -189,6 +197,7 @@ describe('runService', () => {
       service: 'booking',
       endpoint: 'http://127.0.0.1:4318',
       tracesEndpoint: undefined,
+      sampling: { sampler: 'parentbased_traceidratio', ratio: 0.25 },
     });
     proc.emit('SIGTERM');
     await settled();
@@ -203,6 +212,7 @@ describe('runService', () => {
       startTracing: () => ({
         kind: 'otlp',
         url: 'http://127.0.0.1:4318/v1/traces',
+        sampler: 'AlwaysOnSampler',
         shutdown: () => new Promise(() => {}),
       }),
       start: async () => ({ stop: async () => undefined }),

@@ -1,7 +1,7 @@
 import type { EnvConfigResult } from './env-config';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
-import type { Tracing, TracingOptions } from './tracing';
+import type { TraceSamplerName, Tracing, TracingOptions } from './tracing';
 import { startTracing } from './tracing';
 
 export interface ServiceHandle {
@@ -39,11 +39,13 @@ export interface RunnableConfig {
   SHUTDOWN_TIMEOUT_MS: number;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string | undefined;
+  OTEL_TRACES_SAMPLER?: TraceSamplerName | undefined;
+  OTEL_TRACES_SAMPLER_ARG?: number | undefined;
 }
 
 /**
  * What every service's `main.ts` does, once: parse the config (every problem printed, exit 78),
- * start tracing (OTLP export when an endpoint is configured, else nothing), start the service,
+ * start tracing (OTLP export when an endpoint is configured, with its sampler; else nothing), start the service,
  * and on SIGTERM/SIGINT or a fatal error stop it within SHUTDOWN_TIMEOUT_MS, else exit hard.
  * Exit 0 after a signal, 1 after a fatal error or a failed stop; buffered spans are flushed
  * (for at most TRACE_FLUSH_MS) before a regular exit.
@@ -68,8 +70,13 @@ export async function runService<C extends RunnableConfig>(options: RunServiceOp
     service: options.name,
     endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
     tracesEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    sampling: {
+      sampler: config.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on',
+      ratio: config.OTEL_TRACES_SAMPLER_ARG,
+    },
   });
-  if (tracing.kind === 'otlp') log.info({ url: tracing.url }, 'tracing: spans exported by OTLP/HTTP');
+  if (tracing.kind === 'otlp')
+    log.info({ url: tracing.url, sampler: tracing.sampler }, 'tracing: spans exported by OTLP/HTTP');
   const exit = (code: number) => flushTraces(tracing, log).then(() => proc.exit(code));
   let service: ServiceHandle | undefined;
   let stopping = false;

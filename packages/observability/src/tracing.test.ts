@@ -3,8 +3,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { trace } from '@opentelemetry/api';
-import { startTracing, tracesUrl, tracingEnabled } from './tracing';
+import { context, trace, TraceFlags } from '@opentelemetry/api';
+import type { TraceSampling } from './tracing';
+import { samplerFor, startInMemoryTracing, startTracing, tracesUrl, tracingEnabled } from './tracing';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 
@@ -98,11 +99,93 @@ describe('tracing', () => {
     expect(resource!.scopeSpans.flatMap((s) => s.spans.map((span) => span.name))).toEqual(['calcom-create-booking']);
   });
 
+  it('when an endpoint and a sampler are configured, then the exporting provider samples with it', async () => {
+    const tracing = startTracing({
+      service: 'booking',
+      endpoint: 'http://127.0.0.1:4318',
+      sampling: { sampler: 'always_off' },
+    });
+    try {
+      expect(tracing).toMatchObject({ kind: 'otlp', sampler: 'AlwaysOffSampler' });
+      const span = trace.getTracer('test').startSpan('work');
+      expect(span.isRecording()).toBe(false);
+      span.end();
+    } finally {
+      await tracing.shutdown();
+    }
+  });
+
   it('when a traces endpoint is configured too, then it wins and is used as it is', () => {
     expect(tracesUrl({ endpoint: 'http://otel:4318', tracesEndpoint: 'http://tempo:4318/otlp/v1/traces' })).toBe(
       'http://tempo:4318/otlp/v1/traces',
     );
     expect(tracesUrl({ endpoint: 'http://otel:4318' })).toBe('http://otel:4318/v1/traces');
     expect(tracesUrl({})).toBeUndefined();
+  });
+});
+
+describe('sampling', () => {
+  /** two trace ids the ratio samplers tell apart: the first is kept from a ratio above 0, the second only at 1 */
+  const KEPT_FIRST = '00000000000000000000000000000001';
+  const KEPT_LAST = 'ffffffff000000000000000000000000';
+
+  /** whether a span started in a process with `sampling` records: a new trace, or a child of a caller's span */
+  async function recorded(sampling: TraceSampling, parent?: { traceId: string; sampled: boolean }) {
+    const tracing = startInMemoryTracing('sampling-test', sampling);
+    try {
+      const remote = parent
+        ? trace.setSpanContext(context.active(), {
+            traceId: parent.traceId,
+            spanId: 'b7ad6b7169203331',
+            traceFlags: parent.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+            isRemote: true,
+          })
+        : context.active();
+      const span = trace.getTracer('test').startSpan('work', {}, remote);
+      const recording = span.isRecording();
+      span.end();
+      expect(tracing.spans()).toHaveLength(recording ? 1 : 0);
+      return recording;
+    } finally {
+      await tracing.shutdown();
+    }
+  }
+  const sampled = (traceId: string) => ({ traceId, sampled: true });
+  const dropped = (traceId: string) => ({ traceId, sampled: false });
+
+  it('when no sampler is named, then every new trace is kept and a caller’s decision is followed (parentbased_always_on)', async () => {
+    expect(await recorded({ sampler: 'parentbased_always_on' })).toBe(true);
+    expect(await recorded({ sampler: 'parentbased_always_on' }, dropped(KEPT_FIRST))).toBe(false);
+    expect(await recorded({ sampler: 'parentbased_always_on' }, sampled(KEPT_LAST))).toBe(true);
+    expect(samplerFor({ sampler: 'parentbased_always_on' }).toString()).toMatch(/^ParentBased\{root=AlwaysOnSampler/);
+  });
+
+  it('when always_on or always_off is named, then every span is kept or dropped, whatever the caller decided', async () => {
+    expect(await recorded({ sampler: 'always_on' }, dropped(KEPT_FIRST))).toBe(true);
+    expect(await recorded({ sampler: 'always_off' })).toBe(false);
+    expect(await recorded({ sampler: 'always_off' }, sampled(KEPT_FIRST))).toBe(false);
+  });
+
+  it('when parentbased_always_off is named, then no trace starts here, but a sampled caller’s trace goes on', async () => {
+    expect(await recorded({ sampler: 'parentbased_always_off' })).toBe(false);
+    expect(await recorded({ sampler: 'parentbased_always_off' }, sampled(KEPT_LAST))).toBe(true);
+  });
+
+  it('when traceidratio is named, then the trace id decides against the ratio, even under a caller’s span', async () => {
+    expect(await recorded({ sampler: 'traceidratio', ratio: 0.5 }, dropped(KEPT_FIRST))).toBe(true);
+    expect(await recorded({ sampler: 'traceidratio', ratio: 0.5 }, sampled(KEPT_LAST))).toBe(false);
+    // without a ratio: 1, every trace
+    expect(await recorded({ sampler: 'traceidratio' }, sampled(KEPT_LAST))).toBe(true);
+    expect(await recorded({ sampler: 'traceidratio', ratio: 0 }, sampled(KEPT_FIRST))).toBe(false);
+  });
+
+  it('when parentbased_traceidratio is named, then the ratio decides new traces only, and a caller’s decision is followed', async () => {
+    expect(await recorded({ sampler: 'parentbased_traceidratio', ratio: 0 })).toBe(false);
+    expect(await recorded({ sampler: 'parentbased_traceidratio', ratio: 1 })).toBe(true);
+    expect(await recorded({ sampler: 'parentbased_traceidratio', ratio: 0 }, sampled(KEPT_LAST))).toBe(true);
+    expect(await recorded({ sampler: 'parentbased_traceidratio', ratio: 1 }, dropped(KEPT_FIRST))).toBe(false);
+    expect(samplerFor({ sampler: 'parentbased_traceidratio', ratio: 0.1 }).toString()).toContain(
+      'root=TraceIdRatioBased{0.1}',
+    );
   });
 });

@@ -3,11 +3,15 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
   BatchSpanProcessor,
   InMemorySpanExporter,
+  ParentBasedSampler,
   SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 
@@ -28,9 +32,51 @@ export interface TracingOptions {
   endpoint?: string | undefined;
   /** `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`: the full URL traces go to; wins over `endpoint` */
   tracesEndpoint?: string | undefined;
+  /** `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`; parentbased_always_on when not given */
+  sampling?: TraceSampling | undefined;
 }
 
-export type Tracing = ({ kind: 'off' } | { kind: 'otlp'; url: string }) & {
+/** The samplers `OTEL_TRACES_SAMPLER` may name (the OpenTelemetry SDK's standard ones without a remote service). */
+export const TRACE_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+export type TraceSamplerName = (typeof TRACE_SAMPLERS)[number];
+
+export interface TraceSampling {
+  sampler: TraceSamplerName;
+  /** the traceidratio samplers' share of traces kept, from 0 to 1 (default 1); the others ignore it */
+  ratio?: number | undefined;
+}
+
+/**
+ * The SDK sampler for a setting. The `parentbased_` ones follow the caller's decision (the
+ * traceparent's sampled flag, so a trace is kept or dropped whole across services) and use the
+ * named sampler only for the traces that start here; the others decide every span alone.
+ */
+export function samplerFor({ sampler, ratio = 1 }: TraceSampling): Sampler {
+  switch (sampler) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return new TraceIdRatioBasedSampler(ratio);
+    case 'parentbased_always_on':
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+  }
+}
+
+export type Tracing = ({ kind: 'off' } | { kind: 'otlp'; url: string; sampler: string }) & {
   /** exports what is still buffered, then unregisters the provider */
   shutdown(): Promise<void>;
 };
@@ -60,22 +106,28 @@ export function tracesUrl({ endpoint, tracesEndpoint }: Omit<TracingOptions, 'se
 export function startTracing(options: TracingOptions): Tracing {
   const url = tracesUrl(options);
   if (!url) return { kind: 'off', shutdown: async () => undefined };
-  const provider = register(options.service, new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) }));
-  return { kind: 'otlp', url, shutdown: () => unregister(provider) };
+  const sampler = samplerFor(options.sampling ?? DEFAULT_SAMPLING);
+  const exporter = new OTLPTraceExporter({ url });
+  const provider = register(options.service, new BatchSpanProcessor({ exporter }), sampler);
+  return { kind: 'otlp', url, sampler: sampler.toString(), shutdown: () => unregister(provider) };
 }
 
+/** what OTEL_TRACES_SAMPLER defaults to, as in the OpenTelemetry SDKs */
+const DEFAULT_SAMPLING: TraceSampling = { sampler: 'parentbased_always_on' };
+
 /** Registers a provider whose spans go to memory (tests: one per process, shut down after). */
-export function startInMemoryTracing(service: string): InMemoryTracing {
+export function startInMemoryTracing(service: string, sampling: TraceSampling = DEFAULT_SAMPLING): InMemoryTracing {
   const exporter = new InMemorySpanExporter();
-  const provider = register(service, new SimpleSpanProcessor({ exporter }));
+  const provider = register(service, new SimpleSpanProcessor({ exporter }), samplerFor(sampling));
   return { exporter, spans: () => exporter.getFinishedSpans(), shutdown: () => unregister(provider) };
 }
 
-function register(service: string, processor: SpanProcessor): TracerProvider {
+function register(service: string, processor: SpanProcessor, sampler: Sampler): TracerProvider {
   if (registered) throw new Error('tracing is already started in this process');
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
     spanProcessors: [processor],
+    sampler,
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
