@@ -70,7 +70,7 @@ export class ConsumerLag {
   private readonly warn: ReturnType<typeof rateLimitedWarn>;
   /** the series each group has now, so a failed round removes exactly those */
   private readonly series = new Map<string, { topic: string; partition: string }[]>();
-  private admin: LagAdmin | undefined;
+  private admin: { client: LagAdmin; connected: Promise<LagAdmin> } | undefined;
   /** each topic's watermarks, looked up once per round and client, shared by the groups that read it */
   private watermarks = new Map<string, ReturnType<LagAdmin['fetchTopicOffsets']>>();
   private timer: NodeJS.Timeout | undefined;
@@ -103,15 +103,20 @@ export class ConsumerLag {
 
   /** One round over every group; failures are counted, never thrown. */
   measure(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     this.round ??= this.measureAll().finally(() => (this.round = undefined));
     return this.round;
   }
 
-  /** Waits for the round in hand; none starts after. */
+  /**
+   * Abandons the round in hand, disconnecting its admin, and starts none after. It does not wait
+   * for the round: with the broker away, a round waits for kafkajs's timeouts and retries, about
+   * 10 s per group, which would outlast a service's shutdown timeout. The abandoned round's
+   * requests fail with their connection, and it records nothing.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.round;
     await this.dropAdmin();
   }
 
@@ -128,31 +133,32 @@ export class ConsumerLag {
   private async measureAll(): Promise<void> {
     this.watermarks.clear();
     for (const group of this.options.groups) {
+      if (this.stopped) return;
       try {
-        this.record(group.groupId, await this.groupLag(group, await this.connectedAdmin()));
+        const lags = await this.groupLag(group, await this.connectedAdmin());
+        if (!this.stopped) this.record(group.groupId, lags);
       } catch (error) {
+        if (this.stopped) return; // stop() disconnected the admin under the round
         this.failed(group.groupId, error as Error);
         await this.dropAdmin();
       }
     }
   }
 
+  /** The round's admin; kept from before it is connected, so stop() can disconnect it while it connects. */
   private async connectedAdmin(): Promise<LagAdmin> {
-    if (this.admin) return this.admin;
+    if (this.admin) return this.admin.connected;
     const admin = this.options.admin();
-    await admin.connect().catch(async (error: unknown) => {
-      await admin.disconnect().catch(() => undefined);
-      throw error;
-    });
-    this.admin = admin;
-    return admin;
+    const connected = admin.connect().then(() => admin);
+    this.admin = { client: admin, connected };
+    return connected;
   }
 
   private async dropAdmin(): Promise<void> {
     const admin = this.admin;
     this.admin = undefined;
     this.watermarks.clear();
-    await admin?.disconnect().catch(() => undefined);
+    await admin?.client.disconnect().catch(() => undefined);
   }
 
   private async groupLag({ groupId, topics }: LaggingGroup, admin: LagAdmin): Promise<GroupLag> {
