@@ -7,6 +7,9 @@ import {
 } from '../services/call-processor/src/config';
 import { ConfigSchema as CostSchema, parseConfig as parseCostConfig } from '../services/cost/src/config';
 import { ConfigSchema as IngressSchema, parseConfig as parseIngressConfig } from '../services/ingress/src/config';
+import { runningGroups as bookingGroups } from '../services/booking/src/service';
+import { consumerGroups as callProcessorGroups } from '../services/call-processor/src/service';
+import { consumerGroups as costGroups } from '../services/cost/src/service';
 import type { KubeObject, PodEnv } from './support/k8s-manifests';
 import {
   containerOf,
@@ -32,6 +35,41 @@ const SERVICES = {
   cost: { parse: parseCostConfig, settings: Object.keys(CostSchema.shape), consumer: true },
 } as const;
 type ServiceName = keyof typeof SERVICES;
+
+/**
+ * `<group> <topic>` for every topic each consumer group of a service reads, with the contracts'
+ * topics (the services' defaults): where the services say it (booking's consumer-groups.ts,
+ * call-processor's and cost's), so an autoscaler cannot watch a group on a topic it does not read.
+ */
+const GROUPS_READING: Record<ServiceName, (groupId: string) => string[]> = {
+  ingress: () => [],
+  'call-processor': (groupId) =>
+    Object.values(callProcessorGroups({ KAFKA_GROUP_ID: groupId }, { retell: TOPICS.retellWebhookEvents })).flatMap(
+      (g) => g.topics.map((topic) => `${g.groupId} ${topic}`),
+    ),
+  booking: (groupId) =>
+    bookingGroups(
+      { KAFKA_GROUP_ID: groupId },
+      {
+        intents: TOPICS.bookingIntents,
+        directory: TOPICS.tenantDirectory,
+        commands: TOPICS.bookingCommands,
+        lifecycle: TOPICS.callLifecycle,
+      },
+    ).flatMap((g) => g.topics.map((topic) => `${g.groupId} ${topic}`)),
+  cost: (groupId) =>
+    Object.values(
+      costGroups(
+        { KAFKA_GROUP_ID: groupId },
+        {
+          directory: TOPICS.tenantDirectory,
+          lifecycle: TOPICS.callLifecycle,
+          intents: TOPICS.bookingIntents,
+          outcomes: TOPICS.bookingOutcomes,
+        },
+      ),
+    ).flatMap((g) => g.topics.map((topic) => `${g.groupId} ${topic}`)),
+};
 
 /**
  * What a container may set that no config schema holds, because Node or a library reads it from
@@ -265,6 +303,9 @@ describe.each(['base', 'overlays/production', 'overlays/staging'])('deploy/k8s/%
           consumerGroup,
           own: true,
         });
+        // and that group really reads that topic: the lag of a topic it does not read would be noise
+        const read = `${consumerGroup} ${topic}`;
+        expect({ name, read, real: GROUPS_READING[name](group).includes(read) }).toEqual({ name, read, real: true });
         // a replica beyond the topic's partitions would get none of them
         const { minReplicaCount: min, maxReplicaCount: max } = scaler!.spec;
         expect({ name, topic, min, max, withinPartitions: min <= max && max <= partitionsOf(topic) }).toEqual({

@@ -31,6 +31,9 @@ import { startConsumers } from './service-consumers';
 
 const SOURCE = '/retell-booking/booking';
 
+/** the consumer groups booking runs and the topics each reads (for the deploy/k8s test) */
+export { runningGroups } from './consumer-groups';
+
 export interface BookingService {
   /** the admin and ops listener, e.g. http://127.0.0.1:3002 */
   url: string;

@@ -24,6 +24,7 @@ import {
 import { makeCallProcessorMetrics } from './call-processor-metrics';
 import { makeRecordCallEvent } from './call-records/record-call-event';
 import type { Config } from './config';
+import { consumerGroups } from './consumer-groups';
 import { makeFindCustomer } from './customers/find-customer';
 import { watchConsumers } from './entry-points/health/consumer-watch';
 import { Readiness, selectOne } from './entry-points/health/readiness';
@@ -33,6 +34,9 @@ import { QueryPool } from './infra/db/query-pool';
 import { DirectoryCache } from './tenant-directory/directory-cache';
 import { makeDirectoryAdmin } from './tenant-directory/directory-admin';
 import { makeImportTenantsFile } from './tenant-directory/import-tenants-file';
+
+/** the consumer group call-processor runs and the topic it reads (for the deploy/k8s test) */
+export { consumerGroups } from './consumer-groups';
 
 /** The outbox relay's advisory lock: one publishing replica per call-processor database. */
 const OUTBOX_LOCK_ID = 0x0ca11;
@@ -144,10 +148,10 @@ export async function startCallProcessor(
 
   // readiness asks whether the runner's consumer is in its group (not crashed, not restarting)
   const consumerWatch = watchConsumers(kafka);
+  const groups = consumerGroups(config, topics);
   const runner = new ConsumerRunner({
     kafka: consumerWatch.kafka,
-    groupId: config.KAFKA_GROUP_ID,
-    topics: [topics.retell],
+    ...groups.calls,
     fromBeginning: true,
     transactions: overrides.consumerTransactions?.(transactions) ?? transactions,
     maxAttempts: config.MAX_ATTEMPTS,
@@ -176,7 +180,7 @@ export async function startCallProcessor(
   // kafka_consumer_lag of its group (every replica measures it alike)
   const lag = new ConsumerLag({
     admin: () => kafka.admin(),
-    groups: [{ groupId: config.KAFKA_GROUP_ID, topics: [topics.retell] }],
+    groups: Object.values(groups),
     registry,
     intervalMs: config.KAFKA_LAG_INTERVAL_MS,
     log,

@@ -19,6 +19,7 @@ import {
 import type { CallTopics } from './call-facts/call-fact-changes';
 import { makeCallFactsConsumer } from './call-facts/call-facts.consumer';
 import type { Config } from './config';
+import { consumerGroups } from './consumer-groups';
 import type { CostMetrics } from './cost-metrics';
 import { makeCostMetrics, reportPending } from './cost-metrics';
 import { makeDirectoryReadModel } from './directory/directory-read-model';
@@ -27,6 +28,9 @@ import { makeDataSource } from './infra/db/migrations';
 import type { CostCallsDeps } from './ledger/cost-calls';
 import { PendingSweeper } from './ledger/pending-sweeper';
 import { recostCall } from './ledger/recost-call';
+
+/** the consumer groups cost runs and the topics each reads (for the deploy/k8s test) */
+export { consumerGroups } from './consumer-groups';
 
 /** The outbox relay's advisory lock: one publishing replica per cost database. */
 const OUTBOX_LOCK_ID = 0xc057;
@@ -128,11 +132,10 @@ export async function startCost(config: Config, overrides: CostOverrides = {}): 
     afterCommit: () => relay.nudge(),
     onRestart: consumerMetrics.restartReporter(log),
   };
-  const directoryGroup = `${config.KAFKA_GROUP_ID}-directory`;
+  const groups = consumerGroups(config, topics);
   const directory = new ConsumerRunner({
     ...common,
-    groupId: directoryGroup,
-    topics: [topics.directory],
+    ...groups.directory,
     maxChunkSize: 100,
     handler: makeDirectoryReadModel(),
     // a company or reseller may be what pending calls wait for: look once it is committed
@@ -141,8 +144,7 @@ export async function startCost(config: Config, overrides: CostOverrides = {}): 
   await directory.start();
   const calls = new ConsumerRunner({
     ...common,
-    groupId: config.KAFKA_GROUP_ID,
-    topics: [topics.lifecycle, topics.intents, topics.outcomes],
+    ...groups.calls,
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
     maxChunkSize: config.CONSUMER_CHUNK_SIZE,
     handler: makeCallFactsConsumer({
@@ -161,10 +163,7 @@ export async function startCost(config: Config, overrides: CostOverrides = {}): 
   // kafka_consumer_lag of both groups (every replica measures them alike)
   const lag = new ConsumerLag({
     admin: () => kafka.admin(),
-    groups: [
-      { groupId: directoryGroup, topics: [topics.directory] },
-      { groupId: config.KAFKA_GROUP_ID, topics: [topics.lifecycle, topics.intents, topics.outcomes] },
-    ],
+    groups: Object.values(groups),
     registry,
     intervalMs: config.KAFKA_LAG_INTERVAL_MS,
     log,
