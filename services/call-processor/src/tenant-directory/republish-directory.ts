@@ -22,9 +22,10 @@ const BEFORE_ANY_ID = '00000000-0000-0000-0000-000000000000';
  * changes: each event is the state of the entity's current version under the event id of that
  * version (`<entity>:<id>:v<version>`), exactly as the change that made it was published. A reader
  * that has it already deduplicates it by its `ce_id` or keeps its own state of the same version; a
- * new reader gets every entity. Safe to run again, and beside changes: a row is share-locked while
- * its state is written to the outbox, so a change to it lands in the outbox after the republished
- * state. Pages of `pageSize` entities, a transaction each.
+ * new reader gets every entity. Safe to run again, and beside changes: a page's rows are
+ * share-locked before their states are read (`currentStates`), so a change that held one is in the
+ * outbox before the state that includes it, and a later change lands after the republished state.
+ * Pages of `pageSize` entities, a transaction each.
  */
 export function makeRepublishDirectory(deps: RepublishDirectoryDeps) {
   const pageSize = deps.pageSize ?? 500;
