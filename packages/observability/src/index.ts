@@ -11,4 +11,5 @@ export * from './run-service';
 export * from './service-error';
 export * from './tracing';
 export * from './spans';
+export * from './http-client-spans';
 export * from './consumer-lag';

@@ -71,6 +71,9 @@ export function activeTraceIds(): { trace_id: string; span_id: string } | undefi
  * while the request is handled (also in the body's stream events), named and labelled after the
  * matched route template (never the URL, whose query may carry ids), its status code, and error
  * for 5xx or a connection closed before the answer. Nothing at all while tracing is off.
+ * A route in a router names the router's mount too (`/internal` + `/availability`), when the
+ * mount as matched is made of lowercase words only: a mount with a parameter is matched with its
+ * value, which never goes into a span.
  */
 export function httpServerSpans() {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -83,7 +86,7 @@ export function httpServerSpans() {
     // the body arrives in stream events, which otherwise run in the connection's context
     context.bind(active, req);
     res.once('close', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      const route = routeTemplate(req);
       span.updateName(`${req.method} ${route}`);
       span.setAttributes({ 'http.route': route, 'http.response.status_code': res.statusCode });
       if (!res.writableFinished) markFailed(span, 'connection_closed');
@@ -92,4 +95,14 @@ export function httpServerSpans() {
     });
     context.with(active, next);
   };
+}
+
+/** a mount as matched that is made of words only, e.g. `/internal`, `/admin`; never an id or a number */
+const STATIC_MOUNT = /^(\/[a-z]+(-[a-z]+)*)*$/;
+
+/** The matched route's template below its router's mount, or `unmatched`. */
+function routeTemplate(req: Request): string {
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof path !== 'string') return 'unmatched';
+  return STATIC_MOUNT.test(req.baseUrl) ? `${req.baseUrl}${path}` : path;
 }
