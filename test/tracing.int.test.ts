@@ -155,4 +155,64 @@ describe('one trace from a signed webhook to a booking outcome', () => {
       expect(said).not.toContain(personal);
     }
   }, 90_000);
+
+  it('when a live call rings and asks check_availability, then each question ingress asks is a CLIENT span beneath ingress’s request, and the service asked answers in a SERVER span beneath it, in the same trace', async () => {
+    tracing.exporter.reset();
+    const callId = `call_${randomUUID().replaceAll('-', '')}`;
+    await freeStart(callId, await ring(callId));
+    /** the one span named `name` of `kind` beneath `parent` (or a root, without one), once it has ended */
+    const one = (name: string, kind: SpanKind, parent?: ReadableSpan) =>
+      until(`${name} beneath ${parent?.name ?? 'nothing'}`, () => {
+        const found = tracing
+          .spans()
+          .filter(
+            (s) => s.name === name && s.kind === kind && s.parentSpanContext?.spanId === parent?.spanContext().spanId,
+          );
+        return found.length === 1 ? found[0] : undefined;
+      });
+
+    // the phone rings: ingress asks call-processor whether it knows the caller
+    const inbound = await one('POST /webhooks/retell/inbound', SpanKind.SERVER);
+    const lookup = await one('POST /internal/customers', SpanKind.CLIENT, inbound);
+    const lookedUp = await one('POST /internal/customers', SpanKind.SERVER, lookup);
+    expect(lookup.attributes).toMatchObject({
+      'url.template': '/internal/customers',
+      'http.response.status_code': 200,
+    });
+    expect(lookedUp.attributes).toMatchObject({
+      'http.route': '/internal/customers',
+      'http.response.status_code': 200,
+    });
+    expect(lookedUp.spanContext().traceId).toBe(inbound.spanContext().traceId);
+
+    // the agent asks for a free time: ingress asks booking (which asks Cal.com beneath its span)
+    const tool = await one('POST /webhooks/retell/functions/:name', SpanKind.SERVER);
+    const question = await one('POST /internal/availability', SpanKind.CLIENT, tool);
+    const answered = await one('POST /internal/availability', SpanKind.SERVER, question);
+    expect(question.attributes).toMatchObject({ 'http.response.status_code': 200 });
+    expect(answered.attributes).toMatchObject({
+      'http.route': '/internal/availability',
+      'http.response.status_code': 200,
+    });
+    expect(answered.spanContext().traceId).toBe(tool.spanContext().traceId);
+    // Cal.com, when booking's cache had no answer (the test above may have filled it), beneath booking's span
+    const calcom = tracing
+      .spans()
+      .filter(
+        (s) =>
+          s.spanContext().traceId === tool.spanContext().traceId &&
+          s.attributes['url.template'] !== '/internal/availability' &&
+          s.kind === SpanKind.CLIENT,
+      );
+    for (const call of calcom)
+      expect([call.name, call.parentSpanContext?.spanId]).toEqual(['GET /v2/slots', answered.spanContext().spanId]);
+
+    // nothing in either trace says who called, whom, or what was asked
+    const traces = new Set([inbound, tool].map((s) => s.spanContext().traceId));
+    const trace = tracing.spans().filter((s) => traces.has(s.spanContext().traceId));
+    const said = JSON.stringify(trace.map((s) => ({ name: s.name, attributes: s.attributes, events: s.events })));
+    for (const personal of [CALLER, CALLER.slice(1), SALON.slice(1), 'Haare schneiden', 'nächsten Dienstag']) {
+      expect(said).not.toContain(personal);
+    }
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import type { AvailabilityQuery } from '@rb/contracts';
+import { SpanKind, SpanStatusCode, startInMemoryTracing } from '@rb/observability';
 import { makeBookingAvailabilityClient } from './booking-availability-client';
 
 const TOKEN = 'query-token-for-tests-000000000001';
@@ -85,6 +86,34 @@ describe('the client of booking’s availability query', () => {
   it('when booking sends its headers in time but not its body, then unreachable (timeout) too', async () => {
     handle = (_, __, res) => res.writeHead(200, { 'content-type': 'application/json' }).write('{"kind":');
     expect(await client(150)(QUERY)).toEqual({ kind: 'unreachable', why: 'timeout' });
+  });
+
+  it('when tracing is on, then each question is a CLIENT span named by the route whose traceparent booking receives, and a question that goes unanswered is an error span', async () => {
+    const tracing = startInMemoryTracing('ingress-client-test');
+    try {
+      let traceparent: string | undefined;
+      handle = (req, body, res) => {
+        traceparent = req.headers.traceparent as string | undefined;
+        reply(200, FREE)(req, body, res);
+      };
+      expect(await client()(QUERY)).toEqual(FREE);
+      handle = () => undefined; // never answers
+      expect(await client(150)(QUERY)).toEqual({ kind: 'unreachable', why: 'timeout' });
+      const [answered, late] = tracing.spans();
+      expect([answered?.name, answered?.kind, late?.name]).toEqual([
+        'POST /internal/availability',
+        SpanKind.CLIENT,
+        'POST /internal/availability',
+      ]);
+      expect(traceparent).toBe(`00-${answered!.spanContext().traceId}-${answered!.spanContext().spanId}-01`);
+      expect(answered!.attributes).toMatchObject({
+        'url.template': '/internal/availability',
+        'http.response.status_code': 200,
+      });
+      expect(late!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'timeout' });
+    } finally {
+      await tracing.shutdown();
+    }
   });
 
   it('when nothing listens at booking’s address, then unreachable (network), without throwing', async () => {

@@ -1,5 +1,7 @@
 import type { CustomerLookupAnswer } from '@rb/contracts';
 import { CUSTOMER_LOOKUP_ROUTE, CustomerLookupAnswerSchema } from '@rb/contracts';
+import type { HttpClientCall } from '@rb/observability';
+import { withHttpClientSpan } from '@rb/observability';
 
 /** What the agent may know about the caller when the phone rings. */
 export type CallerLookup =
@@ -28,7 +30,8 @@ export interface CallProcessorCustomersOptions {
 /**
  * Customers belong to call-processor: ingress asks its internal query API, and gives up after the
  * budget, so the answer to call_inbound never waits for a slow or absent call-processor. Never
- * throws: every failure is a `no_answer` with its reason.
+ * throws: every failure is a `no_answer` with its reason. The question is a CLIENT span whose
+ * traceparent goes along (the number stays in the body, never in the span).
  */
 export class CallProcessorCustomers implements CustomerNames {
   private readonly fetch: typeof fetch;
@@ -42,25 +45,36 @@ export class CallProcessorCustomers implements CustomerNames {
     if (!baseUrl || !token) return { kind: 'no_answer', why: 'not_configured' };
     // "anonymous", "+49..." from a withheld line: nothing to look up
     if (!E164.test(phone)) return { kind: 'no_answer', why: 'withheld_number' };
-    const deadline = AbortSignal.timeout(budgetMs);
-    try {
-      // the number in the body: URLs end up in proxies' and servers' access logs
-      const response = await this.fetch(new URL(CUSTOMER_LOOKUP_ROUTE, baseUrl), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ companyId, phone }),
-        signal: deadline,
-      });
-      if (response.status !== 200) {
-        await response.body?.cancel();
-        return { kind: 'no_answer', why: 'failed' };
+    const url = URL.parse(CUSTOMER_LOOKUP_ROUTE, baseUrl);
+    if (!url) return { kind: 'no_answer', why: 'failed' };
+    return withHttpClientSpan({ method: 'POST', route: CUSTOMER_LOOKUP_ROUTE, url }, async (call) => {
+      const deadline = AbortSignal.timeout(budgetMs);
+      try {
+        // the number in the body: URLs end up in proxies' and servers' access logs
+        const response = await this.fetch(url, {
+          method: 'POST',
+          headers: { ...call.headers, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ companyId, phone }),
+          signal: deadline,
+        });
+        call.answered(response.status);
+        if (response.status !== 200) {
+          await response.body?.cancel();
+          return noAnswer(call, 'failed');
+        }
+        const answer = CustomerLookupAnswerSchema.safeParse(await response.json());
+        return answer.success ? fromAnswer(answer.data) : noAnswer(call, 'failed');
+      } catch {
+        return noAnswer(call, deadline.aborted ? 'timeout' : 'failed');
       }
-      const answer = CustomerLookupAnswerSchema.safeParse(await response.json());
-      return answer.success ? fromAnswer(answer.data) : { kind: 'no_answer', why: 'failed' };
-    } catch {
-      return { kind: 'no_answer', why: deadline.aborted ? 'timeout' : 'failed' };
-    }
+    });
   }
+}
+
+/** no answer, its reason recorded on the question's span */
+function noAnswer(call: HttpClientCall, why: 'timeout' | 'failed'): CallerLookup {
+  call.failed(why);
+  return { kind: 'no_answer', why };
 }
 
 function fromAnswer(answer: CustomerLookupAnswer): CallerLookup {

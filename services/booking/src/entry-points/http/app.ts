@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { HealthChecks, Logger } from '@rb/observability';
-import { adminFallbacks, healthRouter, httpMetricsMiddleware, requireBearer } from '@rb/observability';
+import { adminFallbacks, healthRouter, httpMetricsMiddleware, httpServerSpans, requireBearer } from '@rb/observability';
 import type { AccountInput, SetAccountResult } from '../../accounts/calcom-accounts';
 import { Secret } from '../../accounts/calcom-accounts';
 import type { BookingChange, ChangeResult } from '../../booking/change-booking';
@@ -64,6 +64,10 @@ export function makeApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.use(httpMetricsMiddleware(deps.registry));
   app.use(healthRouter(deps.health, deps.registry));
+  // a SERVER span per request (with tracing on), a child of the asker's traceparent: ingress's
+  // questions during a live call join the call's trace, and what a request emits carries it on;
+  // after the probes and scrapes, which would each start a trace of their own
+  app.use(httpServerSpans());
   const admin = express.Router();
   admin.use(requireBearer(deps.adminTokens));
   admin.use(express.json({ limit: '16kb' }));

@@ -2,7 +2,7 @@ import express from 'express';
 import type { Request, Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { HealthChecks, Logger } from '@rb/observability';
-import { adminFallbacks, healthRouter, httpMetricsMiddleware, requireBearer } from '@rb/observability';
+import { adminFallbacks, healthRouter, httpMetricsMiddleware, httpServerSpans, requireBearer } from '@rb/observability';
 import type { AdminOperation } from '../../tenant-directory/admin-input';
 import type { AdminResult } from '../../tenant-directory/directory-admin';
 import type { ImportResult } from '../../tenant-directory/import-tenants-file';
@@ -32,6 +32,10 @@ export function makeApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.use(httpMetricsMiddleware(deps.registry));
   app.use(healthRouter(deps.health, deps.registry));
+  // a SERVER span per request (with tracing on), a child of the asker's traceparent: ingress's
+  // questions during a live call join the call's trace, and what a request emits carries it on;
+  // after the probes and scrapes, which would each start a trace of their own
+  app.use(httpServerSpans());
   const admin = express.Router();
   admin.use(requireBearer(deps.adminTokens));
   admin.put('/tenants', express.text({ type: () => true, limit: '5mb' }), async (req: Request, res: Response) => {

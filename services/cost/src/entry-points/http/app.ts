@@ -2,7 +2,7 @@ import express from 'express';
 import type { Registry } from 'prom-client';
 import type { Sql, Transactions } from '@rb/kafka-runner';
 import type { HealthChecks, Logger } from '@rb/observability';
-import { adminFallbacks, healthRouter, httpMetricsMiddleware } from '@rb/observability';
+import { adminFallbacks, healthRouter, httpMetricsMiddleware, httpServerSpans } from '@rb/observability';
 import { makeResellerTokens } from '../../access/reseller-tokens';
 import { makePlanAdmin } from '../../prices/plan-admin';
 import { makeTwilioRatesAdmin } from '../../prices/twilio-rates-admin';
@@ -41,6 +41,10 @@ export function makeApp(deps: CostAppDeps): express.Express {
   app.disable('x-powered-by');
   app.use(httpMetricsMiddleware(deps.registry));
   app.use(healthRouter(deps.health, deps.registry));
+  // a SERVER span per request (with tracing on), a child of the asker's traceparent: ingress's
+  // questions during a live call join the call's trace, and what a request emits carries it on;
+  // after the probes and scrapes, which would each start a trace of their own
+  app.use(httpServerSpans());
   const tokens = makeResellerTokens(deps);
   const api = express.Router();
   api.use(authenticate(deps.adminTokens, tokens.resolve));
