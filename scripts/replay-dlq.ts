@@ -2,7 +2,9 @@
  * `pnpm dlq:replay <topic>.dlq [--event-id <ce_id>]`: puts dead letters back on their original
  * topic (headers restored) once the cause is fixed; consumers are idempotent on the event id, so
  * a replayed event that was already handled does nothing. Only the dead letters present when the
- * command starts are replayed.
+ * command starts are replayed. The command starts no tracing of its own: a replayed message keeps
+ * its traceparent, so its consumer's span joins the trace it was first sent in, beside the failed
+ * attempt.
  */
 import { replayDeadLetters } from '@rb/kafka-runner';
 import { Kafka, logLevel } from 'kafkajs';

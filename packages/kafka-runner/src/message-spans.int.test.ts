@@ -16,6 +16,7 @@ import {
   OutboxDeadLettersAndLease1766000000000,
   OutboxRelay,
   PoisonMessageError,
+  replayDeadLetters,
   typeormTransactions,
 } from './index';
 
@@ -53,8 +54,12 @@ const traceparentOf = (span: ReadableSpan) => `00-${span.spanContext().traceId}-
 const childrenOf = (span: ReadableSpan) =>
   tracing.spans().filter((s) => s.parentSpanContext?.spanId === span.spanContext().spanId);
 
-/** A handler that emits one event per message to `out` (through the message edge), logging as it goes. */
+/**
+ * A handler that emits one event per message to `out` (through the message edge), logging as it
+ * goes; `test.poison` is refused as poison, `test.poison-once` only the first time (a fixed bug).
+ */
 function forwarding(out: string, log: ReturnType<typeof createLogger>, chunked = false): MessageHandler<string> {
+  const refusedOnce = new Set<string>();
   const emit = (message: Parameters<MessageHandler<string>['apply']>[1]['message']) => {
     const envelope = decodeEnvelope(message);
     log.info('forwarding');
@@ -73,7 +78,9 @@ function forwarding(out: string, log: ReturnType<typeof createLogger>, chunked =
   };
   return {
     decode: (message) => {
-      if (message.headers.ce_type === 'test.poison') throw new PoisonMessageError('CONTRACT_VIOLATION', 'for the test');
+      const { ce_type: type, ce_id: id } = message.headers;
+      if (type === 'test.poison' || (type === 'test.poison-once' && !refusedOnce.has(id!) && refusedOnce.add(id!)))
+        throw new PoisonMessageError('CONTRACT_VIOLATION', 'for the test');
       return { eventId: message.headers.ce_id!, eventType: message.headers.ce_type!, event: '' };
     },
     apply: async (_event, { message }) => [emit(message)],
@@ -235,5 +242,25 @@ describe('spans of the consumer runner', () => {
     const consumer = tracing.spans().find((span) => span.name === `process ${s.topic}`)!;
     expect(consumer.status).toEqual({ code: SpanStatusCode.ERROR, message: 'CONTRACT_VIOLATION' });
     expect(consumer.attributes['rb.outcome']).toBe('dead_lettered');
+  });
+
+  it('when a dead letter is replayed (pnpm dlq:replay), then it is handled in a CONSUMER span of the trace it was first sent in, beside the failed attempt', async () => {
+    const s = await scenario();
+    const id = uniqueName('evt');
+    const [sent] = await s.send([id], 'test.poison-once');
+    await s.runner.start();
+    await waitFor('the dead letter', () => s.reports.some((r) => r.outcome === 'dead_lettered'));
+    expect(await replayDeadLetters(testKafka(), deadLetterTopic(s.topic))).toBe(1);
+    await waitFor('the replayed message processed', () => s.reports.some((r) => r.outcome === 'processed'));
+    await s.stop();
+
+    const attempts = tracing.spans().filter((span) => span.name === `process ${s.topic}`);
+    expect(attempts.map((span) => span.attributes['rb.outcome'])).toEqual(['dead_lettered', 'processed']);
+    for (const attempt of attempts) {
+      expect(attempt.spanContext().traceId).toBe(idsOf(sent!).traceId);
+      expect(attempt.parentSpanContext?.spanId).toBe(idsOf(sent!).spanId);
+    }
+    const [row] = await s.outbox();
+    expect(row!.headers.traceparent).toBe(traceparentOf(attempts[1]!));
   });
 });
