@@ -41,9 +41,10 @@ describe('spans', () => {
   describe('httpServerSpans', () => {
     let server: Server;
     let url: string;
+    let incoming: 'parent' | 'link' | undefined;
     beforeEach(async () => {
       const app = express();
-      app.use(httpServerSpans());
+      app.use((req, res, next) => httpServerSpans(incoming ? { incoming } : {})(req, res, next));
       // the body read from stream events, as ingress reads it, before the handler runs
       app.post('/webhooks/:kind', (req, res, next) => {
         const chunks: Buffer[] = [];
@@ -84,6 +85,29 @@ describe('spans', () => {
       const useCase = named('use case')!;
       expect(useCase.spanContext().traceId).toBe(TRACE_ID);
       expect(useCase.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+    });
+
+    it('when a public listener (incoming link) gets a traceparent, then its SERVER span starts a trace of its own, linked to the incoming context, and the work below follows the new trace', async () => {
+      incoming = 'link';
+      try {
+        const response = await fetch(`${url}/webhooks/retell`, {
+          method: 'POST',
+          headers: { traceparent: `00-${TRACE_ID}-${PARENT_SPAN}-01` },
+          body: '{"event":"call_started"}',
+        });
+        expect(response.status).toBe(204);
+        const server = await ended('POST /webhooks/:kind');
+        expect(server.parentSpanContext).toBeUndefined();
+        expect(server.spanContext().traceId).not.toBe(TRACE_ID);
+        expect(server.links.map((link) => [link.context.traceId, link.context.spanId])).toEqual([
+          [TRACE_ID, PARENT_SPAN],
+        ]);
+        const useCase = named('use case')!;
+        expect(useCase.spanContext().traceId).toBe(server.spanContext().traceId);
+        expect(useCase.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+      } finally {
+        incoming = undefined;
+      }
     });
 
     it('when the answer is a 5xx, then the span is an error; a request without a traceparent starts a trace', async () => {

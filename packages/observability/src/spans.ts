@@ -74,14 +74,27 @@ export function activeTraceIds(): { trace_id: string; span_id: string } | undefi
  * A route in a router names the router's mount too (`/internal` + `/availability`), when the
  * mount as matched is made of lowercase words only: a mount with a parameter is matched with its
  * value, which never goes into a span.
+ *
+ * `incoming: 'link'` is for a listener the public reaches (ingress's webhook and tool routes):
+ * anyone can send a `traceparent` there, before any signature is checked, and a parent from
+ * outside would let them choose our trace ids and our sampling (a sampled flag on every
+ * request). There each request starts a trace of its own, linked to the incoming context.
  */
-export function httpServerSpans() {
+export function httpServerSpans(options: { incoming?: 'parent' | 'link' } = {}) {
+  const asParent = (options.incoming ?? 'parent') === 'parent';
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!tracingEnabled()) return next();
-    const parent = propagation.extract(context.active(), req.headers);
+    const extracted = propagation.extract(context.active(), req.headers);
+    const parent = asParent ? extracted : trace.deleteSpan(context.active());
+    const remote = trace.getSpanContext(extracted);
+    const links = !asParent && remote && isSpanContextValid(remote) ? [{ context: remote }] : [];
     const span = trace
       .getTracer(TRACER)
-      .startSpan(req.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } }, parent);
+      .startSpan(
+        req.method,
+        { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method }, links },
+        parent,
+      );
     const active = trace.setSpan(parent, span);
     // the body arrives in stream events, which otherwise run in the connection's context
     context.bind(active, req);

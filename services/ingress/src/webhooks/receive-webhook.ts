@@ -96,7 +96,8 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
       if (claim.kind === 'busy') return reject({ kind: 'rejected', reason: 'busy', retryAfterSeconds: 1 });
 
       // the trace starts here: Retell's own traceparent when it sent a well-formed one; with tracing
-      // on, the request's SERVER span (its child) instead, which eventHeaders prefers
+      // on, the request's SERVER span instead, which eventHeaders prefers (a trace of our own,
+      // linked to Retell's: the public listener never takes a parent from outside)
       const headers = eventHeaders({
         id: eventId,
         type: retellEventType(event),

@@ -38,7 +38,8 @@ export function makeApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   // a SERVER span per request (with tracing on): the events a webhook stores and the commands a
   // tool sends carry it on, so one trace goes from Retell's request to booking's outcome
-  app.use(httpServerSpans());
+  // the public listener: a traceparent from outside is linked, never our parent (see httpServerSpans)
+  app.use(httpServerSpans({ incoming: 'link' }));
   app.use(httpMetricsMiddleware(deps.registry));
   // every 503 makes Retell retry; its reason is logged once per reason and 10 s, not per webhook
   const warnUnavailable = rateLimitedWarn(deps.log);
