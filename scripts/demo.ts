@@ -8,38 +8,24 @@
  * Usage (after scripts/up.sh started the services and registered a Cal.com account for each
  * company; locally that is scripts/fake-calcom.ts, a stand-in for Cal.com): tsx scripts/demo.ts
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TOPICS } from '@rb/contracts';
 import { RegistrySerde } from '@rb/contracts/serde';
 import { Kafka, logLevel } from 'kafkajs';
 import { signRetellBody } from '../services/ingress/test/support';
 import { showWholeLiveCall } from './demo-live-call';
+import { fixtureCalls, nextSalonDayAt, sameWishCalls } from './lib/demo-calls';
+import type { RetellTraffic } from './lib/retell-traffic';
+import { callTool, postSigned, ring } from './lib/retell-traffic';
 
 const INGRESS_URL = process.env.INGRESS_URL ?? 'http://127.0.0.1:3000';
 const BOOKING_URL = process.env.BOOKING_URL ?? 'http://127.0.0.1:3002';
 const API_KEY = process.env.RETELL_API_KEY ?? '';
 const FIXTURES = resolve(process.env.SHARED_DIR ?? join(__dirname, '..', '..', 'shared'), 'retell', 'fixtures');
-const FILES = [
-  '01-call_started.salon-inbound.json',
-  '02-call_ended.salon-inbound.json',
-  '03-call_analyzed.salon-inbound.json',
-  '04-call_ended.praxis-outbound-no-answer.json',
-  '05-transcript_updated.praxis-inbound.json',
-  '06-transfer_started.praxis-inbound.json',
-  '07-call_analyzed.praxis-inbound-transfer.json',
-];
+const RETELL: RetellTraffic = { ingressUrl: INGRESS_URL, apiKey: API_KEY, fixtures: FIXTURES };
 
-async function post(
-  label: string,
-  body: string,
-  signature = signRetellBody(body, API_KEY, Date.now()),
-): Promise<number> {
-  const response = await fetch(`${INGRESS_URL}/webhooks/retell`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-retell-signature': signature },
-    body,
-  });
+async function post(label: string, body: string, signature?: string): Promise<number> {
+  const response = await postSigned(RETELL, '/webhooks/retell', body, signature);
   const text = await response.text();
   console.log(`  ${String(response.status).padEnd(4)} ${label}${text ? `  ${text}` : ''}`);
   return response.status;
@@ -56,56 +42,34 @@ async function main(): Promise<void> {
   const run = Date.now().toString(36);
   const callIds = new Set<string>();
   const wishIds = new Set<string>();
-  const bodies = FILES.map((file) => {
-    const raw = readFileSync(join(FIXTURES, file), 'utf8');
-    const id = (JSON.parse(raw) as { call: { call_id: string } }).call.call_id;
-    callIds.add(`${id}_${run}`);
-    return { file, body: raw.split(id).join(`${id}_${run}`) };
-  });
+  const bodies = fixtureCalls(RETELL, run);
+  for (const { callId } of bodies) callIds.add(callId);
+
+  const routed = await showCallInbound(run);
+  if (routed) await showCheckAvailability(routed);
+
   // both fixture calls were settled during the call (booked, moved) — by tools of another system:
   // the bookings their agents name do not exist here, so the truth check reports each as a
   // booking.claim-mismatch.v1 on booking.outcomes.v1; one more salon call whose
   // analysis leaves the booking to us shows a booking intent. The fixture's wish (16 Oct 2026)
-  // may be long past: it asks for a time on the salon's next working day instead, so booking books
-  // a slot in the future. A second caller asks for the same time: only one of them gets it, the
-  // other is offered alternatives.
-  // another time each run, so a second run against the same stand-in Cal.com (which keeps the
-  // first run's booking) is not taken for the same wish
-  const WISH_TIMES = ['14:30', '15:00', '15:30', '16:00', '10:30', '11:00', '11:30', '16:30'];
-  const wishedStart = nextSalonDayAt(WISH_TIMES[Math.floor(Date.now() / 60_000) % WISH_TIMES.length]!);
-  const wishes: [string, string, string][] = [
-    ['call_wish', '+4917612345678', 'not booked during the call, wish'],
-    ['call_wish_same_time', '+4915112345679', 'another caller, the same wish'],
-  ];
-  for (const [prefix, from, label] of wishes) {
-    const wish = JSON.parse(bodies[2]!.body) as {
-      call: {
-        call_id: string;
-        from_number: string;
-        call_analysis: { custom_analysis_data: Record<string, unknown> };
-      };
-    };
-    wish.call.call_id = `${prefix}_${run}`;
-    wish.call.from_number = from;
-    wish.call.call_analysis.custom_analysis_data.termin_gebucht = false;
-    wish.call.call_analysis.custom_analysis_data.termin_beginn = wishedStart;
-    callIds.add(wish.call.call_id);
-    wishIds.add(wish.call.call_id);
-    bodies.push({
-      file: `03-call_analyzed.salon-inbound.json, ${label}: ${wishedStart}`,
-      body: JSON.stringify(wish),
-    });
-  }
-
-  const routed = await showCallInbound(run);
-  if (routed) await showCheckAvailability(routed);
+  // may be long past: it asks for a free start on the salon's next working day instead, so booking
+  // books a slot in the future. A second caller asks for the same time: only one of them gets it,
+  // the other is offered alternatives.
+  const wishedStart = await freeStartToWish(routed);
+  const wishes = sameWishCalls(bodies[2]!.body, wishedStart, [`call_wish_${run}`, `call_wish_same_time_${run}`]);
+  const labels = ['not booked during the call, wish', 'another caller, the same wish'];
+  wishes.forEach(({ callId, body }, i) => {
+    callIds.add(callId);
+    wishIds.add(callId);
+    bodies.push({ file: `03-call_analyzed.salon-inbound.json, ${labels[i]}: ${wishedStart}`, callId, body });
+  });
 
   console.log(`\nPOST ${INGRESS_URL}/webhooks/retell (signed like Retell, call ids suffixed _${run}):`);
   for (const { file, body } of bodies) expectStatus(file, await post(file, body), [204]);
   expectStatus('the redelivery', await post(`${bodies[1]!.file} again (Retell redelivery)`, bodies[1]!.body), [200]);
   const wrongKey = signRetellBody(bodies[0]!.body, 'wrong-key', Date.now());
   expectStatus('the wrong key', await post(`${bodies[0]!.file} with a wrong key`, bodies[0]!.body, wrongKey), [401]);
-  expectStatus('the body that is not JSON', await post('a body that is not JSON', '{"event":', undefined), [400]);
+  expectStatus('the body that is not JSON', await post('a body that is not JSON', '{"event":'), [400]);
 
   console.log(`\nMessages on ${TOPICS.retellWebhookEvents} for this run:`);
   const kafka = new Kafka({
@@ -165,7 +129,8 @@ async function main(): Promise<void> {
   }
   console.log(
     '\nEverything the demo expects was seen: the ring, free times, stored events, lifecycle events, intents, outcomes, costs, ' +
-      'the caller known by name, a whole live call booked once with its truth check passing, and a false claim caught.',
+      'the caller known by name, a whole live call booked once with its truth check passing, a caller whose wished start was ' +
+      'taken booking an offered alternative, and a false claim caught.',
   );
 }
 
@@ -173,25 +138,16 @@ async function main(): Promise<void> {
  * The phone rings at the salon (+49 221 98765430 in deploy/tenants.example.yaml): Retell asks
  * ingress's inbound webhook which business this is; then a number nobody has, which is refused.
  */
-async function ring(to: string, callId: string, from = '+4934155512309') {
-  const body = readFileSync(join(FIXTURES, '08-call_inbound.request.json'), 'utf8')
-    .replace('+493412240870', to)
-    .replace('+4934155512309', from)
-    .replace('call_cd4ee1790ab8cf314f667e967fa', callId);
-  const response = await fetch(`${INGRESS_URL}/webhooks/retell/inbound`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-retell-signature': signRetellBody(body, API_KEY, Date.now()) },
-    body,
-  });
-  return { status: response.status, answer: (await response.json()) as { call_inbound: Record<string, unknown> } };
-}
-
 async function showCallInbound(run: string): Promise<unknown> {
   console.log(`\nPOST ${INGRESS_URL}/webhooks/retell/inbound (call_inbound, fixture 08 for the salon's number):`);
-  const ask = (to: string) => ring(to, `call_inbound_${run}_${to.slice(-4)}`);
+  const ask = (to: string) => ring(RETELL, { callId: `call_inbound_${run}_${to.slice(-4)}`, to });
   const salon = await ask('+4922198765430');
-  console.log(`  ${salon.status}  ${JSON.stringify(salon.answer.call_inbound, null, 2).split('\n').join('\n  ')}`);
-  const variables = salon.answer.call_inbound.dynamic_variables as Record<string, string> | undefined;
+  console.log(
+    `  ${salon.status}  ${JSON.stringify(salon.answer.call_inbound ?? salon.answer, null, 2)
+      .split('\n')
+      .join('\n  ')}`,
+  );
+  const variables = salon.answer.call_inbound?.dynamic_variables as Record<string, string> | undefined;
   if (salon.status !== 200 || !variables?.company_name)
     missing.push(
       `call_inbound for the salon's number: answered ${salon.status} without the business (see .run/ingress.log)`,
@@ -200,7 +156,7 @@ async function showCallInbound(run: string): Promise<unknown> {
   console.log(`  ${unknown.status}  ${JSON.stringify(unknown.answer)}  (a number nobody has: Retell's reject answer)`);
   if (unknown.status !== 200 || JSON.stringify(unknown.answer) !== '{"call_inbound":{}}')
     missing.push(`call_inbound for an unknown number: expected the reject answer, got ${unknown.status}`);
-  return salon.answer.call_inbound.metadata;
+  return salon.answer.call_inbound?.metadata;
 }
 
 /**
@@ -208,38 +164,44 @@ async function showCallInbound(run: string): Promise<unknown> {
  * the phrase, booking answers from Cal.com (the stand-in here) through its cache.
  */
 async function showCheckAvailability(metadata: unknown): Promise<void> {
-  const request = JSON.parse(readFileSync(join(FIXTURES, '11-function.check_availability.request.json'), 'utf8')) as {
-    args: Record<string, unknown>;
-    call: { metadata: unknown };
-  };
-  request.args = {
+  const args = {
     dienstleistung: 'Haare schneiden',
     datum_von: 'nächsten Dienstag nachmittags',
     datum_bis: 'nächsten Dienstag nachmittags',
   };
-  request.call.metadata = metadata;
-  const body = JSON.stringify(request);
   console.log(
-    `\nPOST ${INGRESS_URL}/webhooks/retell/functions/check_availability (fixture 11 in the salon's call, args ${JSON.stringify(request.args)}):`,
+    `\nPOST ${INGRESS_URL}/webhooks/retell/functions/check_availability (fixture 11 in the salon's call, args ${JSON.stringify(args)}):`,
   );
-  const response = await fetch(`${INGRESS_URL}/webhooks/retell/functions/check_availability`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-retell-signature': signRetellBody(body, API_KEY, Date.now()) },
-    body,
-  });
-  const answer = (await response.json()) as { ok?: boolean; freie_termine?: { gesprochen: string }[] };
-  console.log(`  ${response.status}  ${JSON.stringify(answer, null, 2).split('\n').join('\n  ')}`);
-  if (response.status !== 200 || answer.ok !== true || !answer.freie_termine?.length)
+  const { status, answer } = await callTool(RETELL, 'check_availability', args, { metadata });
+  console.log(`  ${status}  ${JSON.stringify(answer, null, 2).split('\n').join('\n  ')}`);
+  if (status !== 200 || answer.ok !== true || !(answer.freie_termine as unknown[] | undefined)?.length)
     missing.push(
-      `check_availability for next Tuesday afternoon: expected free times, got ${response.status} ${JSON.stringify(answer)}`,
+      `check_availability for next Tuesday afternoon: expected free times, got ${status} ${JSON.stringify(answer)}`,
     );
+}
+
+/**
+ * The post-call wish: the first free start on the salon's next working day as booking sees it now,
+ * so a run after earlier ones against the same stand-in Cal.com (which keeps their bookings) still
+ * wishes a free start. 14:30 that day when the salon's number was not routed.
+ */
+async function freeStartToWish(metadata: unknown): Promise<string> {
+  const day = nextSalonDayAt('14:30');
+  if (!metadata) return day;
+  const when = { dienstleistung: 'Haare schneiden', datum_von: day.slice(0, 10), datum_bis: day.slice(0, 10) };
+  const { answer } = await callTool(RETELL, 'check_availability', when, { metadata });
+  return (answer.freie_termine as { beginn: string }[] | undefined)?.[0]?.beginn ?? day;
 }
 
 /** The caller of the salon's calls named herself: when she rings again, the agent knows her name. */
 async function showKnownCaller(run: string): Promise<void> {
   console.log(`\nPOST ${INGRESS_URL}/webhooks/retell/inbound (she rings the salon again, from +4917612345678):`);
-  const { status, answer } = await ring('+4922198765430', `call_again_${run}`, '+4917612345678');
-  const variables = (answer.call_inbound.dynamic_variables ?? {}) as Record<string, string>;
+  const { status, answer } = await ring(RETELL, {
+    callId: `call_again_${run}`,
+    to: '+4922198765430',
+    from: '+4917612345678',
+  });
+  const variables = (answer.call_inbound?.dynamic_variables ?? {}) as Record<string, string>;
   console.log(
     `  ${status}  caller_known=${variables.caller_known}  caller_name=${JSON.stringify(variables.caller_name)}`,
   );
@@ -386,22 +348,6 @@ async function readRunUntil(
     });
   });
   await consumer.disconnect();
-}
-
-/** 14:30 (Europe/Berlin) on the next day after today that Salon Haarmonie works (Tuesday to Saturday). */
-function nextSalonDayAt(time: string): string {
-  const zone = 'Europe/Berlin';
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date()); // YYYY-MM-DD
-  const day = new Date(`${today}T12:00:00Z`);
-  do day.setUTCDate(day.getUTCDate() + 1);
-  while (day.getUTCDay() === 0 || day.getUTCDay() === 1);
-  const date = day.toISOString().slice(0, 10);
-  // the zone's offset on that day ("GMT+01:00"), so the wish reads as Retell's analysis writes it
-  const offset = new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'longOffset' })
-    .formatToParts(new Date(`${date}T${time}:00Z`))
-    .find((p) => p.type === 'timeZoneName')!
-    .value.replace('GMT', '');
-  return `${date}T${time}:00${offset || '+00:00'}`;
 }
 
 function outcomeSummary(outcome: Record<string, unknown>): string {
