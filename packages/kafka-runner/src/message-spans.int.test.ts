@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { InMemoryTracing, ReadableSpan } from '@rb/observability';
-import { createLogger, startInMemoryTracing } from '@rb/observability';
+import { createLogger, startInMemoryTracing, withSpan } from '@rb/observability';
 import { newTraceparent } from '@rb/contracts';
 import { createTopic, readAll, testKafka, uniqueName } from '../../../test/support/kafka';
 import { createTestDatabase } from '../../../test/support/postgres';
@@ -242,6 +242,34 @@ describe('spans of the consumer runner', () => {
     const consumer = tracing.spans().find((span) => span.name === `process ${s.topic}`)!;
     expect(consumer.status).toEqual({ code: SpanStatusCode.ERROR, message: 'CONTRACT_VIOLATION' });
     expect(consumer.attributes['rb.outcome']).toBe('dead_lettered');
+  });
+
+  it('when a traced transaction fails, then its span is an error named by the error’s stable code, or by its class when it has none (as every span says it)', async () => {
+    class LedgerLocked extends Error {}
+    const transactions = typeormTransactions(db.dataSource);
+    const work = await withSpan({ name: 'failing work' }, async (span) => {
+      await expect(
+        transactions(async (sql) => {
+          await sql.query('SELECT 1');
+          throw new LedgerLocked('for the test');
+        }),
+      ).rejects.toThrow(LedgerLocked);
+      // PostgreSQL's SQLSTATE for a division by zero
+      await expect(transactions((sql) => sql.query('SELECT 1 / 0'))).rejects.toThrow();
+      return span;
+    });
+    const failed = tracing
+      .spans()
+      .filter((span) => span.parentSpanContext?.spanId === work.spanContext().spanId)
+      .map((span) => ({ name: span.name, status: span.status, type: span.attributes['error.type'] }));
+    expect(failed).toEqual([
+      {
+        name: 'transaction postgresql',
+        status: { code: SpanStatusCode.ERROR, message: 'LedgerLocked' },
+        type: 'LedgerLocked',
+      },
+      { name: 'transaction postgresql', status: { code: SpanStatusCode.ERROR, message: '22012' }, type: '22012' },
+    ]);
   });
 
   it('when a dead letter is replayed (pnpm dlq:replay), then it is handled in a CONSUMER span of the trace it was first sent in, beside the failed attempt', async () => {

@@ -1,5 +1,6 @@
 import type { Context, Link, Span } from '@opentelemetry/api';
-import { context as otel, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context as otel, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { errorType, markFailed } from '@rb/observability';
 import type { ConsumedMessage } from './consumed-message';
 import type { InHand } from './message-context';
 import { logFieldsOf, traceparentOf, withInHand } from './message-context';
@@ -64,7 +65,7 @@ export async function handleInSpan(
   try {
     await inMessage(at, () => work((report) => reportingInto(at.span, report)));
   } catch (error) {
-    failed(at.span, errorCode(error));
+    markFailed(at.span, errorType(error));
     throw error;
   } finally {
     at.span.end();
@@ -78,14 +79,9 @@ export function reportingInto(span: Span, report: ReportOutcome): ReportOutcome 
     span.setAttribute('cloudevents.event_type', eventType);
     if (outcome === 'retried') span.addEvent('retry', { 'error.type': error?.code ?? 'unknown' });
     else span.setAttribute('rb.outcome', outcome);
-    if (GIVEN_UP.has(outcome)) failed(span, error?.code ?? outcome);
+    if (GIVEN_UP.has(outcome)) markFailed(span, error?.code ?? outcome);
     report(message, eventType, outcome, started, error);
   };
-}
-
-export function failed(span: Span, code: string): void {
-  span.setAttribute('error.type', code);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: code });
 }
 
 /**
@@ -112,7 +108,7 @@ export async function inPublishSpan<T>(
   try {
     return await otel.with(trace.setSpan(otel.active(), span), work);
   } catch (error) {
-    failed(span, errorCode(error));
+    markFailed(span, errorType(error));
     throw error;
   } finally {
     span.end();
@@ -139,9 +135,4 @@ export function chunkSpans(chunk: readonly ConsumedMessage[], groupId: string) {
       }
     },
   };
-}
-
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code ? code : error instanceof Error ? error.constructor.name : 'unexpected';
 }

@@ -1,5 +1,6 @@
 import { SpanKind, trace } from '@opentelemetry/api';
-import { failed, TRACER } from './message-spans';
+import { errorType, markFailed } from '@rb/observability';
+import { TRACER } from './message-spans';
 
 const NOT_COUNTED = () => undefined;
 
@@ -21,7 +22,7 @@ export async function inTransactionSpan<T>(run: (counted: () => void) => Promise
   try {
     return await run(() => statements++);
   } catch (error) {
-    failed(span, (error as { code?: string }).code ?? 'rolled_back');
+    markFailed(span, errorType(error));
     throw error;
   } finally {
     span.setAttribute('db.transaction.statements', statements);
