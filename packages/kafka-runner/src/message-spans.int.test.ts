@@ -11,6 +11,7 @@ import {
   CreateMessagingTables1764000000000,
   deadLetterTopic,
   decodeEnvelope,
+  DependencyUnavailableError,
   eventHeaders,
   messageLogFields,
   OutboxDeadLettersAndLease1766000000000,
@@ -56,7 +57,8 @@ const childrenOf = (span: ReadableSpan) =>
 
 /**
  * A handler that emits one event per message to `out` (through the message edge), logging as it
- * goes; `test.poison` is refused as poison, `test.poison-once` only the first time (a fixed bug).
+ * goes; `test.poison` is refused as poison, `test.poison-once` only the first time (a fixed bug),
+ * `test.waits-once` pauses its partition the first time (a dependency it waits for).
  */
 function forwarding(out: string, log: ReturnType<typeof createLogger>, chunked = false): MessageHandler<string> {
   const refusedOnce = new Set<string>();
@@ -81,6 +83,8 @@ function forwarding(out: string, log: ReturnType<typeof createLogger>, chunked =
       const { ce_type: type, ce_id: id } = message.headers;
       if (type === 'test.poison' || (type === 'test.poison-once' && !refusedOnce.has(id!) && refusedOnce.add(id!)))
         throw new PoisonMessageError('CONTRACT_VIOLATION', 'for the test');
+      if (type === 'test.waits-once' && !refusedOnce.has(id!) && refusedOnce.add(id!))
+        throw new DependencyUnavailableError('CLAIMS_SETTLING', 'for the test', 50);
       return { eventId: message.headers.ce_id!, eventType: message.headers.ce_type!, event: '' };
     },
     apply: async (_event, { message }) => [emit(message)],
@@ -242,6 +246,20 @@ describe('spans of the consumer runner', () => {
     const consumer = tracing.spans().find((span) => span.name === `process ${s.topic}`)!;
     expect(consumer.status).toEqual({ code: SpanStatusCode.ERROR, message: 'CONTRACT_VIOLATION' });
     expect(consumer.attributes['rb.outcome']).toBe('dead_lettered');
+  });
+
+  it('when a message pauses its partition (a dependency it waits for), then its span names the outcome and the code but is no error, and the message read again is processed', async () => {
+    const s = await scenario();
+    const id = uniqueName('evt');
+    await s.send([id], 'test.waits-once');
+    await s.runner.start();
+    await waitFor('the message processed after the pause', () => s.reports.some((r) => r.outcome === 'processed'));
+    await s.stop();
+    const [paused, processed] = tracing.spans().filter((span) => span.name === `process ${s.topic}`);
+    expect(paused!.attributes).toMatchObject({ 'rb.outcome': 'paused', 'error.type': 'CLAIMS_SETTLING' });
+    expect(paused!.status.code).toBe(SpanStatusCode.UNSET);
+    expect(processed!.attributes['rb.outcome']).toBe('processed');
+    expect(processed!.attributes['error.type']).toBeUndefined();
   });
 
   it('when a traced transaction fails, then its span is an error named by the error’s stable code, or by its class when it has none (as every span says it)', async () => {

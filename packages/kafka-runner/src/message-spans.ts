@@ -13,7 +13,12 @@ import type { Outcome, ReportOutcome } from './outcome-report';
  */
 export const TRACER = '@rb/kafka-runner';
 
-const GIVEN_UP = new Set<Outcome>(['dead_lettered', 'paused', 'compensation_failed']);
+/**
+ * what ends a message's handling with its work not done: an error span. A pause is not among
+ * them: waiting for a dependency (Cal.com away, an intent in flight elsewhere, a booking still
+ * being made) is ordinary, and the message is read again when the partition resumes.
+ */
+const GIVEN_UP = new Set<Outcome>(['dead_lettered', 'compensation_failed']);
 const NO_TRACEPARENTS: ReadonlyMap<string, string> = new Map();
 
 /** One consumed message: its span, the context it is active in, and what the runner has in hand. */
@@ -72,7 +77,10 @@ export async function handleInSpan(
   }
 }
 
-/** The outcome reporter, also telling the span: retries as events, the outcome, error for giving up. */
+/**
+ * The outcome reporter, also telling the span: retries as events, the outcome, error for giving
+ * up; a pause names what it waits for (`error.type`, its code) without being an error.
+ */
 export function reportingInto(span: Span, report: ReportOutcome): ReportOutcome {
   if (!span.isRecording()) return report;
   return (message, eventType, outcome, started, error) => {
@@ -80,6 +88,7 @@ export function reportingInto(span: Span, report: ReportOutcome): ReportOutcome 
     if (outcome === 'retried') span.addEvent('retry', { 'error.type': error?.code ?? 'unknown' });
     else span.setAttribute('rb.outcome', outcome);
     if (GIVEN_UP.has(outcome)) markFailed(span, error?.code ?? outcome);
+    else if (outcome === 'paused') span.setAttribute('error.type', error?.code ?? 'paused');
     report(message, eventType, outcome, started, error);
   };
 }
