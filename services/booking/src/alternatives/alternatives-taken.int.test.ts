@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BookingCommandAnsweredV1 } from '@rb/contracts';
 import { typeormAutocommit } from '@rb/kafka-runner';
 import { createTestDatabase } from '../../../../test/support/postgres';
-import { makeIntent, waitFor } from '../../test/booking-harness';
+import { admin, makeIntent, waitFor } from '../../test/booking-harness';
 import type { CommandScenario } from '../../test/command-harness';
 import { bookCommand, metricSum, startCommandScenario } from '../../test/command-harness';
 import { MIGRATIONS } from '../infra/db/migrations';
@@ -44,6 +44,7 @@ const book = (s: CommandScenario, callId: string, startUtc: string) =>
   bookCommand(s.company, callId, startUtc, clock());
 const taken = async (s: CommandScenario, source: string) =>
   metricSum(await s.metrics(), new RegExp(`^booking_alternatives_taken_total\\{source="${source}"`));
+const takenAtAll = async (s: CommandScenario) => metricSum(await s.metrics(), /^booking_alternatives_taken_total\{/);
 const offered = async (s: CommandScenario, source: string) =>
   metricSum(await s.metrics(), new RegExp(`^booking_alternatives_offered_total\\{source="${source}"`));
 
@@ -147,6 +148,56 @@ describe('alternatives offered and taken', () => {
     );
     await waitFor('the offer counted', async () => (await offered(s, 'analysis')) === 1);
     expect(confirmed(s, first)[0]).toMatchObject({ alternative: false });
+  });
+});
+
+/**
+ * An offer is the call's, for its event type, in its company: each of those conditions is needed
+ * for a booking at an offered start to be the alternative taken, so each case breaks exactly one.
+ */
+describe('an offered start booked by anyone but the call it was offered to, for the same event type', () => {
+  it('when the call books an offered start under another event type, then booking.confirmed.v1 says alternative: false and nothing is counted taken', async () => {
+    const s = await scenario();
+    const callId = newCall();
+    const [start] = await slotTaken(s, callId);
+    const command = book(s, callId, start!);
+    await s.commands.send({ ...command, service: { ...command.service, calcomEventTypeId: 1202 } });
+    await waitFor('the booking', () => confirmed(s, callId).length === 1);
+    expect(confirmed(s, callId)[0]).toMatchObject({
+      alternative: false,
+      booking: { eventTypeId: 1202, start: { utc: start } },
+    });
+    expect(await takenAtAll(s)).toBe(0);
+  });
+
+  it('when another call of the company books a start offered to this call, then booking.confirmed.v1 says alternative: false and nothing is counted taken', async () => {
+    const s = await scenario();
+    const [start] = await slotTaken(s, newCall());
+    const other = newCall();
+    await s.commands.send(book(s, other, start!));
+    await waitFor('the booking', () => confirmed(s, other).length === 1);
+    expect(confirmed(s, other)[0]).toMatchObject({
+      alternative: false,
+      booking: { eventTypeId: 1201, start: { utc: start } },
+    });
+    expect(await takenAtAll(s)).toBe(0);
+  });
+
+  it('when another company books a start offered to a call of the same id, then booking.confirmed.v1 says alternative: false and nothing is counted taken', async () => {
+    const s = await scenario();
+    const callId = newCall();
+    const [start] = await slotTaken(s, callId);
+    const company = randomUUID();
+    const account = { baseUrl: s.calcom.url, kind: 'api_key', token: 'cal_live_good' };
+    expect((await admin(s.service.port, 'PUT', `/companies/${company}/calcom-account`, account)).status).toBe(200);
+    await s.commands.send(bookCommand(company, callId, start!, clock()));
+    await waitFor('the booking', () => confirmed(s, callId).length === 1);
+    expect(confirmed(s, callId)[0]).toMatchObject({
+      alternative: false,
+      attribution: { companyId: company },
+      booking: { eventTypeId: 1201, start: { utc: start } },
+    });
+    expect(await takenAtAll(s)).toBe(0);
   });
 });
 
