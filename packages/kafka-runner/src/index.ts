@@ -21,7 +21,9 @@ export { asRunnerError, DependencyUnavailableError, isRunnerError, PoisonMessage
 export type { DeadLetterSummary } from './dead-letter';
 export { deadLetterMessage, deadLetterTopic, listDeadLetters, replayDeadLetters } from './dead-letter';
 export { redactPersonalData, safeErrorCode } from './personal-data';
-export { messageLogFields } from './message-context';
+export { detached, messageLogFields, runDetached } from './message-context';
+export type { SpanOutcome } from './message-spans';
+export { inConsumerSpan } from './message-spans';
 export type { ContractMessage, ContractSchema, EventMeta } from './message-edge';
 export {
   buildOutboxEvent,

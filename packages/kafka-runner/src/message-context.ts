@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Span } from '@opentelemetry/api';
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { context as otel, isSpanContextValid, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { ConsumedMessage } from './consumed-message';
 
 /**
@@ -32,6 +32,26 @@ export function handedOnTraceparent(causeId: string): string | undefined {
 
 export function withInHand<T>(state: InHand, work: () => T): T {
   return inHand.run(state, work);
+}
+
+/**
+ * `work` outside whatever message or request is in hand: no active span, no message's ids. A
+ * timer, and a promise chain, keep the context of the code that started them (AsyncLocalStorage),
+ * so a background loop armed from inside a handler or a request (a re-drive woken when an intent
+ * is parked, a sweep nudged after a commit) would otherwise go on in that message's context long
+ * after it ended: its log lines would carry that message's ids, the events it emits that
+ * message's (ended) span as their traceparent, its spans would be children of it.
+ */
+export function runDetached<T>(work: () => T): T {
+  return inHand.exit(() => otel.with(ROOT_CONTEXT, work));
+}
+
+/**
+ * `callback`, bound to run outside any message or request whenever it is called (`runDetached`):
+ * a loop binds its timer callbacks and its kick once, so whoever arms or kicks it, it runs as itself.
+ */
+export function detached<A extends unknown[], R>(callback: (...args: A) => R): (...args: A) => R {
+  return (...args) => runDetached(() => callback(...args));
 }
 
 /** A message's ids for log lines (headers only: ids, never the value). */

@@ -61,14 +61,49 @@ export function inMessage<T>(at: MessageSpan, work: () => T): T {
 }
 
 /** One message from first delivery to its outcome, in its span; the span ends with it. */
-export async function handleInSpan(
+export function handleInSpan(
   message: ConsumedMessage,
   groupId: string,
   work: (report: (report: ReportOutcome) => ReportOutcome) => Promise<void>,
 ): Promise<void> {
+  return inOwnSpan(message, groupId, (span) => work((report) => reportingInto(span, report)));
+}
+
+/** How a message handled outside the runner ended, for its span. */
+export interface SpanOutcome {
+  /** `rb.outcome` */
+  outcome: string;
+  /** its stable code, as `error.type` */
+  code?: string | undefined;
+  /** given up (dead-lettered): an error span; any other outcome is not one */
+  failed?: boolean;
+}
+
+/**
+ * A consumed message handled outside the runner (booking's re-drive of a parked intent): `work`
+ * in a CONSUMER span of its own, a child of the message's traceparent, with the message's ids on
+ * the log lines and handed on to the events it emits, as the runner handles one; `tell` records
+ * how it ended. A throw makes the span an error with the error's code.
+ */
+export function inConsumerSpan<T>(
+  message: ConsumedMessage,
+  groupId: string,
+  work: (tell: (ended: SpanOutcome) => void) => Promise<T>,
+): Promise<T> {
+  return inOwnSpan(message, groupId, (span) =>
+    work(({ outcome, code, failed = false }) => {
+      if (!span.isRecording()) return;
+      span.setAttribute('rb.outcome', outcome);
+      if (failed) markFailed(span, code ?? outcome);
+      else if (code) span.setAttribute('error.type', code);
+    }),
+  );
+}
+
+async function inOwnSpan<T>(message: ConsumedMessage, groupId: string, work: (span: Span) => Promise<T>): Promise<T> {
   const at = startMessageSpan(message, groupId);
   try {
-    await inMessage(at, () => work((report) => reportingInto(at.span, report)));
+    return await inMessage(at, () => work(at.span));
   } catch (error) {
     markFailed(at.span, errorType(error));
     throw error;
