@@ -139,13 +139,16 @@ export async function dueNow(sql: Sql, companyId: string): Promise<void> {
   ]);
 }
 
-/** How long until the next call's first parked event is due (ms, 0 if one is); undefined: none parked. */
+/**
+ * How long until the next call's first parked event is due (ms, 0 if one is); undefined: none
+ * parked. (Not `greatest(0, …)` in SQL: greatest ignores a NULL, so none parked would read as 0.)
+ */
 export async function nextDueInMs(sql: Sql): Promise<number | undefined> {
   const [row] = await sql.query<{ ms: string | null }>(
-    `SELECT greatest(0, extract(epoch FROM min(due_at) - now()) * 1000)::bigint AS ms
+    `SELECT (extract(epoch FROM min(due_at) - now()) * 1000)::bigint AS ms
      FROM (SELECT DISTINCT ON (call_id) ${DUE_AT} AS due_at FROM parked_intents ORDER BY call_id, id) heads`,
   );
-  return row?.ms == null ? undefined : Number(row.ms);
+  return row?.ms == null ? undefined : Math.max(0, Number(row.ms));
 }
 
 /** For the gauges: how many are parked, and how long the oldest has waited (s). */

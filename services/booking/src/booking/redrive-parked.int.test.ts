@@ -2,8 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { BookingIntentRequestedV1 } from '@rb/contracts';
 import { frameJson, toKafkaHeaders } from '@rb/contracts';
-import type { ConsumedMessage } from '@rb/kafka-runner';
-import { appendOutbox, claimInbox, typeormAutocommit, typeormTransactions } from '@rb/kafka-runner';
+import type { ConsumedMessage, Sql } from '@rb/kafka-runner';
+import {
+  appendOutbox,
+  claimInbox,
+  inConsumerSpan,
+  messageLogFields,
+  typeormAutocommit,
+  typeormTransactions,
+} from '@rb/kafka-runner';
 import { testRedisUrl, uniqueName } from '../../../../test/support/kafka';
 import { createTestDatabase } from '../../../../test/support/postgres';
 import { CREDENTIAL_KEYS, makeIntent, waitFor } from '../../test/booking-harness';
@@ -243,6 +250,68 @@ it('when the database is away while a parked intent is re-driven, then the inten
     await db.dataSource.query(`DROP TRIGGER IF EXISTS ${fn} ON booking_requests`);
     await calcom.stop();
   }
+});
+
+/** The re-driver's own database, each statement recorded with the message's ids in hand when it ran. */
+function recordedDb() {
+  const autocommit = typeormAutocommit(db.dataSource);
+  const statements: { text: string; inHand: Record<string, string> | undefined }[] = [];
+  const sql: Sql = {
+    query: (text, parameters) => {
+      statements.push({ text, inHand: messageLogFields() });
+      return autocommit.query(text, parameters);
+    },
+  };
+  const redriver = new ParkedRedriver({
+    handler: processWith(fetch).handler,
+    db: sql,
+    transactions: typeormTransactions(db.dataSource),
+    consumer: GROUP,
+    intervalMs: 60_000,
+    claimSeconds: 30,
+    maxAttempts: 3,
+  });
+  return { redriver, statements };
+}
+
+it('when nothing is parked, then the re-driver looks once and waits for its interval instead of asking the database again and again', async () => {
+  expect(await db.dataSource.query('SELECT 1 FROM parked_intents')).toHaveLength(0);
+  const { redriver, statements } = recordedDb();
+  redriver.start();
+  try {
+    await waitFor('the first round', () => statements.length >= 2);
+    // a window for the loop to spin in, were it to
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  } finally {
+    await redriver.stop();
+  }
+  // the round's claim, and the look at when the next one is due
+  expect(statements).toHaveLength(2);
+});
+
+it('when the re-driver is woken while a message is handled (its intent parked, its Cal.com recovered), then its rounds run outside that message: nothing they do carries its ids', async () => {
+  const { redriver, statements } = recordedDb();
+  redriver.start();
+  try {
+    await waitFor('the first round', () => statements.length >= 2);
+    /** `wake` while an intent is handled, then wait for the statements it leads to */
+    const whileHandled = async (wake: (intent: BookingIntentRequestedV1) => unknown, leadsTo: number) => {
+      const before = statements.length;
+      const intent = makeIntent(randomUUID(), '2026-10-16T09:00:00Z');
+      await inConsumerSpan(messageOf(intent, `${intent.callId}:intent`), GROUP, async () => {
+        expect(messageLogFields()).toMatchObject({ ce_id: `${intent.callId}:intent` });
+        await wake(intent);
+      });
+      await waitFor('the round woken', () => statements.length >= before + leadsTo);
+    };
+    // the account's intents made due, the round's claim, the next due time
+    await whileHandled((intent) => redriver.accountRecovered(intent.attribution.companyId), 3);
+    // an intent parked: the round its due time wakes (claim, next due time)
+    await whileHandled(() => redriver.wakeIn(1), 2);
+  } finally {
+    await redriver.stop();
+  }
+  expect(statements.map((s) => s.inHand)).toEqual(statements.map(() => undefined));
 });
 
 /** A company with an account in `calcomUrl`, and one of its intents parked while its Cal.com was down. */

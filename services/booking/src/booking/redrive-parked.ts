@@ -1,6 +1,7 @@
+import { detached, inConsumerSpan } from '@rb/kafka-runner';
 import type { ParkedIntent } from './parked-intents.repository';
 import { claimDueHeads, dueNow, nextDueInMs, repark } from './parked-intents.repository';
-import type { IntentRedriveOptions } from './redrive-intent';
+import type { IntentRedrive, IntentRedriveOptions } from './redrive-intent';
 import { redriveIntent } from './redrive-intent';
 
 export type { RedriveOutcome } from './redrive-intent';
@@ -21,6 +22,11 @@ export interface RedriveOptions extends IntentRedriveOptions {
  * call's first parked event is taken, so a call's events keep their order; a company's intents are
  * re-driven one after another, and the first that finds its Cal.com still unavailable parks the
  * rest of that company's round again.
+ *
+ * The rounds run outside any message or request, whoever wakes them (a timer armed while an
+ * intent was being parked, a breaker closing during another message or a live question): each
+ * parked event is re-driven in a CONSUMER span of its own, a child of the span that sent it, with
+ * its own ids on the log lines, so its outcome continues its own trace.
  */
 export class ParkedRedriver {
   private timer: NodeJS.Timeout | undefined;
@@ -35,8 +41,8 @@ export class ParkedRedriver {
     this.kick();
   }
 
-  /** Re-drives what is due now (after the current round, if one runs). */
-  kick(): void {
+  /** Re-drives what is due now (after the current round, if one runs); bound once, outside any message. */
+  readonly kick: () => void = detached(() => {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
@@ -47,7 +53,7 @@ export class ParkedRedriver {
       this.running = undefined;
       void this.scheduleNext();
     });
-  }
+  });
 
   /** A round no later than `ms` from now (an intent was parked with that due time). */
   wakeIn(ms: number): void {
@@ -56,14 +62,14 @@ export class ParkedRedriver {
   }
 
   /** The account's breaker closed (its Cal.com answers again): its parked intents are due now. */
-  async accountRecovered(companyId: string): Promise<void> {
+  readonly accountRecovered: (companyId: string) => Promise<void> = detached(async (companyId: string) => {
     try {
       await dueNow(this.options.db, companyId);
       this.kick();
     } catch (error) {
       this.options.onError?.(error);
     }
-  }
+  });
 
   /** Stops taking parked intents; the round in hand finishes. */
   async stop(): Promise<void> {
@@ -96,7 +102,7 @@ export class ParkedRedriver {
 
   private async redriveCompany(parked: ParkedIntent[]): Promise<void> {
     for (const [i, intent] of parked.entries()) {
-      const result = await redriveIntent(intent, this.options);
+      const result = await this.redriveInSpan(intent);
       if (result.kind === 'done') continue;
       // still down: this one and (if it is the account's Cal.com) the company's others wait again
       const ids = result.calcom ? parked.slice(i).map((p) => p.id) : [intent.id];
@@ -104,6 +110,23 @@ export class ParkedRedriver {
       for (const _ of ids) this.options.onRedrive?.({ outcome: 'still_unavailable', code: result.reason });
       if (result.calcom) return;
     }
+  }
+
+  /** One parked event in its own CONSUMER span (its consumer's group), which tells how it ended. */
+  private redriveInSpan(parked: ParkedIntent): Promise<IntentRedrive> {
+    const { consumer, onRedrive } = this.options;
+    const group = typeof consumer === 'string' ? consumer : consumer(parked.message.topic);
+    return inConsumerSpan(parked.message, group, async (tell) => {
+      const result = await redriveIntent(parked, {
+        ...this.options,
+        onRedrive: (report) => {
+          tell({ outcome: report.outcome, code: report.code, failed: report.outcome === 'dead_lettered' });
+          onRedrive?.(report);
+        },
+      });
+      if (result.kind === 'unavailable') tell({ outcome: 'still_unavailable', code: result.reason });
+      return result;
+    });
   }
 
   private async scheduleNext(): Promise<void> {
