@@ -1,5 +1,5 @@
 import type { Transactions } from '@rb/kafka-runner';
-import { appendOutbox } from '@rb/kafka-runner';
+import { appendOutbox, detached } from '@rb/kafka-runner';
 import type { CostCallsDeps } from './cost-calls';
 import { costCalls } from './cost-calls';
 import type { PendingCursor, PendingPage } from './costing-state.repository';
@@ -21,6 +21,8 @@ export interface PendingSweeperOptions {
  * Calls that wait (for a rate, a plan, a Twilio rate, a directory entry) are costed again every
  * `intervalMs`, and at once when something they may wait for arrived (`nudge`: an ECB import, a
  * plan or rate change, a directory change). Each batch in its own transaction, with the outbox.
+ * Sweeps run outside any message or request, whoever nudged them (a directory message's commit,
+ * the calls consumer's chunk, an admin request): their log lines and events name none of those.
  */
 export class PendingSweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -101,18 +103,21 @@ export class PendingSweeper {
 
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.sweep()
-        .then(() => undefined, this.options.onError ?? (() => undefined))
-        .finally(() => {
-          this.running = undefined;
-          if (this.stopped) return;
-          if (this.again) {
-            this.again = false;
-            this.schedule(0);
-          } else this.schedule(this.options.intervalMs);
-        });
-    }, delayMs);
+    this.timer = setTimeout(this.due, delayMs);
     this.timer.unref?.();
   }
+
+  /** a sweep, then the next one scheduled; bound once, so it runs outside whatever armed its timer */
+  private readonly due = detached(() => {
+    this.running = this.sweep()
+      .then(() => undefined, this.options.onError ?? (() => undefined))
+      .finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        if (this.again) {
+          this.again = false;
+          this.schedule(0);
+        } else this.schedule(this.options.intervalMs);
+      });
+  });
 }
