@@ -16,7 +16,9 @@ import {
   createCommandTopics,
   fixtureBytes,
   postWebhook,
+  signRetellBody,
   startTestIngress,
+  TEST_API_KEY,
   testConfig,
   withFreshCallId,
 } from './support';
@@ -62,6 +64,27 @@ describe('ingress against the real broker, registry and Redis', () => {
     const decoded = await new RegistrySerde(testRegistryUrl()).decode(value);
     expect(decoded.schemaId).toBe(readSchemaId(value));
     expect(decoded.value).toEqual(JSON.parse(body.toString('utf8')));
+  });
+
+  it('when a signed webhook comes with a traceparent header, then the stored event starts a trace of ours, not the one the request named', async () => {
+    const { body, callId } = withFreshCallId('02-call_ended.salon-inbound.json');
+    // anyone can send this header (it is not signed): it must choose neither our trace ids nor the sampling
+    const incoming = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const response = await fetch(`${ingress.url}/webhooks/retell`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-retell-signature': signRetellBody(body, TEST_API_KEY, Date.now()),
+        traceparent: incoming,
+      },
+      body,
+    });
+    expect(response.status).toBe(204);
+    const message = (await readAll(topic)).find((m) => m.key?.toString() === callId);
+    const traceparent = message?.headers?.traceparent?.toString();
+    expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(traceparent).not.toBe(incoming);
+    expect(traceparent!.split('-')[1]).not.toBe(incoming.split('-')[1]);
   });
 
   it('when the same event is delivered 8 times concurrently, then all get 2xx and one message is stored', async () => {

@@ -47,8 +47,7 @@ describe('dedup claims of webhooks that end before their produce', () => {
       log,
     });
     const { body } = withFreshCallId('01-call_started.salon-inbound.json');
-    const send = () =>
-      receive({ rawBody: body, signature: signRetellBody(body, KEY, Date.now()), traceparent: undefined });
+    const send = () => receive({ rawBody: body, signature: signRetellBody(body, KEY, Date.now()) });
     const keys = async () => {
       const found = await redis.keys(`${keyPrefix}*`);
       return Promise.all(found.map((k) => redis.get(k)));

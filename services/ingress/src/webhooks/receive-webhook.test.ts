@@ -34,7 +34,7 @@ function setUp(publish: EventPublisher['publish'], claim: ClaimResult = { kind: 
     clock: () => NOW,
     log: pino({ level: 'silent' }),
   });
-  const send = () => receive({ rawBody: body, signature: signRetellBody(body, KEY, NOW), traceparent: undefined });
+  const send = () => receive({ rawBody: body, signature: signRetellBody(body, KEY, NOW) });
   return { send, calls };
 }
 

@@ -40,10 +40,7 @@ export interface WebhookRequest {
   /** the same bytes behind WIRE_HEADER_BYTES of free room, when the reader kept it: framed in place */
   withHeadroom?: Buffer;
   signature: string | undefined;
-  traceparent: string | undefined;
 }
-
-const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /**
  * Signed Retell webhook → validated → stored on the Retell events topic keyed by call id, answered
@@ -95,9 +92,10 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
       }
       if (claim.kind === 'busy') return reject({ kind: 'rejected', reason: 'busy', retryAfterSeconds: 1 });
 
-      // the trace starts here: Retell's own traceparent when it sent a well-formed one; with tracing
-      // on, the request's SERVER span instead, which eventHeaders prefers (a trace of our own,
-      // linked to Retell's: the public listener never takes a parent from outside)
+      // the trace starts here, always one of ours: with tracing on, the request's SERVER span
+      // (which eventHeaders prefers), else a new trace id. A traceparent the request came with is
+      // never taken: anyone can send one, unsigned, and would choose the trace ids and the sampling
+      // of every service downstream that traces
       const headers = eventHeaders({
         id: eventId,
         type: retellEventType(event),
@@ -105,8 +103,7 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
         time: new Date(now).toISOString(),
         subject: callId,
         correlationId: callId,
-        traceparent:
-          request.traceparent && TRACEPARENT.test(request.traceparent) ? request.traceparent : newTraceparent(),
+        traceparent: newTraceparent(),
       });
       // the body's bytes go to Kafka unchanged; zod has validated them against the same contract
       // the registered JSON Schema is generated from

@@ -53,7 +53,6 @@ export function makeApp(deps: AppDeps): express.Express {
       rawBody: body.raw,
       withHeadroom: body.withHeadroom,
       signature: req.get('x-retell-signature'),
-      traceparent: req.get('traceparent'),
     });
     sendOutcome(res, outcome, warnUnavailable);
   });
