@@ -50,15 +50,16 @@ describe("booking's time from intent to outcome", () => {
 });
 
 describe("booking's alternatives offered and taken", () => {
-  it('when a live book offers alternatives and a post-call intent takes one, then each is counted once under its own source', async () => {
+  it('when a live book offers alternatives and a post-call intent takes one, then each is counted once under its own source, the take under where it was offered', async () => {
     const registry = new Registry();
     const metrics = makeBookingMetrics(registry);
-    metrics.onAlternatives('offered', 'live_call');
-    metrics.onAlternatives('taken', 'analysis');
+    metrics.onAlternatives({ kind: 'offered', source: 'live_call' });
+    metrics.onAlternatives({ kind: 'taken', source: 'analysis', offeredIn: 'live_call' });
     const text = await registry.metrics();
     expect(text).toContain('booking_alternatives_offered_total{source="live_call"} 1');
-    expect(text).toContain('booking_alternatives_taken_total{source="analysis"} 1');
-    expect(text).not.toContain('booking_alternatives_taken_total{source="live_call"}');
+    expect(text).toContain('booking_alternatives_taken_total{source="analysis",offered_in="live_call"} 1');
+    expect(text).not.toContain('booking_alternatives_taken_total{source="live_call"');
+    expect(text).not.toContain('offered_in="post_call"');
     expect(text).not.toContain('booking_alternatives_offered_total{source="analysis"}');
   });
 });

@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import type { ClaimsVerdict } from './claims/check-claims';
 import type { AvailabilityAnswer, BookingCommandAnsweredV1, BookingOutcomeV1, CommandResult } from '@rb/contracts';
 import type { CacheState } from './availability/answer-availability';
-import type { RequestSource } from './alternatives/offered-alternatives.repository';
+import type { AlternativesEvent } from './alternatives/offered-alternatives.repository';
 import type { Park } from './booking/booking-intents';
 import type { RequestOutcome } from './booking/booking-requests';
 import type { RedriveOutcome } from './booking/redrive-parked';
@@ -154,26 +154,33 @@ function gauges(registry: Registry, sources: MetricSources): void {
 
 /**
  * The business's take-rate of alternatives: offers committed (a post-call intent's
- * booking.alternatives-offered.v1, a live book's slot_taken with alternatives) and bookings
- * confirmed at a start offered to their call (booking.confirmed.v1 `alternative: true`), each once
- * per request after its commit, by the source of the request that offered or booked (analysis,
- * transcript, live_call). A live offer may be taken by the call's post-call intent: the ratio is
- * meaningful over all sources.
+ * booking.alternatives-offered.v1, a live book's slot_taken with alternatives), by the offering
+ * request's source, and bookings confirmed at a start offered to their call (booking.confirmed.v1
+ * `alternative: true`), by the booking request's source and `offered_in`, where that start was
+ * offered (live_call, post_call); each once per request after its commit. Only a live offer can
+ * be taken, by a later live book of the call or by its post-call intent: the post-call intent
+ * holds its call (call_claims), so nothing books for the call after a post-call offer. The
+ * take-rate is therefore taken{offered_in="live_call"} ÷ offered{source="live_call"}; taken ÷
+ * offered over all sources would read low by every post-call offer.
  */
 function alternativesMetrics(registry: Registry) {
-  const counter = (name: string, help: string) =>
-    new Counter({ name, help, labelNames: ['source'] as const, registers: [registry] });
-  const offered = counter(
-    'booking_alternatives_offered_total',
-    "Offers of alternatives to a caller whose wish was taken (post-call booking.alternatives-offered.v1 and live books' slot_taken with alternatives), by the offering request's source (analysis, transcript, live_call)",
-  );
-  const taken = counter(
-    'booking_alternatives_taken_total',
-    "Bookings confirmed at a start offered to their call as an alternative (booking.confirmed.v1 alternative: true), by the booking request's source (analysis, transcript, live_call)",
-  );
+  const offered = new Counter({
+    name: 'booking_alternatives_offered_total',
+    help: "Offers of alternatives to a caller whose wish was taken (post-call booking.alternatives-offered.v1 and live books' slot_taken with alternatives), by the offering request's source (analysis, transcript, live_call). Only live_call offers can be taken: a post-call intent holds its call, so nothing books for the call after its offer",
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
+  const taken = new Counter({
+    name: 'booking_alternatives_taken_total',
+    help: "Bookings confirmed at a start offered to their call as an alternative (booking.confirmed.v1 alternative: true), by the booking request's source (analysis, transcript, live_call) and offered_in, where the start was offered (live_call, post_call). Take-rate: taken with offered_in=live_call over offered with source=live_call",
+    labelNames: ['source', 'offered_in'] as const,
+    registers: [registry],
+  });
   return {
-    onAlternatives: (kind: 'offered' | 'taken', source: RequestSource) =>
-      (kind === 'offered' ? offered : taken).inc({ source }),
+    onAlternatives: (event: AlternativesEvent) => {
+      if (event.kind === 'offered') offered.inc({ source: event.source });
+      else taken.inc({ source: event.source, offered_in: event.offeredIn });
+    },
   };
 }
 

@@ -42,8 +42,12 @@ async function scenario(): Promise<CommandScenario> {
 const newCall = () => `call_${randomUUID().slice(0, 12)}`;
 const book = (s: CommandScenario, callId: string, startUtc: string) =>
   bookCommand(s.company, callId, startUtc, clock());
-const taken = async (s: CommandScenario, source: string) =>
-  metricSum(await s.metrics(), new RegExp(`^booking_alternatives_taken_total\\{source="${source}"`));
+/** Takes counted under the booking's `source` (and, if named, where the start was offered). */
+const taken = async (s: CommandScenario, source: string, offeredIn = '[a-z_]+') =>
+  metricSum(
+    await s.metrics(),
+    new RegExp(`^booking_alternatives_taken_total\\{source="${source}",offered_in="${offeredIn}"[,}]`),
+  );
 const takenAtAll = async (s: CommandScenario) => metricSum(await s.metrics(), /^booking_alternatives_taken_total\{/);
 const offered = async (s: CommandScenario, source: string) =>
   metricSum(await s.metrics(), new RegExp(`^booking_alternatives_offered_total\\{source="${source}"`));
@@ -71,17 +75,22 @@ describe('alternatives offered and taken', () => {
     const alternatives = await slotTaken(s, callId);
     expect(alternatives.length).toBeGreaterThan(0);
     const rows = await db.dataSource.query(
-      'SELECT company_id, event_type_id, offered_by FROM offered_alternatives WHERE call_id = $1',
+      'SELECT company_id, event_type_id, offered_by, offered_in FROM offered_alternatives WHERE call_id = $1',
       [callId],
     );
     expect(rows).toHaveLength(alternatives.length);
-    expect(rows[0]).toEqual({ company_id: s.company, event_type_id: 1201, offered_by: `live:${callId}:book:${WISH}` });
+    expect(rows[0]).toEqual({
+      company_id: s.company,
+      event_type_id: 1201,
+      offered_by: `live:${callId}:book:${WISH}`,
+      offered_in: 'live_call',
+    });
 
     await s.commands.send(book(s, callId, alternatives[1]!));
     await waitFor('the booking', () => confirmed(s, callId).length === 1);
     expect(resultOf(s.answers.of(callId)[1])).toBe('booked');
     expect(confirmed(s, callId)[0]).toMatchObject({ alternative: true, booking: { start: { utc: alternatives[1] } } });
-    expect(await taken(s, 'live_call')).toBe(1);
+    expect(await taken(s, 'live_call', 'live_call')).toBe(1);
     expect(await offered(s, 'live_call')).toBe(1); // this call's slot_taken; the other call's booking offered nothing
   });
 
@@ -118,14 +127,14 @@ describe('alternatives offered and taken', () => {
     expect(metricSum(text, /^booking_alternatives_taken_total\{/)).toBe(1);
   });
 
-  it('when the live call offered alternatives and its post-call intent books one of them, then the intent is confirmed as an alternative, counted under its own source', async () => {
+  it('when the live call offered alternatives and its post-call intent books one of them, then the intent is confirmed as an alternative, counted under its own source as taken from a live offer', async () => {
     const s = await scenario();
     const callId = newCall();
     const alternatives = await slotTaken(s, callId);
     await s.intents.send(makeIntent(s.company, alternatives[0]!, { callId }));
     await waitFor('the post-call booking', () => confirmed(s, callId).length === 1);
     expect(confirmed(s, callId)[0]).toMatchObject({ idempotencyKey: `${callId}:booking-intent`, alternative: true });
-    expect(await taken(s, 'analysis')).toBe(1);
+    expect(await taken(s, 'analysis', 'live_call')).toBe(1);
     expect(await taken(s, 'live_call')).toBe(0);
   });
 
@@ -148,6 +157,28 @@ describe('alternatives offered and taken', () => {
     );
     await waitFor('the offer counted', async () => (await offered(s, 'analysis')) === 1);
     expect(confirmed(s, first)[0]).toMatchObject({ alternative: false });
+  });
+
+  it('when a post-call intent offered alternatives and a late live book of its call picks one, then the book is refused (the intent holds the call): a post-call offer is never taken', async () => {
+    const s = await scenario();
+    const first = newCall();
+    await s.intents.send(makeIntent(s.company, WISH, { callId: first }));
+    await waitFor('the first booking', () => confirmed(s, first).length === 1);
+    const callId = newCall();
+    await s.intents.send(makeIntent(s.company, WISH, { callId }));
+    await waitFor('the offer', () => s.outcomes.of(callId).length === 1);
+    const [offer] = s.outcomes.of(callId);
+    if (offer?.type !== 'booking.alternatives-offered.v1') throw new Error(`expected an offer: ${offer?.type}`);
+    const rows = await db.dataSource.query('SELECT DISTINCT offered_in FROM offered_alternatives WHERE call_id = $1', [
+      callId,
+    ]);
+    expect(rows).toEqual([{ offered_in: 'post_call' }]);
+
+    await s.commands.send(book(s, callId, offer.alternatives[0]!.start.utc));
+    await waitFor('the answer', () => s.answers.of(callId).length === 1);
+    expect(s.answers.of(callId)[0]!.result).toMatchObject({ kind: 'refused', reason: 'call_already_booked' });
+    expect(s.outcomes.of(callId).map((o) => o.type)).toEqual(['booking.alternatives-offered.v1']);
+    expect(await takenAtAll(s)).toBe(0);
   });
 });
 
@@ -207,8 +238,8 @@ describe('the retention of offered alternatives', () => {
     const company = randomUUID();
     const insert = (callId: string, daysAgo: number, minute: number) =>
       db.dataSource.query(
-        `INSERT INTO offered_alternatives (company_id, call_id, event_type_id, start_utc, offered_by, offered_at)
-         VALUES ($1, $2, 1201, $3, 'k', now() - make_interval(days => $4))`,
+        `INSERT INTO offered_alternatives (company_id, call_id, event_type_id, start_utc, offered_by, offered_in, offered_at)
+         VALUES ($1, $2, 1201, $3, 'k', 'live_call', now() - make_interval(days => $4))`,
         [company, callId, `2026-10-13T12:${String(minute).padStart(2, '0')}:00Z`, daysAgo],
       );
     for (let minute = 0; minute < 3; minute++) await insert('call_old', 15, minute);

@@ -12,16 +12,32 @@ export interface SettlingRequest {
   source: RequestSource;
 }
 
-/** An offer committed (`offered`), or a booking at an offered start committed (`taken`). */
-export type AlternativesObserver = (kind: 'offered' | 'taken', source: RequestSource) => void;
+/**
+ * Where an offer was made: during the call (a live book's slot_taken) or after it (a post-call
+ * intent's booking.alternatives-offered.v1). A post-call offer is never taken: its intent holds the
+ * call (call_claims) and is the call's last request.
+ */
+export type OfferedIn = 'live_call' | 'post_call';
+
+export const offeredIn = (source: RequestSource): OfferedIn => (source === 'live_call' ? 'live_call' : 'post_call');
+
+/**
+ * An offer committed (`offered`, by the offering request's source), or a booking at an offered
+ * start committed (`taken`, by the booking request's source and where that start was offered).
+ */
+export type AlternativesEvent =
+  { kind: 'offered'; source: RequestSource } | { kind: 'taken'; source: RequestSource; offeredIn: OfferedIn };
+
+export type AlternativesObserver = (event: AlternativesEvent) => void;
 
 /**
  * In the transaction that settles a request (a post-call intent or a live book), before its
  * outcome goes to the outbox: an offer of alternatives is remembered for its call
- * (`offered_alternatives`, one statement); a booking confirmed at a start offered to its call for
- * the same event type (by this call's earlier book or intent) becomes `alternative: true`. Returns
- * the outcome to emit; `observe` hears of either once the transaction committed, so once per
- * request (a redelivery settles nothing and never gets here).
+ * (`offered_alternatives`, one statement, with where it was offered: a start offered twice keeps
+ * its first offer); a booking confirmed at a start offered to its call for the same event type
+ * (by this call's earlier book or intent) becomes `alternative: true`. Returns the outcome to
+ * emit; `observe` hears of either once the transaction committed, so once per request (a
+ * redelivery settles nothing and never gets here).
  */
 export async function trackAlternatives(
   sql: Sql,
@@ -34,22 +50,22 @@ export async function trackAlternatives(
     case 'booking.alternatives-offered.v1': {
       const starts = outcome.alternatives.map((a) => a.start.utc);
       await sql.query(
-        `INSERT INTO offered_alternatives (company_id, call_id, event_type_id, start_utc, offered_by)
-         SELECT $1, $2, $3, start_utc, $5 FROM unnest($4::timestamptz[]) AS start_utc
+        `INSERT INTO offered_alternatives (company_id, call_id, event_type_id, start_utc, offered_by, offered_in)
+         SELECT $1, $2, $3, start_utc, $5, $6 FROM unnest($4::timestamptz[]) AS start_utc
          ON CONFLICT DO NOTHING`,
-        [...call, starts, outcome.idempotencyKey],
+        [...call, starts, outcome.idempotencyKey, offeredIn(request.source)],
       );
-      afterCommit(sql, () => observe?.('offered', request.source));
+      afterCommit(sql, () => observe?.({ kind: 'offered', source: request.source }));
       return outcome;
     }
     case 'booking.confirmed.v1': {
-      const offered = await sql.query(
-        `SELECT 1 AS offered FROM offered_alternatives
+      const [offer] = await sql.query<{ offered_in: OfferedIn }>(
+        `SELECT offered_in FROM offered_alternatives
          WHERE company_id = $1 AND call_id = $2 AND event_type_id = $3 AND start_utc = $4`,
         [...call, outcome.booking.start.utc],
       );
-      if (offered.length === 0) return outcome;
-      afterCommit(sql, () => observe?.('taken', request.source));
+      if (!offer) return outcome;
+      afterCommit(sql, () => observe?.({ kind: 'taken', source: request.source, offeredIn: offer.offered_in }));
       return { ...outcome, alternative: true };
     }
     default:

@@ -8,6 +8,7 @@ import { AddDirectoryBranchVersion1765000000610 } from './migrations/17650000006
 import { CreateParkedIntents1765000000700 } from './migrations/1765000000700-create-parked-intents';
 import { LiveCallBookings1766000000100 } from './migrations/1766000000100-live-call-bookings';
 import { CreateOfferedAlternatives1768000000100 } from './migrations/1768000000100-create-offered-alternatives';
+import { AddOfferedAlternativesOfferedIn1768000000200 } from './migrations/1768000000200-add-offered-alternatives-offered-in';
 
 /** booking's own database, in order; append only. */
 export const MIGRATIONS = [
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   OutboxDeadLettersAndLease1766000000000,
   LiveCallBookings1766000000100,
   CreateOfferedAlternatives1768000000100,
+  AddOfferedAlternativesOfferedIn1768000000200,
 ];
