@@ -10,6 +10,7 @@ export * from './liveness';
 export * from './run-service';
 export * from './service-error';
 export * from './tracing';
+export { urlOrigin } from './tracing-problems';
 export * from './spans';
 export * from './http-client-spans';
 export * from './consumer-lag';

@@ -198,10 +198,34 @@ describe('runService', () => {
       endpoint: 'http://127.0.0.1:4318',
       tracesEndpoint: undefined,
       sampling: { sampler: 'parentbased_traceidratio', ratio: 0.25 },
+      // OpenTelemetry's own problems (failed exports) go to the service's log
+      log: expect.objectContaining({ warn: expect.any(Function) }),
     });
     proc.emit('SIGTERM');
     await settled();
     expect(order).toEqual(['tracing started', 'service started', 'service stopped', 'spans flushed', 'exit 0']);
+  });
+
+  it('when tracing starts, then the log names the collector by its origin only, never the path, query or user part of its URL (which may carry a key)', async () => {
+    const lines: Record<string, unknown>[] = [];
+    await runService({
+      name: 'booking',
+      parseConfig: () => ({ kind: 'valid', config: { ...config, LOG_LEVEL: 'info' } }),
+      startTracing: () => ({
+        kind: 'otlp',
+        url: 'https://tenant:s3cret-user@otlp.example.com:4318/v1/traces/s3cret-path?api_key=s3cret-query',
+        sampler: 'AlwaysOnSampler',
+        shutdown: async () => undefined,
+      }),
+      start: async () => ({ stop: async () => undefined }),
+      process: new FakeProcess() as unknown as RunServiceOptions<Config>['process'],
+      logDestination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    });
+    expect(lines.find((l) => l.msg === 'tracing: spans exported by OTLP/HTTP')).toMatchObject({
+      collector: 'https://otlp.example.com:4318',
+      sampler: 'AlwaysOnSampler',
+    });
+    expect(JSON.stringify(lines)).not.toContain('s3cret');
   });
 
   it('when the collector does not take the spans in time, then the process exits anyway', async () => {

@@ -1,8 +1,10 @@
 import type { EnvConfigResult } from './env-config';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
+import type { LoggerOptions } from './logger';
 import type { TraceSamplerName, Tracing, TracingOptions } from './tracing';
 import { startTracing } from './tracing';
+import { urlOrigin } from './tracing-problems';
 
 export interface ServiceHandle {
   /** graceful shutdown: readiness off, consuming stopped, outbox flushed, connections closed */
@@ -25,6 +27,8 @@ export interface RunServiceOptions<C> {
   startTracing?: (options: TracingOptions) => Tracing;
   /** injectable for tests; the real process by default */
   process?: Pick<NodeJS.Process, 'env' | 'on' | 'exit' | 'stderr'>;
+  /** injectable for tests: where the log lines go instead of stdout */
+  logDestination?: LoggerOptions['destination'];
 }
 
 /** Exit code for a configuration the service refuses (sysexits' EX_CONFIG). */
@@ -65,6 +69,7 @@ export async function runService<C extends RunnableConfig>(options: RunServiceOp
     service: options.name,
     level: config.LOG_LEVEL as 'info',
     ...(options.logFields ? { fields: options.logFields } : {}),
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
   const tracing = (options.startTracing ?? startTracing)({
     service: options.name,
@@ -74,9 +79,11 @@ export async function runService<C extends RunnableConfig>(options: RunServiceOp
       sampler: config.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on',
       ratio: config.OTEL_TRACES_SAMPLER_ARG,
     },
+    log,
   });
+  // the origin only: the URL's path, query or user part may carry the collector's key
   if (tracing.kind === 'otlp')
-    log.info({ url: tracing.url, sampler: tracing.sampler }, 'tracing: spans exported by OTLP/HTTP');
+    log.info({ collector: urlOrigin(tracing.url), sampler: tracing.sampler }, 'tracing: spans exported by OTLP/HTTP');
   const exit = (code: number) => flushTraces(tracing, log).then(() => proc.exit(code));
   let service: ServiceHandle | undefined;
   let stopping = false;

@@ -23,8 +23,8 @@ async function inOwnProcess(code: string): Promise<string> {
   return stdout;
 }
 
-/** A stand-in OTLP collector on 127.0.0.1: records each request's path and body. */
-async function collector() {
+/** A stand-in OTLP collector on 127.0.0.1: records each request's path and body, answers `status`. */
+async function collector(status = 200) {
   const received: { path: string; contentType: string; body: Buffer }[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -35,7 +35,8 @@ async function collector() {
         contentType: req.headers['content-type'] ?? '',
         body: Buffer.concat(chunks),
       });
-      res.writeHead(200).end();
+      if (status === 200) res.writeHead(200).end();
+      else res.writeHead(status, { 'content-type': 'application/json' }).end('{"message":"refused"}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -51,6 +52,9 @@ async function collector() {
       }),
   };
 }
+
+/** the fields every log line has besides what a test looks at */
+const any = { time: expect.any(String), service: 'test', suppressedSinceLast: 0 };
 
 describe('tracing', () => {
   it('when no OTLP endpoint is configured, then nothing is registered and spans record nothing', async () => {
@@ -97,6 +101,38 @@ describe('tracing', () => {
       value: { stringValue: 'booking-tracing-test' },
     });
     expect(resource!.scopeSpans.flatMap((s) => s.spans.map((span) => span.name))).toEqual(['calcom-create-booking']);
+  });
+
+  it('when the collector refuses an export, then the service’s log says so as a warning (once per 10 s), naming the collector by its origin only', async () => {
+    const otlp = await collector(400);
+    const url = `${otlp.url}/v1/traces?api_key=s3cret`;
+    let lines: Record<string, unknown>[];
+    try {
+      lines = JSON.parse(
+        await inOwnProcess(`
+          const lines = [];
+          const log = observability.createLogger({ service: 'test', destination: { write: (line) => void lines.push(JSON.parse(line)) } });
+          const tracing = observability.startTracing({ service: 'booking-tracing-test', tracesEndpoint: '${url}', log });
+          // a full batch (512) goes out at once; the collector refuses it, and the next
+          for (let i = 0; i < 1100; i++) await observability.withSpan({ name: 'work' }, async () => undefined);
+          const deadline = Date.now() + 10_000;
+          while (lines.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+          // what OpenTelemetry says with the URL in it (as a network error would) names the origin only
+          (await import(${JSON.stringify(require.resolve('@opentelemetry/api'))})).diag.warn('cannot reach ${url}');
+          await tracing.shutdown().catch(() => undefined);
+          console.log(JSON.stringify(lines));
+        `),
+      ) as Record<string, unknown>[];
+    } finally {
+      await otlp.close();
+    }
+    expect(otlp.received.length).toBeGreaterThanOrEqual(2);
+    const message = 'tracing: OpenTelemetry reports a problem; spans may be lost';
+    expect(lines).toEqual([
+      { level: 'warn', msg: message, problem: expect.stringMatching(/OTLPExporterError 400 Bad Request/), ...any },
+      { level: 'warn', msg: message, problem: `cannot reach ${otlp.url}`, ...any },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('s3cret');
   });
 
   it('when an endpoint and a sampler are configured, then the exporting provider samples with it', async () => {

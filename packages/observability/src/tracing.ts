@@ -1,4 +1,4 @@
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, diag, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -14,6 +14,8 @@ import {
   TraceIdRatioBasedSampler,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
+import type { Logger } from './logger';
+import { warnOfProblems } from './tracing-problems';
 
 export type { ReadableSpan } from '@opentelemetry/sdk-trace';
 
@@ -34,6 +36,11 @@ export interface TracingOptions {
   tracesEndpoint?: string | undefined;
   /** `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`; parentbased_always_on when not given */
   sampling?: TraceSampling | undefined;
+  /**
+   * where OpenTelemetry's own problems go (above all an export the collector refused or never
+   * answered), as warnings; without one they go unheard
+   */
+  log?: Logger | undefined;
 }
 
 /** The samplers `OTEL_TRACES_SAMPLER` may name (the OpenTelemetry SDK's standard ones without a remote service). */
@@ -109,6 +116,7 @@ export function startTracing(options: TracingOptions): Tracing {
   const sampler = samplerFor(options.sampling ?? DEFAULT_SAMPLING);
   const exporter = new OTLPTraceExporter({ url });
   const provider = register(options.service, new BatchSpanProcessor({ exporter }), sampler);
+  if (options.log) warnOfProblems(options.log, url);
   return { kind: 'otlp', url, sampler: sampler.toString(), shutdown: () => unregister(provider) };
 }
 
@@ -143,6 +151,7 @@ async function unregister(provider: TracerProvider): Promise<void> {
     trace.disable();
     propagation.disable();
     context.disable();
+    diag.disable();
     registered = false;
   }
 }
