@@ -236,6 +236,90 @@ describe('spans of the consumer runner', () => {
     expect(transactions.map((span) => span.name)).toEqual(['transaction postgresql']);
   });
 
+  it('when two messages are handled at once on two partitions, then each one’s log lines, trace ids and emitted event name its own message, never the other’s', async () => {
+    const topic = uniqueName('it.spans-two');
+    const out = uniqueName('it.spans-two-out');
+    await Promise.all([createTopic(topic, 2), createTopic(out)]);
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger({
+      service: 'test',
+      fields: messageLogFields,
+      destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    });
+    // each message waits in its prepare until the other has arrived too: both are in hand at once
+    const arrived: string[] = [];
+    let bothIn!: () => void;
+    const together = new Promise<'together'>((resolve) => (bothIn = () => resolve('together')));
+    const alone = new Promise<'alone'>((resolve) => setTimeout(() => resolve('alone'), 15_000).unref());
+    const met: string[] = [];
+    const reports: OutcomeReport[] = [];
+    const runner = new ConsumerRunner({
+      kafka: testKafka(),
+      groupId: uniqueName('it.spans-two-group'),
+      topics: [topic],
+      fromBeginning: true,
+      partitionsConsumedConcurrently: 2,
+      transactions: typeormTransactions(db.dataSource),
+      handler: {
+        ...forwarding(out, log),
+        prepare: async (_event, message) => {
+          log.info('arrived');
+          if (arrived.push(message.headers.ce_id!) === 2) bothIn();
+          met.push(await Promise.race([together, alone]));
+          log.info('goes on');
+        },
+      },
+      onOutcome: (report) => void reports.push(report),
+    });
+    const producer = testKafka().producer();
+    await producer.connect();
+    const ids = [uniqueName('evt'), uniqueName('evt')];
+    const sent = ids.map(() => newTraceparent());
+    await producer.send({
+      topic,
+      messages: ids.map((id, partition) => ({
+        partition,
+        key: `call_${partition}`,
+        value: '{}',
+        headers: eventHeaders({
+          id,
+          type: 'test.happened',
+          source: 'test',
+          time: new Date().toISOString(),
+          correlationId: `call_${partition}`,
+          traceparent: sent[partition]!,
+        }),
+      })),
+    });
+    await runner.start();
+    await waitFor('both processed', () => reports.filter((r) => r.outcome === 'processed').length === 2);
+    await runner.stop();
+    await producer.disconnect();
+
+    expect(met).toEqual(['together', 'together']);
+    const rows = (await db.dataSource.query('SELECT headers FROM outbox WHERE topic = $1', [out])) as {
+      headers: Record<string, string>;
+    }[];
+    for (const [i, id] of ids.entries()) {
+      const consumer = tracing
+        .spans()
+        .find((span) => span.name === `process ${topic}` && span.attributes['messaging.message.id'] === id)!;
+      expect(consumer.spanContext().traceId).toBe(idsOf(sent[i]!).traceId);
+      const own = {
+        ce_id: id,
+        correlation_id: `call_${i}`,
+        trace_id: consumer.spanContext().traceId,
+        span_id: consumer.spanContext().spanId,
+      };
+      const mine = lines.filter((line) => line.ce_id === id);
+      expect(mine.map((line) => line.msg)).toEqual(['arrived', 'goes on', 'forwarding']);
+      for (const line of mine) expect(line).toMatchObject(own);
+      expect(rows.find((r) => r.headers.causationid === id)!.headers.traceparent).toBe(traceparentOf(consumer));
+    }
+    // every line was written while one of the two was in hand
+    expect(lines.filter((line) => !ids.includes(line.ce_id as string))).toEqual([]);
+  });
+
   it('when a message is dead-lettered, then its span is an error with the error’s code', async () => {
     const s = await scenario();
     const id = uniqueName('evt');
