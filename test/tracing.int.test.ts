@@ -126,7 +126,11 @@ describe('one trace from a signed webhook to a booking outcome', () => {
     // ingress: the signed webhook, where the trace starts
     const webhook = only('POST /webhooks/retell', SpanKind.SERVER);
     expect(webhook.parentSpanContext).toBeUndefined();
-    expect(webhook.attributes).toMatchObject({ 'http.route': '/webhooks/retell', 'http.response.status_code': 204 });
+    expect(webhook.attributes).toMatchObject({
+      'http.route': '/webhooks/retell',
+      'http.response.status_code': 204,
+      'rb.call_id': callId,
+    });
     // call-processor: the webhook event, consumed as a child of the webhook's span
     const recorded = only(`process ${system.topics.retell}`, SpanKind.CONSUMER);
     expect(parentOf(recorded)).toBe(webhook);
@@ -183,6 +187,8 @@ describe('one trace from a signed webhook to a booking outcome', () => {
 
     // the phone rings: ingress asks call-processor whether it knows the caller
     const inbound = await one('POST /webhooks/retell/inbound', SpanKind.SERVER);
+    // each of the call's requests names it: an operator finds the call's traces by it
+    expect(inbound.attributes['rb.call_id']).toBe(callId);
     const lookup = await one('POST /internal/customers', SpanKind.CLIENT, inbound);
     const lookedUp = await one('POST /internal/customers', SpanKind.SERVER, lookup);
     expect(lookup.attributes).toMatchObject({
@@ -197,6 +203,7 @@ describe('one trace from a signed webhook to a booking outcome', () => {
 
     // the agent asks for a free time: ingress asks booking (which asks Cal.com beneath its span)
     const tool = await one('POST /webhooks/retell/functions/:name', SpanKind.SERVER);
+    expect(tool.attributes['rb.call_id']).toBe(callId);
     const question = await one('POST /internal/availability', SpanKind.CLIENT, tool);
     const answered = await one('POST /internal/availability', SpanKind.SERVER, question);
     expect(question.attributes).toMatchObject({ 'http.response.status_code': 200 });

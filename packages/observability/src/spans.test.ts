@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import express from 'express';
-import { httpServerSpans, withSpan } from './spans';
+import { httpServerSpans, tagActiveSpan, withSpan } from './spans';
 import type { InMemoryTracing } from './tracing';
 import { startInMemoryTracing } from './tracing';
 
@@ -21,6 +21,14 @@ describe('spans', () => {
     for (let i = 0; i < 100 && !named(name); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     return named(name)!;
   };
+
+  it('when the active span is tagged, then it records the attributes; with no span active, nothing happens', async () => {
+    tagActiveSpan({ 'rb.call_id': 'call_outside' });
+    await withSpan({ name: 'POST /webhooks/retell' }, async () => tagActiveSpan({ 'rb.call_id': 'call_42' }));
+    expect(tracing.spans().map((s) => [s.name, s.attributes])).toEqual([
+      ['POST /webhooks/retell', { 'rb.call_id': 'call_42' }],
+    ]);
+  });
 
   it('when the work throws, then its span is an error with the error’s code (never its message) and the error goes on', async () => {
     const failure = Object.assign(new Error('Cal.com says: Sabine Krüger +4917612345678 is taken'), {

@@ -59,6 +59,16 @@ export function errorType(error: unknown): string {
   return error instanceof Error ? error.constructor.name : 'unknown';
 }
 
+/**
+ * Attributes on the active span (a request's, a message's) once the code knows them, e.g. the
+ * call a verified request belongs to (`rb.call_id`). Ids and codes only, as for every attribute;
+ * nothing while no recording span is active.
+ */
+export function tagActiveSpan(attributes: Attributes): void {
+  const span = trace.getActiveSpan();
+  if (span?.isRecording()) span.setAttributes(attributes);
+}
+
 /** `trace_id` and `span_id` of the active span, for log lines; undefined when none is active. */
 export function activeTraceIds(): { trace_id: string; span_id: string } | undefined {
   const active = trace.getActiveSpan()?.spanContext();

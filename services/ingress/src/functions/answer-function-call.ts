@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FunctionArgsSchema } from '@rb/contracts';
+import { tagActiveSpan } from '@rb/observability';
 import type { BranchRoute, BranchRouting } from '../directory/routing-directory';
 import { spokenLanguageOf } from '../inbound/agent-variables';
 import type { SpokenLanguage } from '../inbound/agent-variables';
@@ -105,6 +106,7 @@ export function makeAnswerFunctionCall(deps: AnswerFunctionCallDeps) {
 
     const payload = readPayload(request.rawBody, request.branchId);
     if (payload === 'malformed_request') return refuse(payload);
+    if (payload.call.callId) tagActiveSpan({ 'rb.call_id': payload.call.callId });
     const tenant = findTenant(payload, deps.directory);
     const language = tenant.kind === 'found' ? spokenLanguageOf(tenant.route.branch.language) : undefined;
     if (name === 'unknown') return refuse('unknown_function', language);

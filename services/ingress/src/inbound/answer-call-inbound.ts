@@ -1,5 +1,6 @@
 import type { CallInboundRequest, CallInboundResponse } from '@rb/contracts';
 import { CallInboundRequestSchema } from '@rb/contracts';
+import { tagActiveSpan } from '@rb/observability';
 import type { NumberRoute, Routing } from '../directory/routing-directory';
 import { callIdOf, phoneOf } from '../functions/call-context';
 import { verifyRetellSignature } from '../webhooks/verify-signature';
@@ -78,6 +79,8 @@ export function makeAnswerCallInbound(deps: AnswerCallInboundDeps) {
         issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
       };
     const callId = parsed.data.call_inbound.call_id ?? undefined;
+    const knownCall = callIdOf(callId);
+    if (knownCall) tagActiveSpan({ 'rb.call_id': knownCall });
     const { from_number: caller, to_number: dialled } = parsed.data.call_inbound;
     // Retell asserts from_number in this signed body; args-only tools later name only the call id
     const rememberCaller = async (routing: GivenAnswer['routing']) => {

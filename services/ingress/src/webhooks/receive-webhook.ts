@@ -1,6 +1,7 @@
 import { frameInPlace, frameJson, newTraceparent, retellEventType } from '@rb/contracts';
 import { eventHeaders } from '@rb/kafka-runner/produce';
 import type { Logger } from '@rb/observability';
+import { tagActiveSpan } from '@rb/observability';
 import type { IngressMetrics } from '../ingress-metrics';
 import type { FieldIssue } from './parse-webhook';
 import { inspectWebhook } from './parse-webhook';
@@ -73,6 +74,8 @@ export function makeReceiveWebhook(deps: ReceiveWebhookDeps) {
       return reject({ kind: 'rejected', reason: 'schema_violation', issues: inspected.issues });
 
     const { event, known, callId, eventId, businessKey } = inspected.facts;
+    // the request's span names its call, so an operator finds the call's traces (an opaque Retell id)
+    tagActiveSpan({ 'rb.call_id': callId });
     const eventType = known ? event : metrics.unknownEventLabel(event);
     const schemaId = deps.topicSchemaId();
     if (schemaId === undefined) return reject({ kind: 'rejected', reason: 'not_ready', retryAfterSeconds: 5 });
